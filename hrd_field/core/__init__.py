@@ -1,0 +1,1 @@
+"""Domain: records, vocabularies, validation and consent rules. Pure Python: no Qt, no SQL."""

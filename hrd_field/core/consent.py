@@ -1,0 +1,75 @@
+"""What may leave the laptop: the consent rules as one pure function.
+
+The rules (DOMAIN.md, "Consent and what may leave the laptop"):
+- a record about people leaves only if consent was obtained and covers sharing with HQ;
+- identity fields and files that may identify people leave only with consent to share
+  identity with HQ;
+- the scope travels with the record so HQ can respect it later.
+Missions concern no individual and always travel.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass
+
+from .i18n import N_
+from .records import AttachmentRef, Consent, Record
+
+# Reasons a record is kept back, as stable codes with labels for the export summary.
+NO_CONSENT = "no_consent"
+NOT_SHARED_WITH_HQ = "not_shared_with_hq"
+DRAFT = "draft"
+DELETED = "deleted"
+
+REASONS = {
+    NO_CONSENT: N_("Consent was not obtained"),
+    NOT_SHARED_WITH_HQ: N_("Consent does not cover sharing with headquarters"),
+    DRAFT: N_("Still a draft: finalise it to export it"),
+}
+
+
+@dataclass(frozen=True)
+class ExportDecision:
+    """``record`` is the redacted copy to export, or None when the record stays here."""
+
+    record: Record | None
+    reason: str | None = None
+    redacted_fields: tuple[str, ...] = ()
+    withheld_attachments: tuple[str, ...] = ()
+
+    @property
+    def exported(self) -> bool:
+        return self.record is not None
+
+
+def identity_fields(record: Record) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(record) if f.metadata.get("identity"))
+
+
+def export_decision(record: Record, *, include_drafts: bool = False) -> ExportDecision:
+    """Decide whether and how ``record`` may be exported to HQ. Never mutates ``record``."""
+    if record.status == "draft" and not include_drafts:
+        return ExportDecision(None, DRAFT)
+    if not record.HAS_CONSENT:
+        return ExportDecision(copy.deepcopy(record))
+    consent: Consent = getattr(record, "consent")  # noqa: B009 - HAS_CONSENT guarantees it
+    if not consent.obtained:
+        return ExportDecision(None, NO_CONSENT)
+    if not consent.scope.share_with_hq:
+        return ExportDecision(None, NOT_SHARED_WITH_HQ)
+    out = copy.deepcopy(record)
+    if consent.scope.share_identity_with_hq:
+        return ExportDecision(out)
+    redacted = []
+    for name in identity_fields(out):
+        if getattr(out, name):
+            setattr(out, name, "")
+            redacted.append(name)
+    kept: list[AttachmentRef] = []
+    withheld = []
+    for att in out.attachments:
+        (withheld if att.may_identify else kept).append(att)
+    out.attachments = kept
+    return ExportDecision(out, None, tuple(redacted), tuple(a.sha256 for a in withheld))

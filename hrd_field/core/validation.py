@@ -1,0 +1,155 @@
+"""Field-level validation of records, for the CLI, the bundle reader and the editors alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from datetime import date, datetime
+from typing import Any
+
+from .errors import FieldError
+from .fields import LIST_MAX
+from .i18n import _
+from .records import Consent, Mission, Record, ReprisalIncident, ThreatReport
+from .regions import is_country, region_of
+from .schema import hints, unwrap_optional
+from .vocab import VOCABULARIES
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+def normalise(record: Record) -> None:
+    """Fill derived fields so stored and exported records are consistent."""
+    if isinstance(record, Mission):
+        if record.country:
+            record.country = record.country.upper()
+        record.region = region_of(record.country) if record.country else None
+
+
+def _check_format(fmt: str | None, value: str) -> str | None:
+    if fmt == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return _("not a valid date (YYYY-MM-DD)")
+        if len(value) != 10:
+            return _("not a valid date (YYYY-MM-DD)")
+    elif fmt == "datetime":
+        if not _DATETIME.match(value):
+            return _("not a valid UTC time")
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return _("not a valid UTC time")
+    elif fmt == "country":
+        if not is_country(value):
+            return _("not an ISO 3166-1 country code")
+    elif fmt == "uuid":
+        if not _UUID.match(value):
+            return _("not a valid identifier")
+    elif fmt == "sha256" and not _SHA256.match(value):
+        return _("not a SHA-256 digest")
+    return None
+
+
+def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
+                  errors: list[FieldError]) -> None:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        lo, hi = meta.get("minimum"), meta.get("maximum")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            errors.append(FieldError(path, _("out of range")))
+        return
+    if isinstance(value, str):
+        vocab = meta.get("vocab")
+        if vocab:
+            if value not in VOCABULARIES[vocab]:
+                errors.append(FieldError(path, _("not one of the allowed codes")))
+            return
+        limit = meta.get("max_length")
+        if limit and len(value) > limit:
+            errors.append(FieldError(
+                path, _("too long (at most {n} characters)").format(n=limit)))
+            return
+        if "\x00" in value:
+            errors.append(FieldError(path, _("contains a NUL character")))
+            return
+        if value:
+            problem = _check_format(meta.get("format"), value)
+            if problem:
+                errors.append(FieldError(path, problem))
+        return
+    if dataclasses.is_dataclass(value):
+        _walk(value, path + ".", errors)
+
+
+def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        path = prefix + f.name
+        meta = f.metadata
+        if meta.get("required") and (value is None or (isinstance(value, str) and
+                                                        not value.strip())):
+            errors.append(FieldError(path, _("required")))
+            continue
+        if value is None:
+            continue
+        inner, _optional = unwrap_optional(hints(type(obj))[f.name])
+        if typing.get_origin(inner) is list:
+            if len(value) > LIST_MAX:
+                errors.append(FieldError(
+                    path, _("too many entries (at most {n})").format(n=LIST_MAX)))
+                continue
+            for i, item in enumerate(value):
+                _check_scalar(f"{path}.{i}", item, meta, errors)
+        else:
+            _check_scalar(path, value, meta, errors)
+
+
+def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
+    scope = consent.scope
+    granted = [f.name for f in dataclasses.fields(scope) if getattr(scope, f.name)]
+    if granted and not consent.obtained:
+        errors.append(FieldError("consent.obtained", _(
+            "consent is not marked as obtained, but a scope is granted")))
+    if scope.share_identity_with_hq and not scope.share_with_hq:
+        errors.append(FieldError("consent.scope.share_identity_with_hq", _(
+            "sharing identity requires sharing the record with headquarters")))
+    if scope.publish_with_name and not scope.publish_anonymised:
+        errors.append(FieldError("consent.scope.publish_with_name", _(
+            "publishing with name implies agreeing to publication without name")))
+
+
+def validate(record: Record) -> list[FieldError]:
+    """All problems with a record, each tied to its field; an empty list means valid."""
+    errors: list[FieldError] = []
+    _walk(record, "", errors)
+    if errors:
+        return errors
+    if isinstance(record, Mission) and record.start_date and record.end_date:
+        if record.end_date < record.start_date:
+            errors.append(FieldError("end_date", _("ends before it starts")))
+    if record.created_at > record.updated_at:
+        errors.append(FieldError("updated_at", _("earlier than the creation time")))
+    consent = getattr(record, "consent", None)
+    if isinstance(consent, Consent):
+        _check_consent(consent, errors)
+    if isinstance(record, ThreatReport) and record.status == "final":
+        if not record.threat_types:
+            errors.append(FieldError("threat_types", _("choose at least one type of threat")))
+        if not record.person_ids and not record.unnamed_group.strip():
+            errors.append(FieldError("person_ids", _(
+                "link at least one defender or describe the group concerned")))
+    if isinstance(record, ThreatReport) and record.business_sector \
+            and "business" not in record.perpetrators:
+        errors.append(FieldError("business_sector", _(
+            "a business sector is only recorded when a business is an alleged perpetrator")))
+    if isinstance(record, ReprisalIncident) and record.status == "final" \
+            and not record.cooperation.with_whom:
+        errors.append(FieldError("cooperation.with_whom", _(
+            "say with which mechanism the person cooperated")))
+    return errors

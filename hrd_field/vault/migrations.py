@@ -1,0 +1,127 @@
+"""Numbered schema migrations, tracked in ``PRAGMA user_version``.
+
+Never edit a released step: add a new one. Each step runs in the same transaction as the
+version bump, so a crash leaves the vault at the previous version, never in between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlcipher3
+
+from ..core.errors import UserError
+from ..core.i18n import _
+
+STEPS: list[str] = [
+    # 1: records, their filterable terms and the full-text index
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        mission_id TEXT,
+        status TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        country TEXT,
+        region TEXT,
+        event_date TEXT,
+        risk_level TEXT,
+        case_status TEXT,
+        urgency TEXT,
+        flagged INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX records_by_type ON records (type, deleted, updated_at);
+    CREATE INDEX records_by_mission ON records (mission_id, type);
+    CREATE INDEX records_by_date ON records (type, event_date);
+    CREATE TABLE record_terms (
+        vocab TEXT NOT NULL, code TEXT NOT NULL, record_seq INTEGER NOT NULL,
+        PRIMARY KEY (vocab, code, record_seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX record_terms_by_record ON record_terms (record_seq);
+    CREATE VIRTUAL TABLE records_fts USING fts5 (title, text, tokenize = 'trigram');
+    """,
+    # 2: attachments, stored encrypted in the vault in chunks and addressed by SHA-256
+    """
+    CREATE TABLE blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, size INTEGER NOT NULL);
+    CREATE TABLE blob_chunks (
+        blob_id INTEGER NOT NULL REFERENCES blobs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        data BLOB NOT NULL
+    );
+    CREATE UNIQUE INDEX blob_chunks_order ON blob_chunks (blob_id, idx);
+    CREATE TABLE attachments (
+        sha256 TEXT PRIMARY KEY,
+        blob_id INTEGER NOT NULL UNIQUE REFERENCES blobs (id),
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+    # 3: the append-only, hash-chained audit log
+    """
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object_type TEXT NOT NULL DEFAULT '',
+        object_id TEXT NOT NULL DEFAULT '',
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
+    # 4: drafts autosaved by the editors, kept apart from the committed records
+    """
+    CREATE TABLE drafts (
+        record_id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        body TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    );
+    """,
+]
+
+LATEST = len(STEPS)
+
+
+def current_version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Any, target: int = LATEST) -> int:
+    """Bring the schema to ``target``; returns the version found before migrating."""
+    found = current_version(conn)
+    if found > LATEST:
+        raise UserError(_("This vault was created by a newer version of HRD Field."))
+    for version in range(found + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split(STEPS[version - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return found
+
+
+def _split(script: str) -> list[str]:
+    """Split a step into whole statements (trigger bodies included), as SQLite parses them."""
+    out, buf = [], ""
+    for line in script.strip().splitlines(keepends=True):
+        buf += line
+        if sqlcipher3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return out

@@ -1,0 +1,50 @@
+"""Where a vault lives and what its files are called."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "hrd-field"
+
+
+def default_vault_dir() -> Path:
+    env = os.environ.get("HRD_FIELD_VAULT")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "vault"
+
+
+@dataclass(frozen=True)
+class VaultPaths:
+    root: Path
+
+    @property
+    def keyfile(self) -> Path:
+        return self.root / "vault.key"
+
+    @property
+    def database(self) -> Path:
+        return self.root / "vault.db"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "vault.lock"
+
+    @property
+    def dirty_marker(self) -> Path:
+        """Present while the vault is open; found at open time it means an unclean shutdown."""
+        return self.root / "vault.open"
+
+    @property
+    def throttle(self) -> Path:
+        """Failed-unlock counter; holds no secret."""
+        return self.root / "unlock-failures"
+
+    def sqlite_files(self) -> list[Path]:
+        db = self.database
+        return [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                db.with_name(db.name + "-journal")]

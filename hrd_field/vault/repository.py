@@ -1,0 +1,297 @@
+"""Records in the vault: create, update (versioned), tombstone, get, list, search."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core import codec, indexing
+from ..core.errors import RecordInvalid, UserError
+from ..core.i18n import _
+from ..core.records import Record, utc_now
+from ..core.validation import normalise, validate
+from . import audit
+from .database import Database
+
+SORTABLE = ("updated_at", "created_at", "event_date", "title", "country", "risk_level",
+            "case_status", "type")
+MAX_PAGE = 1000
+MAX_QUERY_CHARS = 200
+
+
+class NotFound(UserError):
+    def __init__(self, record_id: str):
+        super().__init__(_("No record with id {id}.").format(id=record_id))
+
+
+class Conflict(UserError):
+    pass
+
+
+@dataclass
+class Filters:
+    type: str | None = None
+    mission_id: str | None = None
+    status: str | None = None
+    country: str | None = None
+    region: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    risk_level: str | None = None
+    case_status: str | None = None
+    flagged: bool | None = None
+    terms: dict[str, str] = field(default_factory=dict)
+    """vocabulary → code, e.g. {"group_at_risk": "women_defenders"}."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a list shows without decoding the record body."""
+
+    id: str
+    type: str
+    title: str
+    version: int
+    status: str
+    country: str | None
+    region: str | None
+    event_date: str | None
+    risk_level: str | None
+    case_status: str | None
+    flagged: bool
+    updated_at: str
+    mission_id: str | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    type: str
+    title: str
+    snippet: str
+
+
+_ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, risk_level, "
+                "case_status, flagged, updated_at, mission_id")
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses = ["r.deleted = 0"]
+    params: list[Any] = []
+    for column in ("type", "mission_id", "status", "country", "region", "risk_level",
+                   "case_status"):
+        value = getattr(filters, column)
+        if value is not None:
+            clauses.append(f"r.{column} = ?")
+            params.append(value.upper() if column == "country" else value)
+    if filters.date_from:
+        clauses.append("r.event_date >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        clauses.append("r.event_date <= ?")
+        params.append(filters.date_to)
+    if filters.flagged is not None:
+        clauses.append("r.flagged = ?")
+        params.append(int(filters.flagged))
+    for vocab, code in sorted(filters.terms.items()):
+        clauses.append("EXISTS (SELECT 1 FROM record_terms t WHERE t.vocab = ? AND t.code = ?"
+                       " AND t.record_seq = r.seq)")
+        params += [vocab, code]
+    return " AND ".join(clauses), params
+
+
+def fts_query(text: str) -> tuple[str | None, list[str]]:
+    """Split user input into an FTS5 trigram expression and short terms needing LIKE.
+
+    Trigram indexes match substrings of three characters or more, in any script; shorter
+    terms (common in Chinese: 人权) are matched with LIKE on the indexed text.
+    """
+    text = text[:MAX_QUERY_CHARS]
+    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    long_terms = ['"' + w.replace('"', '""') + '"' for w in words if len(w) >= 3]
+    short_terms = [w for w in words if len(w) < 3]
+    return (" AND ".join(long_terms) or None), short_terms
+
+
+class RecordStore:
+    def __init__(self, db: Database, actor: str):
+        self._db = db
+        self._actor = actor
+
+    # -- writes --------------------------------------------------------------------------
+    def create(self, record: Record, *, keep_timestamps: bool = False) -> Record:
+        normalise(record)
+        if not keep_timestamps:
+            record.created_at = record.updated_at = utc_now()
+            record.version = 1
+        if not record.author:
+            record.author = self._actor
+        self._check(record)
+        with self._db.transaction() as c:
+            if c.execute("SELECT 1 FROM records WHERE id = ?", (record.id,)).fetchone():
+                raise Conflict(_("A record with id {id} already exists.").format(id=record.id))
+            self._write(c, record, insert=True)
+            audit.append(c, self._actor, "record.create", record.TYPE, record.id)
+        return record
+
+    def create_many(self, records: list[Record]) -> None:
+        """Insert a batch in one transaction (demo data, imports): all or nothing."""
+        with self._db.transaction() as c:
+            for record in records:
+                normalise(record)
+                self._check(record)
+                self._write(c, record, insert=True)
+            audit.append(c, self._actor, "record.create_batch", "", str(len(records)))
+
+    def update(self, record: Record) -> Record:
+        """Save a new version; ``record.version`` must be the version it was based on."""
+        normalise(record)
+        with self._db.transaction() as c:
+            row = c.execute("SELECT type, version, deleted, created_at FROM records"
+                            " WHERE id = ?", (record.id,)).fetchone()
+            if row is None or row[2]:
+                raise NotFound(record.id)
+            if row[0] != record.TYPE:
+                raise Conflict(_("The record type cannot change."))
+            if row[1] != record.version:
+                raise Conflict(_(
+                    "The record changed since this copy was read (stored version {stored}, "
+                    "this copy {given}). Get it again and reapply the change.").format(
+                    stored=row[1], given=record.version))
+            record.version = row[1] + 1
+            record.created_at = row[3]
+            record.updated_at = max(utc_now(), record.created_at)
+            self._check(record)
+            self._write(c, record, insert=False)
+            c.execute("DELETE FROM drafts WHERE record_id = ?", (record.id,))
+            audit.append(c, self._actor, "record.update", record.TYPE, record.id)
+        return record
+
+    def delete(self, record_id: str) -> None:
+        """Leave a tombstone: id, type and a new version survive, the content does not."""
+        with self._db.transaction() as c:
+            row = c.execute("SELECT seq, type, deleted FROM records WHERE id = ?",
+                            (record_id,)).fetchone()
+            if row is None or row[2]:
+                raise NotFound(record_id)
+            seq, rtype = row[0], row[1]
+            c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
+            c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
+            c.execute(
+                "UPDATE records SET deleted = 1, version = version + 1, body = '{}', title = '',"
+                " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
+                " case_status = NULL, urgency = NULL, flagged = 0, updated_at = ? WHERE seq = ?",
+                (utc_now(), seq))
+            c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+            audit.append(c, self._actor, "record.delete", rtype, record_id)
+
+    def _check(self, record: Record) -> None:
+        errors = validate(record)
+        if errors:
+            raise RecordInvalid(errors)
+
+    def _write(self, c: Any, record: Record, *, insert: bool) -> None:
+        cols = indexing.columns(record)
+        values = (record.TYPE, record.version, record.mission_id, record.status, cols["title"],
+                  cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
+                  cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
+                  record.updated_at, codec.dumps(record))
+        if insert:
+            seq = c.execute(
+                "INSERT INTO records (type, version, mission_id, status, title, country, region,"
+                " event_date, risk_level, case_status, urgency, flagged, created_at, updated_at,"
+                " body, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, record.id)).lastrowid
+        else:
+            seq = c.execute("SELECT seq FROM records WHERE id = ?", (record.id,)).fetchone()[0]
+            c.execute(
+                "UPDATE records SET type = ?, version = ?, mission_id = ?, status = ?, title = ?,"
+                " country = ?, region = ?, event_date = ?, risk_level = ?, case_status = ?,"
+                " urgency = ?, flagged = ?, created_at = ?, updated_at = ?, body = ?"
+                " WHERE seq = ?", (*values, seq))
+            c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
+            c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
+        c.execute("INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)",
+                  (seq, cols["title"], indexing.search_text(record)))
+        c.executemany("INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)",
+                      [(v, code, seq) for v, code in indexing.terms(record)])
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, record_id: str) -> Record:
+        rows = self._db.query("SELECT body, deleted FROM records WHERE id = ?", (record_id,))
+        if not rows or rows[0][1]:
+            raise NotFound(record_id)
+        return decode(rows[0][0])
+
+    def exists(self, record_id: str) -> bool:
+        return bool(self._db.query("SELECT 1 FROM records WHERE id = ? AND deleted = 0",
+                                   (record_id,)))
+
+    def list(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
+        ids = [r.id for r in self.rows(filters, order_by=order_by, descending=descending,
+                                       limit=limit, offset=offset)]
+        return [self.get(i) for i in ids]
+
+    def rows(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Row]:
+        if order_by not in SORTABLE:
+            raise UserError(_("Cannot sort by {column}.").format(column=order_by))
+        where, params = _where(filters or Filters())
+        direction = "DESC" if descending else "ASC"
+        sql = (f"SELECT {_ROW_COLUMNS} FROM records r WHERE {where}"
+               f" ORDER BY r.{order_by} {direction}, r.seq {direction} LIMIT ? OFFSET ?")
+        rows = self._db.query(sql, (*params, min(limit, MAX_PAGE), max(offset, 0)))
+        return [Row(*row[:10], bool(row[10]), row[11], row[12]) for row in rows]
+
+    def count(self, filters: Filters | None = None) -> int:
+        where, params = _where(filters or Filters())
+        return int(self._db.query(f"SELECT count(*) FROM records r WHERE {where}", params)[0][0])
+
+    def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[Hit]:
+        """Full-text search over every text field, ranked; any script, any language."""
+        match, short = fts_query(text)
+        if match is None and not short:
+            return []
+        where, params = _where(filters or Filters())
+        clauses = [where]
+        fts_params: list[Any] = []
+        if match is not None:
+            clauses.append("records_fts MATCH ?")
+            fts_params.append(match)
+        for term in short:
+            clauses.append("(f.text LIKE ? ESCAPE '\\' OR f.title LIKE ? ESCAPE '\\')")
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") \
+                + "%"
+            fts_params += [pattern, pattern]
+        rank = "bm25(records_fts)" if match is not None else "r.updated_at"
+        sql = (
+            "SELECT r.id, r.type, r.title, snippet(records_fts, 1, '[', ']', '…', 16)"
+            " FROM records_fts f JOIN records r ON r.seq = f.rowid"
+            f" WHERE {' AND '.join(clauses)} ORDER BY {rank} LIMIT ? OFFSET ?"
+        )
+        rows = self._db.query(sql, (*params, *fts_params, min(limit, MAX_PAGE), offset))
+        return [Hit(*row) for row in rows]
+
+    # -- drafts --------------------------------------------------------------------------
+    def save_draft(self, record: Record) -> None:
+        with self._db.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO drafts (record_id, type, body, saved_at)"
+                      " VALUES (?, ?, ?, ?)", (record.id, record.TYPE, codec.dumps(record),
+                                               utc_now()))
+
+    def drafts(self) -> list[Record]:
+        return [decode(row[0]) for row in
+                self._db.query("SELECT body FROM drafts ORDER BY saved_at DESC")]
+
+    def discard_draft(self, record_id: str) -> None:
+        with self._db.transaction() as c:
+            c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+
+def decode(body: str) -> Record:
+    """Decode a stored body; stored records were validated on the way in."""
+    return codec.from_trusted(json.loads(body))

@@ -1,0 +1,295 @@
+"""The vault: create, unlock, lock, change passphrase, check, crypto-erase.
+
+Files in the vault directory (mode 0700, files 0600):
+  vault.key       the key file (wrapped data key; the only secret-bearing file in clear)
+  vault.db[-wal]  the SQLCipher database, encrypted page by page with the data key
+  vault.lock      held while a process has the vault open
+  vault.open      present while open: found at unlock, it means an unclean shutdown
+  unlock-failures the count of consecutive wrong passphrases (a number, nothing else)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..core.errors import UserError
+from ..core.i18n import _
+from ..core.records import AttachmentRef, utc_now
+from . import attachments, audit, migrations, throttle
+from .database import Database, NotThisVault
+from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
+from .lock import ProcessLock
+from .paths import VaultPaths
+from .repository import RecordStore
+
+
+class VaultCorrupt(UserError):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    problems: list[str]
+    unclean_shutdown: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _read_keyfile(paths: VaultPaths) -> KeyFile:
+    try:
+        data = paths.keyfile.read_bytes()
+    except FileNotFoundError as exc:
+        if paths.database.exists():
+            raise KeyFileError(_(
+                "The key file {path} is missing: without it the vault cannot be opened. "
+                "Restore it from a backup if you have one.").format(path=paths.keyfile)) from exc
+        raise UserError(_("There is no vault in {path}. Create one with 'hrd-field vault init'.")
+                        .format(path=paths.root)) from exc
+    except OSError as exc:
+        raise io_error(exc) from exc
+    return KeyFile.from_bytes(data)
+
+
+class Vault:
+    """An unlocked vault. Create with ``Vault.create`` or ``Vault.unlock``; ``close`` locks."""
+
+    def __init__(self, paths: VaultPaths, keyfile: KeyFile, data_key: bytes, db: Database,
+                 lock: ProcessLock, actor: str, unclean: bool):
+        self.paths = paths
+        self._keyfile = keyfile
+        self._data_key = data_key
+        self.db = db
+        self._lock = lock
+        self.actor = actor
+        self.unclean_shutdown = unclean
+        self.records = RecordStore(db, actor)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @classmethod
+    def create(cls, root: Path, passphrase: str, *, actor: str | None = None) -> Vault:
+        paths = VaultPaths(root)
+        if paths.keyfile.exists() or paths.database.exists():
+            raise UserError(_("A vault already exists in {path}.").format(path=root))
+        if len(passphrase) < 8:
+            raise UserError(_("The passphrase must have at least 8 characters."))
+        os.umask(0o077)
+        try:
+            root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise io_error(exc) from exc
+        lock = ProcessLock(paths.lock)
+        lock.acquire()
+        keyfile, data_key = new_keyfile(passphrase)
+        db: Database | None = None
+        try:
+            db = Database(paths.database, data_key, create=True)
+            migrations.migrate(db.conn)
+            actor = actor or _default_actor()
+            with db.transaction() as c:
+                c.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)",
+                          (keyfile.vault_id,))
+                c.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (utc_now(),))
+                c.execute("INSERT INTO meta (key, value) VALUES ('owner', ?)", (actor,))
+                audit.append(c, actor, "vault.create")
+            # The key file is written last: a vault without it was never usable.
+            atomic_write(paths.keyfile, keyfile.to_bytes())
+        except BaseException:
+            if db is not None:
+                db.close()
+            for f in paths.sqlite_files():
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+            lock.release()
+            raise
+        paths.dirty_marker.touch(mode=0o600)
+        return cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
+
+    @classmethod
+    def unlock(cls, root: Path, passphrase: str) -> Vault:
+        paths = VaultPaths(root)
+        keyfile = _read_keyfile(paths)
+        lock = ProcessLock(paths.lock)
+        lock.acquire()
+        try:
+            try:
+                data_key = keyfile.unwrap(passphrase)
+            except WrongPassphrase:
+                time.sleep(throttle.record_failure(paths.throttle))
+                raise
+            throttle.reset(paths.throttle)
+            return cls._open(paths, keyfile, data_key, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
+        paths = VaultPaths(root)
+        keyfile = _read_keyfile(paths)
+        lock = ProcessLock(paths.lock)
+        lock.acquire()
+        try:
+            data_key = keyfile.unwrap_recovery(identity)
+            vault = cls._open(paths, keyfile, data_key, lock)
+        except BaseException:
+            lock.release()
+            raise
+        vault.change_passphrase(new_passphrase)
+        return vault
+
+    @classmethod
+    def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
+              lock: ProcessLock) -> Vault:
+        if not paths.database.exists():
+            raise VaultCorrupt(_(
+                "The vault database {path} is missing. Nothing was created in its place.")
+                .format(path=paths.database))
+        db = Database(paths.database, data_key)
+        try:
+            unclean = paths.dirty_marker.exists()
+            rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
+            if not rows or rows[0][0] != keyfile.vault_id:
+                raise NotThisVault()
+            migrations.migrate(db.conn)
+            owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
+            vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
+                        _default_actor(), unclean)
+            if unclean:
+                report = vault.check()
+                if not report.ok:
+                    raise VaultCorrupt(_(
+                        "The vault was not closed properly and its integrity check failed: "
+                        "{problem}. Run 'hrd-field vault check' and keep a copy of the vault "
+                        "folder before changing anything.").format(problem=report.problems[0]))
+            paths.dirty_marker.touch(mode=0o600)
+            with db.transaction() as c:
+                audit.append(c, vault.actor, "vault.unlock")
+        except BaseException:
+            db.close()
+            raise
+        return vault
+
+    def close(self) -> None:
+        """Lock the vault: checkpoint, close the connection, forget the key."""
+        self.db.checkpoint()
+        self.db.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.paths.dirty_marker.unlink()
+        self._data_key = b""
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- keys ----------------------------------------------------------------------------
+    def change_passphrase(self, new_passphrase: str) -> None:
+        if len(new_passphrase) < 8:
+            raise UserError(_("The passphrase must have at least 8 characters."))
+        self._keyfile.set_passphrase(self._data_key, new_passphrase)
+        atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, "vault.passwd")
+
+    def set_recovery_recipient(self, recipient: str) -> None:
+        self._keyfile.set_recovery(self._data_key, recipient)
+        atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, "vault.recovery_slot")
+
+    @property
+    def vault_id(self) -> str:
+        return self._keyfile.vault_id
+
+    def meta(self, key: str) -> str | None:
+        rows = self.db.query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- integrity -----------------------------------------------------------------------
+    def check(self) -> CheckReport:
+        problems: list[str] = []
+        conn = self.db.conn
+        for row in conn.execute("PRAGMA cipher_integrity_check"):
+            problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
+        try:
+            conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+        except Exception:
+            problems.append(_("the search index is inconsistent"))
+        broken = audit.verify(conn)
+        if broken is not None:
+            problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
+        return CheckReport(problems, self.unclean_shutdown)
+
+    def audit_log(self, limit: int = 1000) -> list[audit.AuditEntry]:
+        return audit.entries(self.db.conn, limit)
+
+    def log(self, action: str, object_type: str = "", object_id: str = "") -> None:
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, action, object_type, object_id)
+
+    # -- attachments ---------------------------------------------------------------------
+    def add_attachment(self, record_id: str, stream: BinaryIO, *, filename: str,
+                       media_type: str = "application/octet-stream",
+                       progress: attachments.Progress | None = None) -> AttachmentRef:
+        """Store a file encrypted and link it to a record, in one transaction."""
+        record = self.records.get(record_id)
+        with self.db.transaction() as c:
+            sha, size = attachments.store(c, stream, progress)
+            audit.append(c, self.actor, "attachment.add", "attachment", sha)
+        ref = AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
+                            media_type=media_type[:100], size=size, added_at=utc_now())
+        if all(a.sha256 != sha for a in record.attachments):
+            record.attachments.append(ref)
+            self.records.update(record)
+        return ref
+
+    def attachment_size(self, sha256: str) -> int | None:
+        found = attachments.info(self.db.conn, sha256)
+        return found[1] if found else None
+
+    @contextlib.contextmanager
+    def open_attachment(self, sha256: str) -> Iterator[Iterator[bytes]]:
+        found = attachments.info(self.db.conn, sha256)
+        if found is None:
+            raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
+        yield attachments.chunks(self.db.conn, found[0])
+
+    # -- erase ---------------------------------------------------------------------------
+    def wipe(self) -> None:
+        """Crypto-erase: destroy the key file first (the database becomes noise), then the rest."""
+        self.db.close()
+        self._data_key = b""
+        overwrite_and_unlink(self.paths.keyfile)
+        for f in [*self.paths.sqlite_files(), self.paths.dirty_marker, self.paths.throttle]:
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
+        fsync_dir(self.paths.root)
+        self._lock.release()
+        with contextlib.suppress(OSError):
+            self.paths.lock.unlink()
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "field-user"
