@@ -68,7 +68,7 @@ def export_decision(record: Record, *, include_drafts: bool = False) -> ExportDe
             setattr(out, name, "")
             redacted.append(name)
     kept: list[AttachmentRef] = []
-    withheld = []
+    withheld: list[AttachmentRef] = []
     for att in out.attachments:
         (withheld if att.may_identify else kept).append(att)
     out.attachments = kept

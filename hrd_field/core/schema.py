@@ -34,7 +34,7 @@ def unwrap_optional(tp: Any) -> tuple[Any, bool]:
 
 
 @cache
-def hints(cls: type) -> dict[str, Any]:
+def hints(cls: Any) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
@@ -58,7 +58,7 @@ def _scalar_schema(tp: Any, meta: typing.Mapping[str, Any]) -> dict[str, Any]:
             if fmt in _PATTERNS:
                 out["pattern"] = _PATTERNS[fmt]
         return out
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return {"$ref": f"#/$defs/{tp.__name__}"}
     raise TypeError(f"unsupported field type {tp!r}")
 
@@ -88,7 +88,7 @@ def _nested_types(cls: type, seen: dict[str, type]) -> None:
         inner, _opt = unwrap_optional(hints(cls)[f.name])
         if typing.get_origin(inner) is list:
             (inner,) = typing.get_args(inner)
-        if dataclasses.is_dataclass(inner) and isinstance(inner, type):
+        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
             if inner.__name__ not in seen:
                 seen[inner.__name__] = inner
                 _nested_types(inner, seen)

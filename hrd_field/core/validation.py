@@ -98,7 +98,7 @@ def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
             continue
         if value is None:
             continue
-        inner, _optional = unwrap_optional(hints(type(obj))[f.name])
+        inner, _optional = unwrap_optional(hints(obj.__class__)[f.name])
         if typing.get_origin(inner) is list:
             if len(value) > LIST_MAX:
                 errors.append(FieldError(

@@ -21,12 +21,12 @@ class ProcessLock:
         self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        fh = open(self._path, "ab")  # noqa: SIM115 - kept open while the lock is held
+        fh = open(self._path, "ab")
         try:
             if os.name == "nt":  # pragma: no cover - Windows builds only
                 import msvcrt
 
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
             else:
                 import fcntl
 

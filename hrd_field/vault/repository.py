@@ -102,6 +102,13 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+def _row(row: Any) -> Row:
+    (id_, rtype, title, version, status, country, region, event_date, risk, case_status,
+     flagged, updated_at, mission_id) = row
+    return Row(id_, rtype, title, version, status, country, region, event_date, risk,
+               case_status, bool(flagged), updated_at, mission_id)
+
+
 def fts_query(text: str) -> tuple[str | None, list[str]]:
     """Split user input into an FTS5 trigram expression and short terms needing LIKE.
 
@@ -229,7 +236,7 @@ class RecordStore:
         return bool(self._db.query("SELECT 1 FROM records WHERE id = ? AND deleted = 0",
                                    (record_id,)))
 
-    def list(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+    def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
              descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
         ids = [r.id for r in self.rows(filters, order_by=order_by, descending=descending,
                                        limit=limit, offset=offset)]
@@ -244,7 +251,7 @@ class RecordStore:
         sql = (f"SELECT {_ROW_COLUMNS} FROM records r WHERE {where}"
                f" ORDER BY r.{order_by} {direction}, r.seq {direction} LIMIT ? OFFSET ?")
         rows = self._db.query(sql, (*params, min(limit, MAX_PAGE), max(offset, 0)))
-        return [Row(*row[:10], bool(row[10]), row[11], row[12]) for row in rows]
+        return [_row(row) for row in rows]
 
     def count(self, filters: Filters | None = None) -> int:
         where, params = _where(filters or Filters())

@@ -60,6 +60,11 @@ def _read_keyfile(paths: VaultPaths) -> KeyFile:
     return KeyFile.from_bytes(data)
 
 
+def require_vault(root: Path) -> None:
+    """Raise a clear error unless ``root`` holds a readable vault key file."""
+    _read_keyfile(VaultPaths(root))
+
+
 class Vault:
     """An unlocked vault. Create with ``Vault.create`` or ``Vault.unlock``; ``close`` locks."""
 
@@ -275,17 +280,37 @@ class Vault:
 
     # -- erase ---------------------------------------------------------------------------
     def wipe(self) -> None:
-        """Crypto-erase: destroy the key file first (the database becomes noise), then the rest."""
+        """Crypto-erase this open vault (the panic action)."""
         self.db.close()
         self._data_key = b""
-        overwrite_and_unlink(self.paths.keyfile)
-        for f in [*self.paths.sqlite_files(), self.paths.dirty_marker, self.paths.throttle]:
-            with contextlib.suppress(FileNotFoundError):
-                f.unlink()
-        fsync_dir(self.paths.root)
+        _erase_files(self.paths)
         self._lock.release()
         with contextlib.suppress(OSError):
             self.paths.lock.unlink()
+
+
+def wipe(root: Path) -> None:
+    """Crypto-erase a closed vault; needs no passphrase, refuses while it is in use."""
+    paths = VaultPaths(root)
+    if not paths.keyfile.exists() and not paths.database.exists():
+        raise UserError(_("There is no vault in {path}.").format(path=root))
+    lock = ProcessLock(paths.lock)
+    lock.acquire()
+    try:
+        _erase_files(paths)
+    finally:
+        lock.release()
+    with contextlib.suppress(OSError):
+        paths.lock.unlink()
+
+
+def _erase_files(paths: VaultPaths) -> None:
+    """Destroy the key file first: from then on the database is noise. Then remove the rest."""
+    overwrite_and_unlink(paths.keyfile)
+    for f in [*paths.sqlite_files(), paths.dirty_marker, paths.throttle]:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    fsync_dir(paths.root)
 
 
 def _default_actor() -> str:

@@ -1,0 +1,5 @@
+import sys
+
+from hrd_field.app import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""The ``hrd-field`` command: parse, run, and turn errors into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from ..core.errors import RecordInvalid, UserError
+from ..core.i18n import _
+from . import demo_cmds, record_cmds, vault_cmds
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hrd-field",
+        description="Encrypted, offline records for human rights field missions.",
+    )
+    parser.add_argument("--version", action="version", version=f"hrd-field {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in (vault_cmds.register, record_cmds.register, demo_cmds.register, *extra):
+        register(sub)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = (),
+        default: Callable[[], int] | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 user-actionable error, 2 usage)."""
+    os.umask(0o077)
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        if default is not None:
+            return default()
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except RecordInvalid as exc:
+        for err in exc.errors[:20]:
+            print(_("invalid: {error}").format(error=err), file=sys.stderr)
+        print(_("error: the record is invalid; nothing was saved."), file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("interrupted; the last completed step was kept."), file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("HRD_FIELD_DEBUG") == "1":
+            raise
+        # No traceback: frames and messages could carry record content.
+        print(_("error: unexpected {kind}; set HRD_FIELD_DEBUG=1 to see details.").format(
+            kind=type(exc).__name__), file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(argv)

@@ -1,0 +1,207 @@
+"""hrd-field record … , search, attach and attachment get."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import mimetypes
+import os
+import sys
+from pathlib import Path
+
+from ..core import codec
+from ..core.errors import UserError
+from ..core.i18n import _
+from ..core.records import RECORD_TYPES, Record
+from ..vault.fsutil import fsync_dir, io_error
+from ..vault.repository import Filters
+from .common import add_vault_options, open_vault
+from .io import existing_file, print_json, read_json_input
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("record", help="add, update, get, list or delete records")
+    rsub = p.add_subparsers(dest="record_cmd", required=True, metavar="COMMAND")
+
+    add = rsub.add_parser("add", help="add a record from JSON")
+    add.add_argument("--type", required=True, choices=list(RECORD_TYPES))
+    add.add_argument("--json", required=True, metavar="FILE|-", dest="json_source")
+    add_vault_options(add)
+    add.set_defaults(func=cmd_add)
+
+    upd = rsub.add_parser("update", help="replace a record with a new version from JSON")
+    upd.add_argument("id")
+    upd.add_argument("--json", required=True, metavar="FILE|-", dest="json_source")
+    add_vault_options(upd)
+    upd.set_defaults(func=cmd_update)
+
+    get = rsub.add_parser("get", help="show one record")
+    get.add_argument("id")
+    get.add_argument("--json", action="store_true")
+    add_vault_options(get)
+    get.set_defaults(func=cmd_get)
+
+    lst = rsub.add_parser("list", help="list records")
+    lst.add_argument("--type", choices=list(RECORD_TYPES))
+    lst.add_argument("--mission", metavar="ID")
+    lst.add_argument("--limit", type=int, default=100)
+    lst.add_argument("--offset", type=int, default=0)
+    lst.add_argument("--json", action="store_true")
+    add_vault_options(lst)
+    lst.set_defaults(func=cmd_list)
+
+    dele = rsub.add_parser("delete", help="delete a record (a tombstone remains)")
+    dele.add_argument("id")
+    add_vault_options(dele)
+    dele.set_defaults(func=cmd_delete)
+
+    search = sub.add_parser("search", help="full-text search over every record")
+    search.add_argument("query")
+    search.add_argument("--type", choices=list(RECORD_TYPES))
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--json", action="store_true")
+    add_vault_options(search)
+    search.set_defaults(func=cmd_search)
+
+    attach = sub.add_parser("attach", help="add a file to a record, encrypted in the vault")
+    attach.add_argument("id")
+    attach.add_argument("file")
+    attach.add_argument("--media-type")
+    add_vault_options(attach)
+    attach.set_defaults(func=cmd_attach)
+
+    att = sub.add_parser("attachment", help="get an attachment out of the vault")
+    asub = att.add_subparsers(dest="attachment_cmd", required=True, metavar="COMMAND")
+    aget = asub.add_parser("get", help="write an attachment to a file (in plaintext)")
+    aget.add_argument("sha256")
+    aget.add_argument("--out", required=True, metavar="FILE")
+    aget.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    add_vault_options(aget)
+    aget.set_defaults(func=cmd_attachment_get)
+
+
+def _load(source: str, record_type: str | None, record_id: str | None) -> Record:
+    data = codec.parse_json(read_json_input(source))
+    if not isinstance(data, dict):
+        raise UserError(_("The JSON must be one record object."))
+    if record_type is not None:
+        if data.setdefault("type", record_type) != record_type:
+            raise UserError(_("The JSON is a {found}, not a {expected}.").format(
+                found=data["type"], expected=record_type))
+    if record_id is not None:
+        if data.setdefault("id", record_id) != record_id:
+            raise UserError(_("The JSON has another id than {id}.").format(id=record_id))
+    return codec.from_dict(data)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    record = _load(args.json_source, args.type, None)
+    with open_vault(args) as v:
+        if record.mission_id and not v.records.exists(record.mission_id):
+            raise UserError(_("No mission with id {id}.").format(id=record.mission_id))
+        v.records.create(record)
+    print(record.id)
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        current = v.records.get(args.id)
+        record = _load(args.json_source, current.TYPE, args.id)
+        saved = v.records.update(record)
+    print(_("{id} saved as version {version}.").format(id=saved.id, version=saved.version))
+    return 0
+
+
+def cmd_get(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        record = v.records.get(args.id)
+    if args.json:
+        print_json(codec.to_dict(record))
+    else:
+        for key, value in codec.to_dict(record).items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    filters = Filters(type=args.type, mission_id=args.mission)
+    with open_vault(args) as v:
+        if args.json:
+            print_json([codec.to_dict(r) for r in v.records.page(
+                filters, limit=args.limit, offset=args.offset)])
+            return 0
+        rows = v.records.rows(filters, limit=args.limit, offset=args.offset)
+    for row in rows:
+        flag = " !" if row.flagged else ""
+        print(f"{row.id}  {row.type:<17} {row.event_date or '':<10}  {row.title}{flag}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        v.records.delete(args.id)
+    print(_("{id} deleted.").format(id=args.id))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        hits = v.records.search(args.query, Filters(type=args.type), limit=args.limit)
+    if args.json:
+        print_json([{"id": h.id, "type": h.type, "title": h.title, "snippet": h.snippet}
+                    for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.id}  {h.type:<17} {h.title}\n    {h.snippet}")
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    path = existing_file(args.file)
+    media_type = args.media_type or mimetypes.guess_type(path.name)[0] or \
+        "application/octet-stream"
+    total = path.stat().st_size
+    show = sys.stderr.isatty()
+
+    def progress(done: int) -> bool:
+        if show and total:
+            print(f"\r{done * 100 // total:3d}%", end="", file=sys.stderr, flush=True)
+        return True
+
+    with open_vault(args) as v:
+        try:
+            fh = open(path, "rb")
+        except OSError as exc:
+            raise UserError(_("Cannot read {path}: {reason}").format(
+                path=path, reason=exc.strerror)) from exc
+        with fh:
+            ref = v.add_attachment(args.id, fh, filename=path.name, media_type=media_type,
+                                   progress=progress)
+    if show:
+        print(file=sys.stderr)
+    print(ref.sha256)
+    return 0
+
+
+def cmd_attachment_get(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise UserError(_("{path} exists; add --force to overwrite it.").format(path=out))
+    tmp = out.with_name(out.name + ".part")
+    with open_vault(args) as v, v.open_attachment(args.sha256) as chunks:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise io_error(exc) from exc
+    fsync_dir(out.parent.resolve())
+    print(_("Written to {path}.").format(path=out))
+    return 0

@@ -1,0 +1,77 @@
+"""hrd-field vault init | check | passwd | wipe."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.errors import UserError
+from ..core.i18n import _
+from ..vault import vault as vault_mod
+from ..vault.vault import Vault
+from .common import add_vault_options, open_vault, vault_dir
+from .io import passphrase
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("vault", help="create, check, re-key or erase a vault")
+    vsub = p.add_subparsers(dest="vault_cmd", required=True, metavar="COMMAND")
+
+    init = vsub.add_parser("init", help="create a new, empty vault")
+    add_vault_options(init)
+    init.add_argument("--name", help="your name as recorded in the audit log")
+    init.set_defaults(func=cmd_init)
+
+    check = vsub.add_parser("check", help="check the vault's integrity")
+    add_vault_options(check)
+    check.set_defaults(func=cmd_check)
+
+    passwd = vsub.add_parser("passwd", help="change the passphrase")
+    add_vault_options(passwd)
+    passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    passwd.set_defaults(func=cmd_passwd)
+
+    wipe = vsub.add_parser("wipe", help="crypto-erase the vault (irreversible)")
+    add_vault_options(wipe)
+    wipe.add_argument("--yes", action="store_true", help="confirm the erase")
+    wipe.set_defaults(func=cmd_wipe)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    root = vault_dir(args)
+    secret = passphrase(args, confirm=True, prompt=_("New passphrase: "))
+    with Vault.create(root, secret, actor=args.name) as v:
+        print(_("Vault created in {path}.").format(path=v.paths.root))
+    print(_("Keep the passphrase safe: without it (or a recovery slot) the data cannot be "
+            "recovered."), file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        report = v.check()
+    if report.ok:
+        print(_("The vault is intact."))
+        return 0
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    raise UserError(_("The integrity check found {n} problem(s).").format(
+        n=len(report.problems)))
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        new = passphrase(args, confirm=True, prompt=_("New passphrase: "),
+                         file_attr="new_passphrase_file")
+        v.change_passphrase(new)
+    print(_("Passphrase changed."))
+    return 0
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise UserError(_("Erasing destroys every record for good: add --yes to confirm."))
+    root = vault_dir(args)
+    vault_mod.wipe(root)
+    print(_("The vault in {path} was erased.").format(path=root))
+    return 0

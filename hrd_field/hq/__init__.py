@@ -1,0 +1,1 @@
+"""HQ side: device registry, importer, intake service, reports."""

@@ -1,0 +1,1 @@
+"""Field side of sync: outbox, upload client, receipts."""

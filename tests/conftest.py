@@ -1,0 +1,59 @@
+"""Shared fixtures: real vaults in temporary directories, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Set before anything imports Qt or creates a vault.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Cheap Argon2id parameters for the suite only; they are stored per slot, so vaults made
+# here still open normally. Benchmarks and the app use the real parameters.
+os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"
+
+PASSPHRASE = "correct horse battery staple"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def passfile(tmp_path: Path) -> Path:
+    p = tmp_path / "passphrase.txt"
+    p.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, vault_dir: Path, passfile: Path) -> Callable[..., CliResult]:
+    """Run ``hrd-field`` as a real subprocess against the test vault."""
+
+    def run(*args: str, input: str | bytes | None = None, vault: bool = True,
+            env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
+        argv = [sys.executable, "-m", "hrd_field", *args]
+        if vault:
+            argv += ["--vault", str(vault_dir), "--passphrase-file", str(passfile)]
+        full_env = {**os.environ, "HRD_FIELD_VAULT": str(vault_dir), **(env or {})}
+        data = input.encode("utf-8") if isinstance(input, str) else input
+        proc = subprocess.run(argv, input=data, capture_output=True, env=full_env,
+                              timeout=timeout, check=False)
+        return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                         proc.stderr.decode("utf-8", "replace"))
+
+    return run
