@@ -13,6 +13,8 @@ from ..core import codec
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import RECORD_TYPES, Record
+from ..core.reference import markdown_reference
+from ..core.schema import record_schema
 from ..vault.fsutil import fsync_dir, io_error
 from ..vault.repository import Filters
 from .common import add_vault_options, open_vault
@@ -69,6 +71,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     attach.add_argument("--media-type")
     add_vault_options(attach)
     attach.set_defaults(func=cmd_attach)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the record format")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print the field reference of docs/records.md instead")
+    schema.set_defaults(func=cmd_schema)
 
     att = sub.add_parser("attachment", help="get an attachment out of the vault")
     asub = att.add_subparsers(dest="attachment_cmd", required=True, metavar="COMMAND")
@@ -154,6 +161,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for h in hits:
             print(f"{h.id}  {h.type:<17} {h.title}\n    {h.snippet}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(markdown_reference())
+    else:
+        print_json(record_schema())
     return 0
 
 
