@@ -11,12 +11,17 @@ from .regions import region_of
 
 
 def search_text(record: Record) -> str:
-    """Every free-text value of the record (nested included), one per line."""
+    """Every free-text value of the record (nested included), one per line.
+
+    Identity fields are left out: a search hit must never put a legal name on screen.
+    """
     parts: list[str] = []
 
     def walk(obj: Any) -> None:
         for f in dataclasses.fields(obj):
-            if f.metadata.get("vocab") or f.metadata.get("format") or f.name == "author":
+            meta = f.metadata
+            if meta.get("vocab") or meta.get("format") or meta.get("identity") \
+                    or f.name == "author":
                 continue  # codes, ids and dates are filters, not text
             value = getattr(obj, f.name)
             items = value if isinstance(value, list) else [value]

@@ -77,7 +77,7 @@ _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, 
                 "case_status, flagged, updated_at, mission_id")
 
 
-def _where(filters: Filters) -> tuple[str, list[Any]]:
+def _where(filters: Filters, text: str = "") -> tuple[str, list[Any]]:
     clauses = ["r.deleted = 0"]
     params: list[Any] = []
     for column in ("type", "mission_id", "status", "country", "region", "risk_level",
@@ -99,7 +99,30 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("EXISTS (SELECT 1 FROM record_terms t WHERE t.vocab = ? AND t.code = ?"
                        " AND t.record_seq = r.seq)")
         params += [vocab, code]
+    match, short = fts_query(text)
+    if match is not None:
+        clauses.append("r.seq IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
+        params.append(match)
+    for term in short:
+        clauses.append("r.seq IN (SELECT rowid FROM records_fts WHERE text LIKE ? ESCAPE '\\'"
+                       " OR title LIKE ? ESCAPE '\\')")
+        params += [_like(term)] * 2
     return " AND ".join(clauses), params
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _snippet(text: str, term: str, width: int = 40) -> str:
+    """A snippet around ``term`` for matches the trigram index cannot highlight."""
+    at = text.find(term)
+    if at < 0:
+        return text[:width * 2]
+    start = max(0, at - width)
+    return ("…" if start else "") + text[start:at] + f"[{term}]" + \
+        text[at + len(term):at + len(term) + width] + "…"
 
 
 def _row(row: Any) -> Row:
@@ -242,46 +265,46 @@ class RecordStore:
                                        limit=limit, offset=offset)]
         return [self.get(i) for i in ids]
 
-    def rows(self, filters: Filters | None = None, *, order_by: str = "updated_at",
-             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Row]:
+    def rows(self, filters: Filters | None = None, *, text: str = "",
+             order_by: str = "updated_at", descending: bool = True, limit: int = 100,
+             offset: int = 0) -> list[Row]:
+        """One page of list rows; ``text`` narrows them to full-text matches."""
         if order_by not in SORTABLE:
             raise UserError(_("Cannot sort by {column}.").format(column=order_by))
-        where, params = _where(filters or Filters())
+        where, params = _where(filters or Filters(), text)
         direction = "DESC" if descending else "ASC"
         sql = (f"SELECT {_ROW_COLUMNS} FROM records r WHERE {where}"
                f" ORDER BY r.{order_by} {direction}, r.seq {direction} LIMIT ? OFFSET ?")
         rows = self._db.query(sql, (*params, min(limit, MAX_PAGE), max(offset, 0)))
         return [_row(row) for row in rows]
 
-    def count(self, filters: Filters | None = None) -> int:
-        where, params = _where(filters or Filters())
+    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
+        where, params = _where(filters or Filters(), text)
         return int(self._db.query(f"SELECT count(*) FROM records r WHERE {where}", params)[0][0])
 
     def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
                offset: int = 0) -> list[Hit]:
-        """Full-text search over every text field, ranked; any script, any language."""
+        """Full-text search over every text field, best matches first; any script."""
         match, short = fts_query(text)
         if match is None and not short:
             return []
         where, params = _where(filters or Filters())
-        clauses = [where]
-        fts_params: list[Any] = []
+        clauses, fts_params = [where], []
         if match is not None:
-            clauses.append("records_fts MATCH ?")
+            clauses.append("records_fts MATCH ?")  # on ``f`` itself, so snippet() works
             fts_params.append(match)
         for term in short:
             clauses.append("(f.text LIKE ? ESCAPE '\\' OR f.title LIKE ? ESCAPE '\\')")
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") \
-                + "%"
-            fts_params += [pattern, pattern]
-        rank = "bm25(records_fts)" if match is not None else "r.updated_at"
+            fts_params += [_like(term)] * 2
+        rank = "bm25(records_fts)" if match is not None else "r.updated_at DESC"
         sql = (
-            "SELECT r.id, r.type, r.title, snippet(records_fts, 1, '[', ']', '…', 16)"
+            "SELECT r.id, r.type, r.title, snippet(records_fts, 1, '[', ']', '…', 16), f.text"
             " FROM records_fts f JOIN records r ON r.seq = f.rowid"
             f" WHERE {' AND '.join(clauses)} ORDER BY {rank} LIMIT ? OFFSET ?"
         )
         rows = self._db.query(sql, (*params, *fts_params, min(limit, MAX_PAGE), offset))
-        return [Hit(*row) for row in rows]
+        return [Hit(id_, rtype, title, snippet if match is not None else
+                    _snippet(body, short[0])) for id_, rtype, title, snippet, body in rows]
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:
