@@ -1,15 +1,48 @@
-"""Composition root: the ``hrd-field`` entry point wires the CLI and, when asked, the GUI."""
+"""Composition root: the ``hrd-field`` entry point wires the CLI and, when asked, the GUI.
+
+The CLI never imports Qt; the GUI commands are registered here so ``hrd-field`` with no
+command opens the desktop app.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .cli.main import run
+from .vault.paths import default_vault_dir
+
+
+def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    gui = sub.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument("--vault", metavar="DIR", type=Path, default=None)
+    gui.add_argument("--language", choices=["ar", "zh", "en", "fr", "ru", "es"])
+    gui.set_defaults(func=_gui)
+    demo = sub.add_parser("demo", help="open the app on a throw-away vault of demo data")
+    demo.add_argument("--vault", metavar="DIR", type=Path, default=None,
+                      help="keep the demo vault here instead of a temporary folder")
+    demo.add_argument("--count", type=int, default=2000)
+    demo.add_argument("--language", choices=["ar", "zh", "en", "fr", "ru", "es"])
+    demo.set_defaults(func=_demo)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from .gui.launch import run as run_gui
+
+    return run_gui(args.vault or default_vault_dir(), language=args.language)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .gui.launch import run_demo
+
+    return run_demo(args.vault, args.count, language=args.language)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run(argv)
+    return run(argv, extra=[_register_gui],
+               default=lambda: _gui(argparse.Namespace(vault=None, language=None)))
 
 
 if __name__ == "__main__":

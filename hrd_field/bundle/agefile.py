@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import pyrage  # type: ignore[import-untyped]
+import pyrage
 
 from hrd_field.core.i18n import _
 
@@ -216,26 +216,23 @@ class _Plaintext:
         pass
 
 
-def decrypt(
+def decrypt_from(
+    header: AgeHeader,
+    prefix: bytes,
     source: BinaryIO,
-    identities: Sequence[str],
+    identity: str,
     consume: Callable[[bytes], None],
-    limits: Limits = DEFAULT_LIMITS,
-) -> str:
-    """Check the header, pick the identity, stream the plaintext to ``consume``.
+) -> None:
+    """Stream the plaintext to ``consume``, after ``read_header`` and ``find_identity``.
 
-    Returns the recipient (``age1…``) of the identity used. The payload was authenticated
-    to its final chunk only if this returns; exceptions raised by ``consume`` propagate
-    unchanged, everything else becomes a ``BundleError``.
+    The payload was authenticated to its final chunk only if this returns. Exceptions
+    raised by ``consume`` propagate unchanged; everything else becomes a ``BundleError``.
     """
-    if not identities:
-        raise ValueError("at least one identity is needed")
-    header, prefix = read_header(source, limits)
-    chosen = find_identity(header, prefix[len(header.raw) :], identities)
+    del header  # read_header must have checked it; pyrage re-reads it from the prefix
     reader = _Replay(prefix, source)
     writer = _Plaintext(consume)
     try:
-        pyrage.decrypt_io(reader, writer, [parse_identity(chosen)])
+        pyrage.decrypt_io(reader, writer, [parse_identity(identity)])
     except Exception as exc:
         if writer.error is not None:
             raise writer.error from None
@@ -246,14 +243,33 @@ def decrypt(
         raise
     if writer.error is not None:
         raise writer.error
+
+
+def decrypt(
+    source: BinaryIO,
+    identities: Sequence[str],
+    consume: Callable[[bytes], None],
+    limits: Limits = DEFAULT_LIMITS,
+) -> str:
+    """Check the header, pick the identity, stream the plaintext to ``consume``.
+
+    Returns the recipient (``age1…``) of the identity used.
+    """
+    if not identities:
+        raise ValueError("at least one identity is needed")
+    header, prefix = read_header(source, limits)
+    chosen = find_identity(header, prefix[len(header.raw) :], identities)
+    decrypt_from(header, prefix, source, chosen, consume)
     return recipient_of(chosen)
 
 
-class _Source:
-    """What pyrage reads when encrypting: remembers the producer's own exception."""
+class _Recorder:
+    """pyrage wraps Python exceptions raised in ``read``/``write`` into its own error types
+    (EncryptError("OSError: ...")): keep the original so callers see e.g. ENOSPC as it is."""
 
-    def __init__(self, read: Callable[[int], bytes]) -> None:
+    def __init__(self, read: Callable[[int], bytes], out: BinaryIO) -> None:
         self._read = read
+        self._out = out
         self.error: BaseException | None = None
 
     def read(self, size: int = -1) -> bytes:
@@ -263,6 +279,16 @@ class _Source:
             self.error = exc
             raise
 
+    def write(self, data: bytes) -> int:
+        try:
+            return self._out.write(data)
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        self._out.flush()
+
 
 def encrypt(read: Callable[[int], bytes], out: BinaryIO, recipients: Sequence[str]) -> None:
     """Stream ``read(n)`` (b"" at the end) through age to ``out``.
@@ -270,13 +296,15 @@ def encrypt(read: Callable[[int], bytes], out: BinaryIO, recipients: Sequence[st
     Exceptions from ``read`` and from ``out.write`` (e.g. ENOSPC) propagate unchanged.
     """
     parsed = [parse_recipient(r) for r in recipients]
-    source = _Source(read)
+    recorder = _Recorder(read, out)
     try:
-        pyrage.encrypt_io(source, out, parsed)
+        pyrage.encrypt_io(recorder, recorder, parsed)
     except Exception:
-        if source.error is not None:
-            raise source.error from None
+        if recorder.error is not None:
+            raise recorder.error from None
         raise
+    if recorder.error is not None:
+        raise recorder.error
 
 
 def encrypted_size(plaintext_size: int, header_size: int) -> int:

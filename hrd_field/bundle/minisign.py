@@ -193,7 +193,8 @@ def verify(data: bytes, signature_text: str, public_key: PublicKey) -> str:
     try:
         verifier.verify(signature, message)
     except InvalidSignature as exc:
-        raise BadSignature(reason=_("the signed data was altered or another key signed it")) from exc
+        reason = _("the signed data was altered or another key signed it")
+        raise BadSignature(reason=reason) from exc
     try:
         verifier.verify(global_signature, signature + trusted_comment.encode("utf-8"))
     except InvalidSignature as exc:

@@ -5,6 +5,7 @@ Widgets emit intents and call these methods; only the worker thread touches ``Va
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -86,8 +87,11 @@ class VaultSession(QObject):
                 self._vault = None
             self._open.clear()
 
-        self.runner.submit(job, on_success=lambda _v: (self.locked.emit(), on_done(None)),
-                           on_failure=self.failed.emit)
+        def done(_v: Any) -> None:
+            self.locked.emit()
+            on_done(None)
+
+        self.runner.submit(job, on_success=done, on_failure=self.failed.emit)
 
     def close_now(self) -> None:
         """At application exit: close on the worker and wait for it."""
@@ -152,8 +156,8 @@ class VaultSession(QObject):
     def discard_draft(self, record_id: str) -> Task:
         return self.call(lambda v: v.records.discard_draft(record_id))
 
-    def add_attachment(self, record_id: str, opener: Callable[[], BinaryIO], filename: str,
-                       media_type: str, on_done: Callable[[AttachmentRef], None],
+    def store_attachment(self, opener: Callable[[], BinaryIO], filename: str,
+                         media_type: str, on_done: Callable[[AttachmentRef], None],
                        on_error: Failure,
                        on_progress: Callable[[int, int], None] | None = None) -> Task:
         def job(task: Task) -> AttachmentRef:
@@ -166,11 +170,17 @@ class VaultSession(QObject):
                         task.progress_cb(done, total)
                     return not task.cancelled
 
-                return v.add_attachment(record_id, fh, filename=filename,
-                                        media_type=media_type, progress=progress)
+                return v.store_attachment(fh, filename=filename, media_type=media_type,
+                                          progress=progress)
 
         return self.runner.submit(job, on_success=on_done, on_failure=on_error,
                                   on_progress=on_progress, with_task=True)
+
+    def store_bytes(self, data: bytes, filename: str, media_type: str,
+                    on_done: Callable[[AttachmentRef], None], on_error: Failure) -> Task:
+        """Store bytes made in memory (e.g. an image with its location stripped)."""
+        return self.call(lambda v: v.store_attachment(io.BytesIO(data), filename=filename,
+                                                      media_type=media_type), on_done, on_error)
 
     def read_attachment(self, sha256: str, limit: int, on_done: Callable[[bytes], None],
                         on_error: Failure) -> Task:

@@ -317,6 +317,10 @@ class RecordStore:
         return [decode(row[0]) for row in
                 self._db.query("SELECT body FROM drafts ORDER BY saved_at DESC")]
 
+    def draft(self, record_id: str) -> Record | None:
+        rows = self._db.query("SELECT body FROM drafts WHERE record_id = ?", (record_id,))
+        return decode(rows[0][0]) if rows else None
+
     def discard_draft(self, record_id: str) -> None:
         with self._db.transaction() as c:
             c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))

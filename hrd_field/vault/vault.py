@@ -120,7 +120,9 @@ class Vault:
         return cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
 
     @classmethod
-    def unlock(cls, root: Path, passphrase: str) -> Vault:
+    def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True) -> Vault:
+        """Open the vault; after an unclean shutdown it is checked first, and refused if
+        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``)."""
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.lock)
@@ -132,7 +134,7 @@ class Vault:
                 time.sleep(throttle.record_failure(paths.throttle))
                 raise
             throttle.reset(paths.throttle)
-            return cls._open(paths, keyfile, data_key, lock)
+            return cls._open(paths, keyfile, data_key, lock, refuse_if_damaged)
         except BaseException:
             lock.release()
             raise
@@ -154,7 +156,7 @@ class Vault:
 
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
-              lock: ProcessLock) -> Vault:
+              lock: ProcessLock, refuse_if_damaged: bool = True) -> Vault:
         if not paths.database.exists():
             raise VaultCorrupt(_(
                 "The vault database {path} is missing. Nothing was created in its place.")
@@ -169,7 +171,7 @@ class Vault:
             owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
-            if unclean:
+            if unclean and refuse_if_damaged:
                 report = vault.check()
                 if not report.ok:
                     raise VaultCorrupt(_(
@@ -252,17 +254,24 @@ class Vault:
             audit.append(c, self.actor, action, object_type, object_id)
 
     # -- attachments ---------------------------------------------------------------------
-    def add_attachment(self, record_id: str, stream: BinaryIO, *, filename: str,
-                       media_type: str = "application/octet-stream",
-                       progress: attachments.Progress | None = None) -> AttachmentRef:
-        """Store a file encrypted and link it to a record, in one transaction."""
-        record = self.records.get(record_id)
+    def store_attachment(self, stream: BinaryIO, *, filename: str,
+                         media_type: str = "application/octet-stream",
+                         progress: attachments.Progress | None = None) -> AttachmentRef:
+        """Store a file encrypted in the vault; link the returned ref to a record to keep it."""
         with self.db.transaction() as c:
             sha, size = attachments.store(c, stream, progress)
             audit.append(c, self.actor, "attachment.add", "attachment", sha)
-        ref = AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
-                            media_type=media_type[:100], size=size, added_at=utc_now())
-        if all(a.sha256 != sha for a in record.attachments):
+        return AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
+                             media_type=media_type[:100], size=size, added_at=utc_now())
+
+    def add_attachment(self, record_id: str, stream: BinaryIO, *, filename: str,
+                       media_type: str = "application/octet-stream",
+                       progress: attachments.Progress | None = None) -> AttachmentRef:
+        """Store a file encrypted and link it to a record (a new version of the record)."""
+        record = self.records.get(record_id)
+        ref = self.store_attachment(stream, filename=filename, media_type=media_type,
+                                    progress=progress)
+        if all(a.sha256 != ref.sha256 for a in record.attachments):
             record.attachments.append(ref)
             self.records.update(record)
         return ref

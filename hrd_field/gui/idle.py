@@ -1,0 +1,39 @@
+"""Auto-lock: notice when nobody has touched the keyboard or mouse for a while."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+}
+
+
+class IdleWatcher(QObject):
+    """Install on the QApplication; emits ``idle`` after ``timeout_ms`` without input."""
+
+    idle = Signal()
+
+    def __init__(self, timeout_ms: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(timeout_ms)
+        self._timer.timeout.connect(self.idle.emit)
+
+    def set_timeout(self, timeout_ms: int) -> None:
+        self._timer.setInterval(timeout_ms)
+        if self._timer.isActive():
+            self._timer.start()
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and self._timer.isActive():
+            self._timer.start()
+        return False

@@ -1,0 +1,100 @@
+"""Start the desktop app: language, direction, style, the worker, the window."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from ..core import i18n
+from ..core.i18n import _
+from .main_window import MainWindow, apply_direction
+from .session import VaultSession
+from .settings import Settings
+from .tasks import TaskRunner
+
+DEMO_PASSPHRASE = "demo vault: fictional records only"  # noqa: S105 - public by design
+
+
+def system_language() -> str:
+    name = QLocale.system().name().split("_")[0]
+    return name if name in i18n.UN_LANGUAGES else "en"
+
+
+def setup_language(app: QApplication, lang: str) -> None:
+    """Our catalog, Qt's own (stock dialogs), locale for dates/numbers, and direction."""
+    i18n.set_language(lang)
+    QLocale.setDefault(QLocale(lang))
+    for old in app.findChildren(QTranslator):
+        app.removeTranslator(old)
+        old.deleteLater()
+    translator = QTranslator(app)
+    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{lang}", path):
+        app.installTranslator(translator)
+    apply_direction(app, i18n.is_rtl(lang))
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    app.setApplicationName("HRD Field")
+    app.setOrganizationName("hrd-field")
+    app.setWindowIcon(QIcon(str(files("hrd_field.resources").joinpath("icons/hrd-field.svg"))))
+    app.setStyleSheet(files("hrd_field.resources").joinpath("style.qss").read_text("utf-8"))
+    return app
+
+
+def build_window(vault_dir: Path, settings: Settings | None = None,
+                 language: str | None = None) -> MainWindow:
+    settings = settings or Settings.load()
+    app = create_app()
+    setup_language(app, language or settings.language or system_language())
+    runner = TaskRunner()
+    session = VaultSession(runner)
+    window = MainWindow(session, vault_dir, settings)
+    runner.setParent(window)
+    session.setParent(window)
+    return window
+
+
+def run(vault_dir: Path, language: str | None = None) -> int:
+    window = build_window(vault_dir, language=language)
+    window.show()
+    return QApplication.instance().exec()  # type: ignore[union-attr]
+
+
+def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
+    """A throw-away vault full of fictional records, opened unlocked."""
+    from ..core.demo import generate
+    from ..vault.vault import Vault
+
+    temporary = vault_dir is None
+    root = Path(tempfile.mkdtemp(prefix="hrd-field-demo-")) / "vault" if temporary \
+        else vault_dir
+    assert root is not None
+    try:
+        if not (root / "vault.key").exists():
+            print(_("Creating a demo vault with {n} fictional records in {path}…").format(
+                n=count, path=root), file=sys.stderr)
+            with Vault.create(root, DEMO_PASSPHRASE, actor="demo") as vault:
+                batch = list(generate(count, seed=7, author="demo"))
+                vault.records.create_many(batch)
+        window = build_window(root, language=language)
+        window.session.unlock(root, DEMO_PASSPHRASE, lambda _v: window.show_workspace(),
+                              window.lock_screen.show_error)
+        window.show()
+        print(_("Demo passphrase (to unlock after locking): {p}").format(p=DEMO_PASSPHRASE),
+              file=sys.stderr)
+        return QApplication.instance().exec()  # type: ignore[union-attr]
+    finally:
+        if temporary:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(root.parent)

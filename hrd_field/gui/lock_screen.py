@@ -1,0 +1,181 @@
+"""The first thing anyone sees: create a vault, or unlock it. Nothing else is reachable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.i18n import _
+from ..core.passphrase import assess
+
+
+def _passphrase_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAccessibleName(name)
+    edit.setMinimumWidth(320)
+    return edit
+
+
+class LockScreen(QWidget):
+    """Emits ``unlock_requested`` / ``create_requested``; the window does the rest."""
+
+    unlock_requested = Signal(str)
+    create_requested = Signal(str)
+    check_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.card = QFrame()
+        self.card.setObjectName("lockCard")
+        self.card.setMaximumWidth(560)
+        row.addWidget(self.card, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+
+        layout = QVBoxLayout(self.card)
+        layout.setSpacing(12)
+        self.title = QLabel()
+        self.title.setObjectName("lockTitle")
+        self.title.setWordWrap(True)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.explain.setObjectName("lockExplain")
+        layout.addWidget(self.title)
+        layout.addWidget(self.explain)
+
+        form = QFormLayout()
+        self.passphrase = _passphrase_edit(_("Passphrase"))
+        self.repeat = _passphrase_edit(_("Repeat the passphrase"))
+        self.passphrase_label = QLabel(_("&Passphrase"))
+        self.passphrase_label.setBuddy(self.passphrase)
+        self.repeat_label = QLabel(_("&Repeat"))
+        self.repeat_label.setBuddy(self.repeat)
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.repeat_label, self.repeat)
+        layout.addLayout(form)
+
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 4)
+        self.meter.setTextVisible(True)
+        self.meter.setAccessibleName(_("Passphrase strength"))
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        layout.addWidget(self.meter)
+        layout.addWidget(self.advice)
+
+        self.message = QLabel()
+        self.message.setObjectName("lockMessage")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Status"))
+        layout.addWidget(self.message)
+
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton(_("Check integrity"))
+        self.check_button.setAccessibleName(_("Check the vault's integrity"))
+        self.check_button.hide()
+        self.go = QPushButton()
+        self.go.setDefault(True)
+        self.go.setObjectName("primary")
+        buttons.addWidget(self.check_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.go)
+        layout.addLayout(buttons)
+
+        self.passphrase.textChanged.connect(self._update)
+        self.repeat.textChanged.connect(self._update)
+        self.passphrase.returnPressed.connect(self._submit)
+        self.repeat.returnPressed.connect(self._submit)
+        self.go.clicked.connect(self._submit)
+        self.check_button.clicked.connect(
+            lambda: self.check_requested.emit(self.passphrase.text()))
+        self._creating = False
+        self.set_mode(creating=False, location=None)
+
+    def set_mode(self, *, creating: bool, location: Path | None) -> None:
+        self._creating = creating
+        where = str(location) if location else ""
+        if creating:
+            self.title.setText(_("Create your vault"))
+            self.explain.setText(_(
+                "Everything you record is kept encrypted in a vault on this laptop, at {path}. "
+                "Choose a passphrase of several unrelated words.\n\n"
+                "If you forget it, nobody can recover the data — not you, not headquarters — "
+                "unless headquarters set up a recovery key for this vault.").format(path=where))
+            self.go.setText(_("Create vault"))
+        else:
+            self.title.setText(_("Unlock your vault"))
+            self.explain.setText(_("The vault at {path} is locked.").format(path=where))
+            self.go.setText(_("Unlock"))
+        for w in (self.repeat, self.repeat_label, self.meter, self.advice):
+            w.setVisible(creating)
+        self.reset()
+
+    def reset(self, message: str = "") -> None:
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.set_busy(False)
+        self.message.setText(message)
+        self.check_button.hide()
+        self.passphrase.setFocus()
+        self._update()
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        for w in (self.passphrase, self.repeat, self.go):
+            w.setEnabled(not busy)
+        if busy:
+            self.message.setText(text)
+        else:
+            self._update()
+
+    def show_error(self, message: str, offer_check: bool = False) -> None:
+        self.set_busy(False)
+        self.message.setText(message)
+        self.check_button.setVisible(offer_check)
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def _update(self) -> None:
+        if not self._creating:
+            self.go.setEnabled(bool(self.passphrase.text()) and self.passphrase.isEnabled())
+            return
+        strength = assess(self.passphrase.text())
+        self.meter.setValue(strength.score)
+        self.meter.setFormat(strength.label)
+        self.advice.setText(strength.advice)
+        same = self.passphrase.text() == self.repeat.text()
+        ok = strength.acceptable and same
+        self.go.setEnabled(ok and self.passphrase.isEnabled())
+        if strength.acceptable and self.repeat.text() and not same:
+            self.go.setToolTip(_("The two passphrases differ."))
+        elif not strength.acceptable:
+            self.go.setToolTip(_("The passphrase is too weak."))
+        else:
+            self.go.setToolTip("")
+
+    def _submit(self) -> None:
+        if not self.go.isEnabled():
+            return
+        if self._creating:
+            self.create_requested.emit(self.passphrase.text())
+        else:
+            self.unlock_requested.emit(self.passphrase.text())
+

@@ -1,0 +1,237 @@
+"""The application window: lock screen or workspace, menus, auto-lock, panic erase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ..core.i18n import _
+from ..core.records import RECORD_TYPES
+from ..core.vocab import RECORD_TYPE
+from ..vault.paths import VaultPaths
+from .clipboard import SensitiveClipboard
+from .idle import IdleWatcher
+from .lock_screen import LockScreen
+from .record_form import FormContext
+from .session import VaultSession
+from .settings import Settings
+from .widgets import CodeCombo
+from .workspace import Workspace
+
+
+class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(self, session: VaultSession, vault_dir: Path, settings: Settings,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.vault_dir = vault_dir
+        self.settings = settings
+        self.setWindowTitle(_("HRD Field"))
+        self.resize(1280, 760)
+        self.clipboard = SensitiveClipboard(settings.clipboard_clear_seconds * 1000, self)
+        self.context = FormContext(self.clipboard, settings.mask_identity)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.lock_screen = LockScreen()
+        self.workspace = Workspace(session, self.context)
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(self.workspace)
+
+        self._build_actions()
+        self._build_toolbar()
+        self.busy = QLabel()
+        self.busy.setAccessibleName(_("Activity"))
+        self.statusBar().addPermanentWidget(self.busy)
+
+        self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle.idle.connect(self.lock)
+
+        self.lock_screen.unlock_requested.connect(self._unlock)
+        self.lock_screen.create_requested.connect(self._create)
+        self.lock_screen.check_requested.connect(self._check)
+        self.workspace.missions_loaded.connect(self._missions_loaded)
+        session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        session.runner.busy_changed.connect(
+            lambda busy: self.busy.setText(_("Working…") if busy else ""))
+        self.show_lock_screen()
+
+    # -- actions -----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(_("&File"))
+        new_menu = file_menu.addMenu(_("&New record"))
+        self.new_actions: list[QAction] = []
+        for code in RECORD_TYPES:
+            action = QAction(RECORD_TYPE.label(code), self)
+            action.triggered.connect(lambda _c=False, t=code: self.new_record(t))
+            new_menu.addAction(action)
+            self.new_actions.append(action)
+        self.new_action = QAction(_("New record in this list"), self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self._new_in_current_list)
+        file_menu.addAction(self.new_action)
+        self.find_action = QAction(_("&Search"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self._focus_search)
+        file_menu.addAction(self.find_action)
+        file_menu.addSeparator()
+        self.lock_action = QAction(_("&Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        file_menu.addAction(self.lock_action)
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        vault_menu = menu.addMenu(_("&Vault"))
+        self.panic_action = QAction(_("Erase the vault now…"), self)
+        self.panic_action.triggered.connect(self.panic)
+        vault_menu.addAction(self.panic_action)
+        self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
+                                 self.panic_action, *self.new_actions]
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(_("Mission"))
+        bar.setObjectName("missionBar")
+        bar.setMovable(False)
+        label = QLabel(_("Current mission:"))
+        self.mission_combo = CodeCombo([], _("— none —"), _("Current mission"))
+        self.mission_combo.setMinimumWidth(280)
+        label.setBuddy(self.mission_combo)
+        bar.addWidget(label)
+        bar.addWidget(self.mission_combo)
+        self.addToolBar(bar)
+        self.mission_bar = bar
+        self.mission_combo.activated.connect(
+            lambda _i: self.workspace.set_current_mission(self.mission_combo.code()))
+
+    def _missions_loaded(self, missions: list[tuple[str, str]]) -> None:
+        current = self.mission_combo.code()
+        self.mission_combo.clear()
+        self.mission_combo.addItem(_("— none —"), None)
+        for mission_id, title in missions:
+            self.mission_combo.addItem(title, mission_id)
+        self.mission_combo.set_code(current)
+
+    # -- lock / unlock -----------------------------------------------------------------------
+    def show_lock_screen(self, message: str = "") -> None:
+        creating = not VaultPaths(self.vault_dir).keyfile.exists()
+        self.lock_screen.set_mode(creating=creating, location=self.vault_dir)
+        self.lock_screen.reset(message)
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.mission_bar.hide()
+        for action in self.unlocked_actions:
+            action.setEnabled(False)
+        self.idle.stop()
+
+    def _unlock(self, passphrase: str) -> None:
+        self.lock_screen.set_busy(True, _("Unlocking…"))
+        self.session.unlock(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
+                            self._unlock_failed)
+
+    def _create(self, passphrase: str) -> None:
+        self.lock_screen.set_busy(True, _("Creating the vault…"))
+        self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
+                            self._unlock_failed)
+
+    def _unlock_failed(self, message: str) -> None:
+        damaged = "integrity" in message or "damaged" in message
+        self.lock_screen.show_error(message, offer_check=damaged)
+
+    def _check(self, passphrase: str) -> None:
+        from ..vault.vault import Vault
+
+        def job() -> list[str]:
+            vault = Vault.unlock(self.vault_dir, passphrase, refuse_if_damaged=False)
+            try:
+                return vault.check().problems
+            finally:
+                vault.close()
+
+        def done(problems: list[str]) -> None:
+            text = _("The vault is intact.") if not problems else "\n".join(problems[:10])
+            QMessageBox.information(self, _("Integrity check"), text)
+            self.lock_screen.set_busy(False)
+
+        self.lock_screen.set_busy(True, _("Checking…"))
+        self.session.runner.submit(job, on_success=done, on_failure=self._unlock_failed)
+
+    def show_workspace(self) -> None:
+        self.stack.setCurrentWidget(self.workspace)
+        self.mission_bar.show()
+        for action in self.unlocked_actions:
+            action.setEnabled(True)
+        self.workspace.populate()
+        self.workspace.nav.setFocus()
+        self.idle.start()
+        self.unlocked.emit()
+
+    def lock(self) -> None:
+        if not self.session.is_open:
+            return
+        self.workspace.flush_drafts()  # queued before the lock on the same worker
+        self.workspace.drop_everything()
+        self.clipboard.clear()
+        self.session.lock(lambda _v: self.locked.emit())
+        self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
+
+    def panic(self) -> None:
+        answer = QMessageBox.warning(
+            self, _("Erase the vault"),
+            _("This destroys the vault's key: every record, draft and file in it becomes "
+              "unreadable for good, for you too. Records not yet received by headquarters "
+              "are lost.\n\nErase now?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.workspace.drop_everything()
+        self.clipboard.clear()
+        self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
+
+    # -- helpers -----------------------------------------------------------------------------
+    def new_record(self, record_type: str) -> None:
+        if self.session.is_open:
+            self.workspace.new_record(record_type)
+
+    def _new_in_current_list(self) -> None:
+        view = self.workspace.current_list()
+        self.new_record(view.record_type if view else "consultation")
+
+    def _focus_search(self) -> None:
+        view = self.workspace.current_list()
+        if view is not None:
+            self.workspace.tabs.setCurrentIndex(0)
+            view.search.setFocus()
+            view.search.selectAll()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.is_open:
+            self.workspace.flush_drafts()
+        self.session.close_now()
+        self.clipboard.clear()
+        event.accept()
+
+
+def apply_direction(app: QApplication, rtl: bool) -> None:
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                           else Qt.LayoutDirection.LeftToRight)

@@ -1,0 +1,161 @@
+"""What happened during a mission, at a glance; reprisals against people it met come first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.i18n import _, ngettext
+from ..core.vocab import RECORD_TYPE, THREAT_TYPE
+from ..vault.repository import Filters, Row
+from ..vault.vault import Vault
+from .session import VaultSession
+
+
+@dataclass
+class MissionSummary:
+    title: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    flagged: list[Row] = field(default_factory=list)
+    threat_types: list[tuple[str, int]] = field(default_factory=list)
+    participants: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(vault: Vault, mission_id: str) -> MissionSummary:
+    """Runs on the worker: counts and flagged reprisals for one mission."""
+    out = MissionSummary()
+    mission = vault.records.get(mission_id)
+    out.title = getattr(mission, "title", "")
+    for code in ("consultation", "person", "threat_report", "reprisal_incident"):
+        out.counts[code] = vault.records.count(Filters(type=code, mission_id=mission_id))
+    out.flagged = vault.records.rows(Filters(type="reprisal_incident", mission_id=mission_id,
+                                             flagged=True), limit=200)
+    tally: dict[str, int] = {}
+    for code in THREAT_TYPE.codes():
+        n = 0
+        for rtype in ("threat_report", "reprisal_incident"):
+            n += vault.records.count(Filters(type=rtype, mission_id=mission_id,
+                                             terms={"threat_type": code}))
+        if n:
+            tally[code] = n
+    out.threat_types = sorted(tally.items(), key=lambda kv: -kv[1])[:8]
+    totals = {"women": 0, "men": 0, "non_binary": 0, "not_stated": 0}
+    offset = 0
+    while True:
+        page = vault.records.page(Filters(type="consultation", mission_id=mission_id),
+                                  limit=500, offset=offset)
+        for consultation in page:
+            counts = getattr(consultation, "participants", None)
+            for key in totals:
+                totals[key] += int(getattr(counts, key, 0) or 0)
+        if len(page) < 500:
+            break
+        offset += 500
+    out.participants = totals
+    return out
+
+
+class MissionPage(QWidget):
+    open_requested = Signal(str, str)
+
+    def __init__(self, session: VaultSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._session = session
+        self.mission_id: str | None = None
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(_("No current mission"))
+        self.heading.setObjectName("viewHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.hint = QLabel(_("Choose the current mission in the toolbar; new records will "
+                             "be linked to it."))
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+
+        self.reprisals = QGroupBox(_("Reprisals against people who met this mission"))
+        self.reprisals.setObjectName("alertBox")
+        rep_layout = QVBoxLayout(self.reprisals)
+        self.flagged = QListWidget()
+        self.flagged.setAccessibleName(_("Reprisals against people who met this mission"))
+        rep_layout.addWidget(self.flagged)
+        layout.addWidget(self.reprisals)
+
+        grid = QGridLayout()
+        self.count_labels: dict[str, QLabel] = {}
+        for i, code in enumerate(("consultation", "person", "threat_report",
+                                  "reprisal_incident")):
+            box = QGroupBox(RECORD_TYPE.label(code))
+            inner = QVBoxLayout(box)
+            label = QLabel("—")
+            label.setObjectName("bigNumber")
+            label.setAccessibleName(RECORD_TYPE.label(code))
+            inner.addWidget(label)
+            self.count_labels[code] = label
+            grid.addWidget(box, 0, i)
+        layout.addLayout(grid)
+        self.participants = QLabel()
+        self.participants.setWordWrap(True)
+        layout.addWidget(self.participants)
+        self.threats = QLabel()
+        self.threats.setWordWrap(True)
+        self.threats.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.threats)
+        layout.addStretch(1)
+        self.flagged.itemActivated.connect(
+            lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole),
+                                                  "reprisal_incident"))
+        self._show(None)
+
+    def set_mission(self, mission_id: str | None) -> None:
+        self.mission_id = mission_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.mission_id or not self._session.is_open:
+            self._show(None)
+            return
+        mission_id = self.mission_id
+        self._session.call(lambda v: summarise(v, mission_id), self._show)
+
+    def _show(self, summary: MissionSummary | None) -> None:
+        has = summary is not None
+        self.hint.setVisible(not has)
+        for w in (self.reprisals, self.participants, self.threats):
+            w.setVisible(has)
+        if summary is None:
+            self.heading.setText(_("No current mission"))
+            for label in self.count_labels.values():
+                label.setText("—")
+            return
+        self.heading.setText(summary.title)
+        for code, label in self.count_labels.items():
+            label.setText(str(summary.counts.get(code, 0)))
+        self.flagged.clear()
+        for row in summary.flagged:
+            item = QListWidgetItem(f"⚑ {row.title}")
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.flagged.addItem(item)
+        if not summary.flagged:
+            self.flagged.addItem(_("None recorded."))
+        self.reprisals.setTitle(ngettext(
+            "{n} reprisal against people who met this mission",
+            "{n} reprisals against people who met this mission",
+            len(summary.flagged)).format(n=len(summary.flagged)))
+        p = summary.participants
+        self.participants.setText(_(
+            "Consultation participants: {women} women, {men} men, {nb} non-binary, "
+            "{ns} not stated.").format(women=p.get("women", 0), men=p.get("men", 0),
+                                       nb=p.get("non_binary", 0), ns=p.get("not_stated", 0)))
+        lines = [_("Most frequent threats:")] + [
+            f"  {THREAT_TYPE.label(code)}: {n}" for code, n in summary.threat_types]
+        self.threats.setText("\n".join(lines) if summary.threat_types else "")

@@ -1,0 +1,203 @@
+"""A lazily paged table of records: 100,000 rows open at once and scroll smoothly.
+
+The model knows the total count, and holds only the pages that were looked at. A row whose
+page is not loaded yet shows a placeholder and asks the worker for that page; the answer
+arrives by signal. A generation number drops answers that belong to an older query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ..core.i18n import N_, _, language
+from ..core.regions import country_name
+from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, STATUS
+from ..vault.repository import Filters, Row
+from .session import VaultSession
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+# (key, header, sort column in the vault)
+COLUMNS: dict[str, tuple[str, str]] = {
+    "title": (N_("Title"), "title"),
+    "event_date": (N_("Date"), "event_date"),
+    "country": (N_("Country"), "country"),
+    "region": (N_("Region"), "country"),
+    "risk_level": (N_("Risk"), "risk_level"),
+    "case_status": (N_("Case"), "case_status"),
+    "status": (N_("Status"), "updated_at"),
+    "updated_at": (N_("Updated"), "updated_at"),
+}
+
+COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "mission": ("title", "country", "region", "event_date", "status", "updated_at"),
+    "person": ("title", "country", "risk_level", "status", "updated_at"),
+    "consultation": ("title", "country", "event_date", "status", "updated_at"),
+    "threat_report": ("title", "country", "event_date", "risk_level", "case_status", "status"),
+    "reprisal_incident": ("title", "country", "event_date", "risk_level", "case_status",
+                          "status"),
+}
+
+# Risk is never shown by colour alone: the cell also carries the word and a symbol.
+RISK_MARK = {"low": "○", "medium": "◐", "high": "●", "critical": "▲"}
+RISK_COLOUR = {"low": "#2e7d32", "medium": "#8d6e00", "high": "#c25100", "critical": "#b71c1c"}
+
+
+@dataclass
+class Query:
+    filters: Filters = field(default_factory=Filters)
+    text: str = ""
+    order_by: str = "updated_at"
+    descending: bool = True
+
+
+class RecordTableModel(QAbstractTableModel):
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    FlaggedRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, session: VaultSession, record_type: str, parent: Any = None):
+        super().__init__(parent)
+        self._session = session
+        self.record_type = record_type
+        self.columns = COLUMNS_BY_TYPE[record_type]
+        self.query = Query(Filters(type=record_type))
+        self._total = 0
+        self._pages: dict[int, list[Row]] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self.loading = False
+
+    # -- queries ---------------------------------------------------------------------------
+    def set_query(self, query: Query) -> None:
+        self.query = replace(query, filters=replace(query.filters, type=self.record_type))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Start over: count, then the first page. The view keeps its place."""
+        if not self._session.is_open:
+            return
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        query = self.query
+
+        def counted(total: int) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self._total = total
+            self._pages.clear()
+            self._pending.clear()
+            self.endResetModel()
+            self._request(0)
+            self.loading = False
+
+        self._session.call(lambda v: v.records.count(query.filters, text=query.text), counted)
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.beginResetModel()
+        self._total = 0
+        self._pages.clear()
+        self._pending.clear()
+        self.endResetModel()
+
+    def _request(self, page: int) -> None:
+        if page in self._pending or page in self._pages or not self._session.is_open:
+            return
+        self._pending.add(page)
+        generation = self._generation
+        q = self.query
+
+        def loaded(rows: list[Row]) -> None:
+            if generation != self._generation:
+                return
+            self._pending.discard(page)
+            self._pages[page] = rows
+            first = page * PAGE
+            last = min(self._total, first + PAGE) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0),
+                                      self.index(last, len(self.columns) - 1))
+
+        self._session.call(
+            lambda v: v.records.rows(q.filters, text=q.text, order_by=q.order_by,
+                                     descending=q.descending, limit=PAGE, offset=page * PAGE),
+            loaded)
+
+    def row_at(self, row: int) -> Row | None:
+        page = self._pages.get(row // PAGE)
+        if page is None:
+            self._request(row // PAGE)
+            return None
+        offset = row % PAGE
+        return page[offset] if offset < len(page) else None
+
+    # -- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.columns):
+            return _(COLUMNS[self.columns[section]][0])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._total \
+                or not 0 <= index.column() < len(self.columns):
+            return None
+        row = self.row_at(index.row())
+        key = self.columns[index.column()]
+        if row is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+        if role == self.IdRole:
+            return row.id
+        if role == self.FlaggedRole:
+            return row.flagged
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "title" and row.flagged:
+            return _("Reprisal against someone who met this mission")
+        if role == Qt.ItemDataRole.ForegroundRole and key == "risk_level" and row.risk_level:
+            return QBrush(QColor(RISK_COLOUR.get(row.risk_level, "#000000")))
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(row, key)
+        return None
+
+    def _display(self, row: Row, key: str) -> str:
+        if key == "title":
+            title = row.title or _("(untitled)")
+            return f"⚑ {title}" if row.flagged else title
+        if key == "event_date":
+            return row.event_date or ""
+        if key == "country":
+            return country_name(row.country, language()) if row.country else ""
+        if key == "region":
+            return REGION.label(row.region) if row.region else ""
+        if key == "risk_level":
+            return f"{RISK_MARK.get(row.risk_level, '')} {RISK_LEVEL.label(row.risk_level)}" \
+                if row.risk_level else ""
+        if key == "case_status":
+            return CASE_STATUS.label(row.case_status) if row.case_status else ""
+        if key == "status":
+            return STATUS.label(row.status)
+        if key == "updated_at":
+            return row.updated_at[:16].replace("T", " ")
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.query = replace(self.query, order_by=COLUMNS[self.columns[column]][1],
+                             descending=order == Qt.SortOrder.DescendingOrder)
+        self.refresh()

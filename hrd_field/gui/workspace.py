@@ -1,0 +1,201 @@
+"""The unlocked workspace: navigation, the record lists, the mission page, open editors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from ..core.i18n import N_, _
+from ..core.records import RECORD_TYPES, Record
+from ..vault.repository import Filters
+from .mission_page import MissionPage
+from .record_editor import RecordEditor
+from .record_form import FormContext
+from .record_list import RecordListView
+from .session import VaultSession
+
+NAV = [
+    ("mission_page", N_("Current mission")),
+    ("mission", N_("Missions")),
+    ("consultation", N_("Consultations")),
+    ("threat_report", N_("Threat reports")),
+    ("reprisal_incident", N_("Reprisal incidents")),
+    ("person", N_("People")),
+]
+
+
+class Workspace(QSplitter):
+    missions_loaded = Signal(list)
+
+    def __init__(self, session: VaultSession, context: FormContext,
+                 parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.session = session
+        self.context = context
+        self.current_mission: str | None = None
+        self.missions: list[tuple[str, str]] = []
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setAccessibleName(_("Sections"))
+        for key, label in NAV:
+            item = QListWidgetItem(_(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.setMaximumWidth(240)
+        self.addWidget(self.nav)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setAccessibleName(_("Open records"))
+        self.browse = QStackedWidget()
+        self.tabs.addTab(self.browse, _("Browse"))
+        bar = self.tabs.tabBar()
+        bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
+        bar.setTabButton(0, bar.ButtonPosition.LeftSide, None)
+        self.addWidget(self.tabs)
+        self.setStretchFactor(1, 1)
+
+        self.mission_page = MissionPage(session)
+        self.mission_page.open_requested.connect(self.open_record)
+        self.browse.addWidget(self.mission_page)
+        self.lists: dict[str, RecordListView] = {}
+        for key, _label in NAV[1:]:
+            view = RecordListView(session, key)
+            view.open_requested.connect(self.open_record)
+            view.new_requested.connect(self.new_record)
+            self.lists[key] = view
+            self.browse.addWidget(view)
+
+        self.nav.currentRowChanged.connect(self._navigate)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
+        session.changed.connect(self._records_changed)
+        self.nav.setCurrentRow(1)
+
+    # -- navigation --------------------------------------------------------------------------
+    def _navigate(self, row: int) -> None:
+        if row < 0:
+            return
+        key = NAV[row][0]
+        self.browse.setCurrentIndex(row)
+        self.tabs.setCurrentIndex(0)
+        if key == "mission_page":
+            self.mission_page.set_mission(self.current_mission)
+
+    def show_section(self, key: str) -> None:
+        self.nav.setCurrentRow([k for k, _l in NAV].index(key))
+
+    def current_list(self) -> RecordListView | None:
+        widget = self.browse.currentWidget()
+        return widget if isinstance(widget, RecordListView) else None
+
+    def populate(self) -> None:
+        """After unlock: load every list and the missions for filters and links."""
+        for view in self.lists.values():
+            view.refresh()
+        self.reload_missions()
+
+    def reload_missions(self) -> None:
+        self.session.call(lambda v: [(r.id, r.title) for r in v.records.rows(
+            Filters(type="mission"), order_by="event_date", limit=1000)], self._missions)
+
+    def _missions(self, missions: list[tuple[str, str]]) -> None:
+        self.missions = missions
+        for view in self.lists.values():
+            view.set_missions(missions)
+        self.missions_loaded.emit(missions)
+
+    def set_current_mission(self, mission_id: str | None) -> None:
+        self.current_mission = mission_id
+        self.mission_page.set_mission(mission_id)
+
+    def _records_changed(self, record_type: str) -> None:
+        view = self.lists.get(record_type)
+        if view is not None:
+            view.refresh()
+        if record_type == "mission":
+            self.reload_missions()
+        self.mission_page.refresh()
+
+    # -- editors -----------------------------------------------------------------------------
+    def editors(self) -> list[RecordEditor]:
+        return [w for i in range(1, self.tabs.count())
+                if isinstance(w := self.tabs.widget(i), RecordEditor)]
+
+    def new_record(self, record_type: str) -> RecordEditor:
+        record = RECORD_TYPES[record_type]()
+        if record_type != "mission":
+            record.mission_id = self.current_mission
+        return self._open_editor(record, is_new=True)
+
+    def open_record(self, record_id: str, _record_type: str = "") -> None:
+        for editor in self.editors():
+            if editor.base.id == record_id:
+                self.tabs.setCurrentWidget(editor)
+                return
+        self.session.call(lambda v: (v.records.get(record_id), v.records.draft(record_id)),
+                          self._opened)
+
+    def _opened(self, pair: tuple[Record, Record | None]) -> None:
+        record, draft = pair
+        if draft is not None and draft.version == record.version:
+            self._open_editor(draft, is_new=False, draft_restored=True, base=record)
+        else:
+            self._open_editor(record, is_new=False)
+
+    def open_draft(self, draft: Record, exists: bool) -> None:
+        self._open_editor(draft, is_new=not exists, draft_restored=True)
+
+    def _open_editor(self, record: Record, *, is_new: bool, draft_restored: bool = False,
+                     base: Record | None = None) -> RecordEditor:
+        editor = RecordEditor(self.session, base or record, is_new=is_new, context=self.context,
+                              missions=self.missions, draft_restored=draft_restored)
+        if base is not None:
+            editor.form.load(record)  # the draft's content over the saved version
+            editor.dirty = True
+        index = self.tabs.addTab(editor, "")
+        editor.title_changed.connect(lambda t, e=editor: self._retitle(e, t))
+        editor.closed.connect(lambda e=editor: self._remove_editor(e))
+        editor._show_header(editor.base)
+        self.tabs.setCurrentIndex(index)
+        return editor
+
+    def _retitle(self, editor: RecordEditor, title: str) -> None:
+        index = self.tabs.indexOf(editor)
+        if index > 0:
+            short = title if len(title) <= 28 else title[:27] + "…"
+            self.tabs.setTabText(index, short)
+            self.tabs.setTabToolTip(index, title)
+
+    def _close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, RecordEditor):
+            widget.request_close()
+
+    def _remove_editor(self, editor: RecordEditor) -> None:
+        index = self.tabs.indexOf(editor)
+        if index > 0:
+            self.tabs.removeTab(index)
+        editor.deleteLater()
+
+    def flush_drafts(self) -> None:
+        for editor in self.editors():
+            editor.autosave()
+
+    def drop_everything(self) -> None:
+        """On lock: editors and loaded rows leave memory; nothing is written."""
+        for editor in self.editors():
+            editor.discard_on_lock()
+            self._remove_editor(editor)
+        for view in self.lists.values():
+            view.model.clear()
+            view.search.clear()
+        self.mission_page.set_mission(None)

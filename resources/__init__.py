@@ -1,0 +1,1 @@
+"""Stylesheet, icons and other files the desktop app loads (package ``hrd_field.resources``)."""

@@ -1,0 +1,1 @@
+"""Helpers for the test suite: sample records and scripts run as subprocesses."""
