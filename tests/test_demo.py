@@ -228,7 +228,7 @@ def test_consultations_disaggregate_participants(batch: list[Record]) -> None:
 def test_timestamps_are_ordered_and_in_range(batch: list[Record]) -> None:
     for record in batch:
         assert record.created_at <= record.updated_at
-        assert "2024-10-01" <= record.created_at[:10] <= "2027-12-31"
+        assert "2024-01-01" <= record.created_at[:10] <= "2027-12-31"
         if not isinstance(record, Mission):  # missions are always edited after the visit
             assert (record.version == 1) == (record.created_at == record.updated_at)
 

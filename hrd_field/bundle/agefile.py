@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pyrage
 
@@ -47,6 +47,12 @@ _VCHAR = frozenset(range(0x21, 0x7F))
 # pyrage 1.4 messages (pinned; the reader tests fail loudly if they change).
 _NO_MATCH = "No matching keys found"
 _HEADER_MAC = "Header MAC is invalid"
+
+
+class Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -267,7 +273,7 @@ class _Recorder:
     """pyrage wraps Python exceptions raised in ``read``/``write`` into its own error types
     (EncryptError("OSError: ...")): keep the original so callers see e.g. ENOSPC as it is."""
 
-    def __init__(self, read: Callable[[int], bytes], out: BinaryIO) -> None:
+    def __init__(self, read: Callable[[int], bytes], out: Writable) -> None:
         self._read = read
         self._out = out
         self.error: BaseException | None = None
@@ -290,7 +296,7 @@ class _Recorder:
         self._out.flush()
 
 
-def encrypt(read: Callable[[int], bytes], out: BinaryIO, recipients: Sequence[str]) -> None:
+def encrypt(read: Callable[[int], bytes], out: Writable, recipients: Sequence[str]) -> None:
     """Stream ``read(n)`` (b"" at the end) through age to ``out``.
 
     Exceptions from ``read`` and from ``out.write`` (e.g. ENOSPC) propagate unchanged.

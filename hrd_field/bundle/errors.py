@@ -16,7 +16,10 @@ from hrd_field.core.i18n import N_, _
 
 def printable(value: object, limit: int = 80) -> str:
     """An attacker-chosen value (e.g. a tar member name) made safe for a one-line message."""
-    text = value if isinstance(value, str) else repr(value)
+    if isinstance(value, bytes):
+        text = value.decode("ascii", "replace")
+    else:
+        text = value if isinstance(value, str) else repr(value)
     keep = set(string.ascii_letters + string.digits + "./_-:+ ")
     cleaned = "".join(ch if ch in keep else "?" for ch in text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"

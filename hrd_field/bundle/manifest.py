@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from hrd_field.core.i18n import _
@@ -92,6 +93,10 @@ class Manifest:
     members: tuple[Member, ...]
     format: str = field(default=FORMAT)
     format_version: int = field(default=FORMAT_VERSION)
+
+    def __post_init__(self) -> None:
+        # Frozen all the way down: a verified manifest must not change after the check.
+        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
 
     def to_json_obj(self) -> dict[str, Any]:
         return {

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from contextlib import ExitStack
 from typing import BinaryIO
 
@@ -93,8 +94,6 @@ class _Assembler:
         self.verified: VerifiedManifest | None = None
         self._buffer = bytearray()
         self._hash = hashlib.sha256()
-        self._name = ""
-        self._size = 0
         self._streamed = False
         self.complete = False
 
@@ -122,7 +121,6 @@ class _Assembler:
             raise UnexpectedMember(
                 name=printable(name), reason=_("expected {expected}").format(expected=expected)
             )
-        self._name, self._size = name, size
         self._hash = hashlib.sha256()
         self._buffer.clear()
         self._streamed = False
@@ -203,7 +201,7 @@ class _Plaintext:
 def read_bundle(
     source: str | os.PathLike[str] | BinaryIO,
     *,
-    identities: list[str],
+    identities: Sequence[str],
     sink: BundleSink,
     limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedManifest:
@@ -213,6 +211,10 @@ def read_bundle(
     Raises a ``BundleError`` for anything wrong with the bundle; exceptions raised by the
     sink propagate unchanged. The bundle is complete and intact only if this returns.
     """
+    if not identities:
+        raise ValueError("read_bundle needs at least one age identity")
+    for identity in identities:
+        agefile.parse_identity(identity)  # a configuration error, not the bundle's fault
     with ExitStack() as stack:
         if isinstance(source, (str, os.PathLike)):
             try:

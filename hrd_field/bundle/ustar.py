@@ -84,7 +84,7 @@ def parse_header(block: bytes) -> tuple[str, int]:
     computed = sum(block[:148]) + 8 * 32 + sum(block[156:])
     if checksum != computed or block[257:265] != b"ustar\x0000":
         raise broken
-    raw_name = block[0:100].split(b"\0", 1)[0]
+    raw_name, _nul, rest = block[0:100].partition(b"\0")
     try:
         name = raw_name.decode("ascii")
     except UnicodeDecodeError:
@@ -94,7 +94,7 @@ def parse_header(block: bytes) -> tuple[str, int]:
             name=printable(name), reason=_("not a regular file (type {type})").format(
                 type=printable(block[156:157]))
         )
-    if block[345:500].strip(b"\0") or block[157:257].strip(b"\0"):
+    if block[345:500].strip(b"\0") or block[157:257].strip(b"\0") or rest.strip(b"\0"):
         raise UnexpectedMember(name=printable(name), reason=_("path prefix or link name set"))
     try:
         size = _octal(block[124:136])

@@ -114,7 +114,10 @@ def build_manifest(
     return manifest
 
 
-def _unique(attachments: Iterable[AttachmentSource]) -> list[AttachmentSource]:
+AttachmentLike = AttachmentSource | tuple[str, int, Callable[[], BinaryIO]]
+
+
+def _unique(attachments: Iterable[AttachmentLike]) -> list[AttachmentSource]:
     # Content-addressed: the same file referenced by two records is exported once.
     seen: dict[str, AttachmentSource] = {}
     for att in attachments:
@@ -231,7 +234,7 @@ def write_bundle(
     sequence: int,
     previous_manifest_sha256: str | None,
     records_jsonl: bytes,
-    attachments: Iterable[AttachmentSource | tuple[str, int, Callable[[], BinaryIO]]] = (),
+    attachments: Iterable[AttachmentLike] = (),
     abandoned_sequences: Sequence[int] = (),
     app_version: str,
     schema_version: int,
@@ -246,7 +249,7 @@ def write_bundle(
     ``ValueError``/``BadManifest`` (bad arguments). On any error no bundle file is left.
     """
     directory = Path(out_dir)
-    atts = _unique(attachments)  # type: ignore[arg-type]
+    atts = _unique(attachments)
     manifest = build_manifest(
         device_key=signing_key, recipients=recipients, sequence=sequence,
         previous_manifest_sha256=previous_manifest_sha256, records_jsonl=records_jsonl,
@@ -262,7 +265,7 @@ def write_bundle(
     try:
         with _open_part(part) as raw:
             out = _CheckedFile(raw)
-            agefile.encrypt(tar.read, out, manifest.recipients)  # type: ignore[arg-type]
+            agefile.encrypt(tar.read, out, manifest.recipients)
             raw.flush()
             os.fsync(raw.fileno())
             # pyrage.encrypt_file once lost a buffer silently on a full disk: check.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import typing
 from functools import cache
@@ -12,13 +11,14 @@ import jsonschema
 
 from .errors import FieldError, RecordInvalid, UserError
 from .i18n import _
+from .introspect import LIST_NESTED, NESTED, plan, to_plain
 from .records import RECORD_TYPES, Record
-from .schema import hints, schema_for_type, unwrap_optional
+from .schema import schema_for_type
 from .validation import normalise, validate
 
 
 def to_dict(record: Record) -> dict[str, Any]:
-    return {"type": record.TYPE, **dataclasses.asdict(record)}
+    return {"type": record.TYPE, **to_plain(record)}
 
 
 def dumps(record: Record) -> str:
@@ -91,23 +91,17 @@ def _path(err: jsonschema.ValidationError) -> str:
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in data:
+    for p in plan(cls):
+        if p.name not in data:
             continue
-        kwargs[f.name] = _value(hints(cls)[f.name], data[f.name])
+        raw = data[p.name]
+        if raw is not None and p.nested is not None:
+            raw = _build(p.nested, raw) if p.kind == NESTED else [
+                _build(p.nested, item) for item in raw]
+        elif p.kind != LIST_NESTED and isinstance(raw, list):
+            raw = list(raw)
+        kwargs[p.name] = raw
     return cls(**kwargs)
-
-
-def _value(tp: Any, raw: Any) -> Any:
-    inner, _optional = unwrap_optional(tp)
-    if raw is None:
-        return None
-    if typing.get_origin(inner) is list:
-        (item,) = typing.get_args(inner)
-        return [_value(item, r) for r in raw]
-    if dataclasses.is_dataclass(inner) and isinstance(inner, type):
-        return _build(inner, raw)
-    return raw
 
 
 def from_dict(data: Any) -> Record:

@@ -53,7 +53,7 @@ LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 
 _T = TypeVar("_T")
 
-BASE_DATE = date(2025, 1, 1)
+BASE_DATE = date(2024, 6, 1)
 SPAN_DAYS = 730  # records spread over about two years from BASE_DATE
 MAX_MISSIONS = 200
 _PERMUTATIONS = 512  # cached orders per sequence length, for sample()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from .display import event_date, title
+from .introspect import LIST, LIST_NESTED, NESTED, plan
 from .records import Mission, Person, Record, ReprisalIncident, ThreatReport
 from .regions import region_of
 
@@ -16,42 +16,52 @@ def search_text(record: Record) -> str:
     Identity fields are left out: a search hit must never put a legal name on screen.
     """
     parts: list[str] = []
-
-    def walk(obj: Any) -> None:
-        for f in dataclasses.fields(obj):
-            meta = f.metadata
-            if meta.get("vocab") or meta.get("format") or meta.get("identity") \
-                    or f.name == "author":
-                continue  # codes, ids and dates are filters, not text
-            value = getattr(obj, f.name)
-            items = value if isinstance(value, list) else [value]
-            for item in items:
-                if isinstance(item, str) and item.strip():
-                    parts.append(item)
-                elif dataclasses.is_dataclass(item):
-                    walk(item)
-
-    walk(record)
+    _collect_text(record, parts)
     return "\n".join(parts)
+
+
+def _collect_text(obj: Any, parts: list[str]) -> None:
+    for p in plan(type(obj)):
+        meta = p.meta
+        if meta.get("vocab") or meta.get("format") or meta.get("identity") \
+                or p.name == "author":
+            continue  # codes, ids and dates are filters, not text
+        value = getattr(obj, p.name)
+        if value is None:
+            continue
+        if p.kind == NESTED:
+            _collect_text(value, parts)
+        elif p.kind == LIST_NESTED:
+            for item in value:
+                _collect_text(item, parts)
+        elif p.kind == LIST:
+            parts.extend(v for v in value if v.strip())
+        elif isinstance(value, str) and value.strip():
+            parts.append(value)
 
 
 def terms(record: Record) -> set[tuple[str, str]]:
     """(vocabulary, code) pairs of every coded value, for filters like 'group at risk'."""
     out: set[tuple[str, str]] = set()
-
-    def walk(obj: Any) -> None:
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            vocab = f.metadata.get("vocab")
-            items = value if isinstance(value, list) else [value]
-            for item in items:
-                if vocab and isinstance(item, str):
-                    out.add((vocab, item))
-                elif dataclasses.is_dataclass(item):
-                    walk(item)
-
-    walk(record)
+    _collect_terms(record, out)
     return out
+
+
+def _collect_terms(obj: Any, out: set[tuple[str, str]]) -> None:
+    for p in plan(type(obj)):
+        value = getattr(obj, p.name)
+        if value is None:
+            continue
+        vocab = p.meta.get("vocab")
+        if p.kind == NESTED:
+            _collect_terms(value, out)
+        elif p.kind == LIST_NESTED:
+            for item in value:
+                _collect_terms(item, out)
+        elif vocab and p.kind == LIST:
+            out.update((vocab, v) for v in value)
+        elif vocab and isinstance(value, str):
+            out.add((vocab, value))
 
 
 def country(record: Record) -> str | None:

@@ -6,14 +6,15 @@ import dataclasses
 import re
 import typing
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
+from .introspect import LIST, LIST_NESTED, NESTED, plan
 from .records import Consent, Mission, Record, ReprisalIncident, ThreatReport
 from .regions import is_country, region_of
-from .schema import hints, unwrap_optional
 from .vocab import VOCABULARIES
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -67,7 +68,7 @@ def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
     if isinstance(value, str):
         vocab = meta.get("vocab")
         if vocab:
-            if value not in VOCABULARIES[vocab]:
+            if value not in _codes(vocab):
                 errors.append(FieldError(path, _("not one of the allowed codes")))
             return
         limit = meta.get("max_length")
@@ -82,30 +83,36 @@ def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
             problem = _check_format(meta.get("format"), value)
             if problem:
                 errors.append(FieldError(path, problem))
-        return
-    if dataclasses.is_dataclass(value):
-        _walk(value, path + ".", errors)
+
+
+@cache
+def _codes(vocab: str) -> frozenset[str]:
+    return frozenset(VOCABULARIES[vocab].codes())
 
 
 def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        path = prefix + f.name
-        meta = f.metadata
+    for p in plan(type(obj)):
+        value = getattr(obj, p.name)
+        path = prefix + p.name
+        meta = p.meta
         if meta.get("required") and (value is None or (isinstance(value, str) and
                                                         not value.strip())):
             errors.append(FieldError(path, _("required")))
             continue
         if value is None:
             continue
-        inner, _optional = unwrap_optional(hints(obj.__class__)[f.name])
-        if typing.get_origin(inner) is list:
+        if p.kind == NESTED:
+            _walk(value, path + ".", errors)
+        elif p.kind in (LIST, LIST_NESTED):
             if len(value) > LIST_MAX:
                 errors.append(FieldError(
                     path, _("too many entries (at most {n})").format(n=LIST_MAX)))
                 continue
             for i, item in enumerate(value):
-                _check_scalar(f"{path}.{i}", item, meta, errors)
+                if p.kind == LIST_NESTED:
+                    _walk(item, f"{path}.{i}.", errors)
+                else:
+                    _check_scalar(f"{path}.{i}", item, meta, errors)
         else:
             _check_scalar(path, value, meta, errors)
 

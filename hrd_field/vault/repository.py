@@ -303,8 +303,9 @@ class RecordStore:
             f" WHERE {' AND '.join(clauses)} ORDER BY {rank} LIMIT ? OFFSET ?"
         )
         rows = self._db.query(sql, (*params, *fts_params, min(limit, MAX_PAGE), offset))
-        return [Hit(id_, rtype, title, snippet if match is not None else
-                    _snippet(body, short[0])) for id_, rtype, title, snippet, body in rows]
+        return [Hit(id_, rtype, title, (snippet if match is not None else
+                    _snippet(body, short[0])).replace("\n", " · "))
+                for id_, rtype, title, snippet, body in rows]
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:

@@ -96,11 +96,13 @@ def expect_code(data: bytes | Path, identities: list[str], *codes: str) -> Commi
 
 
 def encrypt(plaintext: bytes, recipients: Sequence[str]) -> bytes:
-    return pyrage.encrypt(plaintext, [pyrage.x25519.Recipient.from_str(r) for r in recipients])
+    return bytes(
+        pyrage.encrypt(plaintext, [pyrage.x25519.Recipient.from_str(r) for r in recipients])
+    )
 
 
 def decrypt(ciphertext: bytes, identity: str) -> bytes:
-    return pyrage.decrypt(ciphertext, [pyrage.x25519.Identity.from_str(identity)])
+    return bytes(pyrage.decrypt(ciphertext, [pyrage.x25519.Identity.from_str(identity)]))
 
 
 TarMember = tuple[str, bytes] | tarfile.TarInfo | tuple[tarfile.TarInfo, bytes]

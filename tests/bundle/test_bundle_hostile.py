@@ -9,6 +9,7 @@ import base64
 import io
 import os
 import tarfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from bundle_testkit import (
     make_inner,
 )
 
-from hrd_field.bundle import SigningKey, UnknownSigner, read_bundle
+from hrd_field.bundle import BundleError, SigningKey, UnknownSigner, read_bundle
 from hrd_field.bundle.agefile import MAGIC
 from hrd_field.bundle.manifest import canonical_json
 
@@ -65,14 +66,14 @@ def test_single_bit_flips(keys: Keys, bundle_bytes: bytes) -> None:
     header = _header_length(bundle_bytes)
     size = len(bundle_bytes)
     mac = bundle_bytes.rindex(b"--- ", 0, header) + 4
-    positions = (
-        [0, 5, len(MAGIC) - 1]  # version line
-        + list(range(len(MAGIC), mac, max(1, (mac - len(MAGIC)) // 25)))  # stanzas
-        + [mac, mac + 20, mac + 42, header - 1]  # header MAC
-        + [header, header + 15]  # nonce
-        + [header + 16, header + 1000, header + 65_551, header + 65_552]  # first chunks
-        + [size - 200, size - 17, size - 16, size - 1]  # final chunk and its tag
-    )
+    positions = [
+        *(0, 5, len(MAGIC) - 1),  # version line
+        *range(len(MAGIC), mac, max(1, (mac - len(MAGIC)) // 25)),  # stanzas
+        *(mac, mac + 20, mac + 42, header - 1),  # header MAC
+        *(header, header + 15),  # nonce
+        *(header + 16, header + 1000, header + 65_551, header + 65_552),  # first chunks
+        *(size - 200, size - 17, size - 16, size - 1),  # final chunk and its tag
+    ]
     for pos in positions:
         flipped = bytearray(bundle_bytes)
         flipped[pos] ^= 1 << (pos % 8)
@@ -403,3 +404,63 @@ def test_sink_abort_stops_decryption_promptly(keys: Keys, tmp_path: Path) -> Non
     # And a sink error is not disguised as a bundle error: the next read works normally.
     error, ok = attempt(data, keys.identities)
     assert error is None and ok.committed
+
+
+def _patch_header(tar: bytes, name: bytes, offset: int, value: bytes) -> bytes:
+    """Overwrite a field of the header of member ``name`` and fix its checksum."""
+    buf = bytearray(tar)
+    start = buf.index(name + b"\0")
+    assert start % 512 == 0
+    buf[start + offset : start + offset + len(value)] = value
+    block = buf[start : start + 512]
+    block[148:156] = b" " * 8
+    buf[start + 148 : start + 156] = b"%06o\0 " % sum(block)
+    return bytes(buf)
+
+
+@pytest.mark.parametrize(
+    "offset,value,code",
+    [
+        (14, b"junk", "unexpected_member"),  # bytes hidden after the name's NUL
+        (345, b"../../", "unexpected_member"),  # ustar prefix field
+        (157, b"/etc/passwd", "unexpected_member"),  # link name on a regular file
+        (124, b"\x80" + bytes(11), "corrupt"),  # base-256 size
+        (124, b"-0000000001\0", "corrupt"),  # signed size
+        (257, b"ustar  \0", "corrupt"),  # GNU magic on a later member
+    ],
+    ids=["name-garbage", "prefix", "linkname", "base256-size", "negative-size", "gnu-magic"],
+)
+def test_header_field_tricks(keys: Keys, offset: int, value: bytes, code: str) -> None:
+    tar = _patch_header(make_inner(keys).tar(), b"records.jsonl", offset, value)
+    expect_code(encrypt(tar, keys.recipients), keys.identities, code)
+
+
+def test_patch_helper_keeps_valid_headers(keys: Keys) -> None:
+    tar = _patch_header(make_inner(keys).tar(), b"records.jsonl", 108, b"0000001\0")  # uid
+    assert attempt(encrypt(tar, keys.recipients), keys.identities)[0] is None
+
+
+def test_source_read_error_mid_way(keys: Keys, bundle_bytes: bytes) -> None:
+    class Failing(_CountingStream):
+        def read(self, size: int = -1) -> bytes:
+            if self.consumed > 100_000:
+                raise OSError(5, "Input/output error")
+            return super().read(size)
+
+    sink = CommitSink()
+    with pytest.raises(BundleError) as info:
+        read_bundle(Failing(bundle_bytes), identities=keys.identities, sink=sink)  # type: ignore[arg-type]
+    assert info.value.code == "read_failed"
+    assert not sink.committed
+
+
+def test_no_threads_left_behind(keys: Keys, bundle_bytes: bytes) -> None:
+    before = threading.active_count()
+    for data in (bundle_bytes, bundle_bytes[:-5], bundle_bytes[:100_000]):
+        attempt(data, keys.identities)
+    assert threading.active_count() == before
+
+
+def test_identities_required(bundle_bytes: bytes) -> None:
+    with pytest.raises(ValueError):
+        read_bundle(io.BytesIO(bundle_bytes), identities=[], sink=CommitSink())

@@ -35,7 +35,8 @@ def test_key_round_trips(key: SigningKey) -> None:
     pub = key.public_key()
     assert PublicKey.from_minisign(pub.to_minisign()) == pub
     assert PublicKey.from_base64(pub.to_base64()) == pub
-    assert pub.to_minisign().startswith(f"untrusted comment: minisign public key {pub.key_id_hex}\n")
+    first_line = f"untrusted comment: minisign public key {pub.key_id_hex}\n"
+    assert pub.to_minisign().startswith(first_line)
     assert key_id_from_hex(pub.key_id_hex) == pub.key_id
     assert key_id_to_hex(bytes(range(8))) == "0706050403020100"
     assert "seed" not in repr(key) and key.seed().hex() not in repr(key)

@@ -214,7 +214,7 @@ def test_real_enospc_from_dev_full(
 ) -> None:
     def dev_full(path: Path) -> Any:
         path.touch(mode=0o600)  # so the cleanup has something to remove
-        return open("/dev/full", "wb")  # noqa: SIM115
+        return open("/dev/full", "wb")
 
     monkeypatch.setattr(writer, "_open_part", dev_full)
     with pytest.raises(WriteFailed) as info:

@@ -1,0 +1,57 @@
+"""Per-class field plans, computed once: validation, indexing and encoding walk records
+thousands of times a second, so they must not re-inspect type hints each time."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .schema import hints, unwrap_optional
+
+SCALAR, LIST, NESTED, LIST_NESTED = "scalar", "list", "nested", "list_nested"
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    name: str
+    kind: str
+    optional: bool
+    nested: type | None
+    meta: typing.Mapping[str, Any]
+
+
+@cache
+def plan(cls: type) -> tuple[FieldPlan, ...]:
+    out = []
+    for f in dataclasses.fields(cls):
+        inner, optional = unwrap_optional(hints(cls)[f.name])
+        kind, nested = SCALAR, None
+        if typing.get_origin(inner) is list:
+            (item,) = typing.get_args(inner)
+            if isinstance(item, type) and dataclasses.is_dataclass(item):
+                kind, nested = LIST_NESTED, item
+            else:
+                kind = LIST
+        elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
+            kind, nested = NESTED, inner
+        out.append(FieldPlan(f.name, kind, optional, nested, f.metadata))
+    return tuple(out)
+
+
+def to_plain(obj: Any) -> dict[str, Any]:
+    """Like ``dataclasses.asdict`` for records, several times faster."""
+    out: dict[str, Any] = {}
+    for p in plan(type(obj)):
+        value = getattr(obj, p.name)
+        if p.kind == NESTED:
+            out[p.name] = None if value is None else to_plain(value)
+        elif p.kind == LIST_NESTED:
+            out[p.name] = [to_plain(v) for v in value]
+        elif p.kind == LIST:
+            out[p.name] = list(value)
+        else:
+            out[p.name] = value
+    return out
