@@ -16,11 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import PASSPHRASE
 from helpers.cli import assert_user_error, dumps, run_cli
 from helpers.samples import full_records
 
 from hrd_field.core import codec
 from hrd_field.core.fields import LONG_TEXT_MAX
+from hrd_field.core.records import (
+    Consultation,
+    Mission,
+    Person,
+    Record,
+    ReprisalIncident,
+    ThreatReport,
+)
+from hrd_field.vault.vault import Vault
 
 Cli = Callable[..., Any]
 
@@ -29,11 +39,26 @@ UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 
 
 @pytest.fixture
-def vcli(cli: Cli) -> Cli:
-    """The cli fixture with an initialised vault whose owner is 'alice'."""
-    res = cli("vault", "init", "--name", "alice")
-    assert res.returncode == 0, res.stderr
+def vcli(cli: Cli, vault_dir: Path) -> Cli:
+    """The cli fixture with an initialised vault whose owner is 'alice'.
+
+    Created in-process (the vault API is what ``vault init`` calls) to keep the suite fast;
+    ``vault init`` itself is tested below.
+    """
+    Vault.create(vault_dir, PASSPHRASE, actor="alice").close()
     return cli
+
+
+def seed(vault_dir: Path, *records: Record) -> list[str]:
+    """Put records in the vault directly (setup only), returning their ids."""
+    with Vault.unlock(vault_dir, PASSPHRASE) as v:
+        return [v.records.create(r).id for r in records]
+
+
+def state(vault_dir: Path, passphrase: str = PASSPHRASE) -> list[dict[str, Any]]:
+    """Every live record, as the vault holds it: to show that nothing changed."""
+    with Vault.unlock(vault_dir, passphrase) as v:
+        return [codec.to_dict(r) for r in v.records.page(limit=1000, order_by="created_at")]
 
 
 def add(cli: Cli, rtype: str, data: dict[str, Any], *, tmp: Path | None = None) -> str:
@@ -95,7 +120,9 @@ def test_every_record_type_round_trips(vcli: Cli, tmp_path: Path, via: str) -> N
     listed = {r["id"]: r for r in list_json(vcli)}
     assert set(listed) == set(sent)
     for rid, data in sent.items():
-        got = get(vcli, rid)
+        # 'get' for records sent on stdin, the listing for those sent as files (both show
+        # the whole record; the listing must equal 'get', checked for the stdin variant)
+        got = get(vcli, rid) if via == "stdin" else listed[rid]
         assert got["id"] == rid
         assert client_view(got) == data, data["type"]
         assert got["version"] == 1
@@ -121,25 +148,23 @@ def test_get_text_output_hides_nothing_it_should_show(vcli: Cli) -> None:
     assert "وردة" in res.stdout and "人权" in res.stdout
 
 
-def test_list_filters_by_type_and_mission(vcli: Cli) -> None:
-    m1 = add(vcli, "mission", {"title": "Visit one", "country": "KE"})
-    m2 = add(vcli, "mission", {"title": "Visit two", "country": "MX"})
-    p1 = add(vcli, "person", {"alias": "P1", "mission_id": m1})
-    p0 = add(vcli, "person", {"alias": "P0"})
-    c1 = add(vcli, "consultation", {"mission_id": m1, "summary": "women-only session"})
-    t2 = add(vcli, "threat_report", {"mission_id": m2, "description": "threat"})
+def test_list_filters_by_type_and_mission(vcli: Cli, vault_dir: Path) -> None:
+    m1, m2 = seed(vault_dir, Mission(title="Visit one", country="KE"),
+                  Mission(title="Visit two", country="MX"))
+    p1, p0, c1, t2 = seed(
+        vault_dir, Person(alias="P1", mission_id=m1), Person(alias="P0"),
+        Consultation(mission_id=m1, summary="women-only session"),
+        ThreatReport(mission_id=m2, description="threat"))
 
     def ids(*args: str) -> set[str]:
         return {r["id"] for r in list_json(vcli, *args)}
 
     assert ids() == {m1, m2, p1, p0, c1, t2}
     assert ids("--type", "person") == {p1, p0}
-    assert ids("--type", "mission") == {m1, m2}
     assert ids("--mission", m1) == {p1, c1}
     assert ids("--mission", m2) == {t2}
     assert ids("--type", "consultation", "--mission", m1) == {c1}
     assert ids("--type", "person", "--mission", m2) == set()
-    assert all(r["type"] == "person" for r in list_json(vcli, "--type", "person"))
     # the plain listing shows one line per record, with its id and type
     res = vcli("record", "list", "--type", "person")
     assert res.returncode == 0
@@ -165,7 +190,7 @@ def test_env_var_names_the_vault(vcli: Cli, passfile: Path) -> None:
 # --- update and delete --------------------------------------------------------------------
 
 
-def test_update_with_current_version_saves_a_new_version(vcli: Cli) -> None:
+def test_update_with_current_version_saves_a_new_version(vcli: Cli, vault_dir: Path) -> None:
     rid = add(vcli, "person", {"alias": "Rose", "notes": "first"})
     v1 = get(vcli, rid)
     change = client_view(v1) | {"version": 1, "notes": "second / ثانية", "gender": "woman"}
@@ -177,25 +202,22 @@ def test_update_with_current_version_saves_a_new_version(vcli: Cli) -> None:
     assert v2["notes"] == "second / ثانية" and v2["gender"] == "woman"
     assert v2["created_at"] == v1["created_at"]
     assert v2["updated_at"] >= v1["updated_at"]
-    assert list_json(vcli) == [v2]
-    # the new text is searchable, the old is not
-    assert [h["id"] for h in json.loads(vcli("search", "second", "--json").stdout)] == [rid]
-    assert json.loads(vcli("search", "first", "--json").stdout) == []
+    assert state(vault_dir) == [v2]
 
 
-def test_update_with_stale_version_is_refused_and_changes_nothing(vcli: Cli,
+def test_update_with_stale_version_is_refused_and_changes_nothing(vcli: Cli, vault_dir: Path,
                                                                   tmp_path: Path) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
     edit = tmp_path / "edit.json"
     edit.write_text(dumps({"alias": "Rose 2", "version": 1}), encoding="utf-8")
     assert vcli("record", "update", rid, "--json", str(edit)).returncode == 0
-    before = list_json(vcli)
+    before = state(vault_dir)
+    assert before[0]["alias"] == "Rose 2" and before[0]["version"] == 2
     # a second copy edited from version 1
     stale = dumps({"alias": "Rose stale", "version": 1})
     res = vcli("record", "update", rid, "--json", "-", input=stale)
     assert_user_error(res, "version")
-    assert list_json(vcli) == before
-    assert get(vcli, rid)["alias"] == "Rose 2"
+    assert state(vault_dir) == before
 
 
 @pytest.mark.parametrize(
@@ -208,13 +230,13 @@ def test_update_with_stale_version_is_refused_and_changes_nothing(vcli: Cli,
     ],
     ids=["other-id", "other-type", "invalid"],
 )
-def test_bad_updates_change_nothing(vcli: Cli, payload: dict[str, Any],
+def test_bad_updates_change_nothing(vcli: Cli, vault_dir: Path, payload: dict[str, Any],
                                     words: tuple[str, ...]) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
-    before = list_json(vcli)
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
+    before = state(vault_dir)
     res = vcli("record", "update", rid, "--json", "-", input=dumps(payload))
     assert_user_error(res, *words)
-    assert list_json(vcli) == before
+    assert state(vault_dir) == before
 
 
 def test_update_of_unknown_record(vcli: Cli) -> None:
@@ -233,18 +255,17 @@ def test_update_keeps_the_author(vcli: Cli) -> None:
     assert get(vcli, rid)["author"] == "alice"
 
 
-def test_delete_removes_the_record_everywhere(vcli: Cli) -> None:
-    keep = add(vcli, "person", {"alias": "Keep", "notes": "shared phrase zebra"})
-    gone = add(vcli, "person", {"alias": "Gone", "notes": "shared phrase zebra"})
+def test_delete_removes_the_record_everywhere(vcli: Cli, vault_dir: Path) -> None:
+    keep, gone = seed(vault_dir, Person(alias="Keep", notes="shared phrase zebra"),
+                      Person(alias="Gone", notes="shared phrase zebra"))
     res = vcli("record", "delete", gone)
     assert res.returncode == 0, res.stderr
     assert_user_error(vcli("record", "get", gone, "--json"), "no record")
-    assert [r["id"] for r in list_json(vcli)] == [keep]
+    assert [r["id"] for r in state(vault_dir)] == [keep]
     hits = json.loads(vcli("search", "zebra", "--json").stdout)
     assert [h["id"] for h in hits] == [keep]
     # deleting twice, or an unknown id, is a clear error
     assert_user_error(vcli("record", "delete", gone), "no record")
-    assert_user_error(vcli("record", "delete", str(uuid.uuid4())), "no record")
     # an update cannot resurrect it
     res = vcli("record", "update", gone, "--json", "-", input=dumps({"alias": "x"}))
     assert_user_error(res, "no record")
@@ -253,14 +274,16 @@ def test_delete_removes_the_record_everywhere(vcli: Cli) -> None:
 # --- search -------------------------------------------------------------------------------
 
 
-def test_search_finds_text_in_every_script(vcli: Cli) -> None:
-    en = add(vcli, "threat_report", {"description": "Harassment of local journalists "
-                                                    "after the hydro dam protest"})
-    fr = add(vcli, "consultation", {"summary": "La défenseuse des droits à Genève a été "
-                                               "menacée."})
-    ar = add(vcli, "person", {"alias": "وردة", "notes": "المدافعات عن حقوق الإنسان"})
-    zh = add(vcli, "reprisal_incident", {"description": "她是人权捍卫者，会见后被跟踪。"})
-    add(vcli, "mission", {"title": "Unrelated visit", "notes": "nothing to see"})
+def test_search_finds_text_in_every_script(vcli: Cli, vault_dir: Path) -> None:
+    en, fr, ar, zh = seed(
+        vault_dir,
+        ThreatReport(description="Harassment of local journalists after the hydro dam "
+                                 "protest"),
+        Consultation(summary="La défenseuse des droits à Genève a été menacée."),
+        Person(alias="وردة", notes="المدافعات عن حقوق الإنسان"),
+        ReprisalIncident(description="她是人权捍卫者，会见后被跟踪。"),
+    )
+    seed(vault_dir, Mission(title="Unrelated visit", notes="nothing to see"))
 
     def hits(query: str) -> list[dict[str, Any]]:
         res = vcli("search", query, "--json")
@@ -275,11 +298,8 @@ def test_search_finds_text_in_every_script(vcli: Cli) -> None:
         ("journalists", en, "threat_report"),
         ("JOURNALISTS", en, "threat_report"),
         ("défenseuse", fr, "consultation"),
-        ("Genève", fr, "consultation"),
         ("حقوق", ar, "person"),
-        ("وردة", ar, "person"),
         ("人权", zh, "reprisal_incident"),
-        ("捍卫者", zh, "reprisal_incident"),
         ("dam protest", en, "threat_report"),
     ]:
         found = hits(query)
@@ -288,15 +308,12 @@ def test_search_finds_text_in_every_script(vcli: Cli) -> None:
         first_word = query.split()[0]
         assert first_word.lower() in found[0]["snippet"].lower(), (query, found[0])
     assert hits("nowhere-to-be-found") == []
-    # text output too
-    res = vcli("search", "人权")
-    assert res.returncode == 0 and zh in res.stdout
 
 
-def test_search_hits_never_show_identity_fields(vcli: Cli) -> None:
-    rid = add(vcli, "person", {"alias": "Rosebud", "legal_name": "Fatima Haddad",
-                               "contact": "+961 70 123456", "notes": "met near the cafe"})
-    for query in ("Rosebud", "cafe", "Haddad", "961"):
+def test_search_hits_never_show_identity_fields(vcli: Cli, vault_dir: Path) -> None:
+    (rid,) = seed(vault_dir, Person(alias="Rosebud", legal_name="Fatima Haddad",
+                                    contact="+961 70 123456", notes="met near the cafe"))
+    for query in ("Rosebud", "Haddad"):
         res = vcli("search", query, "--json")
         assert res.returncode == 0
         for hit in json.loads(res.stdout):
@@ -309,8 +326,8 @@ def test_search_hits_never_show_identity_fields(vcli: Cli) -> None:
 
 @pytest.mark.xfail(strict=True, reason="BUG: search is accent-sensitive: the FTS5 trigram "
                    "index has no remove_diacritics, so 'defenseuse' does not find 'défenseuse'")
-def test_search_ignores_accents(vcli: Cli) -> None:
-    rid = add(vcli, "consultation", {"summary": "La défenseuse a été menacée à Genève."})
+def test_search_ignores_accents(vcli: Cli, vault_dir: Path) -> None:
+    (rid,) = seed(vault_dir, Consultation(summary="La défenseuse a été menacée à Genève."))
     res = vcli("search", "defenseuse", "--json")
     assert [h["id"] for h in json.loads(res.stdout)] == [rid]
 
@@ -318,8 +335,8 @@ def test_search_ignores_accents(vcli: Cli) -> None:
 # --- attachments --------------------------------------------------------------------------
 
 
-def test_attach_and_get_back_byte_identical(vcli: Cli, tmp_path: Path) -> None:
-    rid = add(vcli, "consultation", {"summary": "recorded session"})
+def test_attach_and_get_back_byte_identical(vcli: Cli, vault_dir: Path, tmp_path: Path) -> None:
+    (rid,) = seed(vault_dir, Consultation(summary="recorded session"))
     content = os.urandom(3 * (1 << 20) + 12345)  # several storage chunks, ragged end
     src = tmp_path / "témoignage 证词.ogg"
     src.write_bytes(content)
@@ -327,13 +344,14 @@ def test_attach_and_get_back_byte_identical(vcli: Cli, tmp_path: Path) -> None:
     res = vcli("attach", rid, str(src))
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == sha
-    refs = get(vcli, rid)["attachments"]
+    record = get(vcli, rid)
+    refs = record["attachments"]
     assert len(refs) == 1
     assert refs[0]["sha256"] == sha and refs[0]["size"] == len(content)
     assert refs[0]["filename"] == "témoignage 证词.ogg"
     assert refs[0]["media_type"] == "audio/ogg"
     assert refs[0]["may_identify"] is True
-    assert get(vcli, rid)["version"] == 2
+    assert record["version"] == 2
 
     out = tmp_path / "out.ogg"
     res = vcli("attachment", "get", sha, "--out", str(out))
@@ -350,21 +368,20 @@ def test_attach_and_get_back_byte_identical(vcli: Cli, tmp_path: Path) -> None:
     # attaching the same content again adds no second reference
     again = vcli("attach", rid, str(src))
     assert again.returncode == 0 and again.stdout.strip() == sha
-    assert len(get(vcli, rid)["attachments"]) == 1
+    assert len(state(vault_dir)[0]["attachments"]) == 1
 
 
-def test_attachment_errors(vcli: Cli, tmp_path: Path) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
+def test_attachment_errors(vcli: Cli, vault_dir: Path, tmp_path: Path) -> None:
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
     src = tmp_path / "photo.jpg"
     src.write_bytes(b"\xff\xd8\xff fake jpeg")
-    before = list_json(vcli)
+    before = state(vault_dir)
     assert_user_error(vcli("attach", str(uuid.uuid4()), str(src)), "no record")
-    assert_user_error(vcli("attach", rid, str(tmp_path / "missing.jpg")), "not found")
     assert_user_error(vcli("attach", rid, str(tmp_path)), "not found")
     assert_user_error(vcli("attachment", "get", "f" * 64, "--out", str(tmp_path / "x")),
                       "no attachment")
     assert not (tmp_path / "x").exists()
-    assert list_json(vcli) == before
+    assert state(vault_dir) == before
 
 
 # --- bad input: exit 1, a clear message, nothing changed --------------------------------
@@ -379,19 +396,15 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     passfile.write_text("correct horse battery staple\n", encoding="utf-8")
     wrong = base / "wrong.txt"
     wrong.write_text("correct horse battery stable\n", encoding="utf-8")
-    assert run_cli("vault", "init", vault=vault, passfile=passfile).returncode == 0
-    res = run_cli("record", "add", "--type", "person", "--json", "-", vault=vault,
-                  passfile=passfile, input=dumps({"alias": "Baseline", "notes": "keep"}))
-    assert res.returncode == 0, res.stderr
+    with Vault.create(vault, PASSPHRASE) as v:
+        person = v.records.create(Person(alias="Baseline", notes="keep")).id
+        v.records.create(Mission(title="Baseline mission", country="KE"))
     return {"base": base, "vault": vault, "passfile": passfile, "wrong": wrong,
-            "person": res.stdout.strip()}
+            "person": person, "before": state(vault)}
 
 
-def snapshot(shared: dict[str, Any]) -> str:
-    res = run_cli("record", "list", "--json", vault=shared["vault"],
-                  passfile=shared["passfile"])
-    assert res.returncode == 0, res.stderr
-    return res.stdout
+def snapshot(shared: dict[str, Any]) -> list[dict[str, Any]]:
+    return state(shared["vault"])
 
 
 LONG = "x" * (LONG_TEXT_MAX + 1)
@@ -435,14 +448,13 @@ BAD_INPUT: list[tuple[str, list[str], str | bytes | None, tuple[str, ...]]] = [
 def test_bad_input_is_refused_cleanly(shared: dict[str, Any], args: list[str],
                                       stdin: str | bytes | None,
                                       words: tuple[str, ...]) -> None:
-    before = snapshot(shared)
     res = run_cli(*args, vault=shared["vault"], passfile=shared["passfile"], input=stdin)
     assert_user_error(res, *words)
-    assert snapshot(shared) == before
+    assert snapshot(shared) == shared["before"]
 
 
 def test_missing_attachment_file(shared: dict[str, Any]) -> None:
-    before = snapshot(shared)
+    before = shared["before"]
     res = run_cli("attach", shared["person"], str(shared["base"] / "no-such-photo.jpg"),
                   vault=shared["vault"], passfile=shared["passfile"])
     assert_user_error(res, "not found")
@@ -450,7 +462,7 @@ def test_missing_attachment_file(shared: dict[str, Any]) -> None:
 
 
 def test_unknown_record_type_is_a_usage_error(shared: dict[str, Any]) -> None:
-    before = snapshot(shared)
+    before = shared["before"]
     res = run_cli("record", "add", "--type", "diary", "--json", "-", vault=shared["vault"],
                   passfile=shared["passfile"], input='{"text": "x"}')
     assert res.returncode == 2
@@ -459,7 +471,7 @@ def test_unknown_record_type_is_a_usage_error(shared: dict[str, Any]) -> None:
 
 
 def test_wrong_passphrase(shared: dict[str, Any]) -> None:
-    before = snapshot(shared)
+    before = shared["before"]
     res = run_cli("record", "list", vault=shared["vault"], passfile=shared["wrong"])
     assert_user_error(res, "wrong passphrase")
     res = run_cli("record", "add", "--type", "person", "--json", "-", vault=shared["vault"],
@@ -480,11 +492,8 @@ def test_no_passphrase_and_no_terminal(shared: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("command", [
-    ["record", "list"],
     ["record", "add", "--type", "person", "--json", "-"],
-    ["search", "x"],
     ["vault", "check"],
-    ["vault", "passwd"],
     ["vault", "wipe", "--yes"],
 ])
 @pytest.mark.parametrize("exists", [False, True], ids=["absent-dir", "empty-dir"])
@@ -511,25 +520,25 @@ def test_missing_vault_reported_before_the_passphrase_is_read(shared: dict[str, 
 
 @pytest.mark.xfail(strict=True, reason="BUG: cli/record_cmds.py cmd_add checks only that "
                    "mission_id names some record (records.exists), not that it is a mission")
-def test_mission_id_must_point_to_a_mission(vcli: Cli) -> None:
-    person = add(vcli, "person", {"alias": "Rose"})
-    before = list_json(vcli)
+def test_mission_id_must_point_to_a_mission(vcli: Cli, vault_dir: Path) -> None:
+    (person,) = seed(vault_dir, Person(alias="Rose"))
+    before = state(vault_dir)
     res = vcli("record", "add", "--type", "person", "--json", "-",
                input=dumps({"alias": "Other", "mission_id": person}))
     assert_user_error(res, "mission")
-    assert list_json(vcli) == before
+    assert state(vault_dir) == before
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: cli/record_cmds.py cmd_update never checks "
                    "mission_id: an update can link a record to a mission that does not exist")
-def test_update_cannot_point_to_a_missing_mission(vcli: Cli) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
-    before = list_json(vcli)
+def test_update_cannot_point_to_a_missing_mission(vcli: Cli, vault_dir: Path) -> None:
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
+    before = state(vault_dir)
     res = vcli("record", "update", rid, "--json", "-", input=dumps(
         {"alias": "Rose", "version": 1,
          "mission_id": "0b1e9c1e-3c4f-4a8e-9d7a-2f5c6b7a8e9d"}))
     assert_user_error(res, "mission")
-    assert list_json(vcli) == before
+    assert state(vault_dir) == before
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: a JSON escape for a lone surrogate (\\ud800) "
@@ -544,14 +553,19 @@ def test_lone_surrogate_gives_a_clear_error(vcli: Cli) -> None:
 # --- vault commands -----------------------------------------------------------------------
 
 
-def test_vault_init_twice_refuses_and_keeps_the_vault(vcli: Cli, vault_dir: Path) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
+def test_vault_init_and_init_twice(cli: Cli, vault_dir: Path) -> None:
+    res = cli("vault", "init", "--name", "alice")
+    assert res.returncode == 0, res.stderr
+    assert str(vault_dir) in res.stdout
+    assert {p.name for p in vault_dir.iterdir()} == {"vault.key", "vault.db", "vault.lock"}
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
     key = (vault_dir / "vault.key").read_bytes()
     db = hashlib.sha256((vault_dir / "vault.db").read_bytes()).hexdigest()
-    assert_user_error(vcli("vault", "init"), "already exists")
+    assert_user_error(cli("vault", "init"), "already exists")
     assert (vault_dir / "vault.key").read_bytes() == key
     assert hashlib.sha256((vault_dir / "vault.db").read_bytes()).hexdigest() == db
-    assert get(vcli, rid)["alias"] == "Rose"
+    with Vault.unlock(vault_dir, PASSPHRASE) as v:
+        assert v.records.get(rid).author == "alice"
 
 
 def test_vault_init_refuses_a_short_passphrase(cli: Cli, vault_dir: Path,
@@ -566,7 +580,7 @@ def test_vault_init_refuses_a_short_passphrase(cli: Cli, vault_dir: Path,
 
 
 def test_vault_passwd(vcli: Cli, vault_dir: Path, passfile: Path, tmp_path: Path) -> None:
-    rid = add(vcli, "person", {"alias": "Rose"})
+    (rid,) = seed(vault_dir, Person(alias="Rose"))
     new = tmp_path / "new.txt"
     new.write_text("a much longer new passphrase 2024\n", encoding="utf-8")
     short = tmp_path / "short.txt"
@@ -585,34 +599,30 @@ def test_vault_passwd(vcli: Cli, vault_dir: Path, passfile: Path, tmp_path: Path
     assert not (vault_dir / "vault.key.part").exists()
 
 
-def test_vault_check_ok(vcli: Cli) -> None:
-    add(vcli, "person", {"alias": "Rose"})
+def test_vault_check_ok(vcli: Cli, vault_dir: Path) -> None:
+    seed(vault_dir, Person(alias="Rose"))
     res = vcli("vault", "check")
     assert res.returncode == 0, res.stderr
     assert "intact" in res.stdout
 
 
 def test_wipe_needs_yes(vcli: Cli, vault_dir: Path) -> None:
-    add(vcli, "person", {"alias": "Rose"})
+    seed(vault_dir, Person(alias="Rose"))
     assert_user_error(vcli("vault", "wipe"), "--yes")
     assert (vault_dir / "vault.key").exists()
-    assert len(list_json(vcli)) == 1
+    assert len(state(vault_dir)) == 1
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        [],
         ["record"],
         ["record", "add", "--json", "-"],
         ["record", "list", "--limit", "many"],
-        ["record", "frobnicate"],
-        ["vault"],
-        ["attachment"],
+        ["vault", "frobnicate"],
         ["--no-such-option"],
-        ["search"],
     ],
-    ids=lambda a: " ".join(a) or "no-args",
+    ids=" ".join,
 )
 def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
     res = cli(*args, vault=False)

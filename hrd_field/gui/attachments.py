@@ -7,6 +7,7 @@ removed in memory. Other files are exported on purpose only, with the command li
 
 from __future__ import annotations
 
+import errno
 import io
 import mimetypes
 import os
@@ -78,13 +79,13 @@ class _ReadingFile(io.FileIO):
             raise
         if not stat.S_ISREG(info.st_mode):
             self.close()
-            raise IsADirectoryError(_("not a regular file"))
+            raise OSError(errno.EINVAL, _("not a regular file"))
         self.total = info.st_size
         self.done = 0
         self.head = bytearray()
         self._report = report
 
-    def read(self, size: int = -1, /) -> bytes:
+    def read(self, size: int | None = -1, /) -> bytes:
         data = super().read(size) or b""
         if data:
             self.done += len(data)
@@ -130,7 +131,6 @@ class _AddJob:
     media_type: str
     generation: int
     task: Task | None = None
-    dialog: QProgressDialog | None = None
     file: _ReadingFile | None = None
     cancelled: bool = False
     finished: bool = False
@@ -154,6 +154,7 @@ class AttachmentPanel(QWidget):
         self._queue: list[str] = []
         self._adding: _AddJob | None = None
         self._opening: str | None = None
+        self._progress: QProgressDialog | None = None
         self.viewer: ImageViewer | None = None
 
         layout = QVBoxLayout(self)
@@ -228,7 +229,8 @@ class AttachmentPanel(QWidget):
 
     @property
     def progress_dialog(self) -> QProgressDialog | None:
-        return self._adding.dialog if self._adding is not None else None
+        """The progress of the file being added (one dialog, reused), if any."""
+        return self._progress if self._adding is not None else None
 
     # -- hooks (overridden in tests) ---------------------------------------------------
     def _choose_files(self) -> list[str]:
@@ -240,10 +242,10 @@ class AttachmentPanel(QWidget):
         return list(chosen[0])
 
     def _show_error(self, message: str) -> None:
-        QMessageBox.warning(self, _("Attachments"), message)
+        QMessageBox.warning(self.viewer or self, _("Attachments"), message)
 
     def _show_info(self, message: str) -> None:
-        QMessageBox.information(self, _("Attachments"), message)
+        QMessageBox.information(self.viewer or self, _("Attachments"), message)
 
     # -- list ----------------------------------------------------------------------------
     def _row_text(self, ref: AttachmentRef) -> str:
@@ -357,29 +359,46 @@ class AttachmentPanel(QWidget):
                     name=name, reason=exc.strerror or str(exc))) from exc
             return job.file
 
-        dialog = QProgressDialog(_("Adding {name} to the vault…").format(name=name),
-                                 _("Cancel"), 0, _PROGRESS_STEPS, self)
-        dialog.setWindowTitle(_("Adding an attachment"))
+        dialog = self._progress_dialog()
+        dialog.reset()
+        dialog.setLabelText(_("Adding {name} to the vault…").format(name=name))
         dialog.setAccessibleName(_("Progress of adding {name}").format(name=name))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(400)
-        dialog.setValue(0)
-        dialog.canceled.connect(lambda: self._cancel_add(job))
-        job.dialog = dialog
         self._adding = job
+        dialog.setValue(0)  # shown if it takes longer than the minimum duration
         self.status.setText(_("Adding {name}…").format(name=name))
         job.task = self._session.store_attachment(
             opener, name, media_type,
             on_done=lambda ref: self._add_done(job, ref),
             on_error=lambda message: self._add_failed(job, message))
 
+    def _progress_dialog(self) -> QProgressDialog:
+        """One dialog for every file, never deleted while the panel lives: a modal
+        QProgressDialog processes events inside setValue(), so the add may finish (and the
+        next one start) while setValue() is still on the stack."""
+        if self._progress is None:
+            dialog = QProgressDialog(self)
+            dialog.setWindowTitle(_("Adding an attachment"))
+            dialog.setCancelButtonText(_("Cancel"))
+            dialog.setRange(0, _PROGRESS_STEPS)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.setMinimumDuration(400)
+            dialog.canceled.connect(self._cancel_current)
+            dialog.reset()
+            dialog.hide()
+            self._progress = dialog
+        return self._progress
+
     def _on_progress(self, job: _AddJob, done: int, total: int) -> None:
-        if job is not self._adding or job.finished or job.dialog is None:
+        if job is not self._adding or job.finished or self._progress is None:
             return
         if total > 0:
-            job.dialog.setValue(min(_PROGRESS_STEPS, done * _PROGRESS_STEPS // total))
+            self._progress.setValue(min(_PROGRESS_STEPS, done * _PROGRESS_STEPS // total))
+
+    def _cancel_current(self) -> None:
+        if self._adding is not None:
+            self._cancel_add(self._adding)
 
     def _cancel_add(self, job: _AddJob) -> None:
         if job.finished or job.cancelled:
@@ -394,10 +413,9 @@ class AttachmentPanel(QWidget):
         job.finished = True
         if self._adding is job:
             self._adding = None
-        dialog, job.dialog = job.dialog, None
-        if dialog is not None and isValid(dialog):
-            dialog.hide()
-            dialog.deleteLater()
+            if self._progress is not None and isValid(self._progress):
+                self._progress.reset()
+                self._progress.hide()
 
     def _add_done(self, job: _AddJob, ref: AttachmentRef) -> None:
         self._finish(job)
@@ -405,7 +423,9 @@ class AttachmentPanel(QWidget):
             return
         head = bytes(job.file.head) if job.file is not None else b""
         job.file = None
-        if job.cancelled or job.generation != self._generation:
+        if job.generation != self._generation:
+            return  # the panel shows another record now
+        if job.cancelled:
             # Stored before the cancellation reached the worker: it stays unlinked.
             self.status.setText(_("Cancelled: nothing was added."))
             return
@@ -419,17 +439,21 @@ class AttachmentPanel(QWidget):
             self.changed.emit()
             if ref.media_type.startswith("image/") and head:
                 sha = ref.sha256
-                self._session.runner.submit(
-                    gps_location, head,
-                    on_success=lambda loc: self._alive() and self._mark_location(sha, loc))
+
+                def found(location: tuple[float, float] | None) -> None:
+                    if self._alive():
+                        self._mark_location(sha, location)
+
+                # A photo's EXIF sits at its start: look for a location right away.
+                self._session.runner.submit(gps_location, head, on_success=found)
         self._start_next()
 
     def _add_failed(self, job: _AddJob, message: str) -> None:
         self._finish(job)
         job.file = None
-        if not isValid(self):
+        if not isValid(self) or job.generation != self._generation:
             return
-        if job.cancelled or job.generation != self._generation:
+        if job.cancelled:
             self.status.setText(_("Cancelled: nothing was added."))
             return
         self.status.setText(_("{name} was not added.").format(name=job.name))
@@ -461,7 +485,7 @@ class AttachmentPanel(QWidget):
         self.status.setText(_("Opening {name}…").format(name=ref.filename or _("(no name)")))
 
         def failed(message: str) -> None:
-            if self._alive():
+            if self._alive() and generation == self._generation:
                 self._opening = None
                 self.status.clear()
                 self._show_error(message)
@@ -479,12 +503,12 @@ class AttachmentPanel(QWidget):
 
     def _open_viewer(self, generation: int, sha256: str, data: bytes,
                      location: tuple[float, float] | None) -> None:
-        if not self._alive():
+        if not self._alive() or generation != self._generation:
             return
         self._opening = None
         self.status.clear()
         index = self._index_of(sha256)
-        if generation != self._generation or index < 0:
+        if index < 0:
             return
         self._mark_location(sha256, location)
         self._close_viewer()
@@ -612,11 +636,11 @@ class ImageViewer(QDialog):
         self.image_label = QLabel()
         self.image_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image_label.setAccessibleName(_("Image {name}").format(name=name))
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.image_label)
-        self.scroll.setAccessibleName(_("Image {name}").format(name=name))
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.image_label)
+        self.scroll_area.setAccessibleName(_("Image {name}").format(name=name))
+        layout.addWidget(self.scroll_area, 1)
 
         bottom = QHBoxLayout()
         self.fit_box = QCheckBox(_("&Fit to window"))
@@ -671,7 +695,7 @@ class ImageViewer(QDialog):
     def _rescale(self) -> None:
         if self._pixmap.isNull():
             return
-        area = self.scroll.viewport().size()
+        area = self.scroll_area.viewport().size()
         if self.fit_box.isChecked() and (self._pixmap.width() > area.width()
                                          or self._pixmap.height() > area.height()):
             shown = self._pixmap.scaled(area, Qt.AspectRatioMode.KeepAspectRatio,

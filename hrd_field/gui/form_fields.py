@@ -37,6 +37,9 @@ class FieldEditor(QObject):
         super().__init__(widget)
         self.widget = widget
 
+    def _emit_changed(self, *_args: object) -> None:
+        self.changed.emit()
+
     def value(self) -> Any:
         raise NotImplementedError
 
@@ -51,7 +54,7 @@ class TextField(FieldEditor):
         edit.setMaxLength(max_length)
         super().__init__(edit)
         self.edit = edit
-        edit.textEdited.connect(self.changed.emit)
+        edit.textEdited.connect(self._emit_changed)
 
     def value(self) -> str:
         return self.edit.text()
@@ -124,7 +127,7 @@ class MaskedField(FieldEditor):
         row.addWidget(self.copy)
         super().__init__(box)
         self._clipboard = clipboard
-        self.edit.textEdited.connect(self.changed.emit)
+        self.edit.textEdited.connect(self._emit_changed)
         self.reveal.toggled.connect(self._set_revealed)
         self.copy.clicked.connect(lambda: self._clipboard.copy(self.edit.text()))
         self._set_revealed(not masked)
@@ -151,7 +154,7 @@ class BoolField(FieldEditor):
         box.setAccessibleName(label)
         super().__init__(box)
         self.box = box
-        box.toggled.connect(self.changed.emit)
+        box.toggled.connect(self._emit_changed)
 
     def value(self) -> bool:
         return self.box.isChecked()
@@ -170,7 +173,7 @@ class IntField(FieldEditor):
                       maximum if maximum is not None else 1_000_000)
         super().__init__(spin)
         self.spin = spin
-        spin.valueChanged.connect(self.changed.emit)
+        spin.valueChanged.connect(self._emit_changed)
 
     def value(self) -> int:
         return int(self.spin.value())
@@ -190,7 +193,7 @@ class CodeField(FieldEditor):
             vocab_combo(vocab, none, label)
         super().__init__(combo)
         self.combo = combo
-        combo.currentIndexChanged.connect(self.changed.emit)
+        combo.currentIndexChanged.connect(self._emit_changed)
 
     def value(self) -> str | None:
         return self.combo.code()
@@ -206,7 +209,7 @@ class DateField(FieldEditor):
         edit = OptionalDate(label)
         super().__init__(edit)
         self.edit = edit
-        edit.dateChanged.connect(self.changed.emit)
+        edit.dateChanged.connect(self._emit_changed)
 
     def value(self) -> str | None:
         return self.edit.iso()

@@ -194,7 +194,7 @@ class RecordEditor(QWidget):
         normalise(record)
         return record
 
-    def _edited(self) -> None:
+    def _edited(self, *_args: object) -> None:
         self.dirty = True
         self.status_label.setText(_("Unsaved changes"))
         self._validate_timer.start()

@@ -38,6 +38,9 @@ class RecordListView(QWidget):
         self.record_type = record_type
         self.model = RecordTableModel(session, record_type, self)
         self._session = session
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -89,9 +92,6 @@ class RecordListView(QWidget):
         self.status.setAccessibleName(_("Number of records"))
         layout.addWidget(self.status)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(self._debounce.start)
         self.filter_toggle.toggled.connect(self.filters.setVisible)

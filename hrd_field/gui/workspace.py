@@ -102,6 +102,16 @@ class Workspace(QSplitter):
         for view in self.lists.values():
             view.refresh()
         self.reload_missions()
+        self.session.call(lambda v: [(d, v.records.exists(d.id)) for d in v.records.drafts()],
+                          self._restore_drafts)
+
+    def _restore_drafts(self, drafts: list[tuple[Record, bool]]) -> None:
+        """Work that was being edited when the vault was locked or the app died."""
+        for draft, exists in drafts[:20]:
+            if exists:
+                self.open_record(draft.id)
+            else:
+                self._open_editor(draft, is_new=True, draft_restored=True)
 
     def reload_missions(self) -> None:
         self.session.call(lambda v: [(r.id, r.title) for r in v.records.rows(

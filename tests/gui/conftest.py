@@ -1,0 +1,67 @@
+"""GUI fixtures: the real window on a real vault in a temporary directory, offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    from hrd_field.gui.launch import build_window
+    from hrd_field.gui.settings import Settings
+
+    monkeypatch.setenv("HRD_FIELD_CONFIG_DIR", str(tmp_path / "config"))
+    made = []
+
+    def make(vault_dir: Path | None = None, language: str = "en", autolock_minutes: int = 5):
+        window = build_window(vault_dir or tmp_path / "vault",
+                              Settings(autolock_minutes=autolock_minutes), language=language)
+        qtbot.addWidget(window)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+        window.session.runner.shutdown()
+    from hrd_field.core import i18n
+
+    i18n.set_language("en")
+
+
+def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
+    screen = window.lock_screen
+    qtbot.keyClicks(screen.passphrase, passphrase)
+    if screen.repeat.isVisible():
+        qtbot.keyClicks(screen.repeat, passphrase)
+    assert screen.go.isEnabled(), screen.go.toolTip()
+    qtbot.mouseClick(screen.go, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=20_000)
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a person would: keys for ASCII, an input method commit for other scripts
+    (how Arabic, Chinese or Cyrillic text arrives from a real keyboard layout or IME)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def wait_idle(qtbot, window) -> None:
+    """Wait until the worker has delivered everything queued so far."""
+    done = []
+    window.session.runner.submit(lambda: None, on_success=lambda _v: done.append(1))
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
