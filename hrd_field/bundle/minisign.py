@@ -9,7 +9,8 @@ Format (https://jedisct1.github.io/minisign/):
   the raw data) is accepted when verifying, never produced.
 
 The key id is 8 random bytes; minisign prints it as the little-endian 64-bit integer in
-upper-case hex, and so do we (``key_id_hex``).
+upper-case hex (without leading zeros); ``key_id_hex`` is the same number zero-padded to
+16 digits, the form the manifest uses.
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ class PublicKey:
         return base64.b64encode(KEY_ALGORITHM + self.key_id + self.raw).decode("ascii")
 
     def to_minisign(self) -> str:
-        """The contents of a ``minisign.pub`` file."""
-        return f"{UNTRUSTED_PREFIX}minisign public key {self.key_id_hex}\n{self.to_base64()}\n"
+        """The contents of a ``minisign.pub`` file, byte for byte as minisign writes it
+        (its comment prints the key id without leading zeros)."""
+        key_id = format(int.from_bytes(self.key_id, "little"), "X")
+        return f"{UNTRUSTED_PREFIX}minisign public key {key_id}\n{self.to_base64()}\n"
 
     @classmethod
     def from_base64(cls, text: str) -> PublicKey:

@@ -12,14 +12,13 @@ def title(record: Record) -> str:
         return record.title
     if isinstance(record, Person):
         return record.alias
+    # Dates are shown in their own column, so titles leave them out.
     if isinstance(record, Consultation):
         where = record.place.locality or record.place.country or ""
-        return " · ".join(p for p in (record.date or "", CONSULTATION_FORMAT.label(
-            record.format), where) if p)
+        return " · ".join(p for p in (CONSULTATION_FORMAT.label(record.format), where) if p)
     if isinstance(record, ThreatReport):
         kinds = ", ".join(THREAT_TYPE.label(t) for t in record.threat_types[:2])
-        when = record.incident_date.date if record.incident_date else ""
-        return " · ".join(p for p in (when, kinds or _("(no type yet)")) if p)
+        return kinds or _("(no type yet)")
     return record.id
 
 

@@ -30,7 +30,7 @@ class PersonLinks(QGroupBox):
         layout = QVBoxLayout(self)
         self.linked = QListWidget()
         self.linked.setAccessibleName(_("Linked people"))
-        self.linked.setMaximumHeight(self.linked.fontMetrics().lineSpacing() * 5 + 12)
+        self.linked.setMaximumHeight(self.linked.fontMetrics().lineSpacing() * 3 + 12)
         layout.addWidget(self.linked)
         row = QHBoxLayout()
         self.finder = QLineEdit()

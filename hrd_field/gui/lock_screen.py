@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _
 from ..core.passphrase import assess
+from .widgets import scale_font
 
 
 def _passphrase_edit(name: str) -> QLineEdit:
@@ -55,6 +56,7 @@ class LockScreen(QWidget):
         layout.setSpacing(12)
         self.title = QLabel()
         self.title.setObjectName("lockTitle")
+        scale_font(self.title, 1.5)
         self.title.setWordWrap(True)
         self.explain = QLabel()
         self.explain.setWordWrap(True)

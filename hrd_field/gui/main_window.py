@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         label = QLabel(_("Current mission:"))
         self.mission_combo = CodeCombo([], _("— none —"), _("Current mission"))
-        self.mission_combo.setMinimumWidth(280)
+        self.mission_combo.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
         label.setBuddy(self.mission_combo)
         bar.addWidget(label)
         bar.addWidget(self.mission_combo)

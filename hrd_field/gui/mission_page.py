@@ -20,6 +20,7 @@ from ..core.vocab import RECORD_TYPE, THREAT_TYPE
 from ..vault.repository import Filters, Row
 from ..vault.vault import Vault
 from .session import VaultSession
+from .widgets import scale_font
 
 
 @dataclass
@@ -75,6 +76,7 @@ class MissionPage(QWidget):
         layout = QVBoxLayout(self)
         self.heading = QLabel(_("No current mission"))
         self.heading.setObjectName("viewHeading")
+        scale_font(self.heading, 1.3)
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.hint = QLabel(_("Choose the current mission in the toolbar; new records will "
@@ -98,6 +100,7 @@ class MissionPage(QWidget):
             inner = QVBoxLayout(box)
             label = QLabel("—")
             label.setObjectName("bigNumber")
+            scale_font(label, 2.0)
             label.setAccessibleName(RECORD_TYPE.label(code))
             inner.addWidget(label)
             self.count_labels[code] = label

@@ -27,7 +27,7 @@ from .attachments import AttachmentPanel
 from .links import PersonLinks
 from .record_form import FormContext, RecordForm
 from .session import VaultSession
-from .widgets import CodeCombo
+from .widgets import CodeCombo, scale_font
 
 AUTOSAVE_MS = 4_000
 VALIDATE_MS = 250
@@ -54,6 +54,7 @@ class RecordEditor(QWidget):
         head = QHBoxLayout()
         self.heading = QLabel()
         self.heading.setObjectName("editorHeading")
+        scale_font(self.heading, 1.25)
         self.heading.setWordWrap(True)
         self.version = QLabel()
         self.version.setObjectName("muted")
@@ -85,9 +86,11 @@ class RecordEditor(QWidget):
         body_layout = QVBoxLayout(body)
         for section, box in self.form.sections.items():
             body_layout.addWidget(box)
-            if section == "incident" and isinstance(record, ThreatReport):
+            section_layout = box.layout()
+            if section == "incident" and isinstance(record, ThreatReport) \
+                    and isinstance(section_layout, QFormLayout):
                 self.links = PersonLinks(session)
-                body_layout.insertWidget(body_layout.count() - 1, self.links)
+                section_layout.insertRow(0, self.links)
             if section == "consent":
                 box.setProperty("prominent", True)
                 intro = QLabel(_(
@@ -103,8 +106,10 @@ class RecordEditor(QWidget):
         self.attachments = AttachmentPanel(session)
         body_layout.addWidget(self.attachments)
         body_layout.addStretch(1)
+        body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 130)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer.addWidget(scroll, 1)

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _, ngettext
-from ..core.vocab import RECORD_TYPE
 from ..vault.repository import Filters
 from .record_model import Query, RecordTableModel
 from .session import VaultSession
-from .widgets import CodeCombo, OptionalDate, country_combo, vocab_combo
+from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
 
 SEARCH_DELAY_MS = 150
 
@@ -32,7 +31,7 @@ class RecordListView(QWidget):
     open_requested = Signal(str, str)  # record id, type
     new_requested = Signal(str)  # type
 
-    def __init__(self, session: VaultSession, record_type: str,
+    def __init__(self, session: VaultSession, record_type: str, heading: str,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.record_type = record_type
@@ -44,8 +43,9 @@ class RecordListView(QWidget):
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.heading = QLabel(_(dict(RECORD_TYPE.terms)[record_type]))
+        self.heading = QLabel(heading)
         self.heading.setObjectName("viewHeading")
+        scale_font(self.heading, 1.3)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search all text (any language)…"))
         self.search.setAccessibleName(_("Search"))

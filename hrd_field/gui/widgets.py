@@ -12,6 +12,16 @@ from ..core.vocab import VOCABULARIES
 NO_DATE = QDate(1900, 1, 1)
 
 
+def scale_font(widget: QWidget, factor: float) -> None:
+    """Make a heading larger relative to the user's font, so font scaling still applies."""
+    font = widget.font()
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    widget.setFont(font)
+
+
 class CodeCombo(QComboBox):
     """A combo over (code, label) pairs; ``None`` is the 'any' / 'not set' entry."""
 

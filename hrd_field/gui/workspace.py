@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -45,9 +45,11 @@ class Workspace(QSplitter):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setAccessibleName(_("Sections"))
+        row_height = self.nav.fontMetrics().height() * 2 + 4
         for key, label in NAV:
             item = QListWidgetItem(_(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
         self.nav.setMaximumWidth(240)
         self.addWidget(self.nav)
@@ -68,8 +70,8 @@ class Workspace(QSplitter):
         self.mission_page.open_requested.connect(self.open_record)
         self.browse.addWidget(self.mission_page)
         self.lists: dict[str, RecordListView] = {}
-        for key, _label in NAV[1:]:
-            view = RecordListView(session, key)
+        for key, label in NAV[1:]:
+            view = RecordListView(session, key, _(label))
             view.open_requested.connect(self.open_record)
             view.new_requested.connect(self.new_record)
             self.lists[key] = view

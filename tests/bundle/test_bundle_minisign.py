@@ -35,8 +35,12 @@ def test_key_round_trips(key: SigningKey) -> None:
     pub = key.public_key()
     assert PublicKey.from_minisign(pub.to_minisign()) == pub
     assert PublicKey.from_base64(pub.to_base64()) == pub
-    first_line = f"untrusted comment: minisign public key {pub.key_id_hex}\n"
+    first_line = f"untrusted comment: minisign public key {pub.key_id_hex.lstrip('0')}\n"
     assert pub.to_minisign().startswith(first_line)
+    padded = PublicKey(pub.raw, bytes(7) + b"\x01")
+    assert padded.key_id_hex == "0100000000000000"
+    assert PublicKey(pub.raw, b"\x01" + bytes(7)).key_id_hex == "0000000000000001"
+    assert "public key 1\n" in PublicKey(pub.raw, b"\x01" + bytes(7)).to_minisign()
     assert key_id_from_hex(pub.key_id_hex) == pub.key_id
     assert key_id_to_hex(bytes(range(8))) == "0706050403020100"
     assert "seed" not in repr(key) and key.seed().hex() not in repr(key)
