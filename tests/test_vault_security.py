@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -198,6 +199,7 @@ def test_no_plaintext_on_disk_open_or_closed(vault_dir: Path, tmp_path: Path,
     src = tmp_path / "outside" / f"{CANARY}.jpg"
     src.parent.mkdir()
     src.write_bytes(attachment)
+    assert leaks(src), "self-check: the detector must see plaintext"
     res = run_cli("record", "add", "--type", "person", "--json", "-", vault=vault_dir,
                   passfile=passfile, input=dumps({"alias": CANARY, "notes": CANARY}))
     assert res.returncode == 0, res.stderr
@@ -285,7 +287,7 @@ def test_delay_grows_and_is_capped() -> None:
         throttle.FREE_ATTEMPTS + 1)
     delays = [throttle.delay_for(n) for n in range(throttle.FREE_ATTEMPTS + 1, 200)]
     assert delays[0] > 0
-    assert all(b >= a for a, b in zip(delays, delays[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(delays))
     assert delays[1] > delays[0] and delays[2] > delays[1]  # it grows, not just stays
     assert max(delays) == throttle.MAX_DELAY_S == delays[-1]
     assert throttle.MAX_DELAY_S <= 60

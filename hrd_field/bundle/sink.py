@@ -60,7 +60,7 @@ class MemorySink:
     verified: VerifiedManifest | None = None
     records_jsonl: bytes | None = None
     attachments: dict[str, bytes] = field(default_factory=dict)
-    _current: bytearray | None = None
+    _current: bytearray | None = field(default=None, init=False, repr=False)
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
         if self.trust is not None:

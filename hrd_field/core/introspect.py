@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import typing
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from .schema import hints, unwrap_optional
@@ -23,8 +22,17 @@ class FieldPlan:
     meta: typing.Mapping[str, Any]
 
 
-@cache
+_PLANS: dict[type, tuple[FieldPlan, ...]] = {}
+
+
 def plan(cls: type) -> tuple[FieldPlan, ...]:
+    found = _PLANS.get(cls)
+    if found is None:
+        found = _PLANS[cls] = _make_plan(cls)
+    return found
+
+
+def _make_plan(cls: type) -> tuple[FieldPlan, ...]:
     out = []
     for f in dataclasses.fields(cls):
         inner, optional = unwrap_optional(hints(cls)[f.name])

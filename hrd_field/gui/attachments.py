@@ -539,14 +539,16 @@ class AttachmentPanel(QWidget):
         def failed(message: str) -> None:
             if isValid(viewer):
                 viewer.set_busy(False)
-            if self._alive():
+            if self._alive() and generation == self._generation:  # not after a lock
                 self._show_error(message)
 
         def stored(new: AttachmentRef, clean: bytes) -> None:
             if not self._alive():
                 return
             index = self._index_of(old.sha256)
-            if generation != self._generation or index < 0:
+            if generation != self._generation:
+                return
+            if index < 0:
                 failed(_("The attachment is no longer in this record; nothing was changed."))
                 return
             updated = replace(self._refs[index], sha256=new.sha256, size=new.size,

@@ -66,6 +66,7 @@ class VaultSession(QObject):
 
     def lock(self, on_done: Callback | None = None) -> None:
         """Close the vault; the key leaves memory with the Vault object."""
+        self.runner.cancel_all()
         def job() -> None:
             if self._vault is not None:
                 self._vault.close()
@@ -81,6 +82,7 @@ class VaultSession(QObject):
             on_done(None)
 
     def wipe(self, on_done: Callback) -> None:
+        self.runner.cancel_all()
         def job() -> None:
             if self._vault is not None:
                 self._vault.wipe()
@@ -101,7 +103,7 @@ class VaultSession(QObject):
     # -- calls -----------------------------------------------------------------------------
     def _vault_or_fail(self) -> Vault:
         if self._vault is None:
-            raise Cancelled()
+            raise Cancelled(_("The vault is locked."))
         return self._vault
 
     def call(self, fn: Callable[[Vault], Any], on_done: Callback | None = None,

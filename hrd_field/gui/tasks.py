@@ -23,7 +23,7 @@ class Cancelled(Exception):
     pass
 
 
-@dataclass
+@dataclass(eq=False)
 class Task:
     """Handle for a submitted task: cancellation and progress reporting."""
 
@@ -42,13 +42,14 @@ class TaskRunner(QObject):
     """A single worker thread for everything that touches the vault."""
 
     _finished = Signal(object, object, object)  # callback, value, task
-    _progressed = Signal(object, int, int)
+    _progressed = Signal(object, object, object)  # Python ints: sizes above 2 GiB
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault")
         self._pending = 0
+        self._live: set[Task] = set()
         self._finished.connect(self._deliver)
         self._progressed.connect(self._deliver_progress)
 
@@ -63,6 +64,7 @@ class TaskRunner(QObject):
     ) -> Task:
         """Run ``fn(*args)`` on the worker; with ``with_task`` it also receives the Task."""
         task = Task()
+        self._live.add(task)
         if on_progress is not None:
             task.progress_cb = lambda done, total: self._progressed.emit(on_progress, done,
                                                                           total)
@@ -73,10 +75,14 @@ class TaskRunner(QObject):
         def job() -> None:
             try:
                 value = fn(*args, task) if with_task else fn(*args)
-            except Cancelled:
-                self._finished.emit(on_failure, _Failure(_("Cancelled.")), task)
+            except Cancelled as exc:
+                self._finished.emit(on_failure, _Failure(str(exc) or _("Cancelled.")), task)
             except UserError as exc:
                 self._finished.emit(on_failure, _Failure(str(exc)), task)
+            except OSError as exc:
+                self._finished.emit(on_failure, _Failure(_(
+                    "Could not read or write a file: {reason}.").format(
+                    reason=exc.strerror or type(exc).__name__)), task)
             except Exception as exc:  # a bug: report its kind, never its content
                 self._finished.emit(on_failure, _Failure(
                     _("Unexpected error ({kind}).").format(kind=type(exc).__name__)), task)
@@ -88,6 +94,7 @@ class TaskRunner(QObject):
 
     @Slot(object, object, object)
     def _deliver(self, callback: Any, value: Any, task: Task) -> None:
+        self._live.discard(task)
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
@@ -97,9 +104,15 @@ class TaskRunner(QObject):
         elif callback is not None:
             callback(value)
 
-    @Slot(object, int, int)
+    @Slot(object, object, object)
     def _deliver_progress(self, callback: Any, done: int, total: int) -> None:
         callback(done, total)
+
+    def cancel_all(self) -> None:
+        """Ask running and queued work to stop (before locking: a lock must not wait
+        behind a long import or attachment)."""
+        for task in list(self._live):
+            task.cancel()
 
     def wait_idle(self) -> None:
         """Block until queued work is done (used at shutdown only)."""

@@ -27,38 +27,64 @@ Progress = Callable[[int], bool]
 """Called with the bytes done so far; returning False cancels."""
 
 
-def store(conn: Any, stream: BinaryIO, progress: Progress | None = None) -> tuple[str, int]:
-    """Store the stream's content (inside the caller's transaction); returns (sha256, size).
+class BlobWriter:
+    """Push-style storage of one attachment inside the caller's transaction.
 
-    Identical content is stored once: a second copy is discarded after hashing.
+    Used by ``store`` for files and by the HQ importer, which receives attachment content in
+    chunks from the bundle reader and must commit nothing before the bundle is verified.
     """
-    blob_id = conn.execute("INSERT INTO blobs (size) VALUES (0)").lastrowid
-    digest = hashlib.sha256()
-    size = 0
-    idx = 0
+
+    def __init__(self, conn: Any):
+        self._conn = conn
+        self._blob_id = conn.execute("INSERT INTO blobs (size) VALUES (0)").lastrowid
+        self._digest = hashlib.sha256()
+        self._buffer = bytearray()
+        self._idx = 0
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > MAX_ATTACHMENT_BYTES:
+            raise UserError(_("The file is too large (at most {gib} GiB).").format(
+                gib=MAX_ATTACHMENT_BYTES >> 30))
+        self._digest.update(data)
+        self._buffer += data
+        while len(self._buffer) >= CHUNK_SIZE:
+            self._flush(bytes(self._buffer[:CHUNK_SIZE]))
+            del self._buffer[:CHUNK_SIZE]
+
+    def _flush(self, chunk: bytes) -> None:
+        self._conn.execute("INSERT INTO blob_chunks (blob_id, idx, data) VALUES (?, ?, ?)",
+                           (self._blob_id, self._idx, chunk))
+        self._idx += 1
+
+    def finish(self) -> str:
+        """Complete the blob; identical content already stored is kept once. Returns SHA-256."""
+        if self._buffer:
+            self._flush(bytes(self._buffer))
+            self._buffer.clear()
+        sha = self._digest.hexdigest()
+        c = self._conn
+        if c.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone():
+            c.execute("DELETE FROM blobs WHERE id = ?", (self._blob_id,))
+        else:
+            c.execute("UPDATE blobs SET size = ? WHERE id = ?", (self.size, self._blob_id))
+            c.execute("INSERT INTO attachments (sha256, blob_id, size, created_at)"
+                      " VALUES (?, ?, ?, ?)", (sha, self._blob_id, self.size, utc_now()))
+        return sha
+
+
+def store(conn: Any, stream: BinaryIO, progress: Progress | None = None) -> tuple[str, int]:
+    """Store the stream's content (inside the caller's transaction); returns (sha256, size)."""
+    writer = BlobWriter(conn)
     while True:
         chunk = stream.read(CHUNK_SIZE)
         if not chunk:
             break
-        size += len(chunk)
-        if size > MAX_ATTACHMENT_BYTES:
-            raise UserError(_("The file is too large (at most {gib} GiB).").format(
-                gib=MAX_ATTACHMENT_BYTES >> 30))
-        digest.update(chunk)
-        conn.execute("INSERT INTO blob_chunks (blob_id, idx, data) VALUES (?, ?, ?)",
-                     (blob_id, idx, chunk))
-        idx += 1
-        if progress is not None and not progress(size):
+        writer.write(chunk)
+        if progress is not None and not progress(writer.size):
             raise Cancelled()
-    sha = digest.hexdigest()
-    if conn.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha,)).fetchone():
-        conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
-    else:
-        conn.execute("UPDATE blobs SET size = ? WHERE id = ?", (size, blob_id))
-        conn.execute(
-            "INSERT INTO attachments (sha256, blob_id, size, created_at) VALUES (?, ?, ?, ?)",
-            (sha, blob_id, size, utc_now()))
-    return sha, size
+    return writer.finish(), writer.size
 
 
 def info(conn: Any, sha256: str) -> tuple[int, int] | None:

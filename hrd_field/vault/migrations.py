@@ -89,6 +89,77 @@ STEPS: list[str] = [
         saved_at TEXT NOT NULL
     );
     """,
+    # 5: field side of export: sequence numbers (never reused) and what left in which bundle
+    """
+    CREATE TABLE export_sequences (
+        seq INTEGER PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'written', 'abandoned')),
+        bundle_id TEXT,
+        manifest_sha256 TEXT,
+        file_name TEXT,
+        size INTEGER,
+        created_at TEXT NOT NULL,
+        received_at TEXT
+    );
+    CREATE TABLE exported_versions (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL REFERENCES export_sequences (seq),
+        PRIMARY KEY (record_id, version)
+    );
+    CREATE INDEX exported_versions_by_seq ON exported_versions (seq);
+    """,
+    # 6: HQ side: device registry, bundle log, provenance and history of every version
+    """
+    CREATE TABLE hq_devices (
+        name TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+        revoked_after_seq INTEGER,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE hq_bundles (
+        device_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        bundle_id TEXT NOT NULL UNIQUE,
+        manifest_sha256 TEXT NOT NULL,
+        previous_manifest_sha256 TEXT,
+        imported_at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        PRIMARY KEY (device_key, seq)
+    );
+    CREATE TABLE hq_abandoned (
+        device_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (device_key, seq)
+    );
+    CREATE TABLE hq_versions (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        bundle_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        consent_scope TEXT,
+        body TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (record_id, version)
+    );
+    CREATE TABLE hq_alarms (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        seq INTEGER,
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE hq_quarantine (
+        file_name TEXT PRIMARY KEY,
+        device_key TEXT,
+        reason TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(STEPS)

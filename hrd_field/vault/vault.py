@@ -26,6 +26,7 @@ from . import attachments, audit, migrations, throttle
 from .database import Database, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
+from .ledger import ExportLedger
 from .lock import ProcessLock
 from .paths import VaultPaths
 from .repository import RecordStore
@@ -78,6 +79,7 @@ class Vault:
         self.actor = actor
         self.unclean_shutdown = unclean
         self.records = RecordStore(db, actor)
+        self.exports = ExportLedger(db, actor)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -105,6 +107,8 @@ class Vault:
                           (keyfile.vault_id,))
                 c.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (utc_now(),))
                 c.execute("INSERT INTO meta (key, value) VALUES ('owner', ?)", (actor,))
+                c.execute("INSERT INTO meta (key, value) VALUES ('device_signing_seed', ?)",
+                          (os.urandom(32).hex(),))
                 audit.append(c, actor, "vault.create")
             # The key file is written last: a vault without it was never usable.
             atomic_write(paths.keyfile, keyfile.to_bytes())
@@ -227,6 +231,18 @@ class Vault:
     def set_meta(self, key: str, value: str) -> None:
         with self.db.transaction() as c:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def device_seed(self) -> bytes:
+        """The device's Ed25519 signing seed, made once and kept only inside the vault."""
+        seed = self.meta("device_signing_seed")
+        if seed is None:
+            seed = os.urandom(32).hex()
+            with self.db.transaction() as c:
+                c.execute("INSERT OR IGNORE INTO meta (key, value) VALUES"
+                          " ('device_signing_seed', ?)", (seed,))
+                audit.append(c, self.actor, "device.key_created")
+            seed = self.meta("device_signing_seed") or seed
+        return bytes.fromhex(seed)
 
     # -- integrity -----------------------------------------------------------------------
     def check(self) -> CheckReport:

@@ -1,0 +1,115 @@
+"""The field side of export: sequence numbers and what left in which bundle.
+
+A sequence number is committed ('reserved') before its bundle is written and is never used
+again; if writing fails it is marked 'abandoned' and the next manifest says so, so HQ can
+tell a gap that will never be filled from a bundle still on its way. Records count as
+exported only once their bundle is durable ('written').
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.records import Record, utc_now
+from . import audit
+from .database import Database
+from .repository import decode
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A record deleted on the device after an earlier version reached HQ."""
+
+    id: str
+    type: str
+    version: int
+    deleted_at: str
+
+
+@dataclass(frozen=True)
+class SentBundle:
+    seq: int
+    state: str
+    bundle_id: str | None
+    file_name: str | None
+    size: int | None
+    created_at: str
+    received_at: str | None
+
+
+class ExportLedger:
+    def __init__(self, db: Database, actor: str):
+        self._db = db
+        self._actor = actor
+
+    def reserve_sequence(self) -> int:
+        with self._db.transaction() as c:
+            row = c.execute("SELECT max(seq) FROM export_sequences").fetchone()
+            seq = int(row[0] or 0) + 1
+            c.execute("INSERT INTO export_sequences (seq, state, created_at) VALUES (?, ?, ?)",
+                      (seq, "reserved", utc_now()))
+            audit.append(c, self._actor, "export.reserve", "sequence", str(seq))
+        return seq
+
+    def abandon(self, seq: int) -> None:
+        with self._db.transaction() as c:
+            c.execute("UPDATE export_sequences SET state = 'abandoned' WHERE seq = ?"
+                      " AND state = 'reserved'", (seq,))
+            audit.append(c, self._actor, "export.abandon", "sequence", str(seq))
+
+    def mark_written(self, seq: int, *, bundle_id: str, manifest_sha256: str, file_name: str,
+                     size: int, versions: list[tuple[str, int]]) -> None:
+        with self._db.transaction() as c:
+            c.execute("UPDATE export_sequences SET state = 'written', bundle_id = ?,"
+                      " manifest_sha256 = ?, file_name = ?, size = ? WHERE seq = ?",
+                      (bundle_id, manifest_sha256, file_name, size, seq))
+            c.executemany("INSERT OR IGNORE INTO exported_versions (record_id, version, seq)"
+                          " VALUES (?, ?, ?)", [(rid, ver, seq) for rid, ver in versions])
+            audit.append(c, self._actor, "export.written", "bundle", bundle_id)
+
+    def abandoned(self) -> list[int]:
+        rows = self._db.query("SELECT seq FROM export_sequences WHERE state = 'abandoned'"
+                              " ORDER BY seq")
+        return [int(r[0]) for r in rows]
+
+    def previous_manifest_sha256(self, before: int) -> str | None:
+        rows = self._db.query("SELECT manifest_sha256 FROM export_sequences WHERE"
+                              " state = 'written' AND seq < ? ORDER BY seq DESC LIMIT 1",
+                              (before,))
+        return str(rows[0][0]) if rows else None
+
+    def bundles(self) -> list[SentBundle]:
+        rows = self._db.query("SELECT seq, state, bundle_id, file_name, size, created_at,"
+                              " received_at FROM export_sequences ORDER BY seq")
+        return [SentBundle(*row) for row in rows]
+
+    def pending(self, *, since_last: bool, mission_id: str | None = None,
+                batch: int = 500) -> Iterator[Record | Tombstone]:
+        """Records to export: every live record, or only versions not exported yet.
+
+        Deleted records travel as tombstones, and only if an earlier version left.
+        """
+        mission = " AND r.mission_id = ?" if mission_id else ""
+        not_sent = (" AND NOT EXISTS (SELECT 1 FROM exported_versions e"
+                    " WHERE e.record_id = r.id AND e.version = r.version)")
+        sql = ("SELECT r.seq, r.id, r.type, r.version, r.deleted, r.updated_at, r.body"
+               " FROM records r WHERE r.seq > ?" + mission + (not_sent if since_last else "")
+               + " AND (r.deleted = 0 OR EXISTS (SELECT 1 FROM exported_versions e"
+               " WHERE e.record_id = r.id)) ORDER BY r.seq LIMIT ?")
+        last = 0
+        while True:
+            params: list[Any] = [last] + ([mission_id] if mission_id else []) + [batch]
+            rows = self._db.query(sql, params)
+            for seq, rid, rtype, version, deleted, updated_at, body in rows:
+                last = seq
+                yield Tombstone(rid, rtype, version, updated_at) if deleted else decode(body)
+            if len(rows) < batch:
+                return
+
+
+def tombstone_json(t: Tombstone) -> str:
+    return json.dumps({"id": t.id, "type": t.type, "version": t.version, "deleted": True,
+                       "deleted_at": t.deleted_at}, sort_keys=True, separators=(",", ":"))
