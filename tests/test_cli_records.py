@@ -374,6 +374,15 @@ def test_attachment_errors(vcli: Cli, vault_dir: Path, tmp_path: Path) -> None:
     assert state(vault_dir) == before
 
 
+def test_demo_data_fills_the_vault(vcli: Cli, vault_dir: Path) -> None:
+    pytest.importorskip("hrd_field.core.demo")
+    res = vcli("demo-data", "--count", "60", "--seed", "5")
+    assert res.returncode == 0, res.stderr
+    with Vault.unlock(vault_dir, PASSPHRASE) as v:
+        assert v.records.count() == 60
+        assert v.check().ok
+
+
 # --- bad input: exit 1, a clear message, nothing changed --------------------------------
 
 

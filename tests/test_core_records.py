@@ -529,3 +529,13 @@ def test_schema_covers_every_field_of_every_type() -> None:
         props = defs[cls.__name__]["properties"]
         assert set(props) == {"type"} | {f.name for f in dataclasses.fields(cls)}, cls
         assert defs[cls.__name__]["additionalProperties"] is False
+
+
+def test_demo_records_are_valid_and_round_trip() -> None:
+    demo = pytest.importorskip("hrd_field.core.demo")
+    records = list(demo.generate(150, seed=3))
+    assert len(records) == 150
+    assert {r.TYPE for r in records} == set(RECORD_TYPES)
+    for r in records:
+        assert validate(r) == [], (r.TYPE, validate(r))
+        assert codec.from_dict(codec.to_dict(r)) == r

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _
-from . import demo_cmds, record_cmds, vault_cmds
+from . import demo_cmds, field_cmds, hq_cmds, record_cmds, vault_cmds
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -22,7 +22,8 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hrd-field {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in (vault_cmds.register, record_cmds.register, demo_cmds.register, *extra):
+    for register in (vault_cmds.register, record_cmds.register, demo_cmds.register,
+                     field_cmds.register, hq_cmds.register, *extra):
         register(sub)
     return parser
 

@@ -17,7 +17,7 @@ from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..vault.fsutil import fsync_dir, io_error
 from ..vault.repository import Filters
-from .common import add_vault_options, open_vault
+from .common import add_vault_options, open_vault, provenance
 from .io import existing_file, print_json, read_json_input
 
 
@@ -123,11 +123,16 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_get(args: argparse.Namespace) -> int:
     with open_vault(args) as v:
         record = v.records.get(args.id)
+        data = codec.to_dict(record)
+        origin = provenance(v, args.id) if args.store else None
     if args.json:
-        print_json(codec.to_dict(record))
-    else:
-        for key, value in codec.to_dict(record).items():
-            print(f"{key}: {value}")
+        print_json(data if origin is None else {**data, "provenance": origin})
+        return 0
+    for key, value in data.items():
+        print(f"{key}: {value}")
+    for p in origin or []:
+        print(_("version {version}: from {device}, bundle {bundle_id}, sequence {sequence}, "
+                "received {received_at}").format(**p))
     return 0
 
 
@@ -155,12 +160,23 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     with open_vault(args) as v:
         hits = v.records.search(args.query, Filters(type=args.type), limit=args.limit)
+        origins = {h.id: provenance(v, h.id)[-1:] for h in hits} if args.store else {}
+    out = []
+    for h in hits:
+        item: dict[str, object] = {"id": h.id, "type": h.type, "title": h.title,
+                                   "snippet": h.snippet}
+        if args.store:
+            item["provenance"] = origins[h.id][0] if origins[h.id] else None
+        out.append(item)
     if args.json:
-        print_json([{"id": h.id, "type": h.type, "title": h.title, "snippet": h.snippet}
-                    for h in hits])
-    else:
-        for h in hits:
-            print(f"{h.id}  {h.type:<17} {h.title}\n    {h.snippet}")
+        print_json(out)
+        return 0
+    for item in out:
+        origin = item.get("provenance")
+        where = f"  [{origin['device']} #{origin['sequence']}]" \
+            if isinstance(origin, dict) else ""
+        print(f"{item['id']}  {item['type']:<17} {item['title']}{where}\n"
+              f"    {item['snippet']}")
     return 0
 
 

@@ -7,6 +7,7 @@ inserted one by one in a single transaction; reading yields them one by one.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -104,3 +105,26 @@ def chunks(conn: Any, blob_id: int) -> Iterator[bytes]:
             return
         yield bytes(row[0])
         idx += 1
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of chunks (attachments read from the vault)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = chunk
+        view = memoryview(target).cast("B")
+        n = min(len(view), len(self._buffer))
+        view[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n

@@ -115,14 +115,21 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _snippet(text: str, term: str, width: int = 40) -> str:
-    """A snippet around ``term`` for matches the trigram index cannot highlight."""
-    at = text.find(term)
-    if at < 0:
-        return text[:width * 2]
+def _snippet(text: str, terms: list[str], width: int = 40) -> str:
+    """The text around the first matching term, the match in [brackets], on one line.
+
+    Done here rather than with FTS5's snippet(), whose trigram highlights can cut a word.
+    """
+    flat = text.replace("\n", " · ")
+    lower = flat.lower()
+    found = [(at, t) for t in terms if (at := lower.find(t.lower())) >= 0]
+    if not found:
+        return flat[:width * 2] + ("…" if len(flat) > width * 2 else "")
+    at, term = min(found)
+    end = at + len(term)
     start = max(0, at - width)
-    return ("…" if start else "") + text[start:at] + f"[{term}]" + \
-        text[at + len(term):at + len(term) + width] + "…"
+    return ("…" if start else "") + flat[start:at] + f"[{flat[at:end]}]" + flat[end:end + width] \
+        + ("…" if end + width < len(flat) else "")
 
 
 def _row(row: Any) -> Row:
@@ -217,6 +224,39 @@ class RecordStore:
             c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             audit.append(c, self._actor, "record.delete", rtype, record_id)
 
+    def upsert_in(self, c: Any, record: Record) -> str:
+        """Inside the caller's transaction (HQ import): write ``record`` unless a newer
+        version is already here. Returns 'new', 'updated' or 'older'."""
+        normalise(record)
+        self._check(record)
+        row = c.execute("SELECT version, deleted FROM records WHERE id = ?",
+                        (record.id,)).fetchone()
+        if row is None:
+            self._write(c, record, insert=True)
+            return "new"
+        if row[0] >= record.version:
+            return "older"
+        if row[1]:
+            c.execute("UPDATE records SET deleted = 0 WHERE id = ?", (record.id,))
+        self._write(c, record, insert=False)
+        return "updated"
+
+    def tombstone_in(self, c: Any, record_id: str, record_type: str, version: int) -> str:
+        """Inside the caller's transaction: a deletion that arrived from a device."""
+        row = c.execute("SELECT seq, version FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is not None and row[1] >= version:
+            return "older"
+        if row is None:
+            c.execute("INSERT INTO records (id, type, version, status, created_at, updated_at,"
+                      " deleted, body) VALUES (?, ?, ?, 'final', ?, ?, 1, '{}')",
+                      (record_id, record_type, version, utc_now(), utc_now()))
+            return "new"
+        c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
+        c.execute("DELETE FROM record_terms WHERE record_seq = ?", (row[0],))
+        c.execute("UPDATE records SET deleted = 1, version = ?, body = '{}', title = '',"
+                  " updated_at = ? WHERE seq = ?", (version, utc_now(), row[0]))
+        return "updated"
+
     def _check(self, record: Record) -> None:
         errors = validate(record)
         if errors:
@@ -298,14 +338,13 @@ class RecordStore:
             fts_params += [_like(term)] * 2
         rank = "bm25(records_fts)" if match is not None else "r.updated_at DESC"
         sql = (
-            "SELECT r.id, r.type, r.title, snippet(records_fts, 1, '[', ']', '…', 16), f.text"
-            " FROM records_fts f JOIN records r ON r.seq = f.rowid"
+            "SELECT r.id, r.type, r.title, f.text FROM records_fts f"
+            " JOIN records r ON r.seq = f.rowid"
             f" WHERE {' AND '.join(clauses)} ORDER BY {rank} LIMIT ? OFFSET ?"
         )
         rows = self._db.query(sql, (*params, *fts_params, min(limit, MAX_PAGE), offset))
-        return [Hit(id_, rtype, title, (snippet if match is not None else
-                    _snippet(body, short[0])).replace("\n", " · "))
-                for id_, rtype, title, snippet, body in rows]
+        terms = [w for w in re.split(r"\s+", text.strip()) if w]
+        return [Hit(id_, rtype, title, _snippet(body, terms)) for id_, rtype, title, body in rows]
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:

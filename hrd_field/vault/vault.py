@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import io
 import os
 import time
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
 from .database import Database, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
 from .lock import ProcessLock
@@ -80,6 +83,7 @@ class Vault:
         self.unclean_shutdown = unclean
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
+        self.hq = HqTables(db, self.records, actor)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -295,6 +299,14 @@ class Vault:
     def attachment_size(self, sha256: str) -> int | None:
         found = attachments.info(self.db.conn, sha256)
         return found[1] if found else None
+
+    def attachment_stream(self, sha256: str) -> BinaryIO:
+        """A readable stream over a stored attachment, decrypted chunk by chunk."""
+        found = attachments.info(self.db.conn, sha256)
+        if found is None:
+            raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
+        reader = attachments.ChunkReader(attachments.chunks(self.db.conn, found[0]))
+        return typing.cast(BinaryIO, io.BufferedReader(reader, attachments.CHUNK_SIZE))
 
     @contextlib.contextmanager
     def open_attachment(self, sha256: str) -> Iterator[Iterator[bytes]]:

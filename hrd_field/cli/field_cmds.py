@@ -1,0 +1,102 @@
+"""Field side: hrd-field identity show | enroll | export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..bundle.profile import load_profile
+from ..core.consent import REASONS
+from ..core.errors import UserError
+from ..core.i18n import _, ngettext
+from ..core.vocab import RECORD_TYPE
+from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
+from ..sync.identity import device_public_key, enrol
+from .common import add_vault_options, open_vault
+from .io import existing_file, print_json
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ident = sub.add_parser("identity", help="this device's signing identity")
+    isub = ident.add_subparsers(dest="identity_cmd", required=True, metavar="COMMAND")
+    show = isub.add_parser("show", help="print the public key and its fingerprint")
+    show.add_argument("--json", action="store_true")
+    add_vault_options(show)
+    show.set_defaults(func=cmd_identity_show)
+
+    enroll = sub.add_parser("enroll", help="import the signed HQ profile")
+    enroll.add_argument("profile")
+    enroll.add_argument("--yes", action="store_true",
+                        help="do not ask to confirm the fingerprint (it is still printed)")
+    add_vault_options(enroll)
+    enroll.set_defaults(func=cmd_enroll)
+
+    export = sub.add_parser("export", help="write signed, encrypted bundles for HQ")
+    export.add_argument("--out", required=True, metavar="DIR", type=Path)
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every record consent allows")
+    which.add_argument("--since-last", action="store_true",
+                       help="only what changed since the last export")
+    export.add_argument("--mission", metavar="ID")
+    export.add_argument("--max-size", type=int, default=DEFAULT_MAX_SIZE, metavar="BYTES")
+    export.add_argument("--dry-run", action="store_true", help="only say what would leave")
+    add_vault_options(export)
+    export.set_defaults(func=cmd_export)
+
+
+def cmd_identity_show(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        key = device_public_key(v)
+    if args.json:
+        print_json({"public_key": key.to_base64(), "key_id": key.key_id_hex,
+                    "fingerprint": key.fingerprint()})
+    else:
+        print(_("Public key:  {key}").format(key=key.to_base64()))
+        print(_("Fingerprint: {fp}").format(fp=key.fingerprint()))
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    data = existing_file(args.profile).read_bytes()
+    profile = load_profile(data)
+    print(_("HQ profile of {org}").format(org=profile.organisation))
+    print(_("Fingerprint: {fp}").format(fp=profile.fingerprint))
+    print(_("Compare it aloud with HQ before accepting."))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(_("Confirm the fingerprint with --yes when not on a terminal."))
+        if input(_("Does the fingerprint match? [y/N] ")).strip().lower() not in ("y", "yes"):
+            raise UserError(_("Not enrolled."))
+    with open_vault(args) as v:
+        enrol(v, data)
+    print(_("Enrolled: bundles will be encrypted to {n} HQ recipient(s).").format(
+        n=len(profile.recipients)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        plan = plan_export(v, since_last=args.since_last, mission_id=args.mission)
+        for code, n in sorted(plan.by_type.items()):
+            print(_("  {type}: {n}").format(type=RECORD_TYPE.label(code), n=n))
+        if plan.tombstones:
+            print(_("  deletions: {n}").format(n=plan.tombstones))
+        for reason, n in sorted(plan.kept_back.items()):
+            print(ngettext("  kept on this laptop: {n} record — {why}",
+                           "  kept on this laptop: {n} records — {why}", n).format(
+                n=n, why=_(REASONS.get(reason, reason))))
+        if plan.redacted:
+            print(_("  names and contacts removed from {n} record(s) (no consent to share "
+                    "identity)").format(n=plan.redacted))
+        print(_("  attachments: {mib:.1f} MiB").format(mib=plan.attachment_bytes / 2**20))
+        if plan.empty:
+            print(_("Nothing to export."))
+            return 0
+        if args.dry_run:
+            return 0
+        bundles = write_export(v, plan, args.out, max_size=args.max_size)
+    for bundle in bundles:
+        print(_("Wrote {file} (sequence {seq}, {kib} KiB).").format(
+            file=bundle.path, seq=bundle.manifest.sequence, kib=bundle.size // 1024))
+    return 0

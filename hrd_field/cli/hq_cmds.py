@@ -1,0 +1,164 @@
+"""HQ side: hrd-field hq init | profile | device … | import | gaps."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..bundle.minisign import PublicKey
+from ..bundle.profile import Policy
+from ..core.errors import UserError
+from ..core.i18n import _
+from ..hq.importer import import_bundle
+from ..hq.store import HqStore
+from ..vault.fsutil import atomic_write
+from .io import passphrase, print_json
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="DIR", type=Path, required=True,
+                        help="the HQ store directory")
+    parser.add_argument("--passphrase-file", metavar="FILE")
+
+
+def open_store(args: argparse.Namespace) -> HqStore:
+    return HqStore.open(args.store, passphrase(args))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    hq = sub.add_parser("hq", help="headquarters: store, devices, import")
+    hsub = hq.add_subparsers(dest="hq_cmd", required=True, metavar="COMMAND")
+
+    init = hsub.add_parser("init", help="create the HQ store and HQ keys")
+    add_store_options(init)
+    init.add_argument("--organisation", default="HQ")
+    init.set_defaults(func=cmd_init)
+
+    prof = hsub.add_parser("profile", help="write the signed profile devices enrol with")
+    add_store_options(prof)
+    prof.add_argument("--out", required=True, type=Path)
+    prof.add_argument("--url", default="", help="intake URL for sync")
+    prof.add_argument("--tls-cert", type=Path, help="intake certificate to pin (PEM)")
+    prof.add_argument("--autolock-minutes", type=int, default=5)
+    prof.add_argument("--delete-after-receipt", action="store_true")
+    prof.set_defaults(func=cmd_profile)
+
+    dev = hsub.add_parser("device", help="register, list or revoke field devices")
+    dsub = dev.add_subparsers(dest="device_cmd", required=True, metavar="COMMAND")
+    add = dsub.add_parser("add", help="register a device by its public key")
+    add.add_argument("public_key")
+    add.add_argument("--name", required=True)
+    add_store_options(add)
+    add.set_defaults(func=cmd_device_add)
+    lst = dsub.add_parser("list", help="list registered devices")
+    lst.add_argument("--json", action="store_true")
+    add_store_options(lst)
+    lst.set_defaults(func=cmd_device_list)
+    rev = dsub.add_parser("revoke", help="stop accepting bundles from a device")
+    rev.add_argument("name")
+    rev.add_argument("--after-seq", type=int, default=None,
+                     help="still accept bundles up to this sequence number")
+    add_store_options(rev)
+    rev.set_defaults(func=cmd_device_revoke)
+
+    imp = hsub.add_parser("import", help="verify and import bundles")
+    imp.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    imp.add_argument("--json", action="store_true")
+    add_store_options(imp)
+    imp.set_defaults(func=cmd_import)
+
+    gaps = hsub.add_parser("gaps", help="list missing sequence numbers per device")
+    gaps.add_argument("--json", action="store_true")
+    add_store_options(gaps)
+    gaps.set_defaults(func=cmd_gaps)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    secret = passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "))
+    with HqStore.init(args.store, secret, args.organisation) as store:
+        key = store.signing_key().public_key()
+    print(_("HQ store created in {path}.").format(path=args.store))
+    print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        profile = store.profile(intake_url=args.url, tls_cert=args.tls_cert,
+                                policy=Policy(args.autolock_minutes, args.delete_after_receipt))
+        data = profile.sign(store.signing_key())
+    atomic_write(args.out, data)
+    print(_("Profile written to {path}. Fingerprint: {fp}").format(
+        path=args.out, fp=profile.fingerprint))
+    return 0
+
+
+def cmd_device_add(args: argparse.Namespace) -> int:
+    try:
+        key = PublicKey.from_base64(args.public_key.strip())
+    except Exception as exc:
+        raise UserError(_("Not a device public key (expected the base64 line that "
+                          "'hrd-field identity show' prints).")) from exc
+    with open_store(args) as store:
+        store.vault.hq.add_device(args.name, key.to_base64())
+    print(_("Device {name} registered (fingerprint {fp}).").format(
+        name=args.name, fp=key.fingerprint()))
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        devices = store.vault.hq.devices()
+    if args.json:
+        print_json([{"name": d.name, "public_key": d.public_key, "status": d.status,
+                     "revoked_after_seq": d.revoked_after_seq,
+                     "fingerprint": PublicKey.from_base64(d.public_key).fingerprint()}
+                    for d in devices])
+        return 0
+    for d in devices:
+        fp = PublicKey.from_base64(d.public_key).fingerprint()
+        extra = "" if d.status == "active" else _(" (revoked after {n})").format(
+            n=d.revoked_after_seq if d.revoked_after_seq is not None else 0)
+        print(f"{d.name}  {fp}  {d.status}{extra}")
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        store.vault.hq.revoke_device(args.name, args.after_seq)
+    print(_("Device {name} revoked.").format(name=args.name))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    worst = 0
+    results = []
+    with open_store(args) as store:
+        for path in args.files:
+            if not path.is_file():
+                print(_("{file}: not found").format(file=path), file=sys.stderr)
+                worst = 1
+                continue
+            outcome = import_bundle(store, path)
+            results.append({"file": str(path), "message": outcome.message,
+                            **outcome.summary()})
+            stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
+            if not args.json:
+                print(f"{path.name}: {outcome.message}", file=stream)
+            worst = max(worst, outcome.exit_code)
+    if args.json:
+        print_json(results)
+    return worst
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        gaps = store.vault.hq.gaps()
+    if args.json:
+        print_json(gaps)
+        return 0
+    for name, missing in gaps.items():
+        text = ", ".join(str(s) for s in missing) if missing else _("none")
+        print(_("{device}: missing {seqs}").format(device=name, seqs=text))
+    return 0

@@ -1,0 +1,211 @@
+"""Importing bundles at HQ: verify everything, then change the store in one transaction.
+
+Order of checks: a bounded look at the header (reader), decryption streamed into the
+parser (no plaintext on plain disk), the manifest signature against the device registry,
+the recipient binding, every member's hash; only then are records upserted by
+(id, version) with their provenance, in the same transaction that logs the bundle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
+from ..core import codec
+from ..core.errors import RecordInvalid, UserError
+from ..core.i18n import _, ngettext
+from ..vault.attachments import BlobWriter
+from ..vault.hq_tables import Device
+from .store import HqStore, random_file_name
+
+IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
+    "imported", "duplicate", "unknown_device", "revoked", "equivocation", "rejected")
+EXIT_CODES = {IMPORTED: 0, DUPLICATE: 0, UNKNOWN_DEVICE: 1, REVOKED: 1, EQUIVOCATION: 1,
+              REJECTED: 1}
+
+
+@dataclass
+class ImportOutcome:
+    status: str
+    message: str
+    bundle_id: str | None = None
+    device: str | None = None
+    sequence: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    accepted: list[tuple[str, int]] = field(default_factory=list)
+    """(record id, version) of every record this bundle carried and HQ now holds."""
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+    def summary(self) -> dict[str, Any]:
+        return {"status": self.status, "bundle_id": self.bundle_id, "device": self.device,
+                "sequence": self.sequence, "counts": self.counts,
+                "accepted": [{"id": i, "version": v} for i, v in self.accepted]}
+
+
+class _Stop(Exception):
+    """Ends reading early with a decided outcome (duplicate, revoked, equivocation)."""
+
+    def __init__(self, outcome: ImportOutcome):
+        super().__init__(outcome.status)
+        self.outcome = outcome
+
+
+class _Sink:
+    """Receives the verified bundle inside the import transaction."""
+
+    def __init__(self, store: HqStore, conn: Any):
+        self.store = store
+        self.conn = conn
+        self.verified: VerifiedManifest | None = None
+        self.device: Device | None = None
+        self.records_data = b""
+        self.blob: BlobWriter | None = None
+        self.attachments = 0
+
+    def accept_manifest(self, verified: VerifiedManifest) -> None:
+        hq = self.store.vault.hq
+        key = verified.signer.to_base64()
+        device = hq.device_by_key(key)
+        seq = verified.manifest.sequence
+        if device is None:
+            raise UnknownSigner(fingerprint=verified.signer.fingerprint())
+        self.device, self.verified = device, verified
+        base = ImportOutcome("", "", verified.manifest.bundle_id, device.name, seq)
+        if device.status == "revoked" and (device.revoked_after_seq is None
+                                           or seq > device.revoked_after_seq):
+            base.status = REVOKED
+            base.message = _("Rejected: device {name} is revoked; nothing was imported.").format(
+                name=device.name)
+            raise _Stop(base)
+        seen = hq.bundle_at(key, seq)
+        if seen is not None:
+            if seen[1] == verified.manifest_sha256:
+                base.status = DUPLICATE
+                base.message = _("Already imported (bundle {id}); nothing changed.").format(
+                    id=seen[0])
+                base.accepted = [(a["id"], a["version"])
+                                 for a in json.loads(seen[2]).get("accepted", [])]
+                base.counts = json.loads(seen[2]).get("counts", {})
+            else:
+                base.status = EQUIVOCATION
+                base.message = _(
+                    "ALARM: device {name} sent different content under sequence {seq} — the "
+                    "device may be cloned or seized. Nothing was imported.").format(
+                    name=device.name, seq=seq)
+            raise _Stop(base)
+
+    def records(self, data: bytes) -> None:
+        self.records_data = data
+
+    def begin_attachment(self, sha256: str, size: int) -> None:
+        self.blob = BlobWriter(self.conn)
+
+    def attachment_data(self, chunk: bytes) -> None:
+        assert self.blob is not None
+        self.blob.write(chunk)
+
+    def end_attachment(self, sha256: str) -> None:
+        assert self.blob is not None
+        if self.blob.finish() != sha256:  # the reader checked it too; never trust one check
+            raise UserError(_("Attachment content does not match its hash."))
+        self.blob = None
+        self.attachments += 1
+
+
+def _parse_lines(data: bytes) -> list[Any]:
+    items: list[Any] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = codec.parse_json(line)
+            if isinstance(value, dict) and value.get("deleted") is True:
+                if set(value) != {"id", "type", "version", "deleted", "deleted_at"} or \
+                        not isinstance(value["version"], int) or value["version"] < 1:
+                    raise UserError(_("malformed deletion"))
+                items.append(value)
+            else:
+                items.append(codec.from_dict(value))
+        except RecordInvalid as exc:
+            raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
+                              "nothing was imported.").format(n=number, why=exc)) from exc
+        except UserError as exc:
+            raise UserError(_("Rejected: line {n} of the records is not a valid record "
+                              "({why}); nothing was imported.").format(n=number, why=exc)) \
+                from exc
+    return items
+
+
+def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
+    """Import one bundle file. Never raises for a bad bundle: the outcome says why."""
+    vault = store.vault
+    try:
+        with vault.db.transaction() as conn:
+            sink = _Sink(store, conn)
+            read_bundle(path, identities=store.identities(), sink=sink)
+            assert sink.verified is not None and sink.device is not None
+            items = _parse_lines(sink.records_data)
+            manifest = sink.verified.manifest
+            key = sink.verified.signer.to_base64()
+            results: Counter[str] = Counter()
+            accepted: list[tuple[str, int]] = []
+            for item in items:
+                if isinstance(item, dict):
+                    results[vault.hq.store_tombstone(
+                        conn, item["id"], item["type"], item["version"], device_key=key,
+                        bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
+                    accepted.append((item["id"], item["version"]))
+                else:
+                    results[vault.hq.store_version(
+                        conn, item, device_key=key, bundle_id=manifest.bundle_id,
+                        seq=manifest.sequence)] += 1
+                    accepted.append((item.id, item.version))
+            counts = {"records": len(items), "attachments": sink.attachments, **results}
+            outcome = ImportOutcome(
+                IMPORTED, ngettext("Imported {n} record from {device} (sequence {seq}).",
+                                   "Imported {n} records from {device} (sequence {seq}).",
+                                   len(items)).format(n=len(items), device=sink.device.name,
+                                                      seq=manifest.sequence),
+                manifest.bundle_id, sink.device.name, manifest.sequence, counts, accepted)
+            vault.hq.log_bundle(conn, device_key=key, seq=manifest.sequence,
+                                bundle_id=manifest.bundle_id,
+                                manifest_sha256=sink.verified.manifest_sha256,
+                                previous=manifest.previous_manifest_sha256,
+                                summary=outcome.summary(),
+                                abandoned=list(manifest.abandoned_sequences))
+        return outcome
+    except _Stop as stop:
+        if stop.outcome.status == EQUIVOCATION and sink.verified is not None:
+            vault.hq.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
+                                 stop.outcome.sequence, f"bundle {stop.outcome.bundle_id}")
+        return stop.outcome
+    except UnknownSigner as exc:
+        kept = _quarantine(store, path)
+        return ImportOutcome(UNKNOWN_DEVICE, _(
+            "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
+            "quarantine as {file} until the device is approved.").format(
+            fingerprint=exc.params.get("fingerprint", "?"), file=kept))
+    except BundleError as exc:
+        return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
+    except UserError as exc:
+        return ImportOutcome(REJECTED, str(exc))
+
+
+def _quarantine(store: HqStore, path: Path) -> str:
+    name = random_file_name()
+    target = store.quarantine_dir / name
+    with contextlib.suppress(OSError):
+        shutil.copyfile(path, target)
+        os.chmod(target, 0o600)
+        store.vault.hq.quarantine(name, None, "unknown_device")
+    return name

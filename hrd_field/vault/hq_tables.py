@@ -1,0 +1,171 @@
+"""HQ's tables in its store (a vault like any other): devices, bundles, versions, alarms.
+
+Everything that imports a bundle happens inside one transaction the importer holds, so
+the methods taking ``c`` work on that connection and never commit themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..core import codec
+from ..core.errors import UserError
+from ..core.i18n import _
+from ..core.records import Record, utc_now
+from . import audit
+from .database import Database
+from .repository import RecordStore
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    public_key: str
+    status: str
+    revoked_after_seq: int | None
+    added_at: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    version: int
+    device: str
+    bundle_id: str
+    seq: int
+    received_at: str
+    consent_scope: dict[str, Any] | None
+
+
+class HqTables:
+    def __init__(self, db: Database, records: RecordStore, actor: str):
+        self._db = db
+        self._records = records
+        self._actor = actor
+
+    # -- devices ---------------------------------------------------------------------------
+    def add_device(self, name: str, public_key: str) -> None:
+        with self._db.transaction() as c:
+            if c.execute("SELECT 1 FROM hq_devices WHERE name = ?", (name,)).fetchone():
+                raise UserError(_("A device named {name} is already registered.").format(
+                    name=name))
+            if c.execute("SELECT 1 FROM hq_devices WHERE public_key = ?",
+                         (public_key,)).fetchone():
+                raise UserError(_("This device key is already registered."))
+            c.execute("INSERT INTO hq_devices (name, public_key, status, added_at)"
+                      " VALUES (?, ?, 'active', ?)", (name, public_key, utc_now()))
+            audit.append(c, self._actor, "hq.device.add", "device", name)
+
+    def revoke_device(self, name: str, after_seq: int | None) -> None:
+        with self._db.transaction() as c:
+            found = c.execute("UPDATE hq_devices SET status = 'revoked', revoked_after_seq = ?"
+                              " WHERE name = ?", (after_seq, name)).rowcount
+            if not found:
+                raise UserError(_("No device named {name}.").format(name=name))
+            audit.append(c, self._actor, "hq.device.revoke", "device", name)
+
+    def devices(self) -> list[Device]:
+        return [Device(*row) for row in self._db.query(
+            "SELECT name, public_key, status, revoked_after_seq, added_at FROM hq_devices"
+            " ORDER BY name")]
+
+    def device_by_key(self, public_key: str) -> Device | None:
+        rows = self._db.query("SELECT name, public_key, status, revoked_after_seq, added_at"
+                              " FROM hq_devices WHERE public_key = ?", (public_key,))
+        return Device(*rows[0]) if rows else None
+
+    # -- bundles ---------------------------------------------------------------------------
+    def bundle_at(self, device_key: str, seq: int) -> tuple[str, str, str] | None:
+        """(bundle id, manifest sha256, summary JSON) of what this device sent as ``seq``."""
+        rows = self._db.query("SELECT bundle_id, manifest_sha256, summary FROM hq_bundles"
+                              " WHERE device_key = ? AND seq = ?", (device_key, seq))
+        return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
+    def log_bundle(self, c: Any, *, device_key: str, seq: int, bundle_id: str,
+                   manifest_sha256: str, previous: str | None, summary: dict[str, Any],
+                   abandoned: list[int]) -> None:
+        c.execute("INSERT INTO hq_bundles (device_key, seq, bundle_id, manifest_sha256,"
+                  " previous_manifest_sha256, imported_at, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (device_key, seq, bundle_id, manifest_sha256, previous, utc_now(),
+                   json.dumps(summary, sort_keys=True)))
+        c.executemany("INSERT OR IGNORE INTO hq_abandoned (device_key, seq) VALUES (?, ?)",
+                      [(device_key, s) for s in abandoned])
+        audit.append(c, self._actor, "hq.bundle.import", "bundle", bundle_id)
+
+    def gaps(self) -> dict[str, list[int]]:
+        """Per device name: sequence numbers neither received nor declared abandoned."""
+        out: dict[str, list[int]] = {}
+        for device in self.devices():
+            got = {int(r[0]) for r in self._db.query(
+                "SELECT seq FROM hq_bundles WHERE device_key = ?", (device.public_key,))}
+            dropped = {int(r[0]) for r in self._db.query(
+                "SELECT seq FROM hq_abandoned WHERE device_key = ?", (device.public_key,))}
+            top = max(got | dropped, default=0)
+            out[device.name] = sorted(set(range(1, top + 1)) - got - dropped)
+        return out
+
+    # -- records ---------------------------------------------------------------------------
+    def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
+                      seq: int) -> str:
+        """Keep this version with its provenance; the newest version becomes the record.
+
+        Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
+        """
+        body = codec.dumps(record)
+        found = c.execute("SELECT body FROM hq_versions WHERE record_id = ? AND version = ?",
+                          (record.id, record.version)).fetchone()
+        if found is not None:
+            if found[0] != body:
+                self.alarm(c, "version_conflict", device_key, seq,
+                           f"record {record.id} version {record.version} differs")
+            return "known"
+        consent = getattr(record, "consent", None)
+        scope = json.dumps(codec.to_dict(record).get("consent", {}).get("scope")) \
+            if consent is not None else None
+        c.execute("INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id,"
+                  " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (record.id, record.version, record.TYPE, device_key, bundle_id, seq, scope,
+                   body, utc_now()))
+        return self._records.upsert_in(c, record)
+
+    def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
+                        device_key: str, bundle_id: str, seq: int) -> str:
+        if c.execute("SELECT 1 FROM hq_versions WHERE record_id = ? AND version = ?",
+                     (record_id, version)).fetchone():
+            return "known"
+        c.execute("INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id,"
+                  " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, NULL, '{}',"
+                  " ?)", (record_id, version, record_type, device_key, bundle_id, seq,
+                          utc_now()))
+        return self._records.tombstone_in(c, record_id, record_type, version)
+
+    def provenance(self, record_id: str) -> list[Provenance]:
+        rows = self._db.query(
+            "SELECT v.version, coalesce(d.name, v.device_key), v.bundle_id, v.seq,"
+            " v.received_at, v.consent_scope FROM hq_versions v LEFT JOIN hq_devices d"
+            " ON d.public_key = v.device_key WHERE v.record_id = ? ORDER BY v.version",
+            (record_id,))
+        return [Provenance(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None)
+                for r in rows]
+
+    # -- alarms and quarantine ---------------------------------------------------------------
+    def alarm(self, c: Any, kind: str, device_key: str, seq: int | None, detail: str) -> None:
+        c.execute("INSERT INTO hq_alarms (at, kind, device_key, seq, detail) VALUES"
+                  " (?, ?, ?, ?, ?)", (utc_now(), kind, device_key, seq, detail))
+        audit.append(c, self._actor, f"hq.alarm.{kind}", "device", device_key)
+
+    def raise_alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
+        with self._db.transaction() as c:
+            self.alarm(c, kind, device_key, seq, detail)
+
+    def alarms(self) -> list[tuple[str, str, str, int | None, str]]:
+        return [tuple(r) for r in self._db.query(
+            "SELECT at, kind, device_key, seq, detail FROM hq_alarms ORDER BY id")]
+
+    def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
+        with self._db.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO hq_quarantine (file_name, device_key, reason,"
+                      " received_at) VALUES (?, ?, ?, ?)", (file_name, device_key, reason,
+                                                           utc_now()))
+            audit.append(c, self._actor, "hq.quarantine", "bundle", file_name)
