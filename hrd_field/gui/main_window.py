@@ -21,6 +21,7 @@ from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..vault.paths import VaultPaths
 from .clipboard import SensitiveClipboard
+from .export_dialog import ExportDialog
 from .idle import IdleWatcher
 from .lock_screen import LockScreen
 from .record_form import FormContext
@@ -92,6 +93,10 @@ class MainWindow(QMainWindow):
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self._focus_search)
         file_menu.addAction(self.find_action)
+        self.export_action = QAction(_("&Export for headquarters…"), self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         self.lock_action = QAction(_("&Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -107,6 +112,7 @@ class MainWindow(QMainWindow):
         self.panic_action.triggered.connect(self.panic)
         vault_menu.addAction(self.panic_action)
         self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
+                                 self.export_action,
                                  self.panic_action, *self.new_actions]
 
     def _build_toolbar(self) -> None:
@@ -207,6 +213,10 @@ class MainWindow(QMainWindow):
         self.workspace.drop_everything()
         self.clipboard.clear()
         self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
+
+    def export(self) -> None:
+        if self.session.is_open:
+            ExportDialog(self.session, None, self).open()
 
     # -- helpers -----------------------------------------------------------------------------
     def new_record(self, record_type: str) -> None:

@@ -111,6 +111,14 @@ class VaultSession(QObject):
         return self.runner.submit(lambda: fn(self._vault_or_fail()), on_success=on_done,
                                   on_failure=on_error or self.failed.emit)
 
+    def call_with_task(self, fn: Callable[[Vault, Task], Any], on_done: Callback,
+                       on_error: Failure,
+                       on_progress: Callable[[int, int], None] | None = None) -> Task:
+        """Long work that reports progress and can be cancelled through its Task."""
+        return self.runner.submit(lambda task: fn(self._vault_or_fail(), task),
+                                  on_success=on_done, on_failure=on_error,
+                                  on_progress=on_progress, with_task=True)
+
     def rows(self, filters: Filters, order_by: str, descending: bool, limit: int, offset: int,
              on_done: Callable[[list[Row]], None]) -> Task:
         return self.call(lambda v: v.records.rows(filters, order_by=order_by,

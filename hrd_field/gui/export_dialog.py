@@ -1,0 +1,186 @@
+"""Export to HQ: first show what will leave and what stays, then write with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..bundle import WrittenBundle
+from ..core.consent import REASONS
+from ..core.i18n import _, ngettext
+from ..core.vocab import RECORD_TYPE
+from ..sync.exporter import ExportPlan, plan_export, write_export
+from ..vault.vault import Vault
+from .session import VaultSession
+from .tasks import Task
+
+
+class ExportDialog(QDialog):
+    def __init__(self, session: VaultSession, mission_id: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Export for headquarters"))
+        self.setMinimumWidth(560)
+        self._session = session
+        self._mission_id = mission_id
+        self._plan: ExportPlan | None = None
+        self._task: Task | None = None
+        self.written: list[WrittenBundle] = []
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("Bundles are signed by this laptop and encrypted so that only "
+                         "headquarters can open them. Only what consent allows leaves."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.since_last = QRadioButton(_("Only what changed since the last export"))
+        self.everything = QRadioButton(_("Everything that may leave"))
+        self.since_last.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.since_last)
+        group.addButton(self.everything)
+        layout.addWidget(self.since_last)
+        layout.addWidget(self.everything)
+
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setAccessibleName(_("Folder to write the bundles to"))
+        self.folder.setPlaceholderText(_("Folder (for example the USB stick)"))
+        browse = QPushButton(_("Choose…"))
+        browse.setAccessibleName(_("Choose the folder"))
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        layout.addLayout(folder_row)
+
+        self.summary = QLabel(_("Working out what would leave…"))
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAccessibleName(_("What will leave this laptop"))
+        layout.addWidget(self.summary)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName(_("Export progress"))
+        self.progress.hide()
+        layout.addWidget(self.progress)
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton(_("Export"),
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button.setEnabled(False)
+        layout.addWidget(self.buttons)
+
+        browse.clicked.connect(self._choose_folder)
+        self.folder.textChanged.connect(self._update_buttons)
+        self.since_last.toggled.connect(self._replan)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._cancel)
+        self._replan()
+
+    # -- planning ----------------------------------------------------------------------------
+    def _replan(self, *_args: object) -> None:
+        self._plan = None
+        self._update_buttons()
+        self.summary.setText(_("Working out what would leave…"))
+        since_last, mission = self.since_last.isChecked(), self._mission_id
+        self._session.call(lambda v: plan_export(v, since_last=since_last, mission_id=mission),
+                           self._planned, self._failed)
+
+    def _planned(self, plan: ExportPlan) -> None:
+        self._plan = plan
+        lines = [_("Will leave:")] if plan.items else [_("Nothing new to export.")]
+        for code, n in sorted(plan.by_type.items()):
+            lines.append(f"  • {RECORD_TYPE.label(code)}: {n}")
+        if plan.tombstones:
+            lines.append("  • " + ngettext("{n} deletion", "{n} deletions",
+                                           plan.tombstones).format(n=plan.tombstones))
+        if plan.attachment_bytes:
+            lines.append("  • " + _("attachments: {size}").format(
+                size=self.locale().formattedDataSize(plan.attachment_bytes)))
+        if plan.redacted or plan.withheld_attachments:
+            lines.append(_("Names, contact details and identifying files are removed from "
+                           "{n} record(s): no consent to share identity.").format(
+                n=plan.redacted))
+        if plan.kept_back:
+            lines.append(_("Stays on this laptop:"))
+            for reason, n in sorted(plan.kept_back.items()):
+                lines.append("  • " + ngettext("{n} record — {why}", "{n} records — {why}",
+                                               n).format(n=n, why=_(REASONS.get(reason,
+                                                                                 reason))))
+        self.summary.setText("\n".join(lines))
+        self._update_buttons()
+
+    def _update_buttons(self, *_args: object) -> None:
+        ready = self._plan is not None and not self._plan.empty and bool(self.folder.text())
+        self.export_button.setEnabled(ready and self._task is None)
+
+    def _choose_folder(self) -> None:
+        chosen = self._ask_folder()
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _ask_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(
+            self, _("Where to write the bundles"), "",
+            QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly)
+
+    # -- writing -----------------------------------------------------------------------------
+    def start(self) -> None:
+        plan = self._plan
+        if plan is None or plan.empty:
+            return
+        out = Path(self.folder.text())
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        self.summary.setText(self.summary.text() + "\n\n" + _("Writing bundles…"))
+
+        def job(vault: Vault, task: Task) -> list[WrittenBundle]:
+            return write_export(vault, plan, out, progress=task.progress_cb,
+                                cancel=task.cancel_event)
+
+        self._task = self._session.call_with_task(job, self._done, self._failed,
+                                                  self._progressed)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def _done(self, written: list[WrittenBundle]) -> None:
+        self._task = None
+        self.written = written
+        self.progress.hide()
+        self.summary.setText(ngettext(
+            "{n} bundle written to {folder}. They are encrypted: only headquarters can open "
+            "them.", "{n} bundles written to {folder}. They are encrypted: only headquarters "
+            "can open them.", len(written)).format(n=len(written), folder=self.folder.text()))
+        self.cancel_button.setText(_("Close"))
+        self._session.changed.emit("")
+
+    def _failed(self, message: str) -> None:
+        self._task = None
+        self.progress.hide()
+        self.summary.setText(_("Export failed: {reason}\nNothing half-written was left "
+                               "behind.").format(reason=message))
+        self._update_buttons()
+
+    def _cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self.summary.setText(_("Stopping after the current bundle…"))
+            return
+        self.reject()

@@ -1,0 +1,3 @@
+"""Constants shared by the test modules (import with ``from vaultkit import …``)."""
+
+PASSPHRASE = "correct horse battery staple"
