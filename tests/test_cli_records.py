@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
+from helpers import PASSPHRASE
 from helpers.cli import assert_user_error, dumps, run_cli
 from helpers.samples import full_records
 
@@ -103,6 +103,10 @@ def sample_payloads(mission_id: str | None) -> list[dict[str, Any]]:
         data["mission_id"] = None if record.TYPE == "mission" else mission_id
         out.append(data)
     return out
+
+
+def test_suite_passphrase_matches_conftest(passfile: Path) -> None:
+    assert passfile.read_text(encoding="utf-8").splitlines()[0] == PASSPHRASE
 
 
 # --- round trips -------------------------------------------------------------------------

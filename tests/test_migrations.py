@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
+from helpers import PASSPHRASE
 from helpers.cli import assert_user_error, run_cli
 
 from hrd_field.core import codec, indexing

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from helpers import PASSPHRASE
 from helpers.cli import run_cli
 
 from hrd_field.core.errors import UserError

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
-from conftest import PASSPHRASE
+from helpers import PASSPHRASE
 from helpers.cli import assert_user_error, dumps, run_cli
 
 from hrd_field.core.errors import UserError

@@ -10,10 +10,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from hrd_field.gui.launch import build_window  # noqa: E402
-from hrd_field.gui.settings import Settings  # noqa: E402
+from hrd_field.gui.launch import build_window
+from hrd_field.gui.settings import Settings
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ def test_draft_survives_killing_the_process(qtbot, make_window, tmp_path: Path):
         proc.wait(timeout=30)
 
     # the vault files hold no plaintext of the draft
-    needle = "Brouillon".encode()
+    needle = b"Brouillon"
     for f in vault_dir.iterdir():
         assert needle not in f.read_bytes(), f
 
