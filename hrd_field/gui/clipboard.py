@@ -15,6 +15,9 @@ class SensitiveClipboard(QObject):
         self._timer.setInterval(clear_after_ms)
         self._timer.timeout.connect(self.clear)
 
+    def set_timeout(self, ms: int) -> None:
+        self._timer.setInterval(ms)
+
     def copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self._copied = text

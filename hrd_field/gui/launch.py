@@ -62,6 +62,12 @@ def build_window(vault_dir: Path, settings: Settings | None = None,
     window = MainWindow(session, vault_dir, settings)
     runner.setParent(window)
     session.setParent(window)
+
+    def switch(lang: str) -> None:
+        setup_language(app, lang or system_language())
+        window.retranslate()
+
+    window.language_changed.connect(switch)
     return window
 
 

@@ -27,6 +27,7 @@ from .lock_screen import LockScreen
 from .record_form import FormContext
 from .session import VaultSession
 from .settings import Settings
+from .settings_dialog import SettingsDialog
 from .widgets import CodeCombo
 from .workspace import Workspace
 
@@ -34,6 +35,7 @@ from .workspace import Workspace
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
+    language_changed = Signal(str)
 
     def __init__(self, session: VaultSession, vault_dir: Path, settings: Settings,
                  parent: QWidget | None = None):
@@ -48,11 +50,7 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.lock_screen = LockScreen()
-        self.workspace = Workspace(session, self.context)
-        self.stack.addWidget(self.lock_screen)
-        self.stack.addWidget(self.workspace)
-
+        self._build_views()
         self._build_actions()
         self._build_toolbar()
         self.busy = QLabel()
@@ -65,14 +63,43 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
 
-        self.lock_screen.unlock_requested.connect(self._unlock)
-        self.lock_screen.create_requested.connect(self._create)
-        self.lock_screen.check_requested.connect(self._check)
-        self.workspace.missions_loaded.connect(self._missions_loaded)
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         session.runner.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
         self.show_lock_screen()
+
+    def _build_views(self) -> None:
+        self.lock_screen = LockScreen()
+        self.workspace = Workspace(self.session, self.context)
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(self.workspace)
+        self.lock_screen.unlock_requested.connect(self._unlock)
+        self.lock_screen.create_requested.connect(self._create)
+        self.lock_screen.check_requested.connect(self._check)
+        self.workspace.missions_loaded.connect(self._missions_loaded)
+
+    def retranslate(self) -> None:
+        """Rebuild every view in the current language; open work comes back from drafts."""
+        was_open = self.session.is_open
+        mission = self.workspace.current_mission
+        self.workspace.flush_drafts()
+        old_lock, old_workspace = self.lock_screen, self.workspace
+        old_workspace.drop_everything()
+        self.menuBar().clear()
+        self.removeToolBar(self.mission_bar)
+        self.mission_bar.deleteLater()
+        self._build_views()
+        self._build_actions()
+        self._build_toolbar()
+        for widget in (old_lock, old_workspace):
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.setWindowTitle(_("HRD Field"))
+        if was_open:
+            self.show_workspace()
+            self.workspace.set_current_mission(mission)
+        else:
+            self.show_lock_screen()
 
     # -- actions -----------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -106,6 +133,11 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        settings_action = QAction(_("&Settings…"), self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.edit_settings)
+        file_menu.insertAction(quit_action, settings_action)
 
         vault_menu = menu.addMenu(_("&Vault"))
         self.panic_action = QAction(_("Erase the vault now…"), self)
@@ -160,7 +192,7 @@ class MainWindow(QMainWindow):
                             self._unlock_failed)
 
     def _unlock_failed(self, message: str) -> None:
-        damaged = "integrity" in message or "damaged" in message
+        damaged = getattr(message, "kind", "") in ("VaultCorrupt", "NotThisVault")
         self.lock_screen.show_error(message, offer_check=damaged)
 
     def _check(self, passphrase: str) -> None:
@@ -213,6 +245,14 @@ class MainWindow(QMainWindow):
         self.workspace.drop_everything()
         self.clipboard.clear()
         self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
+            self.context.mask_identity = self.settings.mask_identity
+            self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
+            self.language_changed.emit(self.settings.language)
 
     def export(self) -> None:
         if self.session.is_open:

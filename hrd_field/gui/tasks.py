@@ -78,7 +78,7 @@ class TaskRunner(QObject):
             except Cancelled as exc:
                 self._finished.emit(on_failure, _Failure(str(exc) or _("Cancelled.")), task)
             except UserError as exc:
-                self._finished.emit(on_failure, _Failure(str(exc)), task)
+                self._finished.emit(on_failure, _Failure(str(exc), type(exc).__name__), task)
             except OSError as exc:
                 self._finished.emit(on_failure, _Failure(_(
                     "Could not read or write a file: {reason}.").format(
@@ -98,11 +98,19 @@ class TaskRunner(QObject):
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
+        if callback is None:
+            return
         if isinstance(value, _Failure):
-            if callback is not None:
-                callback(value.message)
-        elif callback is not None:
+            message = FailureMessage(value.message)
+            message.kind = value.kind
+            value = message
+        try:
             callback(value)
+        except RuntimeError as exc:
+            # The widget that asked was closed meanwhile (lock, language switch): the
+            # answer has nobody to go to, which is fine.
+            if "already deleted" not in str(exc):
+                raise
 
     @Slot(object, object, object)
     def _deliver_progress(self, callback: Any, done: int, total: int) -> None:
@@ -122,6 +130,13 @@ class TaskRunner(QObject):
         self._pool.shutdown(wait=True)
 
 
+class FailureMessage(str):
+    """A translated failure message that also says what kind of failure it was."""
+
+    kind: str = ""
+
+
 @dataclass(frozen=True)
 class _Failure:
     message: str
+    kind: str = ""

@@ -168,3 +168,19 @@ def test_arabic_lays_the_window_out_right_to_left(qtbot, make_window):
     window = make_window(language="ar")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert window.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def test_switching_language_at_runtime_keeps_open_work(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window()
+    unlock(qtbot, window)
+    editor = window.workspace.new_record("person")
+    type_text(qtbot, editor.form.form.editors["alias"].edit, "Jacaranda-9")
+    window.language_changed.emit("ar")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    qtbot.waitUntil(lambda: len(window.workspace.editors()) == 1, timeout=10_000)
+    restored = window.workspace.editors()[0]
+    assert restored.current().alias == "Jacaranda-9"  # type: ignore[attr-defined]
+    window.language_changed.emit("en")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
