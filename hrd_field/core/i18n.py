@@ -2,16 +2,18 @@
 
 Core code marks strings with ``N_`` where they are defined (vocabulary labels, messages) and
 translates them with ``_`` when they are shown, so the language can change at runtime.
-The catalogs are gettext ``.mo`` files compiled from ``i18n/`` at install time.
+Catalogs are gettext ``.po`` files (``i18n/``, installed as ``hrd_field.catalogs``),
+compiled in memory when a language is chosen.
 """
 
 from __future__ import annotations
 
 import gettext
-from pathlib import Path
+import io
+from functools import cache
+from importlib.resources import files
 
 DOMAIN = "hrd_field"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 
@@ -19,13 +21,30 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
+@cache
+def catalog(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for ``language``, or no translation (English) if there is none."""
+    try:
+        source = files("hrd_field.catalogs").joinpath(f"{language}/LC_MESSAGES/{DOMAIN}.po")
+        data = source.read_bytes()
+    except (FileNotFoundError, ModuleNotFoundError, OSError):
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    parsed = read_po(io.BytesIO(data), locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
 def set_language(language: str) -> None:
     """Switch the catalog used by ``_``; unknown languages fall back to English."""
     global _translation, _language
-    _translation = gettext.translation(
-        DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True
-    )
-    _language = language
+    base = language.replace("-", "_").split("_")[0]
+    _translation = catalog(base)
+    _language = base
 
 
 def language() -> str:

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from .settings import Settings
 from .widgets import CodeCombo
 
-LANGUAGES = [("", "System default"), ("ar", "العربية"), ("zh", "中文"), ("en", "English"),
+LANGUAGES = [("", N_("System default")), ("ar", "العربية"), ("zh", "中文"), ("en", "English"),
              ("fr", "Français"), ("ru", "Русский"), ("es", "Español")]
 
 
