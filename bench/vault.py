@@ -184,6 +184,7 @@ UPDATE_RECORD = (
     " flagged = ?, created_at = ?, updated_at = ?, body = ? WHERE seq = ?")
 INSERT_FTS = "INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)"
 INSERT_TERM = "INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)"
+CHECK_MISSION = "SELECT type, deleted FROM records WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class RowData:
     """What RecordStore._write stores for one record, computed the same way."""
 
     values: tuple[Any, ...]  # records columns, id last (INSERT_RECORD order)
+    mission_id: str | None
     title: str
     text: str
     terms: list[tuple[str, str]]
@@ -203,7 +205,7 @@ def row_data(record: Record) -> RowData:
               cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
               cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
               record.updated_at, codec.dumps(record), record.id)
-    return RowData(values, cols["title"], indexing.search_text(record),
+    return RowData(values, record.mission_id, cols["title"], indexing.search_text(record),
                    sorted(indexing.terms(record)))
 
 
@@ -211,6 +213,8 @@ def insert_rows(conn: Any, rows: Iterable[RowData]) -> None:
     """One transaction, the statements RecordStore.create_many runs (minus validation)."""
     conn.execute("BEGIN IMMEDIATE")
     for row in rows:
+        if row.mission_id is not None:
+            conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
         seq = conn.execute(INSERT_RECORD, row.values).lastrowid
         conn.execute(INSERT_FTS, (seq, row.title, row.text))
         conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
@@ -218,9 +222,11 @@ def insert_rows(conn: Any, rows: Iterable[RowData]) -> None:
 
 
 def save_row(conn: Any, row: RowData) -> None:
-    """RecordStore.create's statements: existence check, insert, commit (fsync)."""
+    """RecordStore.create's statements: existence checks, insert, commit (fsync)."""
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("SELECT 1 FROM records WHERE id = ?", (row.values[-1],)).fetchone()
+    if row.mission_id is not None:
+        conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
     seq = conn.execute(INSERT_RECORD, row.values).lastrowid
     conn.execute(INSERT_FTS, (seq, row.title, row.text))
     conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
@@ -290,6 +296,7 @@ class Corpus:
     """What later steps need from the inserted records."""
 
     ids: list[str] = field(default_factory=list)
+    mission_ids: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # search text of every 25th record
 
 
@@ -334,6 +341,7 @@ def bench_bulk(report: Report, vault: Vault, plain: Any, raw: Any, n: int) -> Co
             write()
             t[name] += time.perf_counter() - t0
         corpus.ids += [r.id for r in batch]
+        corpus.mission_ids += [r.id for r in batch if r.TYPE == "mission"]
         corpus.texts += [row.text for row in rows[::25]]
         done += len(batch)
         log(f"bulk insert {done:,}/{n:,}: vault {t['vault']:.1f} s, plain {t['plain']:.1f} s")
@@ -378,21 +386,24 @@ def edit(record: Record) -> None:
     record.tags = [*record.tags[:8], "follow-up"]
 
 
-def fsync_floor(directory: Path, count: int = 100) -> float:
-    """Median time to write 4 KiB and fsync it: the floor under any durable commit."""
-    path = directory / "fsync-probe"
-    times = []
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for i in range(count):
-            t0 = time.perf_counter()
-            os.pwrite(fd, os.urandom(4096), (i % 16) * 4096)
-            os.fsync(fd)
-            times.append(time.perf_counter() - t0)
-    finally:
-        os.close(fd)
-        path.unlink()
-    return median(times)
+class FsyncProbe:
+    """4 KiB write + fsync on the same disk, timed between saves: the floor under a durable
+    commit at that moment (other processes' I/O moves it a lot on a shared machine)."""
+
+    def __init__(self, directory: Path):
+        self.path = directory / "fsync-probe"
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+        self.times: list[float] = []
+
+    def __call__(self) -> None:
+        t0 = time.perf_counter()
+        os.pwrite(self.fd, os.urandom(4096), len(self.times) % 16 * 4096)
+        os.fsync(self.fd)
+        self.times.append(time.perf_counter() - t0)
+
+    def close(self) -> None:
+        os.close(self.fd)
+        self.path.unlink()
 
 
 def bench_saves(report: Report, vault: Vault, plain: Any, corpus: Corpus, n: int,
@@ -401,31 +412,40 @@ def bench_saves(report: Report, vault: Vault, plain: Any, corpus: Corpus, n: int
                              "transaction per save", "stdlib sqlite3, same statements")
     store = vault.records
     fresh = list(demo_records(SAVES, seed=1))
-    for r in fresh:
+    rng = random.Random(1)
+    for r in fresh:  # new ids, and missions that exist in this vault
         r.id = new_id()
+        if r.mission_id is not None:
+            r.mission_id = rng.choice(corpus.mission_ids)
     vault_t: dict[str, list[float]] = {"create": [], "update": [], "get": []}
     plain_t: dict[str, list[float]] = {"create": [], "update": []}
+    floor = FsyncProbe(tmp)
     gc.collect()
-    for record in fresh:
-        row = row_data(record)
-        t0 = time.perf_counter()
-        save_row(plain, row)
-        plain_t["create"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        store.create(record)
-        vault_t["create"].append(time.perf_counter() - t0)
-    for record_id in random.Random(2).sample(corpus.ids, SAVES):
-        t0 = time.perf_counter()
-        record = store.get(record_id)
-        vault_t["get"].append(time.perf_counter() - t0)
-        edit(record)
-        row = row_data(record)
-        t0 = time.perf_counter()
-        update_row(plain, row)
-        plain_t["update"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        store.update(record)
-        vault_t["update"].append(time.perf_counter() - t0)
+    try:
+        for record in fresh:
+            row = row_data(record)
+            t0 = time.perf_counter()
+            save_row(plain, row)
+            plain_t["create"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.create(record)
+            vault_t["create"].append(time.perf_counter() - t0)
+            floor()
+        for record_id in random.Random(2).sample(corpus.ids, SAVES):
+            t0 = time.perf_counter()
+            record = store.get(record_id)
+            vault_t["get"].append(time.perf_counter() - t0)
+            edit(record)
+            row = row_data(record)
+            t0 = time.perf_counter()
+            update_row(plain, row)
+            plain_t["update"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            store.update(record)
+            vault_t["update"].append(time.perf_counter() - t0)
+            floor()
+    finally:
+        floor.close()
     for kind in ("create", "update"):
         v, p = vault_t[kind], plain_t[kind]
         section.lines.append(Line(f"{kind}: p50 / p95", p50_p95(v), p50_p95(p),
@@ -435,8 +455,8 @@ def bench_saves(report: Report, vault: Vault, plain: Any, corpus: Corpus, n: int
         section.lines.append(Line(f"{kind}: max", ms(max(v)), ms(max(p)),
                                   ratio(max(v), max(p))))
     section.lines.append(Line("get (decode one record): p50 / p95", p50_p95(vault_t["get"])))
-    section.notes.append(f"fsync floor on this disk: {ms(fsync_floor(tmp))} median per "
-                         "4 KiB write + fsync")
+    section.lines.append(Line("floor: 4 KiB write + fsync, between saves: p50 / p95", "",
+                              p50_p95(floor.times)))
 
 
 # -- 3. full-text search ---------------------------------------------------------------------

@@ -239,8 +239,6 @@ def test_update_of_unknown_record(vcli: Cli) -> None:
     assert_user_error(res, "no record")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: RecordStore.update does not keep the author: a "
-                   "'record update' whose JSON has no author stores author ''")
 def test_update_keeps_the_author(vcli: Cli) -> None:
     rid = add(vcli, "person", {"alias": "Rose"})
     res = vcli("record", "update", rid, "--json", "-",
@@ -318,8 +316,6 @@ def test_search_hits_never_show_identity_fields(vcli: Cli, vault_dir: Path) -> N
     assert "Haddad" not in res.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: search is accent-sensitive: the FTS5 trigram "
-                   "index has no remove_diacritics, so 'defenseuse' does not find 'défenseuse'")
 def test_search_ignores_accents(vcli: Cli, vault_dir: Path) -> None:
     (rid,) = seed(vault_dir, Consultation(summary="La défenseuse a été menacée à Genève."))
     res = vcli("search", "defenseuse", "--json")
@@ -520,8 +516,6 @@ def test_missing_vault_reported_before_the_passphrase_is_read(shared: dict[str, 
     assert_user_error(res, "no vault")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cli/record_cmds.py cmd_add checks only that "
-                   "mission_id names some record (records.exists), not that it is a mission")
 def test_mission_id_must_point_to_a_mission(vcli: Cli, vault_dir: Path) -> None:
     (person,) = seed(vault_dir, Person(alias="Rose"))
     before = state(vault_dir)
@@ -531,8 +525,6 @@ def test_mission_id_must_point_to_a_mission(vcli: Cli, vault_dir: Path) -> None:
     assert state(vault_dir) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cli/record_cmds.py cmd_update never checks "
-                   "mission_id: an update can link a record to a mission that does not exist")
 def test_update_cannot_point_to_a_missing_mission(vcli: Cli, vault_dir: Path) -> None:
     (rid,) = seed(vault_dir, Person(alias="Rose"))
     before = state(vault_dir)
@@ -543,9 +535,6 @@ def test_update_cannot_point_to_a_missing_mission(vcli: Cli, vault_dir: Path) ->
     assert state(vault_dir) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a JSON escape for a lone surrogate (\\ud800) "
-                   "passes validation and fails in SQLite with 'unexpected "
-                   "UnicodeEncodeError' instead of a clear message")
 def test_lone_surrogate_gives_a_clear_error(vcli: Cli) -> None:
     res = vcli("record", "add", "--type", "person", "--json", "-",
                input='{"alias": "Rose \\ud800"}')

@@ -303,9 +303,6 @@ def test_64_mib_attachment_streamed_with_bounded_memory(tmp_path: Path) -> None:
 # --- attachments are linked atomically -----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Vault.add_attachment stores the file in one "
-                   "transaction and updates the record in a second one; when the update fails "
-                   "the file stays stored (orphan) and the audit log says it was added")
 def test_failed_attachment_link_leaves_nothing_behind(vault_dir: Path) -> None:
     refs = [AttachmentRef(sha256=hashlib.sha256(str(i).encode()).hexdigest(),
                           filename=f"{i}.jpg") for i in range(LIST_MAX)]

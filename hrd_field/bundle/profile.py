@@ -33,7 +33,8 @@ class HqProfile:
     recipients: tuple[str, ...]
     signing_key: PublicKey
     intake_url: str = ""
-    tls_certificate_sha256: str = ""
+    tls_certificate: str = ""
+    """PEM of the intake service's certificate: devices trust this one and no other."""
     policy: Policy = field(default_factory=Policy)
     created_at: str = ""
 
@@ -41,7 +42,7 @@ class HqProfile:
         return {
             "format": FORMAT, "version": VERSION, "organisation": self.organisation,
             "recipients": list(self.recipients), "signing_key": self.signing_key.to_base64(),
-            "intake_url": self.intake_url, "tls_certificate_sha256": self.tls_certificate_sha256,
+            "intake_url": self.intake_url, "tls_certificate": self.tls_certificate,
             "policy": {"autolock_minutes": self.policy.autolock_minutes,
                        "delete_after_receipt": self.policy.delete_after_receipt},
             "created_at": self.created_at,
@@ -74,7 +75,7 @@ def load_profile(data: bytes) -> HqProfile:
             recipients=recipients,
             signing_key=key,
             intake_url=str(document.get("intake_url") or ""),
-            tls_certificate_sha256=str(document.get("tls_certificate_sha256") or ""),
+            tls_certificate=str(document.get("tls_certificate") or ""),
             policy=Policy(int(policy.get("autolock_minutes", 5)),
                           bool(policy.get("delete_after_receipt", False))),
             created_at=str(document.get("created_at") or ""),

@@ -54,9 +54,15 @@ def max_file_size(limits: Limits = DEFAULT_LIMITS) -> int:
 
 
 def verify_manifest(
-    manifest_bytes: bytes, signature: bytes, recipient: str, limits: Limits = DEFAULT_LIMITS
+    manifest_bytes: bytes, signature: bytes, recipient: str, limits: Limits = DEFAULT_LIMITS,
+    x25519_stanzas: int | None = None,
 ) -> VerifiedManifest:
-    """Parse the manifest, check its signature by its own device key and the recipient."""
+    """Parse the manifest, check its signature by its own device key and the recipient.
+
+    With ``x25519_stanzas`` (from the age header) the bundle must also be encrypted to
+    exactly as many recipients as the manifest names: re-encrypted to HQ *and* someone
+    else, it is refused. (Grease stanzas of other types do not count.)
+    """
     manifest = manifest_mod.parse(manifest_bytes, limits)
     try:
         signature_text = signature.decode("utf-8")
@@ -71,6 +77,8 @@ def verify_manifest(
     if f"bundle:{manifest.bundle_id}" not in tokens or f"seq:{manifest.sequence}" not in tokens:
         raise BadSignature(reason=_("the trusted comment does not match the manifest"))
     if recipient not in manifest.recipients:
+        raise RecipientMismatch()
+    if x25519_stanzas is not None and x25519_stanzas != len(manifest.recipients):
         raise RecipientMismatch()
     return VerifiedManifest(
         manifest=manifest,
@@ -89,6 +97,7 @@ class _Assembler:
         self._sink = sink
         self._limits = limits
         self.recipient = ""  # set once the identity is known, before any plaintext
+        self.x25519_stanzas: int | None = None
         self._index = 0  # member position in the archive
         self._manifest_bytes = b""
         self.verified: VerifiedManifest | None = None
@@ -154,7 +163,8 @@ class _Assembler:
             return
         if index == 1:
             self.verified = verify_manifest(
-                self._manifest_bytes, bytes(self._buffer), self.recipient, self._limits
+                self._manifest_bytes, bytes(self._buffer), self.recipient, self._limits,
+                self.x25519_stanzas
             )
             self._sink.accept_manifest(self.verified)
             return
@@ -232,6 +242,7 @@ def read_bundle(
         header, prefix = agefile.read_header(stream, limits)
         chosen = agefile.find_identity(header, prefix[len(header.raw) :], identities)
         assembler.recipient = agefile.recipient_of(chosen)
+        assembler.x25519_stanzas = sum(t == "X25519" for t in header.stanza_types)
         agefile.decrypt_from(header, prefix, stream, chosen, plaintext)
         plaintext.close()
         assert assembler.verified is not None

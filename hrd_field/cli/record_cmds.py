@@ -104,8 +104,6 @@ def _load(source: str, record_type: str | None, record_id: str | None) -> Record
 def cmd_add(args: argparse.Namespace) -> int:
     record = _load(args.json_source, args.type, None)
     with open_vault(args) as v:
-        if record.mission_id and not v.records.exists(record.mission_id):
-            raise UserError(_("No mission with id {id}.").format(id=record.mission_id))
         v.records.create(record)
     print(record.id)
     return 0

@@ -85,6 +85,16 @@ def _message(err: jsonschema.ValidationError) -> str:
     return _("invalid value")
 
 
+def _specific(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For optional fields (``anyOf [X, null]``) report what is wrong with X, at its path."""
+    while err.validator == "anyOf" and err.context:
+        inner = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
+        if not inner:
+            break
+        err = jsonschema.exceptions.best_match(inner) or inner[0]
+    return err
+
+
 def _path(err: jsonschema.ValidationError) -> str:
     return ".".join(str(p) for p in err.absolute_path)
 
@@ -100,6 +110,8 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
                 _build(p.nested, item) for item in raw]
         elif p.kind != LIST_NESTED and isinstance(raw, list):
             raw = list(raw)
+        elif p.inner is int and isinstance(raw, float):
+            raw = int(raw)  # JSON 2.0 is an integer to the schema; keep it one in Python
         kwargs[p.name] = raw
     return cls(**kwargs)
 
@@ -112,7 +124,8 @@ def from_dict(data: Any) -> Record:
     if rtype not in RECORD_TYPES:
         raise RecordInvalid([FieldError("type", _("unknown record type; use one of: {types}")
                                         .format(types=", ".join(RECORD_TYPES)))])
-    errors = sorted(_validator(rtype).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted((_specific(e) for e in _validator(rtype).iter_errors(data)),
+                    key=lambda e: list(e.absolute_path))
     if errors:
         raise RecordInvalid([FieldError(_path(e), _message(e)) for e in errors])
     record = _build(RECORD_TYPES[rtype], {k: v for k, v in data.items() if k != "type"})

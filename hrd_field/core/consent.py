@@ -53,7 +53,8 @@ def export_decision(record: Record, *, include_drafts: bool = False) -> ExportDe
     if record.status == "draft" and not include_drafts:
         return ExportDecision(None, DRAFT)
     if not record.HAS_CONSENT:
-        return ExportDecision(copy.deepcopy(record))
+        # Nobody consented for the people a mission's files may show.
+        return _without_identifying_files(copy.deepcopy(record))
     consent: Consent = getattr(record, "consent")  # noqa: B009 - HAS_CONSENT guarantees it
     if not consent.obtained:
         return ExportDecision(None, NO_CONSENT)
@@ -67,9 +68,13 @@ def export_decision(record: Record, *, include_drafts: bool = False) -> ExportDe
         if getattr(out, name):
             setattr(out, name, "")
             redacted.append(name)
+    return _without_identifying_files(out, tuple(redacted))
+
+
+def _without_identifying_files(out: Record, redacted: tuple[str, ...] = ()) -> ExportDecision:
     kept: list[AttachmentRef] = []
     withheld: list[AttachmentRef] = []
     for att in out.attachments:
         (withheld if att.may_identify else kept).append(att)
     out.attachments = kept
-    return ExportDecision(out, None, tuple(redacted), tuple(a.sha256 for a in withheld))
+    return ExportDecision(out, None, redacted, tuple(a.sha256 for a in withheld))

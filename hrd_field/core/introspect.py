@@ -20,6 +20,7 @@ class FieldPlan:
     optional: bool
     nested: type | None
     meta: typing.Mapping[str, Any]
+    inner: Any = None
 
 
 _PLANS: dict[type, tuple[FieldPlan, ...]] = {}
@@ -45,7 +46,7 @@ def _make_plan(cls: type) -> tuple[FieldPlan, ...]:
                 kind = LIST
         elif isinstance(inner, type) and dataclasses.is_dataclass(inner):
             kind, nested = NESTED, inner
-        out.append(FieldPlan(f.name, kind, optional, nested, f.metadata))
+        out.append(FieldPlan(f.name, kind, optional, nested, f.metadata, inner))
     return tuple(out)
 
 

@@ -79,6 +79,12 @@ def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
         if "\x00" in value:
             errors.append(FieldError(path, _("contains a NUL character")))
             return
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+                errors.append(FieldError(path, _("contains an invalid character")))
+                return
         if value:
             problem = _check_format(meta.get("format"), value)
             if problem:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
 from ..core import codec
 from ..core.errors import RecordInvalid, UserError
+from ..core.records import RECORD_TYPES
 from ..core.i18n import _, ngettext
 from ..vault.attachments import BlobWriter
 from ..vault.hq_tables import Device
@@ -37,6 +39,8 @@ class ImportOutcome:
     message: str
     bundle_id: str | None = None
     device: str | None = None
+    device_key: str | None = None
+    manifest_sha256: str | None = None
     sequence: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     accepted: list[tuple[str, int]] = field(default_factory=list)
@@ -80,7 +84,9 @@ class _Sink:
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
         self.device, self.verified = device, verified
-        base = ImportOutcome("", "", verified.manifest.bundle_id, device.name, seq)
+        base = ImportOutcome("", "", bundle_id=verified.manifest.bundle_id, device=device.name,
+                             sequence=seq, device_key=key,
+                             manifest_sha256=verified.manifest_sha256)
         if device.status == "revoked" and (device.revoked_after_seq is None
                                            or seq > device.revoked_after_seq):
             base.status = REVOKED
@@ -130,9 +136,7 @@ def _parse_lines(data: bytes) -> list[Any]:
         try:
             value = codec.parse_json(line)
             if isinstance(value, dict) and value.get("deleted") is True:
-                if set(value) != {"id", "type", "version", "deleted", "deleted_at"} or \
-                        not isinstance(value["version"], int) or value["version"] < 1:
-                    raise UserError(_("malformed deletion"))
+                _check_tombstone(value)
                 items.append(value)
             else:
                 items.append(codec.from_dict(value))
@@ -144,6 +148,20 @@ def _parse_lines(data: bytes) -> list[Any]:
                               "({why}); nothing was imported.").format(n=number, why=exc)) \
                 from exc
     return items
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+def _check_tombstone(value: dict[str, Any]) -> None:
+    if set(value) != {"id", "type", "version", "deleted", "deleted_at"} \
+            or value["type"] not in RECORD_TYPES \
+            or not isinstance(value["id"], str) or not _UUID.match(value["id"]) \
+            or not isinstance(value["version"], int) or isinstance(value["version"], bool) \
+            or not 1 <= value["version"] <= 2**31 \
+            or not isinstance(value["deleted_at"], str) or not _TIME.match(value["deleted_at"]):
+        raise UserError(_("malformed deletion"))
 
 
 def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
@@ -176,7 +194,10 @@ def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
                                    "Imported {n} records from {device} (sequence {seq}).",
                                    len(items)).format(n=len(items), device=sink.device.name,
                                                       seq=manifest.sequence),
-                manifest.bundle_id, sink.device.name, manifest.sequence, counts, accepted)
+                bundle_id=manifest.bundle_id, device=sink.device.name,
+                sequence=manifest.sequence, device_key=key,
+                manifest_sha256=sink.verified.manifest_sha256, counts=counts,
+                accepted=accepted)
             vault.hq.log_bundle(conn, device_key=key, seq=manifest.sequence,
                                 bundle_id=manifest.bundle_id,
                                 manifest_sha256=sink.verified.manifest_sha256,

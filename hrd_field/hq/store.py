@@ -4,8 +4,8 @@ that signs profiles and receipts) live only inside the encrypted database."""
 
 from __future__ import annotations
 
-import hashlib
 import os
+import ssl
 from pathlib import Path
 
 import pyrage
@@ -87,27 +87,21 @@ class HqStore:
                 policy: Policy | None = None) -> HqProfile:
         pin = ""
         if tls_cert is not None:
-            pin = certificate_sha256(tls_cert)
+            try:
+                pin = tls_cert.read_text("ascii")
+                ssl.PEM_cert_to_DER_cert(pin)
+            except (OSError, ValueError) as exc:
+                raise UserError(_("Cannot read the certificate {path}.").format(
+                    path=tls_cert)) from exc
         return HqProfile(
             organisation=self.vault.meta("hq_organisation") or "",
             recipients=tuple(self.recipients()),
             signing_key=self.signing_key().public_key(),
             intake_url=intake_url,
-            tls_certificate_sha256=pin,
+            tls_certificate=pin,
             policy=policy or Policy(),
             created_at=utc_now(),
         )
-
-
-def certificate_sha256(pem_path: Path) -> str:
-    """SHA-256 of a certificate's DER bytes: what devices pin for the intake service."""
-    import ssl
-
-    try:
-        der = ssl.PEM_cert_to_DER_cert(pem_path.read_text("ascii"))
-    except (OSError, ValueError) as exc:
-        raise UserError(_("Cannot read the certificate {path}.").format(path=pem_path)) from exc
-    return hashlib.sha256(der).hexdigest()
 
 
 def random_file_name() -> str:

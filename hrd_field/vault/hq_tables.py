@@ -149,6 +149,22 @@ class HqTables:
         return [Provenance(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]) if r[5] else None)
                 for r in rows]
 
+    # -- receipts --------------------------------------------------------------------------
+    def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
+        """Keep the first receipt given for a bundle; later asks get the same bytes."""
+        with self._db.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO hq_receipts (bundle_id, device_key, seq, body,"
+                      " created_at) VALUES (?, ?, ?, ?, ?)",
+                      (bundle_id, device_key, seq, body, utc_now()))
+            row = c.execute("SELECT body FROM hq_receipts WHERE bundle_id = ?",
+                            (bundle_id,)).fetchone()
+        return bytes(row[0])
+
+    def receipt(self, bundle_id: str, device_key: str) -> bytes | None:
+        rows = self._db.query("SELECT body FROM hq_receipts WHERE bundle_id = ? AND"
+                              " device_key = ?", (bundle_id, device_key))
+        return bytes(rows[0][0]) if rows else None
+
     # -- alarms and quarantine ---------------------------------------------------------------
     def alarm(self, c: Any, kind: str, device_key: str, seq: int | None, detail: str) -> None:
         c.execute("INSERT INTO hq_alarms (at, kind, device_key, seq, detail) VALUES"

@@ -30,6 +30,17 @@ class Tombstone:
 
 
 @dataclass(frozen=True)
+class OutboxItem:
+    seq: int
+    bundle_id: str
+    file_name: str
+    size: int
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+
+
+@dataclass(frozen=True)
 class SentBundle:
     seq: int
     state: str
@@ -86,6 +97,40 @@ class ExportLedger:
                               " received_at FROM export_sequences ORDER BY seq")
         return [SentBundle(*row) for row in rows]
 
+    # -- outbox (sync) -----------------------------------------------------------------------
+    def add_to_outbox(self, seq: int) -> None:
+        with self._db.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
+
+    def waiting(self) -> list[OutboxItem]:
+        """Bundles in the outbox that HQ has not acknowledged yet, oldest first."""
+        rows = self._db.query(
+            "SELECT s.seq, s.bundle_id, s.file_name, s.size, o.attempts, o.last_error,"
+            " o.next_attempt_at FROM outbox o JOIN export_sequences s ON s.seq = o.seq"
+            " WHERE s.state = 'written' AND s.received_at IS NULL ORDER BY s.seq")
+        return [OutboxItem(*row) for row in rows]
+
+    def last_received_at(self) -> str | None:
+        rows = self._db.query("SELECT max(received_at) FROM export_sequences")
+        return rows[0][0] if rows and rows[0][0] else None
+
+    def record_attempt(self, seq: int, error: str | None, next_attempt_at: str | None) -> None:
+        with self._db.transaction() as c:
+            c.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+                      " next_attempt_at = ? WHERE seq = ?", (error, next_attempt_at, seq))
+
+    def mark_received(self, seq: int, receipt: bytes) -> list[tuple[str, int]]:
+        """HQ acknowledged bundle ``seq``; returns the (record id, version) it carried."""
+        with self._db.transaction() as c:
+            c.execute("UPDATE export_sequences SET received_at = ? WHERE seq = ?",
+                      (utc_now(), seq))
+            c.execute("UPDATE outbox SET receipt = ?, last_error = NULL WHERE seq = ?",
+                      (receipt, seq))
+            rows = c.execute("SELECT record_id, version FROM exported_versions WHERE seq = ?",
+                             (seq,)).fetchall()
+            audit.append(c, self._actor, "sync.received", "sequence", str(seq))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
     def pending(self, *, since_last: bool, mission_id: str | None = None,
                 batch: int = 500) -> Iterator[Record | Tombstone]:
         """Records to export: every live record, or only versions not exported yet.
@@ -97,8 +142,8 @@ class ExportLedger:
                     " WHERE e.record_id = r.id AND e.version = r.version)")
         sql = ("SELECT r.seq, r.id, r.type, r.version, r.deleted, r.updated_at, r.body"
                " FROM records r WHERE r.seq > ?" + mission + (not_sent if since_last else "")
-               + " AND (r.deleted = 0 OR EXISTS (SELECT 1 FROM exported_versions e"
-               " WHERE e.record_id = r.id)) ORDER BY r.seq LIMIT ?")
+               + " AND (r.deleted = 0 OR (r.deleted = 1 AND EXISTS (SELECT 1 FROM"
+               " exported_versions e WHERE e.record_id = r.id))) ORDER BY r.seq LIMIT ?")
         last = 0
         while True:
             params: list[Any] = [last] + ([mission_id] if mission_id else []) + [batch]

@@ -160,6 +160,32 @@ STEPS: list[str] = [
         received_at TEXT NOT NULL
     );
     """,
+    # 7: sync: HQ keeps the receipt it gave for each bundle; the field keeps its outbox state
+    """
+    CREATE TABLE hq_receipts (
+        bundle_id TEXT PRIMARY KEY,
+        device_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY REFERENCES export_sequences (seq),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        receipt BLOB
+    );
+    """,
+    # 8: search ignores accents (défenseuse = defenseuse): rebuild the index, same content
+    """
+    CREATE VIRTUAL TABLE records_fts_new USING fts5 (
+        title, text, tokenize = 'trigram remove_diacritics 1');
+    INSERT INTO records_fts_new (rowid, title, text)
+        SELECT rowid, title, text FROM records_fts;
+    DROP TABLE records_fts;
+    ALTER TABLE records_fts_new RENAME TO records_fts;
+    """,
 ]
 
 LATEST = len(STEPS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import codec, indexing
-from ..core.errors import RecordInvalid, UserError
+from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
 from ..core.validation import normalise, validate
@@ -110,6 +110,15 @@ def _where(filters: Filters, text: str = "") -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+def _check_mission(c: Any, record: Record) -> None:
+    if record.mission_id is None:
+        return
+    row = c.execute("SELECT type, deleted FROM records WHERE id = ?",
+                    (record.mission_id,)).fetchone()
+    if row is None or row[0] != "mission" or row[1]:
+        raise RecordInvalid([FieldError("mission_id", _("no mission with this id in this vault"))])
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -169,6 +178,7 @@ class RecordStore:
         with self._db.transaction() as c:
             if c.execute("SELECT 1 FROM records WHERE id = ?", (record.id,)).fetchone():
                 raise Conflict(_("A record with id {id} already exists.").format(id=record.id))
+            _check_mission(c, record)
             self._write(c, record, insert=True)
             audit.append(c, self._actor, "record.create", record.TYPE, record.id)
         return record
@@ -179,32 +189,40 @@ class RecordStore:
             for record in records:
                 normalise(record)
                 self._check(record)
+                _check_mission(c, record)
                 self._write(c, record, insert=True)
             audit.append(c, self._actor, "record.create_batch", "", str(len(records)))
 
     def update(self, record: Record) -> Record:
         """Save a new version; ``record.version`` must be the version it was based on."""
-        normalise(record)
         with self._db.transaction() as c:
-            row = c.execute("SELECT type, version, deleted, created_at FROM records"
-                            " WHERE id = ?", (record.id,)).fetchone()
-            if row is None or row[2]:
-                raise NotFound(record.id)
-            if row[0] != record.TYPE:
-                raise Conflict(_("The record type cannot change."))
-            if row[1] != record.version:
-                raise Conflict(_(
-                    "The record changed since this copy was read (stored version {stored}, "
-                    "this copy {given}). Get it again and reapply the change.").format(
-                    stored=row[1], given=record.version))
-            record.version = row[1] + 1
-            record.created_at = row[3]
-            record.updated_at = max(utc_now(), record.created_at)
-            self._check(record)
-            self._write(c, record, insert=False)
-            c.execute("DELETE FROM drafts WHERE record_id = ?", (record.id,))
-            audit.append(c, self._actor, "record.update", record.TYPE, record.id)
+            self.update_in(c, record)
         return record
+
+    def update_in(self, c: Any, record: Record) -> None:
+        """``update`` inside the caller's transaction (e.g. with the attachment it links)."""
+        normalise(record)
+        row = c.execute("SELECT type, version, deleted, created_at, body FROM records"
+                        " WHERE id = ?", (record.id,)).fetchone()
+        if row is None or row[2]:
+            raise NotFound(record.id)
+        if row[0] != record.TYPE:
+            raise Conflict(_("The record type cannot change."))
+        if row[1] != record.version:
+            raise Conflict(_(
+                "The record changed since this copy was read (stored version {stored}, "
+                "this copy {given}). Get it again and reapply the change.").format(
+                stored=row[1], given=record.version))
+        record.version = row[1] + 1
+        record.created_at = row[3]
+        record.updated_at = max(utc_now(), record.created_at)
+        if not record.author:
+            record.author = json.loads(row[4]).get("author") or self._actor
+        self._check(record)
+        _check_mission(c, record)
+        self._write(c, record, insert=False)
+        c.execute("DELETE FROM drafts WHERE record_id = ?", (record.id,))
+        audit.append(c, self._actor, "record.update", record.TYPE, record.id)
 
     def delete(self, record_id: str) -> None:
         """Leave a tombstone: id, type and a new version survive, the content does not."""
@@ -223,6 +241,28 @@ class RecordStore:
                 (utc_now(), seq))
             c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             audit.append(c, self._actor, "record.delete", rtype, record_id)
+
+    def purge_received(self, versions: list[tuple[str, int]]) -> list[str]:
+        """Data minimisation after HQ's receipt: drop the local content of records whose
+        current version HQ holds. A purged row (deleted = 2) keeps id and version, so the
+        record is neither shown nor exported again, nor reported to HQ as deleted."""
+        purged = []
+        with self._db.transaction() as c:
+            for record_id, version in versions:
+                row = c.execute("SELECT seq, type FROM records WHERE id = ? AND version = ?"
+                                " AND deleted = 0", (record_id, version)).fetchone()
+                if row is None:
+                    continue  # edited since: the newer version still has to reach HQ
+                c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
+                c.execute("DELETE FROM record_terms WHERE record_seq = ?", (row[0],))
+                c.execute("UPDATE records SET deleted = 2, body = '{}', title = '',"
+                          " country = NULL, region = NULL, event_date = NULL,"
+                          " risk_level = NULL, case_status = NULL, urgency = NULL, flagged = 0"
+                          " WHERE seq = ?", (row[0],))
+                c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+                audit.append(c, self._actor, "record.purge_after_receipt", row[1], record_id)
+                purged.append(record_id)
+        return purged
 
     def upsert_in(self, c: Any, record: Record) -> str:
         """Inside the caller's transaction (HQ import): write ``record`` unless a newer

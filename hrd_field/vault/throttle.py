@@ -24,7 +24,8 @@ def delay_for(count: int) -> float:
     """Seconds to wait before reporting the ``count``-th consecutive failure."""
     if count <= FREE_ATTEMPTS:
         return 0.0
-    return float(min(MAX_DELAY_S, 2 ** (count - FREE_ATTEMPTS - 1)))
+    exponent = count - FREE_ATTEMPTS - 1
+    return MAX_DELAY_S if exponent >= 5 else float(min(MAX_DELAY_S, 2 ** exponent))
 
 
 def record_failure(path: Path) -> float:

@@ -96,6 +96,7 @@ class Vault:
         os.umask(0o077)
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(root, 0o700)  # an existing folder keeps its mode otherwise
         except OSError as exc:
             raise io_error(exc) from exc
         lock = ProcessLock(paths.lock)
@@ -289,11 +290,14 @@ class Vault:
                        progress: attachments.Progress | None = None) -> AttachmentRef:
         """Store a file encrypted and link it to a record (a new version of the record)."""
         record = self.records.get(record_id)
-        ref = self.store_attachment(stream, filename=filename, media_type=media_type,
-                                    progress=progress)
-        if all(a.sha256 != ref.sha256 for a in record.attachments):
-            record.attachments.append(ref)
-            self.records.update(record)
+        with self.db.transaction() as c:  # file, audit and record: all or nothing
+            sha, size = attachments.store(c, stream, progress)
+            audit.append(c, self.actor, "attachment.add", "attachment", sha)
+            ref = AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
+                                media_type=media_type[:100], size=size, added_at=utc_now())
+            if all(a.sha256 != sha for a in record.attachments):
+                record.attachments.append(ref)
+                self.records.update_in(c, record)
         return ref
 
     def attachment_size(self, sha256: str) -> int | None:

@@ -98,17 +98,26 @@ def test_forwarded_bundle_is_rejected(keys: Keys, bundle_bytes: bytes) -> None:
     assert sink.calls == []  # not even the manifest was handed over
 
 
-def test_re_encrypted_to_a_listed_recipient_is_fine(keys: Keys, bundle_bytes: bytes) -> None:
+def test_re_encrypted_to_fewer_recipients_than_listed_is_refused(
+    keys: Keys, bundle_bytes: bytes
+) -> None:
+    # The manifest names the exact recipients; a bundle that no longer matches was
+    # re-encrypted by someone who could read it.
     inner = decrypt(bundle_bytes, keys.identities[0])
-    error, _ = attempt(encrypt(inner, keys.recipients[1:]), keys.identities[1:])
+    expect_code(encrypt(inner, keys.recipients[1:]), keys.identities[1:], "recipient_mismatch")
+
+
+def test_re_encrypted_to_the_listed_recipients_is_fine(keys: Keys, bundle_bytes: bytes) -> None:
+    inner = decrypt(bundle_bytes, keys.identities[0])
+    error, _ = attempt(encrypt(inner, keys.recipients), keys.identities[1:])
     assert error is None
 
 
-def test_first_matching_identity_decides_the_binding(keys: Keys) -> None:
-    # Encrypted to an outsider and to HQ, but the manifest names HQ only: HQ accepts.
+def test_encrypted_to_hq_and_an_outsider_is_refused(keys: Keys) -> None:
+    # The manifest names HQ only, the age header has one recipient more: forwarded.
     inner = make_inner(keys, recipients=keys.recipients[:1])
     data = encrypt(inner.tar(), [keys.recipients[0], keys.outsider_recipient])
-    assert attempt(data, keys.identities[:1])[0] is None
+    expect_code(data, keys.identities[:1], "recipient_mismatch")
     expect_code(data, [keys.outsider_identity], "recipient_mismatch")
 
 

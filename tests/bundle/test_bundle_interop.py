@@ -65,13 +65,14 @@ def test_open_a_bundle_with_stock_tools(
 
 
 @needs_age
-def test_age_cli_re_encryption_to_a_listed_recipient_reads(
+def test_age_cli_re_encryption_to_exactly_the_listed_recipients_reads(
     keys: Keys, written: WrittenBundle, tmp_path: Path
 ) -> None:
     identity = tmp_path / "id.txt"
     identity.write_text(keys.identities[0] + "\n")
     plain = run(AGE or "age", "-d", "-i", identity, written.path)
-    again = run(AGE or "age", "-r", keys.recipients[0], stdin=plain)  # Go's age, no grease
+    recipients = [a for r in written.manifest.recipients for a in ("-r", r)]
+    again = run(AGE or "age", *recipients, stdin=plain)  # Go's age, no grease stanzas
     error, sink = attempt(again, keys.identities[:1])
     assert error is None and sink.committed
 

@@ -1,0 +1,216 @@
+"""The HQ intake service: devices upload bundles, HQ answers with signed receipts.
+
+An ASGI application (Starlette) served by uvicorn; the API is described in
+docs/intake-openapi.yaml. Uploads are authenticated before a byte of body is read, capped,
+streamed to a spool file written atomically, imported through the same code as
+``hrd-field hq import`` one at a time, and answered with a receipt signed by HQ. Logs name
+devices and bundles, never record content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..bundle.receipt import Receipt
+from ..bundle.upload_auth import check_request
+from ..core.records import utc_now
+from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
+from .store import HqStore
+
+T = TypeVar("T")
+log = logging.getLogger("hrd_field.intake")
+DEFAULT_MAX_UPLOAD = 64 << 20
+RECEIPT_TYPE = "application/vnd.hrd-field.receipt+json"
+STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "rejected": 422}
+
+
+@dataclass
+class RateLimit:
+    """A token bucket per device: bursts allowed, floods refused with 429."""
+
+    capacity: float = 60.0
+    per_second: float = 2.0
+    buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def allow(self, device: str) -> bool:
+        now = time.monotonic()
+        tokens, last = self.buckets.get(device, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.per_second)
+        if tokens < 1:
+            self.buckets[device] = (tokens, now)
+            return False
+        self.buckets[device] = (tokens - 1, now)
+        return True
+
+
+class Intake:
+    def __init__(self, store: HqStore, base_url: str, *, max_upload: int = DEFAULT_MAX_UPLOAD,
+                 rate: RateLimit | None = None):
+        self.store = store
+        self.base_url = base_url.rstrip("/")
+        self.max_upload = max_upload
+        self.rate = rate or RateLimit()
+        self.spool = store.root / "spool"
+        self.spool.mkdir(mode=0o700, exist_ok=True)
+        for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
+        self._same_bundle: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # -- helpers ---------------------------------------------------------------------------
+    async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
+        url = self.base_url + request.url.path
+        checked = check_request(request.headers, request.method, url, length)
+        if isinstance(checked, str):
+            return _error(401, "unauthenticated", checked)
+        key, sha = checked
+        # Off the event loop: an import may hold the store for a while.
+        device = await anyio.to_thread.run_sync(
+            self._locked, lambda: self.store.vault.hq.device_by_key(key.to_base64()))
+        if device is None or device.status != "active":
+            return _error(403, "forbidden", "unknown or revoked device")
+        if not self.rate.allow(device.public_key):
+            return _error(429, "rate_limited", "too many requests from this device")
+        return device.public_key, sha
+
+    def _locked(self, fn: Callable[[], T]) -> T:
+        with self._store_lock:
+            return fn()
+
+    # -- endpoints -------------------------------------------------------------------------
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": "hrd-field-intake"})
+
+    async def upload(self, request: Request) -> Response:
+        try:
+            length = int(request.headers["content-length"])
+        except (KeyError, ValueError):
+            return _error(411, "length_required", "Content-Length is required")
+        if length > self.max_upload:
+            return _error(413, "too_large", f"uploads are limited to {self.max_upload} bytes")
+        auth = await self._authenticate(request, length)
+        if isinstance(auth, Response):
+            return auth
+        device_key, sha = auth
+        async with self._same_bundle[sha]:
+            spooled = await self._receive(request, sha, length)
+            if isinstance(spooled, Response):
+                return spooled
+            try:
+                outcome = await anyio.to_thread.run_sync(self._import, spooled)
+            finally:
+                with contextlib.suppress(OSError):
+                    spooled.unlink()
+        self._same_bundle.pop(sha, None)
+        log.info("upload from %s: %s (bundle %s, sequence %s)", outcome.device or "?",
+                 outcome.status, outcome.bundle_id, outcome.sequence)
+        if outcome.status not in (IMPORTED, DUPLICATE):
+            return _error(STATUS_CODES.get(outcome.status, 422), outcome.status,
+                          outcome.message)
+        body = await anyio.to_thread.run_sync(self._receipt_for, outcome)
+        return Response(body, media_type=RECEIPT_TYPE)
+
+    async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
+        part = self.spool / (os.urandom(16).hex() + ".part")
+        digest = hashlib.sha256()
+        received = 0
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                async for chunk in request.stream():
+                    received += len(chunk)
+                    if received > length or received > self.max_upload:
+                        raise _Reject(_error(413, "too_large", "body longer than declared"))
+                    digest.update(chunk)
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if received != length:
+                raise _Reject(_error(400, "incomplete", "body shorter than declared"))
+            if digest.hexdigest() != sha:
+                raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
+            final = self.spool / (sha + ".hrdb")
+            os.replace(part, final)
+            return final
+        except _Reject as reject:
+            return reject.response
+        finally:
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+    def _import(self, path: Path) -> ImportOutcome:
+        with self._store_lock:
+            return import_bundle(self.store, path)
+
+    def _receipt_for(self, outcome: ImportOutcome) -> bytes:
+        assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None
+        with self._store_lock:
+            hq = self.store.vault.hq
+            known = hq.receipt(outcome.bundle_id, outcome.device_key)
+            if known is not None:
+                return known
+            receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+                              outcome.manifest_sha256 or "", IMPORTED,
+                              tuple(outcome.accepted), utc_now())
+            return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+                                   receipt.sign(self.store.signing_key()))
+
+    async def receipt(self, request: Request) -> Response:
+        auth = await self._authenticate(request, 0)
+        if isinstance(auth, Response):
+            return auth
+        device_key, _sha = auth
+        bundle_id = request.path_params["bundle_id"]
+        body = await anyio.to_thread.run_sync(
+            self._locked, lambda: self.store.vault.hq.receipt(bundle_id, device_key))
+        if body is None:
+            return _error(404, "not_found", "no receipt for this bundle")
+        return Response(body, media_type=RECEIPT_TYPE)
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/v1/health", self.health, methods=["GET"]),
+            Route("/v1/bundles", self.upload, methods=["POST"]),
+            Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
+        ])
+
+
+class _Reject(Exception):
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
+          tls_cert: Path | None = None, tls_key: Path | None = None,
+          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    import uvicorn
+
+    scheme = "https" if tls_cert else "http"
+    intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    uvicorn.run(intake.app(), host=host, port=port, access_log=False, log_level="warning",
+                ssl_certfile=str(tls_cert) if tls_cert else None,
+                ssl_keyfile=str(tls_key) if tls_key else None, timeout_graceful_shutdown=5)

@@ -1,0 +1,125 @@
+"""Talking to the HQ intake service: health, upload with retries, receipts."""
+
+from __future__ import annotations
+
+import hashlib
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from ..bundle.minisign import SigningKey
+from ..bundle.profile import HqProfile
+from ..bundle.upload_auth import sign_request
+from ..core.errors import UserError
+from ..core.i18n import _
+
+CHUNK = 1 << 16
+
+
+class SyncError(UserError):
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, SyncError) and exc.retryable
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
+class IntakeClient:
+    def __init__(self, profile: HqProfile, key: SigningKey, url: str | None = None, *,
+                 timeout: float = 30.0, attempts: int = 4):
+        self.base_url = (url or profile.intake_url).rstrip("/")
+        if not self.base_url:
+            raise UserError(_("No intake URL: HQ's profile names none; give --url."))
+        verify: ssl.SSLContext | bool = True
+        if profile.tls_certificate:
+            # Trust exactly the certificate HQ pinned in its signed profile, nothing else.
+            verify = ssl.create_default_context(cadata=profile.tls_certificate)
+        self._http = httpx.Client(verify=verify, timeout=timeout)
+        self._key = key
+        self._attempts = attempts
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> IntakeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, *, body_path: Path | None = None) -> httpx.Response:
+        url = self.base_url + path
+        sha, length = hashlib.sha256(b"").hexdigest(), 0
+        if body_path is not None:
+            digest = hashlib.sha256()
+            for chunk in _file_chunks(body_path):
+                digest.update(chunk)
+                length += len(chunk)
+            sha = digest.hexdigest()
+        headers = sign_request(self._key, method, url, sha, length)
+        headers["content-length"] = str(length)
+        try:
+            response = self._http.request(
+                method, url, headers=headers,
+                content=_file_chunks(body_path) if body_path is not None else None)
+        except httpx.TransportError as exc:
+            raise SyncError(_("HQ cannot be reached ({kind}).").format(
+                kind=type(exc).__name__), retryable=True) from exc
+        if response.status_code in (429,) or response.status_code >= 500:
+            raise SyncError(_("HQ is busy or failing (HTTP {code}); will retry.").format(
+                code=response.status_code), retryable=True, status=response.status_code)
+        return response
+
+    def _with_retries(self, fn: object) -> httpx.Response:
+        retrying = Retrying(stop=stop_after_attempt(self._attempts),
+                            wait=wait_random_exponential(multiplier=0.5, max=20),
+                            retry=retry_if_exception(_retryable), reraise=True)
+        return retrying(fn)  # type: ignore[arg-type]
+
+    def healthy(self) -> bool:
+        try:
+            return self._http.get(self.base_url + "/v1/health", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def upload(self, path: Path) -> bytes:
+        """Upload one bundle; returns HQ's receipt bytes (not yet verified)."""
+        response = self._with_retries(lambda: self._call("POST", "/v1/bundles",
+                                                         body_path=path))
+        if response.status_code != 200:
+            raise SyncError(_("HQ refused the bundle: {why}").format(
+                why=_reason(response)), retryable=False, status=response.status_code)
+        return response.content
+
+    def fetch_receipt(self, bundle_id: str) -> bytes | None:
+        response = self._with_retries(lambda: self._call("GET", f"/v1/receipts/{bundle_id}"))
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise SyncError(_("HQ refused the request: {why}").format(
+                why=_reason(response)), retryable=False, status=response.status_code)
+        return response.content
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("message", response.status_code))[:200]
+    except ValueError:
+        return str(response.status_code)
