@@ -17,8 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # here still open normally. Benchmarks and the app use the real parameters.
 os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"
 
-from vaultkit import PASSPHRASE  # noqa: E402, F401 - re-exported for fixtures
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from helpers import PASSPHRASE
 
 
 @dataclass

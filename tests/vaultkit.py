@@ -1,3 +1,5 @@
-"""Constants shared by the test modules (import with ``from vaultkit import …``)."""
+"""Kept for test modules that import the passphrase from here."""
 
-PASSPHRASE = "correct horse battery staple"
+from helpers import PASSPHRASE
+
+__all__ = ["PASSPHRASE"]

@@ -12,7 +12,9 @@ from ..core.errors import UserError
 from ..core.i18n import _, ngettext
 from ..core.vocab import RECORD_TYPE
 from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
-from ..sync.identity import device_public_key, enrol
+from ..sync.client import IntakeClient
+from ..sync.identity import device_key, device_public_key, enrol, enrolled_profile
+from ..sync.outbox import sync_once
 from .common import add_vault_options, open_vault
 from .io import existing_file, print_json
 
@@ -32,6 +34,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_vault_options(enroll)
     enroll.set_defaults(func=cmd_enroll)
 
+    sync = sub.add_parser("sync", help="send what is waiting to HQ and collect receipts")
+    sync.add_argument("--url", help="intake URL (default: from the HQ profile)")
+    sync.add_argument("--no-export", action="store_true",
+                      help="only upload what is already in the outbox")
+    add_vault_options(sync)
+    sync.set_defaults(func=cmd_sync)
+
     export = sub.add_parser("export", help="write signed, encrypted bundles for HQ")
     export.add_argument("--out", required=True, metavar="DIR", type=Path)
     which = export.add_mutually_exclusive_group(required=True)
@@ -43,6 +52,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument("--dry-run", action="store_true", help="only say what would leave")
     add_vault_options(export)
     export.set_defaults(func=cmd_export)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        profile = enrolled_profile(v)
+        with IntakeClient(profile, device_key(v), args.url) as client:
+            report = sync_once(v, client, export_first=not args.no_export)
+        waiting = len(v.exports.waiting())
+    if report.exported:
+        print(ngettext("{n} new bundle put in the outbox.", "{n} new bundles put in the outbox.",
+                       report.exported).format(n=report.exported))
+    if report.received:
+        print(ngettext("HQ confirmed {n} bundle.", "HQ confirmed {n} bundles.",
+                       len(report.received)).format(n=len(report.received)))
+    if report.purged:
+        print(ngettext("{n} record HQ holds was removed from this laptop, as HQ asks.",
+                       "{n} records HQ holds were removed from this laptop, as HQ asks.",
+                       report.purged).format(n=report.purged))
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    print(ngettext("{n} bundle waits in the outbox.", "{n} bundles wait in the outbox.",
+                   waiting).format(n=waiting))
+    return 0 if report.ok else 1
 
 
 def cmd_identity_show(args: argparse.Namespace) -> int:

@@ -68,6 +68,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
+    serve = hsub.add_parser("serve", help="run the intake service devices sync with")
+    add_store_options(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--url", help="the public URL devices use (default: from host/port)")
+    serve.add_argument("--tls-cert", type=Path)
+    serve.add_argument("--tls-key", type=Path)
+    serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
+    serve.set_defaults(func=cmd_serve)
+
     gaps = hsub.add_parser("gaps", help="list missing sequence numbers per device")
     gaps.add_argument("--json", action="store_true")
     add_store_options(gaps)
@@ -150,6 +160,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(results)
     return worst
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..hq.intake import serve
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
+    with open_store(args) as store:
+        scheme = "https" if args.tls_cert else "http"
+        print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
+            url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
+        serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+              tls_key=args.tls_key, max_upload=args.max_upload)
+    return 0
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:

@@ -21,8 +21,8 @@ from typing import Any
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
 from ..core import codec
 from ..core.errors import RecordInvalid, UserError
-from ..core.records import RECORD_TYPES
 from ..core.i18n import _, ngettext
+from ..core.records import RECORD_TYPES
 from ..vault.attachments import BlobWriter
 from ..vault.hq_tables import Device
 from .store import HqStore, random_file_name

@@ -17,8 +17,8 @@ import os
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -109,7 +109,7 @@ class Intake:
         auth = await self._authenticate(request, length)
         if isinstance(auth, Response):
             return auth
-        device_key, sha = auth
+        _device, sha = auth
         async with self._same_bundle[sha]:
             spooled = await self._receive(request, sha, length)
             if isinstance(spooled, Response):
