@@ -11,8 +11,8 @@ from ..core.consent import REASONS
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
 from ..core.vocab import RECORD_TYPE
-from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
 from ..sync.client import IntakeClient
+from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
 from ..sync.identity import device_key, device_public_key, enrol, enrolled_profile
 from ..sync.outbox import sync_once
 from .common import add_vault_options, open_vault

@@ -28,6 +28,7 @@ from .record_form import FormContext
 from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import SettingsDialog
+from .sync_controller import SyncController, SyncState
 from .widgets import CodeCombo
 from .workspace import Workspace
 
@@ -55,7 +56,13 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.busy = QLabel()
         self.busy.setAccessibleName(_("Activity"))
+        self.sync_label = QLabel()
+        self.sync_label.setAccessibleName(_("Sync status"))
         self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.sync = SyncController(session, self)
+        self.sync.state_changed.connect(self._sync_state)
+        self.sync.finished.connect(lambda _r: self.workspace.outbox.refresh())
 
         self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
         app = QApplication.instance()
@@ -77,6 +84,12 @@ class MainWindow(QMainWindow):
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
         self.workspace.missions_loaded.connect(self._missions_loaded)
+        self.workspace.outbox.sync_button.clicked.connect(lambda: self.sync.sync_now())
+
+    def _sync_state(self, state: SyncState) -> None:
+        self.sync_label.setText(state.text)
+        self.workspace.outbox.status.setText(state.text)
+        self.workspace.outbox.sync_button.setEnabled(not state.syncing)
 
     def retranslate(self) -> None:
         """Rebuild every view in the current language; open work comes back from drafts."""
@@ -221,11 +234,14 @@ class MainWindow(QMainWindow):
         self.workspace.populate()
         self.workspace.nav.setFocus()
         self.idle.start()
+        self.sync.start()
         self.unlocked.emit()
 
     def lock(self) -> None:
         if not self.session.is_open:
             return
+        self.sync.stop()
+        self.sync_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
         self.workspace.drop_everything()
         self.clipboard.clear()
@@ -242,6 +258,7 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self.sync.stop()
         self.workspace.drop_everything()
         self.clipboard.clear()
         self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
@@ -275,6 +292,7 @@ class MainWindow(QMainWindow):
             view.search.selectAll()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
         if self.session.is_open:
             self.workspace.flush_drafts()
         self.session.close_now()

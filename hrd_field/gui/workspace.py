@@ -16,6 +16,7 @@ from ..core.i18n import N_, _
 from ..core.records import RECORD_TYPES, Record
 from ..vault.repository import Filters
 from .mission_page import MissionPage
+from .outbox_view import OutboxView
 from .record_editor import RecordEditor
 from .record_form import FormContext
 from .record_list import RecordListView
@@ -28,6 +29,7 @@ NAV = [
     ("threat_report", N_("Threat reports")),
     ("reprisal_incident", N_("Reprisal incidents")),
     ("person", N_("People")),
+    ("outbox", N_("Outbox")),
 ]
 
 
@@ -70,12 +72,14 @@ class Workspace(QSplitter):
         self.mission_page.open_requested.connect(self.open_record)
         self.browse.addWidget(self.mission_page)
         self.lists: dict[str, RecordListView] = {}
-        for key, label in NAV[1:]:
+        for key, label in NAV[1:-1]:
             view = RecordListView(session, key, _(label))
             view.open_requested.connect(self.open_record)
             view.new_requested.connect(self.new_record)
             self.lists[key] = view
             self.browse.addWidget(view)
+        self.outbox = OutboxView(session)
+        self.browse.addWidget(self.outbox)
 
         self.nav.currentRowChanged.connect(self._navigate)
         self.tabs.tabCloseRequested.connect(self._close_tab)
@@ -91,6 +95,8 @@ class Workspace(QSplitter):
         self.tabs.setCurrentIndex(0)
         if key == "mission_page":
             self.mission_page.set_mission(self.current_mission)
+        elif key == "outbox":
+            self.outbox.refresh()
 
     def show_section(self, key: str) -> None:
         self.nav.setCurrentRow([k for k, _l in NAV].index(key))
