@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: env run test lint bench clean
+.PHONY: env run test lint bench clean i18n
 
 env:
 	@bash packaging/bootstrap.sh
@@ -23,3 +23,12 @@ bench: env
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Translations: extract visible strings into the template, then merge into every catalog.
+i18n: env
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location \
+	  --sort-output --project "HRD Field" --version 0.1.0 \
+	  --msgid-bugs-address "i18n@hrd-field.invalid" -c "TRANSLATORS:" \
+	  -o i18n/hrd_field.pot .
+	$(BIN)/pybabel update -i i18n/hrd_field.pot -d i18n -D hrd_field --no-fuzzy-matching \
+	  --ignore-obsolete

@@ -61,7 +61,7 @@ class HqProfile:
 def load_profile(data: bytes) -> HqProfile:
     """Parse and verify a profile; it must be signed by the key it names (self-signed:
     the fingerprint comparison at enrolment is what makes it trusted)."""
-    document, signature = open_document(data, FORMAT)
+    document, signature = open_document(data, FORMAT, _("This is not an HQ profile."))
     try:
         if document.get("version") != VERSION:
             raise UserError(_("This HQ profile was made by a newer version of HRD Field."))

@@ -41,7 +41,7 @@ class Receipt:
 
 def load_receipt(data: bytes, hq_key: PublicKey) -> Receipt:
     """Parse and verify a receipt; raises UserError/BadSignature if it is not HQ's."""
-    document, signature = open_document(data, FORMAT)
+    document, signature = open_document(data, FORMAT, _("This is not an HQ receipt."))
     check_signature(document, signature, hq_key)
     try:
         return Receipt(

@@ -26,7 +26,8 @@ def sign_document(document: dict[str, Any], key: SigningKey, comment: str) -> by
                       ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def open_document(data: bytes, expected_format: str) -> tuple[dict[str, Any], str]:
+def open_document(data: bytes, expected_format: str,
+                  not_this_kind: str) -> tuple[dict[str, Any], str]:
     """Parse a signed document without trusting it yet: (document, signature text)."""
     if len(data) > MAX_DOC_BYTES:
         raise UserError(_("The file is too large to be an HRD Field document."))
@@ -37,7 +38,7 @@ def open_document(data: bytes, expected_format: str) -> tuple[dict[str, Any], st
         raise UserError(_("This is not a signed HRD Field document."))
     document = outer["document"]
     if document.get("format") != expected_format:
-        raise UserError(_("This is not an HRD Field {kind}.").format(kind=expected_format))
+        raise UserError(not_this_kind)
     return document, outer["signature"]
 
 

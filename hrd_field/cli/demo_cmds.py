@@ -25,7 +25,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from ..core.demo import generate
 
     if not 1 <= args.count <= 1_000_000:
-        raise UserError(_("--count must be between 1 and 1,000,000."))
+        raise UserError(_("--count must be between 1 and {max}.").format(max=1_000_000))
     with open_vault(args) as v:
         batch: list[Record] = []
         done = 0

@@ -84,7 +84,7 @@ def cmd_identity_show(args: argparse.Namespace) -> int:
         print_json({"public_key": key.to_base64(), "key_id": key.key_id_hex,
                     "fingerprint": key.fingerprint()})
     else:
-        print(_("Public key:  {key}").format(key=key.to_base64()))
+        print(_("Public key: {key}").format(key=key.to_base64()))
         print(_("Fingerprint: {fp}").format(fp=key.fingerprint()))
     return 0
 
@@ -98,12 +98,15 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError(_("Confirm the fingerprint with --yes when not on a terminal."))
-        if input(_("Does the fingerprint match? [y/N] ")).strip().lower() not in ("y", "yes"):
+        answer = input(_("Does the fingerprint match? Type yes to accept: ")).strip().lower()
+        # TRANSLATORS: the word a user types to accept, as in the prompt above
+        if answer not in ("y", "yes", _("yes").lower()):
             raise UserError(_("Not enrolled."))
     with open_vault(args) as v:
         enrol(v, data)
-    print(_("Enrolled: bundles will be encrypted to {n} HQ recipient(s).").format(
-        n=len(profile.recipients)))
+    print(ngettext("Enrolled: bundles will be encrypted to {n} HQ recipient.",
+                   "Enrolled: bundles will be encrypted to {n} HQ recipients.",
+                   len(profile.recipients)).format(n=len(profile.recipients)))
     return 0
 
 
@@ -119,8 +122,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                            "  kept on this laptop: {n} records — {why}", n).format(
                 n=n, why=_(REASONS.get(reason, reason))))
         if plan.redacted:
-            print(_("  names and contacts removed from {n} record(s) (no consent to share "
-                    "identity)").format(n=plan.redacted))
+            print(ngettext("  names and contacts removed from {n} record (no consent to share "
+                           "identity)", "  names and contacts removed from {n} records (no "
+                           "consent to share identity)", plan.redacted).format(n=plan.redacted))
         print(_("  attachments: {mib:.1f} MiB").format(mib=plan.attachment_bytes / 2**20))
         if plan.empty:
             print(_("Nothing to export."))

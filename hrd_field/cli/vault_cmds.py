@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..vault import vault as vault_mod
 from ..vault.vault import Vault
 from .common import add_vault_options, open_vault, vault_dir
@@ -55,8 +55,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 0
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    raise UserError(_("The integrity check found {n} problem(s).").format(
-        n=len(report.problems)))
+    raise UserError(ngettext("The integrity check found {n} problem.",
+                             "The integrity check found {n} problems.",
+                             len(report.problems)).format(n=len(report.problems)))
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 
 from .errors import FieldError, RecordInvalid, UserError
-from .i18n import _
+from .i18n import _, ngettext
 from .introspect import LIST_NESTED, NESTED, plan, to_plain
 from .records import RECORD_TYPES, Record
 from .schema import schema_for_type
@@ -73,7 +73,8 @@ def _message(err: jsonschema.ValidationError) -> str:
         return _("too many entries (at most {n})").format(n=err.validator_value)
     if kind == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return _("unknown field(s): {names}").format(names=", ".join(extra))
+        return ngettext("unknown field: {names}", "unknown fields: {names}",
+                        len(extra)).format(names=", ".join(extra))
     if kind == "pattern":
         return _("wrong format")
     if kind in ("minimum", "maximum"):

@@ -18,6 +18,10 @@ class SensitiveClipboard(QObject):
     def set_timeout(self, ms: int) -> None:
         self._timer.setInterval(ms)
 
+    @property
+    def clear_after_s(self) -> int:
+        return max(1, self._timer.interval() // 1000)
+
     def copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self._copied = text

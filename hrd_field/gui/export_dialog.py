@@ -104,7 +104,7 @@ class ExportDialog(QDialog):
         self._plan = plan
         lines = [_("Will leave:")] if plan.items else [_("Nothing new to export.")]
         for code, n in sorted(plan.by_type.items()):
-            lines.append(f"  • {RECORD_TYPE.label(code)}: {n}")
+            lines.append("  • " + _("{label}: {n}").format(label=RECORD_TYPE.label(code), n=n))
         if plan.tombstones:
             lines.append("  • " + ngettext("{n} deletion", "{n} deletions",
                                            plan.tombstones).format(n=plan.tombstones))
@@ -165,8 +165,7 @@ class ExportDialog(QDialog):
         self.written = written
         self.progress.hide()
         self.summary.setText(ngettext(
-            "{n} bundle written to {folder}. They are encrypted: only headquarters can open "
-            "them.", "{n} bundles written to {folder}. They are encrypted: only headquarters "
+            "{n} bundle written to {folder}. It is encrypted: only headquarters can open it.", "{n} bundles written to {folder}. They are encrypted: only headquarters "
             "can open them.", len(written)).format(n=len(written), folder=self.folder.text()))
         self.cancel_button.setText(_("Close"))
         self._session.changed.emit("")

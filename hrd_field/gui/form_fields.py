@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.vocab import VOCABULARIES
 from .clipboard import SensitiveClipboard
 from .widgets import CodeCombo, OptionalDate, country_combo, vocab_combo
@@ -121,7 +121,10 @@ class MaskedField(FieldEditor):
         self.reveal.setAccessibleName(_("Show {field}").format(field=label))
         self.copy = QPushButton(_("Copy"))
         self.copy.setAccessibleName(_("Copy {field}").format(field=label))
-        self.copy.setToolTip(_("The clipboard is cleared again after 30 seconds."))
+        self.copy.setToolTip(ngettext(
+            "The clipboard is cleared again after {n} second.",
+            "The clipboard is cleared again after {n} seconds.",
+            clipboard.clear_after_s).format(n=clipboard.clear_after_s))
         row.addWidget(self.edit, 1)
         row.addWidget(self.reveal)
         row.addWidget(self.copy)

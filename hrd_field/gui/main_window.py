@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self._new_in_current_list)
         file_menu.addAction(self.new_action)
-        self.find_action = QAction(_("&Search"), self)
+        self.find_action = QAction(_("Fin&d"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self._focus_search)
         file_menu.addAction(self.find_action)

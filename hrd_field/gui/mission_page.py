@@ -160,5 +160,6 @@ class MissionPage(QWidget):
             "{ns} not stated.").format(women=p.get("women", 0), men=p.get("men", 0),
                                        nb=p.get("non_binary", 0), ns=p.get("not_stated", 0)))
         lines = [_("Most frequent threats:")] + [
-            f"  {THREAT_TYPE.label(code)}: {n}" for code, n in summary.threat_types]
+            "  " + _("{label}: {n}").format(label=THREAT_TYPE.label(code), n=n)
+            for code, n in summary.threat_types]
         self.threats.setText("\n".join(lines) if summary.threat_types else "")

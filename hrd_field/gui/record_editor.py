@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import display
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.records import Record, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
@@ -211,8 +211,9 @@ class RecordEditor(QWidget):
         errors = validate(record)
         unplaced = self.form.show_errors(errors)
         if errors:
-            lines = [_("Cannot save: {n} problem(s) — see the marked fields.").format(
-                n=len(errors))]
+            lines = [ngettext("Cannot save: {n} problem — see the marked field.",
+                              "Cannot save: {n} problems — see the marked fields.",
+                              len(errors)).format(n=len(errors))]
             lines += [str(e) for e in unplaced[:3]]
             self.problems.setText("\n".join(lines))
             self.save_button.setEnabled(False)

@@ -86,9 +86,10 @@ class Form(QObject):
             self.errors[prefix + f.name] = error
             label = _(f.metadata.get("label", f.name))
             widget = editor.widget
-            if f.metadata.get("help"):
-                widget.setToolTip(_(f.metadata["help"]))
-                widget.setAccessibleDescription(_(f.metadata["help"]))
+            help_text = f.metadata.get("help")
+            if help_text:
+                widget.setToolTip(_(help_text))
+                widget.setAccessibleDescription(_(help_text))
             self.rows.append((f.name, label, widget, error, f.metadata.get("section", "")))
 
     def _editor_for(self, f: dataclasses.Field[Any], tp: Any) -> Any:

@@ -206,10 +206,12 @@ def test_unknown_signer_is_quarantined_encrypted(tmp_path: Path) -> None:
     original = path.read_bytes()
     with world.store() as store:
         before = snapshot(store)
-    res = world.hrd("hq", "import", path, "--store", world.store_dir)
+    res = world.hrd("hq", "import", path, "--store", world.store_dir, "--json")
     assert res.returncode == 1, res
-    assert "Unknown device" in res.stderr and "quarantine" in res.stderr
-    assert stranger.key.public_key().fingerprint() in res.stderr
+    [summary] = res.json()
+    assert summary["status"] == "unknown_device"
+    assert "Unknown device" in summary["message"] and "quarantine" in summary["message"]
+    assert stranger.key.public_key().fingerprint() in summary["message"]
     kept = list((world.store_dir / "quarantine").iterdir())
     assert len(kept) == 1 and kept[0].read_bytes() == original
     assert kept[0].stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,65 @@
+"""Every control of the main views has an accessible name and takes keyboard focus."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from .conftest import unlock
+
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
+               QPlainTextEdit)
+
+
+def _name(widget: QWidget) -> str:
+    name = widget.accessibleName()
+    if not name and isinstance(widget, QAbstractButton):
+        name = widget.text().replace("&", "")
+    return name
+
+
+def _problems(root: QWidget) -> list[str]:
+    out = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or not widget.isVisibleTo(root):
+            continue
+        if isinstance(widget.parentWidget(), QComboBox | QLineEdit | QAbstractItemView):
+            continue  # parts of composite widgets (headers, viewports), named by them
+        if type(widget).__name__ in ("QScrollBar", "QLineEdit") and \
+                widget.objectName().startswith("qt_"):
+            continue
+        label = f"{type(widget).__name__}({widget.objectName() or '?'}) in " \
+                f"{type(widget.parentWidget()).__name__}"
+        if not _name(widget):
+            out.append("no accessible name: " + label)
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and widget.isEnabled():
+            out.append("not reachable by keyboard: " + label)
+    return out
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_main_views_are_named_and_keyboard_reachable(qtbot, make_window, language):
+    window = make_window(language=language)
+    assert _problems(window.lock_screen) == []
+    unlock(qtbot, window)
+    ws = window.workspace
+    problems = []
+    for key in ("mission", "consultation", "threat_report", "reprisal_incident", "person",
+                "outbox", "mission_page"):
+        ws.show_section(key)
+        problems += _problems(ws)
+    for record_type in ("mission", "person", "consultation", "threat_report",
+                        "reprisal_incident"):
+        editor = ws.new_record(record_type)
+        problems += _problems(editor)
+    problems = sorted(set(problems))
+    assert problems == [], "\n".join(problems)
