@@ -41,6 +41,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-test"]:
+        from .selftest import run as self_test
+
+        return self_test()
     return run(argv, extra=[_register_gui],
                default=lambda: _gui(argparse.Namespace(vault=None, language=None)))
 
