@@ -1,0 +1,30 @@
+"""Fixtures for the sync tests: an HQ store whose intake servers are always stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from synckit import Hq, Proxy
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[Hq]:
+    """A fresh HQ store; every server started through it is stopped at the end."""
+    world = Hq.create(tmp_path / "hq")
+    try:
+        yield world
+    finally:
+        world.stop_all()
+
+
+@pytest.fixture
+def proxies() -> Iterator[list[Proxy]]:
+    """Proxies appended here are closed at the end."""
+    made: list[Proxy] = []
+    try:
+        yield made
+    finally:
+        for proxy in made:
+            proxy.close()
