@@ -418,13 +418,16 @@ def run(n: int, attachment_mib: int, tmp: Path) -> str:
             shutil.rmtree(out)
     startup = hrd_field(["hq", "gaps", "--store", setup.hq_pristine], setup.passfile)
 
-    log(f"stock age CLI on {sizes['full'][1] / MiB:.0f} MiB of random bytes")
     plain = tmp / "plain.bin"
     random_file(plain, sizes["full"][1])
-    age_enc, age_dec = age_cli(setup, plain)
-    log("bundle layer on the same file")
-    layer_w, layer_r = bundle_layer(setup, plain)
     total = plain.stat().st_size
+    runs: list[tuple[float, float, float, float]] = []
+    for attempt in (1, 2):  # interleaved, best of two: the machine is shared
+        log(f"stock age CLI on {total / MiB:.0f} MiB of random bytes ({attempt}/2)")
+        age_pair = age_cli(setup, plain)
+        log(f"bundle layer on the same file ({attempt}/2)")
+        runs.append((*age_pair, *bundle_layer(setup, plain)))
+    age_enc, age_dec, layer_w, layer_r = (min(r[i] for r in runs) for i in range(4))
     plain.unlink()
 
     full_att = setup.attachment_mib["full"] * MiB
@@ -437,8 +440,8 @@ def run(n: int, attachment_mib: int, tmp: Path) -> str:
         "attachments",
         f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python "
         f"{platform.python_version()}, pyrage {importlib.metadata.version('pyrage')}, "
-        f"{subprocess.run(['age', '--version'], capture_output=True, text=True).stdout.strip()}"
-        " (stock age CLI)",
+        "stock age CLI "
+        f"{subprocess.run(['age', '--version'], capture_output=True, text=True).stdout.strip()}",
         f"temp dir: {tmp} on {filesystem(tmp)}; load average at start: {LOAD_AT_START}",
         f"vaults and HQ stores use the fast test KDF ({FAST_KDF_ENV}=1) so that Argon2id's "
         "256 MiB does not set the peak RSS (bench/vault.py measures the KDF)",
@@ -460,7 +463,8 @@ def run(n: int, attachment_mib: int, tmp: Path) -> str:
                             verdict(ours / base >= MIN_AGE_RATIO)))
     s.notes += [
         f"age: `age -e -r` {age_enc:.2f} s, `age -d -i` {age_dec:.2f} s, each output fsync'd "
-        "(write_bundle fsyncs its file; the HQ store commits with synchronous=FULL)",
+        "(write_bundle fsyncs its file; the HQ store commits with synchronous=FULL); bundle "
+        f"layer: write {layer_w:.2f} s, read {layer_r:.2f} s; best of two interleaved runs",
         "export/import rows: attachment bytes ÷ (time of the run with them − time of the "
         f"records-only run): export {exports['full'].seconds:.1f} − "
         f"{exports['records'].seconds:.1f} s, import {imports['full'].seconds:.1f} − "

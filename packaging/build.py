@@ -23,7 +23,67 @@ from hrd_field import __version__  # noqa: E402
 
 
 def du(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+LIB_DIRS = ("_internal", "_internal/pillow.libs", "_internal/PySide6/Qt/lib")
+
+
+def _needed(path: Path) -> set[str]:
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True,
+                         check=False).stdout
+    return {line.split("[", 1)[1].rstrip("]") for line in out.splitlines()
+            if "(NEEDED)" in line}
+
+
+def prune_unused_libraries(bundle: Path) -> int:
+    """Delete shared libraries nothing in the bundle links to.
+
+    PyInstaller collects the dependencies of every Qt plugin before the spec drops the
+    plugins it does not ship (the GTK theme drags in cairo, pango, …). Everything that is
+    not a plain library (extension modules, plugins, the executable) is a root; libpython
+    is loaded by the bootloader without being linked. Returns the bytes freed.
+    """
+    if shutil.which("readelf") is None:
+        return 0
+    libraries: dict[str, Path] = {}
+    for folder in LIB_DIRS:
+        for p in (bundle / folder).glob("lib*.so*"):
+            libraries.setdefault(p.name, p)
+    roots = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()
+             and (".so" in p.name or p.name == "hrd-field") and p.name not in libraries]
+    alive = {name for name in libraries if name.startswith("libpython")}
+    frontier = list(roots) + [libraries[n] for n in alive]
+    while frontier:
+        for name in _needed(frontier.pop().resolve()):
+            if name in libraries and name not in alive:
+                alive.add(name)
+                frontier.append(libraries[name])
+    freed = 0
+    for folder in LIB_DIRS:
+        for p in (bundle / folder).glob("lib*.so*"):
+            if p.name not in alive:
+                freed += 0 if p.is_symlink() else p.lstat().st_size
+                p.unlink()
+    return freed
+
+
+def startup(program: Path, *args: str, runs: int = 5) -> float:
+    """Median seconds from spawning the app to its first screen being shown (offscreen)."""
+    import statistics
+    import tempfile
+
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HRD_FIELD_STARTUP_PROBE": "1",
+               "HRD_FIELD_CONFIG_DIR": tmp, "HRD_FIELD_VAULT": str(Path(tmp) / "vault")}
+        for _ in range(runs):
+            started = time.time()
+            out = subprocess.run([str(program), *args, "gui"], env=env, capture_output=True,
+                                 text=True, timeout=120, check=True).stdout
+            shown = float(out.split("shown ", 1)[1].split()[0])
+            times.append(shown - started)
+    return statistics.median(times)
 
 
 def main() -> int:
@@ -39,6 +99,8 @@ def main() -> int:
     out = ROOT / "dist" / ("hrd-field" if not onefile else "hrd-field")
     binary = out / "hrd-field" if out.is_dir() else out
     if out.is_dir():
+        freed = prune_unused_libraries(out)
+        print(f"pruned          {freed / 2**20:8.1f} MiB of libraries nothing links to")
         linux = ROOT / "packaging" / "linux"
         for name in ("hrd-field.desktop", "org.hrdfield.HRDField.metainfo.xml"):
             shutil.copy(linux / name, out / name)
@@ -52,6 +114,9 @@ def main() -> int:
     print(f"archive         {archive.stat().st_size / 2**20:8.1f} MiB  {archive.name}")
     if "--no-self-test" in sys.argv:
         return 0
+    frozen, source = startup(binary), startup(Path(sys.executable), "-m", "hrd_field")
+    print(f"start → unlock screen, median of 5: frozen {frozen:.2f} s, "
+          f"python -m hrd_field {source:.2f} s (ratio {frozen / source:.2f})")
     test_env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     test_env.pop("HRD_FIELD_TEST_FAST_KDF", None)
     proc = subprocess.run([str(binary), "--self-test"], env=test_env, check=False)

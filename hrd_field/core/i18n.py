@@ -11,7 +11,8 @@ from __future__ import annotations
 import gettext
 import io
 from functools import cache
-from importlib.resources import files
+
+from ..assets import asset_dir
 
 DOMAIN = "hrd_field"
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -25,7 +26,7 @@ _language = "en"
 def catalog(language: str) -> gettext.NullTranslations:
     """The compiled catalog for ``language``, or no translation (English) if there is none."""
     try:
-        source = files("hrd_field.catalogs").joinpath(f"{language}/LC_MESSAGES/{DOMAIN}.po")
+        source = asset_dir("catalogs").joinpath(f"{language}/LC_MESSAGES/{DOMAIN}.po")
         data = source.read_bytes()
     except (FileNotFoundError, ModuleNotFoundError, OSError):
         return gettext.NullTranslations()

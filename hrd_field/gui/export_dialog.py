@@ -165,7 +165,8 @@ class ExportDialog(QDialog):
         self.written = written
         self.progress.hide()
         self.summary.setText(ngettext(
-            "{n} bundle written to {folder}. It is encrypted: only headquarters can open it.", "{n} bundles written to {folder}. They are encrypted: only headquarters "
+            "{n} bundle written to {folder}. It is encrypted: only headquarters can open it.",
+            "{n} bundles written to {folder}. They are encrypted: only headquarters "
             "can open them.", len(written)).format(n=len(written), folder=self.folder.text()))
         self.cancel_button.setText(_("Close"))
         self._session.changed.emit("")

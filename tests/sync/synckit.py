@@ -17,6 +17,7 @@ import os
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import threading
@@ -625,8 +626,12 @@ class Proxy:
 
 
 def _reset(s: socket.socket) -> None:
+    """Abort a connection with RST. ``shutdown`` first: on Linux, closing a socket that
+    another thread is blocked reading does nothing until that read returns."""
     with contextlib.suppress(OSError):
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        s.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         s.close()
 
@@ -652,36 +657,40 @@ def minimal_yaml(text: str) -> Any:
     block mappings and sequences (``- `` items, also holding mappings), plain, single- and
     double-quoted scalars, ``|`` literal blocks, flow lists of plain words (``[a, b]``),
     ``{}``/``[]``, and comments on their own line. Anything else raises ValueError."""
-    lines: list[tuple[int, str]] = []
-    raw = text.splitlines()
-    for line in raw:
+    # (indent, line, comment?) per line; indent -1 for a blank line
+    lines: list[tuple[int, str, bool]] = []
+    for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped == "---":
-            lines.append((-1, line))
+        if not stripped:
+            lines.append((-1, line, False))
             continue
         if "\t" in line[: len(line) - len(line.lstrip())]:
             raise ValueError("tabs in indentation")
-        lines.append((len(line) - len(line.lstrip(" ")), line))
+        comment = stripped.startswith("#") or stripped == "---"
+        lines.append((len(line) - len(line.lstrip(" ")), line, comment))
     pos = 0
 
     def skip_blank() -> None:
         nonlocal pos
-        while pos < len(lines) and lines[pos][0] < 0:
+        while pos < len(lines) and (lines[pos][0] < 0 or lines[pos][2]):
             pos += 1
 
     def literal(indent: int) -> str:
+        """A ``|`` block: every line indented past ``indent`` (a '#' there is text)."""
         nonlocal pos
         out: list[str] = []
         block_indent: int | None = None
         while pos < len(lines):
-            ind, line = lines[pos]
-            if ind >= 0 and ind <= indent:
+            ind, line, _comment = lines[pos]
+            if 0 <= ind <= indent:
                 break
             if ind < 0:
                 out.append("")
             else:
                 if block_indent is None:
                     block_indent = ind
+                if ind < block_indent:
+                    raise ValueError(f"literal block dedented: {line!r}")
                 out.append(line[block_indent:])
             pos += 1
         while out and out[-1] == "":
@@ -827,7 +836,7 @@ class FakeIntake:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 left = int(self.headers.get("Content-Length", "0"))
                 size = 0
                 while left:
@@ -839,10 +848,10 @@ class FakeIntake:
                 fake.uploads.append(size)
                 self._reply()
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._reply()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = ThreadingHTTPServer((LOOPBACK, 0), Handler)

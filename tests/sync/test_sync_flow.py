@@ -38,6 +38,7 @@ from hrd_field.bundle.minisign import SigningKey
 from hrd_field.bundle.receipt import load_receipt
 from hrd_field.bundle.upload_auth import WINDOW_S, sign_request
 from hrd_field.sync.exporter import plan_export
+from hrd_field.sync.identity import enrol
 
 
 def enrolled(hq: Hq, tmp_path: Path, name: str = "laptop-1", *, delete_after_receipt: bool =
@@ -59,17 +60,22 @@ def enrolled(hq: Hq, tmp_path: Path, name: str = "laptop-1", *, delete_after_rec
 @pytest.mark.parametrize("delete_after_receipt", [True, False], ids=["purge", "keep"])
 def test_sync_uploads_gets_receipt_marks_received_and_purges_as_hq_asks(
         hq: Hq, tmp_path: Path, delete_after_receipt: bool) -> None:
-    profile = hq.profile(delete_after_receipt=delete_after_receipt, cli=True)
+    cli = delete_after_receipt  # the people's way (CLI) once; in-process for the other case
+    profile = hq.profile(delete_after_receipt=delete_after_receipt, cli=cli)
     sent = [person("Amina", notes=f"threatened by {CANARY}"), person("Bakari"),
             consultation(f"meeting about {CANARY}")]
     kept_back = person("Chausiku", notes=f"no HQ consent {CANARY}", hq=False)
     device = Device.create(tmp_path, "laptop-1", None, records=[*sent, kept_back])
-    # Enrolment and registration as people do them: with the CLI.
-    shown = ok(device.hrd("enroll", profile, "--yes"))
-    assert "Fingerprint" in shown.stdout
-    identity = ok(device.hrd("identity", "show", "--json")).json()
-    assert identity["public_key"] == device.public
-    hq.register("laptop-1", identity["public_key"], cli=True)
+    if cli:  # enrolment and registration as people do them
+        shown = ok(device.hrd("enroll", profile, "--yes"))
+        assert "Fingerprint" in shown.stdout
+        identity = ok(device.hrd("identity", "show", "--json")).json()
+        assert identity["public_key"] == device.public
+        hq.register("laptop-1", identity["public_key"], cli=True)
+    else:
+        with device.vault() as vault:
+            enrol(vault, profile.read_bytes())
+        hq.register("laptop-1", device.public)
     hq.serve()
 
     res = ok(device.sync())
@@ -344,7 +350,8 @@ def test_tampered_bundle_with_valid_upload_signature_is_422_and_stays_in_the_out
 # --- size limits --------------------------------------------------------------------------------
 
 
-def test_oversize_upload_is_413_before_the_body_is_read(hq: Hq, tmp_path: Path) -> None:
+def test_oversize_upload_is_413_before_the_body_is_read_and_no_length_is_411(
+        hq: Hq, tmp_path: Path) -> None:
     limit = 256 << 10
     device = enrolled(hq, tmp_path)
     with device.vault() as vault:
@@ -373,9 +380,7 @@ def test_oversize_upload_is_413_before_the_body_is_read(hq: Hq, tmp_path: Path) 
         assert len(vault.exports.waiting()) == 1
     assert hq.spool_files() == []
 
-
-def test_upload_without_content_length_is_411(hq: Hq, tmp_path: Path) -> None:
-    hq.serve()
+    # No Content-Length at all (a chunked body): 411, whatever the size.
     head = (f"POST /v1/bundles HTTP/1.1\r\nHost: 127.0.0.1:{hq.port}\r\n"
             "Transfer-Encoding: chunked\r\n\r\n").encode()
     status, _headers, body = raw_exchange(hq.port, head, b"5\r\nhello\r\n0\r\n\r\n")
