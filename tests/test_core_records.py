@@ -527,3 +527,37 @@ def test_demo_records_are_valid_and_round_trip() -> None:
     for r in records:
         assert validate(r) == [], (r.TYPE, validate(r))
         assert codec.from_dict(codec.to_dict(r)) == r
+
+
+# --- the fast structural check used by bulk imports agrees with the JSON Schema -------------
+
+FAST_CASES = [
+    {"type": "person", "alias": 42},
+    {"type": "person", "alias": "A", "nickname": "x"},
+    {"type": "person", "alias": "A", "groups": "women_defenders"},
+    {"type": "person", "alias": "A", "groups": [1]},
+    {"type": "person", "alias": "A", "location": {"country": "FR", "city": "Lyon"}},
+    {"type": "person", "alias": "A", "location": None},
+    {"type": "person", "alias": "A", "consent": {"obtained": "yes"}},
+    {"type": "threat_report", "risk": {"likelihood": True, "impact": 1}},
+    {"type": "threat_report", "risk": {"likelihood": 2.5, "impact": 1}},
+    {"type": "threat_report", "incident_date": {"date": 20240101}},
+    {"type": "consultation", "follow_up": [{"action": "x", "done": "no"}]},
+    {"type": "consultation", "follow_up": {"action": "x"}},
+    {"type": "mission", "title": "T", "team": [None]},
+]
+
+
+@pytest.mark.parametrize("data", FAST_CASES)
+def test_fast_check_rejects_what_the_schema_rejects(data: dict[str, Any]) -> None:
+    with pytest.raises(RecordInvalid):
+        codec.from_dict(data)
+    with pytest.raises(RecordInvalid):
+        codec.from_dict(data, fast=True)
+
+
+def test_fast_check_accepts_what_the_schema_accepts() -> None:
+    demo = pytest.importorskip("hrd_field.core.demo")
+    for record in demo.demo_batch(300, seed=11):
+        data = codec.to_dict(record)
+        assert codec.from_dict(data, fast=True) == codec.from_dict(data)

@@ -68,6 +68,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
+    ident = hsub.add_parser("export-identity",
+                            help="write HQ's age identity to a file (to open bundles with age)")
+    add_store_options(ident)
+    ident.add_argument("--out", required=True, type=Path)
+    ident.set_defaults(func=cmd_export_identity)
+
     serve = hsub.add_parser("serve", help="run the intake service devices sync with")
     add_store_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
@@ -160,6 +166,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(results)
     return worst
+
+
+def cmd_export_identity(args: argparse.Namespace) -> int:
+    if args.out.exists():
+        raise UserError(_("{path} exists; choose a new file.").format(path=args.out))
+    with open_store(args) as store:
+        identity = store.identities()[0]
+    atomic_write(args.out, (identity + "\n").encode("ascii"))
+    print(_("HQ's secret identity written to {path} (mode 0600). Whoever holds this file can "
+            "open every bundle: keep it on an encrypted disk and delete it after use.").format(
+        path=args.out), file=sys.stderr)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

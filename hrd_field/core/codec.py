@@ -7,11 +7,9 @@ import typing
 from functools import cache
 from typing import Any
 
-import jsonschema
-
 from .errors import FieldError, RecordInvalid, UserError
 from .i18n import _, ngettext
-from .introspect import LIST_NESTED, NESTED, plan, to_plain
+from .introspect import LIST, LIST_NESTED, NESTED, plan, to_plain
 from .records import RECORD_TYPES, Record
 from .schema import schema_for_type
 from .validation import normalise, validate
@@ -59,11 +57,13 @@ def parse_json(text: str | bytes) -> Any:
 
 
 @cache
-def _validator(record_type: str) -> jsonschema.Draft202012Validator:
+def _validator(record_type: str) -> Any:
+    import jsonschema  # ~80 ms to import: only when JSON arrives from outside
+
     return jsonschema.Draft202012Validator(schema_for_type(RECORD_TYPES[record_type]))
 
 
-def _message(err: jsonschema.ValidationError) -> str:
+def _message(err: Any) -> str:
     kind = err.validator
     if kind == "enum":
         return _("not one of the allowed codes")
@@ -86,17 +86,19 @@ def _message(err: jsonschema.ValidationError) -> str:
     return _("invalid value")
 
 
-def _specific(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+def _specific(err: Any) -> Any:
     """For optional fields (``anyOf [X, null]``) report what is wrong with X, at its path."""
     while err.validator == "anyOf" and err.context:
         inner = [e for e in err.context if e.validator != "type" or e.validator_value != "null"]
         if not inner:
             break
-        err = jsonschema.exceptions.best_match(inner) or inner[0]
+        from jsonschema.exceptions import best_match
+
+        err = best_match(inner) or inner[0]
     return err
 
 
-def _path(err: jsonschema.ValidationError) -> str:
+def _path(err: Any) -> str:
     return ".".join(str(p) for p in err.absolute_path)
 
 
@@ -117,18 +119,74 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def from_dict(data: Any) -> Record:
-    """Build a record from untrusted JSON data; raises RecordInvalid with field-level errors."""
+_PY_TYPES: dict[Any, tuple[type, ...]] = {bool: (bool,), int: (int, float), str: (str,)}
+
+
+def _shape_errors(cls: type, data: Any, prefix: str, errors: list[FieldError]) -> None:
+    """The structural part of the JSON Schema (kinds of values, known fields), checked
+    directly from the field plans: the same answer, many times faster, for bulk imports.
+    Values (codes, lengths, formats, ranges) are then checked by ``validate``."""
+    if not isinstance(data, dict):
+        errors.append(FieldError(prefix.rstrip("."), _("wrong kind of value")))
+        return
+    plans = {p.name: p for p in plan(cls)}
+    extra = sorted(k for k in data if k not in plans and not (prefix == "" and k == "type"))
+    if extra:
+        errors.append(FieldError(prefix.rstrip("."), ngettext(
+            "unknown field: {names}", "unknown fields: {names}", len(extra)).format(
+            names=", ".join(extra))))
+    for name, p in plans.items():
+        if name not in data:
+            continue
+        value, path = data[name], prefix + name
+        if value is None:
+            if not p.optional:
+                errors.append(FieldError(path, _("wrong kind of value")))
+        elif p.kind == NESTED:
+            _shape_errors(p.nested or object, value, path + ".", errors)
+        elif p.kind in (LIST, LIST_NESTED):
+            if not isinstance(value, list):
+                errors.append(FieldError(path, _("wrong kind of value")))
+                continue
+            for i, item in enumerate(value):
+                if p.kind == LIST_NESTED:
+                    _shape_errors(p.nested or object, item, f"{path}.{i}.", errors)
+                elif not _is_kind(typing.get_args(p.inner)[0], item):
+                    errors.append(FieldError(f"{path}.{i}", _("wrong kind of value")))
+        elif not _is_kind(p.inner, value):
+            errors.append(FieldError(path, _("wrong kind of value")))
+
+
+def _is_kind(tp: Any, value: Any) -> bool:
+    if tp is not bool and isinstance(value, bool):
+        return False
+    if tp is int and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _PY_TYPES.get(tp, (object,)))
+
+
+def from_dict(data: Any, *, fast: bool = False) -> Record:
+    """Build a record from untrusted JSON data; raises RecordInvalid with field-level errors.
+
+    Input is checked against the JSON Schema (docs/record.schema.json); ``fast`` checks the
+    same structure from the field plans instead (HQ imports thousands of records at once).
+    """
     if not isinstance(data, dict):
         raise RecordInvalid([FieldError("", _("a record must be a JSON object"))])
     rtype = data.get("type")
     if rtype not in RECORD_TYPES:
         raise RecordInvalid([FieldError("type", _("unknown record type; use one of: {types}")
                                         .format(types=", ".join(RECORD_TYPES)))])
-    errors = sorted((_specific(e) for e in _validator(rtype).iter_errors(data)),
-                    key=lambda e: list(e.absolute_path))
-    if errors:
-        raise RecordInvalid([FieldError(_path(e), _message(e)) for e in errors])
+    if fast:
+        shape: list[FieldError] = []
+        _shape_errors(RECORD_TYPES[rtype], data, "", shape)
+        if shape:
+            raise RecordInvalid(shape)
+    else:
+        errors = sorted((_specific(e) for e in _validator(rtype).iter_errors(data)),
+                        key=lambda e: list(e.absolute_path))
+        if errors:
+            raise RecordInvalid([FieldError(_path(e), _message(e)) for e in errors])
     record = _build(RECORD_TYPES[rtype], {k: v for k, v in data.items() if k != "type"})
     normalise(record)
     problems = validate(record)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 from .i18n import N_, _
 
 MIN_LENGTH = 8
@@ -23,6 +21,8 @@ class Strength:
 def assess(passphrase: str, user_inputs: tuple[str, ...] = ()) -> Strength:
     if not passphrase:
         return Strength(0, _(LEVELS[0]), _("Choose a passphrase of several words."), False)
+    from zxcvbn import zxcvbn  # ~40 ms to import: only when someone types a new passphrase
+
     # zxcvbn is slow on very long inputs and gains nothing past this length.
     result = zxcvbn(passphrase[:100], user_inputs=list(user_inputs))
     score = int(result["score"])

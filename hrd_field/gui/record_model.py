@@ -197,7 +197,10 @@ class RecordTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
-            return
-        self.query = replace(self.query, order_by=COLUMNS[self.columns[column]][1],
-                             descending=order == Qt.SortOrder.DescendingOrder)
-        self.refresh()
+            order_by, descending = "updated_at", True  # back to the default order
+        else:
+            order_by = COLUMNS[self.columns[column]][1]
+            descending = order == Qt.SortOrder.DescendingOrder
+        if (order_by, descending) != (self.query.order_by, self.query.descending):
+            self.query = replace(self.query, order_by=order_by, descending=descending)
+            self.refresh()

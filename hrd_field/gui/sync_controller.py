@@ -8,18 +8,19 @@ so the window never freezes; the outbox lives in the vault, so it resumes after 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..sync.client import IntakeClient
-from ..sync.identity import device_key, enrolled_profile
-from ..sync.outbox import SyncReport, backoff, sync_once
 from ..vault.vault import Vault
 from .session import VaultSession
 from .tasks import Task
+
+if TYPE_CHECKING:
+    from ..sync.outbox import SyncReport
 
 PERIOD_MS = 5 * 60_000
 
@@ -33,6 +34,11 @@ class SyncState:
 
 
 def _sync(vault: Vault, task: Task) -> tuple[SyncReport | None, int]:
+    # Imported here: the HTTP stack costs ~200 ms of start-up and is needed only to sync.
+    from ..sync.client import IntakeClient
+    from ..sync.identity import device_key, enrolled_profile
+    from ..sync.outbox import sync_once
+
     try:
         profile = enrolled_profile(vault)
     except UserError:
@@ -42,6 +48,12 @@ def _sync(vault: Vault, task: Task) -> tuple[SyncReport | None, int]:
     with IntakeClient(profile, device_key(vault), attempts=2) as client:
         report = sync_once(vault, client, progress=task.progress_cb, cancel=task.cancel_event)
     return report, len(vault.exports.waiting())
+
+
+def _backoff(attempts: int) -> float:
+    from ..sync.outbox import backoff
+
+    return backoff(attempts)
 
 
 class SyncController(QObject):
@@ -101,7 +113,7 @@ class SyncController(QObject):
             return
         if report.offline or not report.ok:
             self._failures += 1
-            delay_ms = int(backoff(self._failures) * 1000)
+            delay_ms = int(_backoff(self._failures) * 1000)
             text = ngettext("Offline — {n} bundle waiting", "Offline — {n} bundles waiting",
                             waiting).format(n=waiting) if report.offline else \
                 _("Sync problem: {why}").format(why=(report.errors or [""])[0])
@@ -120,5 +132,5 @@ class SyncController(QObject):
         self._task = None
         self._failures += 1
         self.state_changed.emit(SyncState(_("Sync failed: {why}").format(why=message), 0))
-        self._timer.start(max(10_000, int(backoff(self._failures) * 1000)))
+        self._timer.start(max(10_000, int(_backoff(self._failures) * 1000)))
         self.finished.emit(None)

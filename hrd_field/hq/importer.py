@@ -75,6 +75,7 @@ class _Sink:
         self.records_data = b""
         self.blob: BlobWriter | None = None
         self.attachments = 0
+        self.duplicate: ImportOutcome | None = None
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
         hq = self.store.vault.hq
@@ -102,6 +103,9 @@ class _Sink:
                 base.accepted = [(a["id"], a["version"])
                                  for a in json.loads(seen[2]).get("accepted", [])]
                 base.counts = json.loads(seen[2]).get("counts", {})
+                # Read on to the end anyway: a damaged copy is not "already imported".
+                self.duplicate = base
+                return
             else:
                 base.status = EQUIVOCATION
                 base.message = _(
@@ -111,17 +115,20 @@ class _Sink:
             raise _Stop(base)
 
     def records(self, data: bytes) -> None:
-        self.records_data = data
+        if self.duplicate is None:
+            self.records_data = data
 
     def begin_attachment(self, sha256: str, size: int) -> None:
-        self.blob = BlobWriter(self.conn)
+        if self.duplicate is None:
+            self.blob = BlobWriter(self.conn)
 
     def attachment_data(self, chunk: bytes) -> None:
-        assert self.blob is not None
-        self.blob.write(chunk)
+        if self.blob is not None:
+            self.blob.write(chunk)
 
     def end_attachment(self, sha256: str) -> None:
-        assert self.blob is not None
+        if self.blob is None:
+            return
         if self.blob.finish() != sha256:  # the reader checked it too; never trust one check
             raise UserError(_("Attachment content does not match its hash."))
         self.blob = None
@@ -139,7 +146,7 @@ def _parse_lines(data: bytes) -> list[Any]:
                 _check_tombstone(value)
                 items.append(value)
             else:
-                items.append(codec.from_dict(value))
+                items.append(codec.from_dict(value, fast=True))
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
                               "nothing was imported.").format(n=number, why=exc)) from exc
@@ -171,6 +178,8 @@ def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
         with vault.db.transaction() as conn:
             sink = _Sink(store, conn)
             read_bundle(path, identities=store.identities(), sink=sink)
+            if sink.duplicate is not None:
+                raise _Stop(sink.duplicate)
             assert sink.verified is not None and sink.device is not None
             items = _parse_lines(sink.records_data)
             manifest = sink.verified.manifest
@@ -212,21 +221,38 @@ def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
         return stop.outcome
     except UnknownSigner as exc:
         kept = _quarantine(store, path)
+        fingerprint = exc.params.get("fingerprint", "?")
+        if kept is None:
+            return ImportOutcome(UNKNOWN_DEVICE, _(
+                "Unknown device ({fingerprint}); the bundle could not be kept in quarantine "
+                "(disk full?). Keep the original file.").format(fingerprint=fingerprint))
         return ImportOutcome(UNKNOWN_DEVICE, _(
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
-            fingerprint=exc.params.get("fingerprint", "?"), file=kept))
+            fingerprint=fingerprint, file=kept))
     except BundleError as exc:
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
         return ImportOutcome(REJECTED, str(exc))
 
 
-def _quarantine(store: HqStore, path: Path) -> str:
+def _quarantine(store: HqStore, path: Path) -> str | None:
+    """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
     name = random_file_name()
     target = store.quarantine_dir / name
-    with contextlib.suppress(OSError):
-        shutil.copyfile(path, target)
-        os.chmod(target, 0o600)
+    part = target.with_name(name + ".part")
+    try:
+        with open(path, "rb") as src, open(part, "wb") as dst:
+            os.chmod(part, 0o600)
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(part, target)
         store.vault.hq.quarantine(name, None, "unknown_device")
+    except (OSError, UserError):
+        with contextlib.suppress(OSError):
+            part.unlink()
+        with contextlib.suppress(OSError):
+            target.unlink()
+        return None
     return name

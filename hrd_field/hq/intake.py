@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import signal
 import threading
 import time
 from collections import defaultdict
@@ -62,11 +63,12 @@ class RateLimit:
 
 class Intake:
     def __init__(self, store: HqStore, base_url: str, *, max_upload: int = DEFAULT_MAX_UPLOAD,
-                 rate: RateLimit | None = None):
+                 rate: RateLimit | None = None, read_timeout: float = 60.0):
         self.store = store
         self.base_url = base_url.rstrip("/")
         self.max_upload = max_upload
         self.rate = rate or RateLimit()
+        self.read_timeout = read_timeout
         self.spool = store.root / "spool"
         self.spool.mkdir(mode=0o700, exist_ok=True)
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
@@ -135,7 +137,17 @@ class Intake:
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
-                async for chunk in request.stream():
+                chunks = request.stream().__aiter__()
+                while True:
+                    # A connection that goes silent (Wi-Fi drop, no FIN) must not hold this
+                    # bundle's lock for ever: the device's retry would wait on it.
+                    try:
+                        with anyio.fail_after(self.read_timeout):
+                            chunk = await chunks.__anext__()
+                    except StopAsyncIteration:
+                        break
+                    except TimeoutError as exc:
+                        raise _Reject(_error(408, "timeout", "the upload stalled")) from exc
                     received += len(chunk)
                     if received > length or received > self.max_upload:
                         raise _Reject(_error(413, "too_large", "body longer than declared"))
@@ -211,6 +223,21 @@ def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
     scheme = "https" if tls_cert else "http"
     intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(intake.app(), host=host, port=port, access_log=False, log_level="warning",
-                ssl_certfile=str(tls_cert) if tls_cert else None,
-                ssl_keyfile=str(tls_key) if tls_key else None, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
+                            log_level="warning", timeout_graceful_shutdown=5,
+                            ssl_certfile=str(tls_cert) if tls_cert else None,
+                            ssl_keyfile=str(tls_key) if tls_key else None)
+    server = uvicorn.Server(config)
+
+    def stop(*_args: object) -> None:
+        server.should_exit = True
+
+    # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
+    # before the store is closed; handle them here so the caller's ``with`` closes it.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

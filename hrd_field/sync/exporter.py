@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import __version__
-from ..bundle import AttachmentSource, WrittenBundle, estimate_bundle_size, write_bundle
+from ..bundle import (
+    AttachmentSource,
+    WrittenBundle,
+    estimate_bundle_size,
+    remove_partial_bundles,
+    write_bundle,
+)
 from ..core import codec
 from ..core.consent import export_decision
 from ..core.errors import UserError
@@ -124,6 +130,8 @@ def write_export(vault: Vault, plan: ExportPlan, out_dir: Path, *,
     profile = enrolled_profile(vault)
     key = device_key(vault)
     out_dir.mkdir(parents=True, exist_ok=True)
+    vault.exports.abandon_unfinished()
+    remove_partial_bundles(out_dir)
     parts = _split(plan.items, max_size, len(profile.recipients))
     written: list[WrittenBundle] = []
     for index, part in enumerate(parts):

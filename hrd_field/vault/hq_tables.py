@@ -109,6 +109,7 @@ class HqTables:
     def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
                       seq: int) -> str:
         """Keep this version with its provenance; the newest version becomes the record.
+        ``record`` must have been validated (the importer builds it with ``from_dict``).
 
         Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
         """
@@ -127,7 +128,7 @@ class HqTables:
                   " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (record.id, record.version, record.TYPE, device_key, bundle_id, seq, scope,
                    body, utc_now()))
-        return self._records.upsert_in(c, record)
+        return self._records.upsert_in(c, record, validated=True)
 
     def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:

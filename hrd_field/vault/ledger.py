@@ -65,6 +65,14 @@ class ExportLedger:
             audit.append(c, self._actor, "export.reserve", "sequence", str(seq))
         return seq
 
+    def abandon_unfinished(self) -> list[int]:
+        """Sequences reserved by an export that died before writing (the vault lock means
+        no other export runs now): declare them abandoned so HQ does not wait for them."""
+        rows = self._db.query("SELECT seq FROM export_sequences WHERE state = 'reserved'")
+        for (seq,) in rows:
+            self.abandon(int(seq))
+        return [int(r[0]) for r in rows]
+
     def abandon(self, seq: int) -> None:
         with self._db.transaction() as c:
             c.execute("UPDATE export_sequences SET state = 'abandoned' WHERE seq = ?"

@@ -32,7 +32,7 @@ from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
 from .lock import ProcessLock
 from .paths import VaultPaths
-from .repository import RecordStore
+from .repository import RecordStore, drop_unreferenced_attachments
 
 
 class VaultCorrupt(UserError):
@@ -81,6 +81,7 @@ class Vault:
         self._lock = lock
         self.actor = actor
         self.unclean_shutdown = unclean
+        self._stored_files = False
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
@@ -181,7 +182,7 @@ class Vault:
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
             if unclean and refuse_if_damaged:
-                report = vault.check()
+                report = vault.check(full=False)
                 if not report.ok:
                     raise VaultCorrupt(_(
                         "The vault was not closed properly and its integrity check failed: "
@@ -197,6 +198,9 @@ class Vault:
 
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
+        if self._stored_files:  # files added this session and then dropped from records
+            with contextlib.suppress(UserError), self.db.transaction() as c:
+                drop_unreferenced_attachments(c)
         self.db.checkpoint()
         self.db.close()
         with contextlib.suppress(FileNotFoundError):
@@ -250,18 +254,23 @@ class Vault:
         return bytes.fromhex(seed)
 
     # -- integrity -----------------------------------------------------------------------
-    def check(self) -> CheckReport:
+    def check(self, *, full: bool = True) -> CheckReport:
+        """Every encrypted page's authentication and the audit chain; with ``full`` also
+        SQLite's structure and the search index (tens of seconds on a large vault, so the
+        unlock after a crash runs only the first part)."""
         problems: list[str] = []
         conn = self.db.conn
         for row in conn.execute("PRAGMA cipher_integrity_check"):
             problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
-        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        result = [r[0] for r in conn.execute(
+            "PRAGMA integrity_check" if full else "PRAGMA quick_check")]
         if result != ["ok"]:
             problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
-        try:
-            conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
-        except Exception:
-            problems.append(_("the search index is inconsistent"))
+        if full:
+            try:
+                conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+            except Exception:
+                problems.append(_("the search index is inconsistent"))
         broken = audit.verify(conn)
         if broken is not None:
             problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
@@ -282,6 +291,7 @@ class Vault:
         with self.db.transaction() as c:
             sha, size = attachments.store(c, stream, progress)
             audit.append(c, self.actor, "attachment.add", "attachment", sha)
+        self._stored_files = True
         return AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
                              media_type=media_type[:100], size=size, added_at=utc_now())
 

@@ -184,3 +184,18 @@ def test_switching_language_at_runtime_keeps_open_work(qtbot, make_window):
     assert restored.current().alias == "Jacaranda-9"  # type: ignore[attr-defined]
     window.language_changed.emit("en")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_qt_bindings_keep_python_objects_alive(qtbot):
+    """PySide6 6.12 wheels lose a reference to None on every void call under Python 3.11
+    and abort the process after a few thousand calls; the pinned version must not."""
+    import sys
+
+    from PySide6.QtWidgets import QLineEdit
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    before = sys.getrefcount(None)
+    for _ in range(5000):
+        edit.setText("x")
+    assert sys.getrefcount(None) >= before - 50

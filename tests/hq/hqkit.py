@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
-from vaultkit import PASSPHRASE
+from helpers import PASSPHRASE
 
 from hrd_field.bundle import AttachmentSource, SigningKey, ustar, write_bundle
 from hrd_field.bundle.agefile import recipient_of

@@ -74,7 +74,7 @@ def target(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 def _position(size: int, header: int) -> st.SearchStrategy[int]:
     # Half of the mutations hit the age header and nonce, where parsing is most intricate.
-    return st.one_of(st.integers(0, header + 16), st.integers(0, size - 1))
+    return st.one_of(st.integers(0, min(header + 16, size - 1)), st.integers(0, size - 1))
 
 
 @st.composite

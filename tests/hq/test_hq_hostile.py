@@ -563,13 +563,6 @@ def test_counts_unchanged_after_all_hostile_cases(world: World, store: HqStore) 
 # --- records that contradict what HQ already holds ---------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hrd_field/vault/repository.py RecordStore.upsert_in (used by HqTables.store_version) "
-    "does not check the record type of an existing id, unlike RecordStore.update ('The record "
-    "type cannot change'): a signed bundle carrying a higher version of a person's id as a "
-    "mission silently turns the person into a mission at HQ. Suggested fix: reject the bundle "
-    "(nothing imported) when an incoming version's type differs from the stored one, and "
-    "raise an alarm"))
 def test_a_new_version_cannot_change_the_record_type(world: World, store: HqStore,
                                                     tmp_path: Path) -> None:
     device = fresh_device(world, store)
@@ -584,14 +577,6 @@ def test_a_new_version_cannot_change_the_record_type(world: World, store: HqStor
     assert store.vault.records.get(victim.id).TYPE == "person"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): hrd_field/hq/importer.py _Sink.accept_manifest decides 'duplicate' as soon "
-    "as the signed manifest matches one already imported, before the rest of the file is "
-    "read: a truncated or altered copy of an imported bundle is reported 'Already imported; "
-    "nothing changed' with exit code 0 instead of being rejected as damaged (DESIGN.md §1: "
-    "altered or truncated bundles are rejected with a clear reason; §5 logs the duplicate "
-    "after every member hash was checked). Suggested fix: remember the duplicate decision, "
-    "let read_bundle verify the whole file (discarding the content), then report it"))
 def test_a_damaged_copy_of_an_imported_bundle_is_not_a_duplicate(
         world: World, store: HqStore, tmp_path: Path) -> None:
     device = fresh_device(world, store)

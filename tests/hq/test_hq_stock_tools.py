@@ -147,12 +147,6 @@ def test_documented_commands_detect_a_tampered_member(setup: Setup) -> None:
     assert "records.jsonl: FAILED" in res.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DOC BUG: docs/bundle-format.md, 'Opening a bundle without HRD Field' step 4 runs "
-    "`minisign -Vm manifest.json -p device.pub` after `cd bundle`, a directory step 3 has "
-    "just created with `mkdir` (so device.pub cannot already be there, and copying it in "
-    "breaks step 5's 'no other files' rule): as written, the key file is never found. "
-    "Suggested: `-p ../device.pub`, or keep the key file path absolute"))
 def test_documented_commands_verbatim(setup: Setup) -> None:
     # Only the example bundle name and key line are placeholders; device.pub is next to
     # the bundle, where an auditor would put it.
