@@ -144,7 +144,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = v.records.rows(filters, limit=args.limit, offset=args.offset)
     for row in rows:
         flag = " !" if row.flagged else ""
-        print(f"{row.id}  {row.type:<17} {row.event_date or '':<10}  {row.title}{flag}")
+        print(f"{row.id}  {row.type:<17} {row.event_date or '':<10}  {row.headline}{flag}")
     return 0
 
 
@@ -161,7 +161,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         origins = {h.id: provenance(v, h.id)[-1:] for h in hits} if args.store else {}
     out = []
     for h in hits:
-        item: dict[str, object] = {"id": h.id, "type": h.type, "title": h.title,
+        item: dict[str, object] = {"id": h.id, "type": h.type, "title": h.headline,
                                    "snippet": h.snippet}
         if args.store:
             item["provenance"] = origins[h.id][0] if origins[h.id] else None

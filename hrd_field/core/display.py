@@ -7,19 +7,44 @@ from .records import Consultation, Mission, Person, Record, ThreatReport
 from .vocab import CONSULTATION_FORMAT, THREAT_TYPE
 
 
-def title(record: Record) -> str:
+def stored_title(record: Record) -> str:
+    """The words of the record itself that name it in lists; never a translated label,
+    so the stored column reads the same whatever the language of the person who saved it."""
     if isinstance(record, Mission):
         return record.title
     if isinstance(record, Person):
         return record.alias
-    # Dates are shown in their own column, so titles leave them out.
     if isinstance(record, Consultation):
-        where = record.place.locality or record.place.country or ""
-        return " · ".join(p for p in (CONSULTATION_FORMAT.label(record.format), where) if p)
+        return record.place.locality or record.place.admin_area
     if isinstance(record, ThreatReport):
-        kinds = ", ".join(THREAT_TYPE.label(t) for t in record.threat_types[:2])
-        return kinds or _("(no type yet)")
-    return record.id
+        return record.unnamed_group
+    return ""
+
+
+def label_codes(record: Record) -> tuple[str, ...]:
+    """The coded values a list shows beside the title (format, types of threat)."""
+    if isinstance(record, Consultation):
+        return (record.format,)
+    if isinstance(record, ThreatReport):
+        return tuple(record.threat_types)
+    return ()
+
+
+def headline(record_type: str, stored: str, codes: tuple[str, ...]) -> str:
+    """A record's title in the current language: labels of its codes and its own words.
+    Dates are shown in their own column, so titles leave them out."""
+    if record_type == "consultation":
+        parts = [CONSULTATION_FORMAT.label(c) for c in codes[:1]] + [stored]
+    elif record_type in ("threat_report", "reprisal_incident"):
+        kinds = ", ".join(THREAT_TYPE.label(c) for c in codes[:2])
+        parts = [kinds or _("(no type yet)"), stored]
+    else:
+        parts = [stored]
+    return " · ".join(p for p in parts if p)
+
+
+def title(record: Record) -> str:
+    return headline(record.TYPE, stored_title(record), label_codes(record))
 
 
 def event_date(record: Record) -> str | None:

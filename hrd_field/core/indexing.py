@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .display import event_date, title
+from .display import event_date, stored_title
 from .introspect import LIST, LIST_NESTED, NESTED, plan
 from .records import Mission, Person, Record, ReprisalIncident, ThreatReport
 from .regions import region_of
@@ -82,7 +82,7 @@ def columns(record: Record) -> dict[str, Any]:
     elif isinstance(record, ThreatReport) and record.risk is not None:
         risk = record.risk.level
     return {
-        "title": title(record),
+        "title": stored_title(record),
         "country": c,
         "region": region_of(c) if c else None,
         "event_date": event_date(record),

@@ -145,7 +145,7 @@ class MissionPage(QWidget):
             label.setText(str(summary.counts.get(code, 0)))
         self.flagged.clear()
         for row in summary.flagged:
-            item = QListWidgetItem(f"⚑ {row.title}")
+            item = QListWidgetItem(f"⚑ {row.headline}")
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.flagged.addItem(item)
         if not summary.flagged:

@@ -176,7 +176,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def _display(self, row: Row, key: str) -> str:
         if key == "title":
-            title = row.title or _("(untitled)")
+            title = row.headline or _("(untitled)")
             return f"⚑ {title}" if row.flagged else title
         if key == "event_date":
             return row.event_date or ""

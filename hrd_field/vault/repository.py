@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import codec, indexing
+from ..core.display import headline
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -63,6 +64,11 @@ class Row:
     flagged: bool
     updated_at: str
     mission_id: str | None
+    codes: tuple[str, ...] = ()
+
+    @property
+    def headline(self) -> str:
+        return headline(self.type, self.title, self.codes)
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,19 @@ class Hit:
     type: str
     title: str
     snippet: str
+    codes: tuple[str, ...] = ()
+
+    @property
+    def headline(self) -> str:
+        return headline(self.type, self.title, self.codes)
 
 
+# The codes a title shows (consultation format, threat types), in the reader's language.
+_CODES = ("(SELECT group_concat(t.code, ',') FROM record_terms t WHERE t.record_seq = r.seq"
+          " AND t.vocab = CASE r.type WHEN 'consultation' THEN 'consultation_format'"
+          " ELSE 'threat_type' END)")
 _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, risk_level, "
-                "case_status, flagged, updated_at, mission_id")
+                "case_status, flagged, updated_at, mission_id, " + _CODES)
 
 
 def _where(filters: Filters, text: str = "") -> tuple[str, list[Any]]:
@@ -170,11 +185,15 @@ def _snippet(text: str, terms: list[str], width: int = 40) -> str:
         + ("…" if end + width < len(flat) else "")
 
 
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(sorted(text.split(","))) if text else ()
+
+
 def _row(row: Any) -> Row:
     (id_, rtype, title, version, status, country, region, event_date, risk, case_status,
-     flagged, updated_at, mission_id) = row
+     flagged, updated_at, mission_id, codes) = row
     return Row(id_, rtype, title, version, status, country, region, event_date, risk,
-               case_status, bool(flagged), updated_at, mission_id)
+               case_status, bool(flagged), updated_at, mission_id, _codes(codes))
 
 
 def fts_query(text: str) -> tuple[str | None, list[str]]:
@@ -298,6 +317,20 @@ class RecordStore:
             drop_unreferenced_attachments(c, files)
         return purged
 
+    def refresh_derived(self) -> int:
+        """Recompute the derived columns of every live record (after their definition
+        changed between versions); the record bodies are untouched."""
+        done = 0
+        with self._db.transaction() as c:
+            for seq, body in c.execute("SELECT seq, body FROM records WHERE deleted = 0"
+                                       ).fetchall():
+                record = decode(body)
+                title = indexing.columns(record)["title"]
+                c.execute("UPDATE records SET title = ? WHERE seq = ?", (title, seq))
+                c.execute("UPDATE records_fts SET title = ? WHERE rowid = ?", (title, seq))
+                done += 1
+        return done
+
     def upsert_in(self, c: Any, record: Record, *, validated: bool = False) -> str:
         """Inside the caller's transaction (HQ import): write ``record`` unless a newer
         version is already here. Returns 'new', 'updated' or 'older'."""
@@ -419,13 +452,14 @@ class RecordStore:
         # ORDER BY bm25() made SQLite join and sort every match first (10× slower).
         rank = "f.rank" if match is not None else "r.updated_at DESC"
         sql = (
-            "SELECT r.id, r.type, r.title, f.text FROM records_fts f"
+            f"SELECT r.id, r.type, r.title, f.text, {_CODES} FROM records_fts f"
             " JOIN records r ON r.seq = f.rowid"
             f" WHERE {' AND '.join(clauses)} ORDER BY {rank} LIMIT ? OFFSET ?"
         )
         rows = self._db.query(sql, (*params, *fts_params, min(limit, MAX_PAGE), offset))
         terms = [w for w in re.split(r"\s+", text.strip()) if w]
-        return [Hit(id_, rtype, title, _snippet(body, terms)) for id_, rtype, title, body in rows]
+        return [Hit(id_, rtype, title, _snippet(body, terms), _codes(codes))
+                for id_, rtype, title, body, codes in rows]
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:

@@ -35,6 +35,11 @@ from .paths import VaultPaths
 from .repository import RecordStore, drop_unreferenced_attachments
 
 
+# Bumped when the columns derived from record bodies (titles, …) change meaning; opening an
+# older vault recomputes them.
+DERIVED_VERSION = "2"
+
+
 class VaultCorrupt(UserError):
     pass
 
@@ -113,6 +118,8 @@ class Vault:
                           (keyfile.vault_id,))
                 c.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (utc_now(),))
                 c.execute("INSERT INTO meta (key, value) VALUES ('owner', ?)", (actor,))
+                c.execute("INSERT INTO meta (key, value) VALUES ('derived_version', ?)",
+                          (DERIVED_VERSION,))
                 c.execute("INSERT INTO meta (key, value) VALUES ('device_signing_seed', ?)",
                           (os.urandom(32).hex(),))
                 audit.append(c, actor, "vault.create")
@@ -179,8 +186,12 @@ class Vault:
                 raise NotThisVault()
             migrations.migrate(db.conn)
             owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
+            derived = db.query("SELECT value FROM meta WHERE key = 'derived_version'")
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
+            if not derived or derived[0][0] != DERIVED_VERSION:
+                vault.records.refresh_derived()
+                vault.set_meta("derived_version", DERIVED_VERSION)
             if unclean and refuse_if_damaged:
                 report = vault.check(full=False)
                 if not report.ok:
