@@ -36,7 +36,8 @@ def headline(record_type: str, stored: str, codes: tuple[str, ...]) -> str:
     if record_type == "consultation":
         parts = [CONSULTATION_FORMAT.label(c) for c in codes[:1]] + [stored]
     elif record_type in ("threat_report", "reprisal_incident"):
-        kinds = ", ".join(THREAT_TYPE.label(c) for c in codes[:2])
+        # TRANSLATORS: between items of a short list, e.g. two types of threat
+        kinds = _(", ").join(THREAT_TYPE.label(c) for c in codes[:2])
         parts = [kinds or _("(no type yet)"), stored]
     else:
         parts = [stored]

@@ -15,12 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.i18n import _, ngettext
-from ..core.vocab import RECORD_TYPE, THREAT_TYPE
+from ..core.i18n import N_, _, ngettext
+from ..core.vocab import THREAT_TYPE
 from ..vault.repository import Filters, Row
 from ..vault.vault import Vault
 from .session import VaultSession
 from .widgets import scale_font
+
+PLURALS = {"consultation": N_("Consultations"), "person": N_("People"),
+           "threat_report": N_("Threat reports"), "reprisal_incident": N_("Reprisal incidents")}
 
 
 @dataclass
@@ -89,19 +92,19 @@ class MissionPage(QWidget):
         rep_layout = QVBoxLayout(self.reprisals)
         self.flagged = QListWidget()
         self.flagged.setAccessibleName(_("Reprisals against people who met this mission"))
+        self.flagged.setMaximumHeight(self.flagged.fontMetrics().lineSpacing() * 8 + 12)
         rep_layout.addWidget(self.flagged)
         layout.addWidget(self.reprisals)
 
         grid = QGridLayout()
         self.count_labels: dict[str, QLabel] = {}
-        for i, code in enumerate(("consultation", "person", "threat_report",
-                                  "reprisal_incident")):
-            box = QGroupBox(RECORD_TYPE.label(code))
+        for i, (code, heading) in enumerate(PLURALS.items()):
+            box = QGroupBox(_(heading))
             inner = QVBoxLayout(box)
             label = QLabel("—")
             label.setObjectName("bigNumber")
             scale_font(label, 2.0)
-            label.setAccessibleName(RECORD_TYPE.label(code))
+            label.setAccessibleName(_(heading))
             inner.addWidget(label)
             self.count_labels[code] = label
             grid.addWidget(box, 0, i)

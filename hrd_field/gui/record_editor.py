@@ -180,7 +180,7 @@ class RecordEditor(QWidget):
     def _show_header(self, record: Record) -> None:
         kind = RECORD_TYPE.label(record.TYPE)
         title = display.title(record) or _("(untitled)")
-        self.heading.setText(f"{kind}: {title}")
+        self.heading.setText(_("{kind}: {title}").format(kind=kind, title=title))
         if self.is_new:
             self.version.setText(_("New — not saved yet"))
         else:

@@ -34,7 +34,6 @@ from .lock import ProcessLock
 from .paths import VaultPaths
 from .repository import RecordStore, drop_unreferenced_attachments
 
-
 # Bumped when the columns derived from record bodies (titles, …) change meaning; opening an
 # older vault recomputes them.
 DERIVED_VERSION = "2"
