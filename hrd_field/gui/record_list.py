@@ -64,9 +64,11 @@ class RecordListView(QWidget):
         top.addWidget(self.new_button)
         layout.addLayout(top)
 
-        self.filters = self._build_filters()
-        self.filters.hide()
-        layout.addWidget(self.filters)
+        # The filter bar (a few hundred combo entries) is built the first time it is shown,
+        # which keeps start-up and unlock quick.
+        self.filters: QWidget | None = None
+        self._missions: list[tuple[str, str]] = []
+        self._layout = layout
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -96,10 +98,17 @@ class RecordListView(QWidget):
 
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(self._debounce.start)
-        self.filter_toggle.toggled.connect(self.filters.setVisible)
+        self.filter_toggle.toggled.connect(self._show_filters)
         self.new_button.clicked.connect(lambda: self.new_requested.emit(self.record_type))
         self.table.activated.connect(self._activated)
         self.model.modelReset.connect(self._update_status)
+
+    def _show_filters(self, shown: bool) -> None:
+        if self.filters is None:
+            self.filters = self._build_filters()
+            self._layout.insertWidget(1, self.filters)
+            self.set_missions(self._missions)
+        self.filters.setVisible(shown)
 
     def _build_filters(self) -> QWidget:
         box = QWidget()
@@ -140,6 +149,9 @@ class RecordListView(QWidget):
         return box
 
     def set_missions(self, missions: list[tuple[str, str]]) -> None:
+        self._missions = missions
+        if self.filters is None:
+            return
         current = self.f_mission.code()
         self.f_mission.clear()
         self.f_mission.addItem(_("Any mission"), None)
@@ -150,6 +162,8 @@ class RecordListView(QWidget):
     def current_filters(self) -> Filters:
         """Filters apply whether the filter bar is shown or not; hidden ones stay unset."""
         t = self.record_type
+        if self.filters is None:
+            return Filters(type=t)
         people = t in ("person", "consultation")
         threats = t in ("threat_report", "reprisal_incident")
         terms: dict[str, str] = {}
@@ -176,6 +190,8 @@ class RecordListView(QWidget):
                                      text=self.search.text().strip()))
 
     def clear_filters(self) -> None:
+        if self.filters is None:
+            return
         for combo in self.filters.findChildren(CodeCombo):
             combo.setCurrentIndex(0)
         for date in self.filters.findChildren(OptionalDate):

@@ -199,3 +199,26 @@ def test_qt_bindings_keep_python_objects_alive(qtbot):
     for _ in range(5000):
         edit.setText("x")
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_filters_narrow_the_list(qtbot, make_window, tmp_path):
+    from hrd_field.core.demo import demo_batch
+    from hrd_field.vault.repository import Filters
+
+    with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
+        vault.records.create_many(demo_batch(800, seed=5))
+        expected = vault.records.count(Filters(type="threat_report", region="americas"))
+        total = vault.records.count(Filters(type="threat_report"))
+    assert 0 < expected < total
+    window = make_window()
+    unlock(qtbot, window)
+    window.workspace.show_section("threat_report")
+    view = window.workspace.lists["threat_report"]
+    qtbot.waitUntil(lambda: view.model.rowCount() == total, timeout=10_000)
+    view.filter_toggle.click()
+    assert view.filters is not None and view.filters.isVisible()
+    view.f_region.set_code("americas")
+    view.f_region.activated.emit(view.f_region.currentIndex())
+    qtbot.waitUntil(lambda: view.model.rowCount() == expected, timeout=10_000)
+    view.clear_filters()
+    qtbot.waitUntil(lambda: view.model.rowCount() == total, timeout=10_000)

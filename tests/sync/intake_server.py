@@ -1,8 +1,10 @@
-"""Serve ``Intake(store, url, rate=RateLimit(...), max_upload=...).app()`` under uvicorn.
+"""Serve ``Intake(store, url, rate=RateLimit(...), ...).app()`` under uvicorn.
 
-For tests that need what ``hrd-field hq serve`` does not expose (a small rate limit).
+For tests that need what ``hrd-field hq serve`` does not expose (a small rate limit, a
+short read timeout).
 Usage: intake_server.py --store DIR --passphrase-file FILE --port N --url URL
                         [--capacity C] [--per-second R] [--max-upload BYTES]
+                        [--read-timeout SECONDS]
 Loopback only. Stopped by the test that started it.
 """
 
@@ -26,11 +28,14 @@ def main() -> None:
     parser.add_argument("--capacity", type=float, default=60.0)
     parser.add_argument("--per-second", type=float, default=2.0)
     parser.add_argument("--max-upload", type=int, default=DEFAULT_MAX_UPLOAD)
+    parser.add_argument("--read-timeout", type=float, default=None)
     args = parser.parse_args()
     secret = args.passphrase_file.read_text("utf-8").rstrip("\n")
     with HqStore.open(args.store, secret) as store:
+        extra = {} if args.read_timeout is None else {"read_timeout": args.read_timeout}
         intake = Intake(store, args.url, max_upload=args.max_upload,
-                        rate=RateLimit(capacity=args.capacity, per_second=args.per_second))
+                        rate=RateLimit(capacity=args.capacity, per_second=args.per_second),
+                        **extra)
         uvicorn.run(intake.app(), host="127.0.0.1", port=args.port, access_log=False,
                     log_level="warning", timeout_graceful_shutdown=5)
 

@@ -356,14 +356,18 @@ class Hq:
                             (pinned(tls[0]) if tls else True))
 
     def serve_custom(self, *, capacity: float = 60.0, per_second: float = 2.0,
-                     max_upload: int | None = None) -> Server:
-        """``Intake(store, url, rate=RateLimit(capacity, per_second)).app()`` under uvicorn."""
+                     max_upload: int | None = None,
+                     read_timeout: float | None = None) -> Server:
+        """``Intake(store, url, rate=RateLimit(capacity, per_second), ...).app()`` under
+        uvicorn."""
         argv = [sys.executable, str(CUSTOM_SERVER), "--store", str(self.store_dir),
                 "--passphrase-file", str(self.passfile), "--port", str(self.port),
                 "--url", self.url, "--capacity", str(capacity), "--per-second",
                 str(per_second)]
         if max_upload is not None:
             argv += ["--max-upload", str(max_upload)]
+        if read_timeout is not None:
+            argv += ["--read-timeout", str(read_timeout)]
         return self._launch(argv, True)
 
     def stop_all(self) -> None:

@@ -167,22 +167,29 @@ def test_a_record_edited_after_export_keeps_its_new_version_until_that_reaches_h
         assert [b.received_at is not None for b in vault.exports.bundles()] == [True, True]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: purge_received (hrd_field/vault/repository.py:245) empties the record row but keeps "
-    "the attachments it referenced (attachments/blobs/blob_chunks): photos and recordings of "
-    "the people stay on the laptop after HQ asked for data minimisation"))
-def test_purge_after_receipt_also_removes_the_records_attachments(
+def test_purge_after_receipt_also_removes_the_records_files_but_not_shared_ones(
         hq: Hq, tmp_path: Path) -> None:
-    record = consultation("recorded testimony")
-    device = enrolled(hq, tmp_path, delete_after_receipt=True, records=[record])
-    sha = device.add_attachment(record.id, random_file(tmp_path / "testimony.mp4", 200_000))
+    """Photos and recordings of people are the most identifying content: they go with the
+    record. A file another record still uses (one HQ has no consent for) stays."""
+    testimony, shared_by, kept_back = (consultation("recorded testimony"),
+                                       consultation("group photo, first session"),
+                                       person("photographed, no HQ consent", hq=False))
+    device = enrolled(hq, tmp_path, delete_after_receipt=True,
+                      records=[testimony, shared_by, kept_back])
+    own = device.add_attachment(testimony.id, random_file(tmp_path / "testimony.mp4",
+                                                          200_000))
+    photo = random_file(tmp_path / "group.jpg", 50_000)
+    shared = device.add_attachment(shared_by.id, photo)
+    assert device.add_attachment(kept_back.id, photo) == shared
     hq.serve()
-    assert device.sync_in_process().purged == 1
+    assert device.sync_in_process().purged == 2
     with device.vault() as vault:
-        assert vault.records.rows() == []
-        left = vault.attachment_size(sha)
-        blobs = int(vault.db.query("SELECT count(*) FROM blob_chunks")[0][0])
-    assert left is None and blobs == 0, "the testimony recording is still in the vault"
+        assert [r.id for r in vault.records.rows()] == [kept_back.id]
+        assert vault.attachment_size(own) is None, "the testimony recording is still here"
+        assert vault.attachment_size(shared) == 50_000
+        with vault.open_attachment(shared) as chunks:
+            assert b"".join(chunks) == photo.read_bytes()
+        assert vault.check().ok
 
 
 # --- duplicates --------------------------------------------------------------------------------
