@@ -300,7 +300,8 @@ def test_sigkill_during_import_is_all_or_nothing(big: Big) -> None:
         if n < len(triggers) - 1:
             shutil.rmtree(store_dir)
     print("SIGKILL attempts (trigger, killed, WAL MiB, seconds, store):", *seen, sep="\n  ")
-    assert sum(1 for s in seen if s[1] and s[2] > 1) >= 2, seen  # really killed mid-import (the records part is quick)
+    # really killed mid-import (the records part is quick)
+    assert sum(1 for s in seen if s[1] and s[2] > 1) >= 2, seen
     assert seen[0][4] == "nothing"
     # The last victim imports the bundle again (or already holds all of it).
     with HqStore.open(store_dir, PASSPHRASE) as store:

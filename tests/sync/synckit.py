@@ -503,28 +503,33 @@ def get_receipt(base_url: str, key: SigningKey, bundle_id: str, *,
 
 def raw_exchange(port: int, head: bytes, body: bytes = b"", *, timeout: float = 10) -> tuple[
         int, dict[str, str], bytes]:
-    """Send ``head`` (and ``body``) on a plain socket; read one response (Content-Length
-    framed). Returns (status, headers, body) without ever sending more than given."""
+    """Send ``head`` (and ``body``) on a plain socket; read one response. Returns (status,
+    headers, body) without ever sending more than given."""
     with socket.create_connection((LOOPBACK, port), timeout=timeout) as s:
         s.sendall(head + body)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = s.recv(65536)
-            if not chunk:
-                raise AssertionError(f"connection closed before a response: {data!r}")
-            data += chunk
-        raw_head, rest = data.split(b"\r\n\r\n", 1)
-        lines = raw_head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {k.strip().lower(): v.strip()
-                   for k, v in (line.split(":", 1) for line in lines[1:])}
-        want = int(headers.get("content-length", "0"))
-        while len(rest) < want:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            rest += chunk
-        return status, headers, rest
+        return read_response(s)
+
+
+def read_response(s: socket.socket) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 response (Content-Length framed) from a plain socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise AssertionError(f"connection closed before a response: {data!r}")
+        data += chunk
+    raw_head, rest = data.split(b"\r\n\r\n", 1)
+    lines = raw_head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip()
+               for k, v in (line.split(":", 1) for line in lines[1:])}
+    want = int(headers.get("content-length", "0"))
+    while len(rest) < want:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        rest += chunk
+    return status, headers, rest
 
 
 # --- a TCP proxy that cuts or slows connections --------------------------------------------------
