@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .display import event_date, stored_title
@@ -38,6 +39,28 @@ def _collect_text(obj: Any, parts: list[str]) -> None:
             parts.extend(v for v in value if v.strip())
         elif isinstance(value, str) and value.strip():
             parts.append(value)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and _CJK.fullmatch(text) is not None
+
+
+def cjk_bigrams(text: str) -> str:
+    """Overlapping pairs of characters of every Chinese, Japanese or Korean run.
+
+    The trigram index cannot find two-character words (人权, 报复), the commonest length in
+    Chinese; indexed as pairs, they are found like words. Single characters stay as they are.
+    """
+    grams: list[str] = []
+    for run in _CJK.findall(text):
+        if len(run) == 1:
+            grams.append(run)
+        else:
+            grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return " ".join(grams)
 
 
 def terms(record: Record) -> set[tuple[str, str]]:

@@ -195,6 +195,11 @@ STEPS: list[str] = [
     CREATE INDEX records_by_type_country ON records (type, deleted, country);
     CREATE INDEX records_by_type_region ON records (type, region, deleted, updated_at);
     """,
+    # 10: two-character Chinese, Japanese and Korean words, indexed as pairs of characters
+    # (filled from the records by the vault when it opens: see DERIVED_VERSION)
+    """
+    CREATE VIRTUAL TABLE records_cjk USING fts5 (grams, tokenize = 'unicode61');
+    """,
 ]
 
 LATEST = len(STEPS)

@@ -119,10 +119,25 @@ def _where(filters: Filters, text: str = "") -> tuple[str, list[Any]]:
         clauses.append("r.seq IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)")
         params.append(match)
     for term in short:
-        clauses.append("r.seq IN (SELECT rowid FROM records_fts WHERE text LIKE ? ESCAPE '\\'"
-                       " OR title LIKE ? ESCAPE '\\')")
-        params += [_like(term)] * 2
+        clause, values = _short_term(term)
+        clauses.append(f"r.seq IN ({clause})")
+        params += values
     return " AND ".join(clauses), params
+
+
+def _short_term(term: str) -> tuple[str, list[Any]]:
+    """Rows matching a term too short for the trigram index: two-character CJK words from
+    the pair index, anything else (rare: 'UN', 'ل') by scanning the text."""
+    if len(term) == 2 and indexing.is_cjk(term):
+        return "SELECT rowid FROM records_cjk WHERE records_cjk MATCH ?", ['"' + term + '"']
+    return ("SELECT rowid FROM records_fts WHERE text LIKE ? ESCAPE '\\'"
+            " OR title LIKE ? ESCAPE '\\'", [_like(term)] * 2)
+
+
+def _unindex(c: Any, seq: int) -> None:
+    c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
+    c.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
+    c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
 
 
 ATTACHMENT_GRACE = "-10 minutes"
@@ -197,10 +212,10 @@ def _row(row: Any) -> Row:
 
 
 def fts_query(text: str) -> tuple[str | None, list[str]]:
-    """Split user input into an FTS5 trigram expression and short terms needing LIKE.
+    """Split user input into an FTS5 trigram expression and the shorter terms.
 
     Trigram indexes match substrings of three characters or more, in any script; shorter
-    terms (common in Chinese: 人权) are matched with LIKE on the indexed text.
+    terms go to the pair index (two-character Chinese words such as 人权) or a scan.
     """
     text = text[:MAX_QUERY_CHARS]
     words = [w for w in re.split(r"\s+", text.strip()) if w]
@@ -281,8 +296,7 @@ class RecordStore:
                 raise NotFound(record_id)
             seq, rtype = row[0], row[1]
             files = {a["sha256"] for a in json.loads(row[3]).get("attachments", [])}
-            c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
-            c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
+            _unindex(c, seq)
             c.execute(
                 "UPDATE records SET deleted = 1, version = version + 1, body = '{}', title = '',"
                 " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
@@ -305,8 +319,7 @@ class RecordStore:
                 if row is None:
                     continue  # edited since: the newer version still has to reach HQ
                 files.update(a["sha256"] for a in json.loads(row[2]).get("attachments", []))
-                c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
-                c.execute("DELETE FROM record_terms WHERE record_seq = ?", (row[0],))
+                _unindex(c, row[0])
                 c.execute("UPDATE records SET deleted = 2, body = '{}', title = '',"
                           " country = NULL, region = NULL, event_date = NULL,"
                           " risk_level = NULL, case_status = NULL, urgency = NULL, flagged = 0"
@@ -328,6 +341,11 @@ class RecordStore:
                 title = indexing.columns(record)["title"]
                 c.execute("UPDATE records SET title = ? WHERE seq = ?", (title, seq))
                 c.execute("UPDATE records_fts SET title = ? WHERE rowid = ?", (title, seq))
+                c.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
+                grams = indexing.cjk_bigrams(title + "\n" + indexing.search_text(record))
+                if grams:
+                    c.execute("INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)",
+                              (seq, grams))
                 done += 1
         return done
 
@@ -363,8 +381,7 @@ class RecordStore:
                       " deleted, body) VALUES (?, ?, ?, 'final', ?, ?, 1, '{}')",
                       (record_id, record_type, version, utc_now(), utc_now()))
             return "new"
-        c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
-        c.execute("DELETE FROM record_terms WHERE record_seq = ?", (row[0],))
+        _unindex(c, row[0])
         c.execute("UPDATE records SET deleted = 1, version = ?, body = '{}', title = '',"
                   " updated_at = ? WHERE seq = ?", (version, utc_now(), row[0]))
         return "updated"
@@ -393,10 +410,13 @@ class RecordStore:
                 " country = ?, region = ?, event_date = ?, risk_level = ?, case_status = ?,"
                 " urgency = ?, flagged = ?, created_at = ?, updated_at = ?, body = ?"
                 " WHERE seq = ?", (*values, seq))
-            c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
-            c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
+            _unindex(c, seq)
+        text = indexing.search_text(record)
         c.execute("INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)",
-                  (seq, cols["title"], indexing.search_text(record)))
+                  (seq, cols["title"], text))
+        grams = indexing.cjk_bigrams(cols["title"] + "\n" + text)
+        if grams:
+            c.execute("INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)", (seq, grams))
         c.executemany("INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)",
                       [(v, code, seq) for v, code in indexing.terms(record)])
 
@@ -446,8 +466,9 @@ class RecordStore:
             clauses.append("records_fts MATCH ?")  # on ``f`` itself, so snippet() works
             fts_params.append(match)
         for term in short:
-            clauses.append("(f.text LIKE ? ESCAPE '\\' OR f.title LIKE ? ESCAPE '\\')")
-            fts_params += [_like(term)] * 2
+            clause, values = _short_term(term)
+            clauses.append(f"f.rowid IN ({clause})")
+            fts_params += values
         # FTS5's own rank (bm25) lets it sort inside the index and stop after LIMIT rows;
         # ORDER BY bm25() made SQLite join and sort every match first (10× slower).
         rank = "f.rank" if match is not None else "r.updated_at DESC"

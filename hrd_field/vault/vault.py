@@ -36,7 +36,7 @@ from .repository import RecordStore, drop_unreferenced_attachments
 
 # Bumped when the columns derived from record bodies (titles, …) change meaning; opening an
 # older vault recomputes them.
-DERIVED_VERSION = "2"
+DERIVED_VERSION = "3"
 
 
 class VaultCorrupt(UserError):

@@ -43,7 +43,7 @@ from hrd_field.sync.identity import enrol
 
 def enrolled(hq: Hq, tmp_path: Path, name: str = "laptop-1", *, delete_after_receipt: bool =
              False, register: bool = True, records: list | None = None) -> Device:
-    """A field vault enrolled with ``hq`` in-process, registered at HQ with the CLI."""
+    """A field vault enrolled with ``hq`` and registered at HQ (both in-process)."""
     profile = hq.profile(delete_after_receipt=delete_after_receipt,
                          name=f"profile-{name}.hrdprofile")
     device = Device.create(tmp_path / "devices", name, profile,
@@ -100,6 +100,7 @@ def test_sync_uploads_gets_receipt_marks_received_and_purges_as_hq_asks(
         bodies = dict(vault.db.query("SELECT id, body FROM records"))
         deleted = dict(vault.db.query("SELECT id, deleted FROM records"))
         audit = [e.action for e in vault.audit_log()]
+        assert vault.check().ok
     assert device.outbox_files() == []  # the bundle file left the laptop's outbox
     assert again.empty and again.tombstones == 0
     sent_ids = {r.id for r in sent}
