@@ -28,6 +28,7 @@ from ..sync.exporter import ExportPlan, plan_export, write_export
 from ..vault.vault import Vault
 from .session import VaultSession
 from .tasks import Task
+from .widgets import isolate
 
 
 class ExportDialog(QDialog):
@@ -167,7 +168,8 @@ class ExportDialog(QDialog):
         self.summary.setText(ngettext(
             "{n} bundle written to {folder}. It is encrypted: only headquarters can open it.",
             "{n} bundles written to {folder}. They are encrypted: only headquarters "
-            "can open them.", len(written)).format(n=len(written), folder=self.folder.text()))
+            "can open them.", len(written)).format(n=len(written),
+                                                 folder=isolate(self.folder.text())))
         self.cancel_button.setText(_("Close"))
         self._session.changed.emit("")
 

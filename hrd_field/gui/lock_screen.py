@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _
 from ..core.passphrase import assess
-from .widgets import scale_font
+from .widgets import isolate, scale_font
 
 
 def _passphrase_edit(name: str) -> QLineEdit:
@@ -114,7 +114,7 @@ class LockScreen(QWidget):
 
     def set_mode(self, *, creating: bool, location: Path | None) -> None:
         self._creating = creating
-        where = str(location) if location else ""
+        where = isolate(str(location)) if location else ""
         if creating:
             self.title.setText(_("Create your vault"))
             self.explain.setText(_(
@@ -162,8 +162,11 @@ class LockScreen(QWidget):
         strength = assess(self.passphrase.text())
         self.meter.setValue(strength.score)
         self.meter.setFormat(strength.label)
-        self.advice.setText(strength.advice)
         same = self.passphrase.text() == self.repeat.text()
+        differs = bool(self.repeat.text()) and not same
+        # Said in words, not only by a disabled button: people type these half-blind.
+        self.advice.setText(_("The two passphrases differ.") if differs and
+                            strength.acceptable else strength.advice)
         ok = strength.acceptable and same
         self.go.setEnabled(ok and self.passphrase.isEnabled())
         if strength.acceptable and self.repeat.text() and not same:

@@ -12,6 +12,12 @@ from ..core.vocab import VOCABULARIES
 NO_DATE = QDate(1900, 1, 1)
 
 
+def isolate(text: str) -> str:
+    """Keep a left-to-right token (a path, a key, a code) whole inside right-to-left text:
+    without Unicode isolates, Arabic text would move its slashes and dots around."""
+    return f"\u2066{text}\u2069"
+
+
 def scale_font(widget: QWidget, factor: float) -> None:
     """Make a heading larger relative to the user's font, so font scaling still applies."""
     font = widget.font()
