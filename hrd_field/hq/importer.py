@@ -67,9 +67,10 @@ class _Stop(Exception):
 class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
-    def __init__(self, store: HqStore, conn: Any):
+    def __init__(self, store: HqStore, conn: Any, uploader: str | None = None):
         self.store = store
         self.conn = conn
+        self.uploader = uploader
         self.verified: VerifiedManifest | None = None
         self.device: Device | None = None
         self.records_data = b""
@@ -84,6 +85,9 @@ class _Sink:
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
+        if self.uploader is not None and key != self.uploader:
+            raise UserError(_("Rejected: the bundle is signed by another device than the one "
+                              "that sent it; nothing was imported."))
         self.device, self.verified = device, verified
         base = ImportOutcome("", "", bundle_id=verified.manifest.bundle_id, device=device.name,
                              sequence=seq, device_key=key,
@@ -171,12 +175,15 @@ def _check_tombstone(value: dict[str, Any]) -> None:
         raise UserError(_("malformed deletion"))
 
 
-def import_bundle(store: HqStore, path: Path) -> ImportOutcome:
-    """Import one bundle file. Never raises for a bad bundle: the outcome says why."""
+def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) -> ImportOutcome:
+    """Import one bundle file. Never raises for a bad bundle: the outcome says why.
+
+    ``uploader``: the device key that authenticated an upload; the bundle must be its own.
+    """
     vault = store.vault
     try:
         with vault.db.transaction() as conn:
-            sink = _Sink(store, conn)
+            sink = _Sink(store, conn, uploader)
             read_bundle(path, identities=store.identities(), sink=sink)
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)

@@ -9,7 +9,6 @@ devices and bundles, never record content.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import logging
@@ -17,7 +16,6 @@ import os
 import signal
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +73,6 @@ class Intake:
             with contextlib.suppress(OSError):
                 leftover.unlink()
         self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
-        self._same_bundle: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
@@ -111,17 +108,18 @@ class Intake:
         auth = await self._authenticate(request, length)
         if isinstance(auth, Response):
             return auth
-        _device, sha = auth
-        async with self._same_bundle[sha]:
-            spooled = await self._receive(request, sha, length)
-            if isinstance(spooled, Response):
-                return spooled
-            try:
-                outcome = await anyio.to_thread.run_sync(self._import, spooled)
-            finally:
-                with contextlib.suppress(OSError):
-                    spooled.unlink()
-        self._same_bundle.pop(sha, None)
+        device_key, sha = auth
+        # No lock while receiving: a stalled connection must not hold up anyone. The same
+        # bundle uploaded twice at once is imported once (imports take turns on the store,
+        # the second finds a duplicate) and both get the one stored receipt.
+        spooled = await self._receive(request, sha, length)
+        if isinstance(spooled, Response):
+            return spooled
+        try:
+            outcome = await anyio.to_thread.run_sync(self._import, spooled, device_key)
+        finally:
+            with contextlib.suppress(OSError):
+                spooled.unlink()
         log.info("upload from %s: %s (bundle %s, sequence %s)", outcome.device or "?",
                  outcome.status, outcome.bundle_id, outcome.sequence)
         if outcome.status not in (IMPORTED, DUPLICATE):
@@ -159,7 +157,7 @@ class Intake:
                 raise _Reject(_error(400, "incomplete", "body shorter than declared"))
             if digest.hexdigest() != sha:
                 raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
-            final = self.spool / (sha + ".hrdb")
+            final = part.with_suffix(".hrdb")
             os.replace(part, final)
             return final
         except _Reject as reject:
@@ -168,9 +166,9 @@ class Intake:
             with contextlib.suppress(OSError):
                 part.unlink()
 
-    def _import(self, path: Path) -> ImportOutcome:
+    def _import(self, path: Path, uploader: str) -> ImportOutcome:
         with self._store_lock:
-            return import_bundle(self.store, path)
+            return import_bundle(self.store, path, uploader=uploader)
 
     def _receipt_for(self, outcome: ImportOutcome) -> bytes:
         assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None

@@ -80,6 +80,10 @@ class IntakeClient:
                 method, url, headers=headers,
                 content=_file_chunks(body_path) if body_path is not None else None)
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                raise SyncError(_(
+                    "The server's certificate is not the one in HQ's profile: the connection "
+                    "may be intercepted. Nothing was sent."), retryable=False) from exc
             raise SyncError(_("HQ cannot be reached ({kind}).").format(
                 kind=type(exc).__name__), retryable=True) from exc
         if response.status_code in (429,) or response.status_code >= 500:
@@ -116,6 +120,15 @@ class IntakeClient:
             raise SyncError(_("HQ refused the request: {why}").format(
                 why=_reason(response)), retryable=False, status=response.status_code)
         return response.content
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _reason(response: httpx.Response) -> str:

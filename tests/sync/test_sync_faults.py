@@ -244,12 +244,6 @@ def test_a_stalled_upload_is_dropped_after_the_read_timeout(
     assert retry.status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Intake.upload (hrd_field/hq/intake.py:115-116) holds the per-bundle lock "
-    "_same_bundle[sha] while _receive reads the body. A silent (half-open) connection is now "
-    "dropped after read_timeout (60 s by default), but until then the device's retry of the "
-    "same bundle waits on that lock: longer than IntakeClient's 30 s timeout, so the retry "
-    "times out as well. Receive outside the lock; lock only around import + receipt"))
 def test_a_stalled_upload_does_not_hold_up_the_retry_of_the_same_bundle(
         hq: Hq, tmp_path: Path) -> None:
     device, body, head = stalled_upload(hq, tmp_path)
@@ -368,7 +362,7 @@ def test_tls_pinned_certificate_is_used_and_another_one_is_refused(
         httpx.get(f"{hq.url}/v1/health", verify=pinned(cert_a[0]))
     since = datetime.now(UTC)
     res = failed(device.sync())
-    assert "HQ cannot be reached" in res.stderr
+    assert "certificate is not the one in HQ's profile" in res.stderr
     with device.vault() as vault:
         [waiting] = vault.exports.waiting()
         assert waiting.seq == 2 and waiting.attempts == 1
@@ -379,12 +373,6 @@ def test_tls_pinned_certificate_is_used_and_another_one_is_refused(
     assert counts["hq_bundles"] == 1 and counts["records"] == 1  # nothing more uploaded
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a server certificate that does not match the pinned one is reported as 'HQ cannot "
-    "be reached (ConnectError).' and retried like an outage (hrd_field/sync/client.py:82 "
-    "maps every httpx.TransportError to that message), so the user never learns the "
-    "connection may be intercepted. Detect ssl.SSLCertVerificationError in the cause chain "
-    "and say that HQ's certificate does not match the one in the enrolment profile"))
 def test_a_certificate_other_than_the_pinned_one_is_named_as_such(
         hq: Hq, tmp_path: Path) -> None:
     from hrd_field.bundle.profile import load_profile
