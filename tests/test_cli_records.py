@@ -619,3 +619,34 @@ def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
     assert res.returncode == 2, (res.returncode, res.stdout, res.stderr)
     assert "Traceback" not in res.stderr
     assert "usage" in (res.stdout + res.stderr).lower()
+
+
+def test_forgotten_passphrase_is_recovered_with_hqs_recovery_identity(cli, tmp_path, vault_dir):
+    import pyrage
+
+    assert cli("vault", "init").returncode == 0
+    added = cli("record", "add", "--type", "mission", "--json", "-",
+                input='{"title": "Visite de suivi"}')
+    assert added.returncode == 0
+    identity = pyrage.x25519.Identity.generate()
+    assert cli("vault", "recovery-key", "--recipient", str(identity.to_public())).returncode == 0
+    id_file = tmp_path / "hq-recovery.txt"
+    id_file.write_text(str(identity) + "\n")
+    new_pass = tmp_path / "new.txt"
+    new_pass.write_text("an entirely new passphrase\n")
+    wrong = pyrage.x25519.Identity.generate()
+    wrong_file = tmp_path / "wrong.txt"
+    wrong_file.write_text(str(wrong) + "\n")
+    refused = cli("vault", "recover", "--identity-file", str(wrong_file),
+                  "--new-passphrase-file", str(new_pass), vault=False,
+                  env={"HRD_FIELD_VAULT": str(vault_dir)})
+    assert refused.returncode == 1 and "recovery key does not open" in refused.stderr
+    ok = cli("vault", "recover", "--identity-file", str(id_file),
+             "--new-passphrase-file", str(new_pass), vault=False,
+             env={"HRD_FIELD_VAULT": str(vault_dir)})
+    assert ok.returncode == 0, ok.stderr
+    listed = cli("record", "list", "--vault", str(vault_dir), "--passphrase-file",
+                 str(new_pass), vault=False)
+    assert "Visite de suivi" in listed.stdout
+    old = cli("record", "list")  # the old passphrase no longer opens it
+    assert old.returncode == 1 and "Wrong passphrase" in old.stderr

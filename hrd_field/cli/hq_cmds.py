@@ -84,6 +84,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
     serve.set_defaults(func=cmd_serve)
 
+    alarms = hsub.add_parser("alarms", help="list alarms (e.g. a device that equivocated)")
+    alarms.add_argument("--json", action="store_true")
+    add_store_options(alarms)
+    alarms.set_defaults(func=cmd_alarms)
+
     gaps = hsub.add_parser("gaps", help="list missing sequence numbers per device")
     gaps.add_argument("--json", action="store_true")
     add_store_options(gaps)
@@ -191,6 +196,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
         serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
               tls_key=args.tls_key, max_upload=args.max_upload)
+    return 0
+
+
+def cmd_alarms(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        alarms = store.vault.hq.alarms()
+        names = {d.public_key: d.name for d in store.vault.hq.devices()}
+    rows = [{"at": at, "kind": kind, "device": names.get(key, key), "sequence": seq,
+             "detail": detail} for at, kind, key, seq, detail in alarms]
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(_("{at}  {kind}  device {device}, sequence {sequence}: {detail}").format(**row))
+    if not rows:
+        print(_("No alarms."))
     return 0
 
 

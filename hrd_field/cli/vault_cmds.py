@@ -10,7 +10,7 @@ from ..core.i18n import _, ngettext
 from ..vault import vault as vault_mod
 from ..vault.vault import Vault
 from .common import add_vault_options, open_vault, vault_dir
-from .io import passphrase
+from .io import passphrase, read_secret_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +30,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_vault_options(passwd)
     passwd.add_argument("--new-passphrase-file", metavar="FILE")
     passwd.set_defaults(func=cmd_passwd)
+
+    rkey = vsub.add_parser("recovery-key",
+                           help="let HQ's recovery key reopen this vault if the passphrase "
+                                "is forgotten")
+    add_vault_options(rkey)
+    rkey.add_argument("--recipient", required=True, help="HQ's age recipient (age1…)")
+    rkey.set_defaults(func=cmd_recovery_key)
+
+    recover = vsub.add_parser("recover",
+                              help="open the vault with HQ's recovery identity, set a new "
+                                   "passphrase")
+    add_vault_options(recover)
+    recover.add_argument("--identity-file", required=True, metavar="FILE",
+                         help="file holding HQ's AGE-SECRET-KEY-1… recovery identity")
+    recover.add_argument("--new-passphrase-file", metavar="FILE")
+    recover.set_defaults(func=cmd_recover)
 
     wipe = vsub.add_parser("wipe", help="crypto-erase the vault (irreversible)")
     add_vault_options(wipe)
@@ -66,6 +82,23 @@ def cmd_passwd(args: argparse.Namespace) -> int:
                          file_attr="new_passphrase_file")
         v.change_passphrase(new)
     print(_("Passphrase changed."))
+    return 0
+
+
+def cmd_recovery_key(args: argparse.Namespace) -> int:
+    with open_vault(args) as v:
+        v.set_recovery_recipient(args.recipient.strip())
+    print(_("Recovery slot set: HQ's recovery identity can now reopen this vault."))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    identity = read_secret_file(args.identity_file)
+    new = passphrase(args, confirm=True, prompt=_("New passphrase: "),
+                     file_attr="new_passphrase_file")
+    with Vault.unlock_with_recovery(vault_dir(args), identity, new):
+        pass
+    print(_("The vault is open again with the new passphrase."))
     return 0
 
 

@@ -21,7 +21,6 @@ from .records import AttachmentRef, Consent, Record
 NO_CONSENT = "no_consent"
 NOT_SHARED_WITH_HQ = "not_shared_with_hq"
 DRAFT = "draft"
-DELETED = "deleted"
 
 REASONS = {
     NO_CONSENT: N_("Consent was not obtained"),

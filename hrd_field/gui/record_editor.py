@@ -48,7 +48,6 @@ class RecordEditor(QWidget):
         self.base = record
         self.is_new = is_new
         self.dirty = draft_restored
-        self._errors: list[str] = []
 
         outer = QVBoxLayout(self)
         head = QHBoxLayout()

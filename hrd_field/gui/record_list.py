@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _, ngettext
 from ..vault.repository import Filters
-from .record_model import Query, RecordTableModel
+from .record_model import RecordTableModel
 from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
 
@@ -200,9 +200,6 @@ class RecordListView(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
-
-    def show_all(self) -> None:
-        self.model.set_query(Query(Filters(type=self.record_type)))
 
     def _activated(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, RecordTableModel.IdRole)

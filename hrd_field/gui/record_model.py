@@ -70,7 +70,6 @@ class RecordTableModel(QAbstractTableModel):
         self._pages: dict[int, list[Row]] = {}
         self._pending: set[int] = set()
         self._generation = 0
-        self.loading = False
 
     # -- queries ---------------------------------------------------------------------------
     def set_query(self, query: Query) -> None:
@@ -83,7 +82,6 @@ class RecordTableModel(QAbstractTableModel):
             return
         self._generation += 1
         generation = self._generation
-        self.loading = True
         query = self.query
 
         def counted(total: int) -> None:
@@ -95,7 +93,6 @@ class RecordTableModel(QAbstractTableModel):
             self._pending.clear()
             self.endResetModel()
             self._request(0)
-            self.loading = False
 
         self._session.call(lambda v: v.records.count(query.filters, text=query.text), counted)
 

@@ -169,9 +169,6 @@ class Workspace(QSplitter):
         else:
             self._open_editor(record, is_new=False)
 
-    def open_draft(self, draft: Record, exists: bool) -> None:
-        self._open_editor(draft, is_new=not exists, draft_restored=True)
-
     def _open_editor(self, record: Record, *, is_new: bool, draft_restored: bool = False,
                      base: Record | None = None) -> RecordEditor:
         editor = RecordEditor(self.session, base or record, is_new=is_new, context=self.context,

@@ -97,12 +97,6 @@ class IntakeClient:
                             retry=retry_if_exception(_retryable), reraise=True)
         return retrying(fn)  # type: ignore[arg-type]
 
-    def healthy(self) -> bool:
-        try:
-            return self._http.get(self.base_url + "/v1/health", timeout=5).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     def upload(self, path: Path) -> bytes:
         """Upload one bundle; returns HQ's receipt bytes (not yet verified)."""
         response = self._with_retries(lambda: self._call("POST", "/v1/bundles",

@@ -118,10 +118,6 @@ class ExportLedger:
             " WHERE s.state = 'written' AND s.received_at IS NULL ORDER BY s.seq")
         return [OutboxItem(*row) for row in rows]
 
-    def last_received_at(self) -> str | None:
-        rows = self._db.query("SELECT max(received_at) FROM export_sequences")
-        return rows[0][0] if rows and rows[0][0] else None
-
     def record_attempt(self, seq: int, error: str | None, next_attempt_at: str | None) -> None:
         with self._db.transaction() as c:
             c.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?,"

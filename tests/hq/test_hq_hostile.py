@@ -317,6 +317,9 @@ def test_equivocation_raises_an_alarm(world: World, tmp_path: Path) -> None:
         expect(store, forged, "equivocation", changed={"hq_alarms": 1})
         kept = store.vault.hq.bundle_at(device.public, 1)
         assert kept is not None and kept[0] == first.bundle_id  # the first one stays
+    listed = world.hrd("hq", "alarms", "--json", "--store", world.store_dir)
+    assert listed.returncode == 0, listed
+    assert [(a["kind"], a["sequence"]) for a in listed.json()][-1:] == [("equivocation", 1)]
 
 
 def test_out_of_order_arrival_fills_the_gaps(world: World, store: HqStore,
