@@ -175,12 +175,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export_identity(args: argparse.Namespace) -> int:
     if args.out.exists():
-        raise UserError(_("{path} exists; choose a new file.").format(path=args.out))
+        raise UserError(_("{path} exists; choose another file.").format(path=args.out))
     with open_store(args) as store:
         identity = store.identities()[0]
     atomic_write(args.out, (identity + "\n").encode("ascii"))
-    print(_("HQ's secret identity written to {path} (mode 0600). Whoever holds this file can "
-            "open every bundle: keep it on an encrypted disk and delete it after use.").format(
+    print(_("HQ's secret key (age identity) written to {path} (mode 0600). Whoever holds this "
+            "file can open every bundle: keep it on an encrypted disk and delete it after "
+            "use.").format(
         path=args.out), file=sys.stderr)
     return 0
 

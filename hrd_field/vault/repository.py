@@ -9,6 +9,7 @@ from typing import Any
 
 from ..core import codec, indexing
 from ..core.display import headline
+from ..core.vocab import RECORD_TYPE
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -359,8 +360,9 @@ class RecordStore:
                         (record.id,)).fetchone()
         if row is not None and row[2] != record.TYPE:
             raise Conflict(_("Record {id} would change from {old} to {new}; a record's type "
-                             "never changes.").format(id=record.id, old=row[2],
-                                                       new=record.TYPE))
+                             "never changes.").format(id=record.id,
+                                                       old=RECORD_TYPE.label(row[2]),
+                                                       new=RECORD_TYPE.label(record.TYPE)))
         if row is None:
             self._write(c, record, insert=True)
             return "new"
