@@ -9,11 +9,11 @@ from typing import Any
 
 from ..core import codec, indexing
 from ..core.display import headline
-from ..core.vocab import RECORD_TYPE
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
 from ..core.validation import normalise, validate
+from ..core.vocab import RECORD_TYPE
 from . import audit
 from .database import Database
 
