@@ -183,6 +183,7 @@ UPDATE_RECORD = (
     " country = ?, region = ?, event_date = ?, risk_level = ?, case_status = ?, urgency = ?,"
     " flagged = ?, created_at = ?, updated_at = ?, body = ? WHERE seq = ?")
 INSERT_FTS = "INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)"
+INSERT_CJK = "INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)"
 INSERT_TERM = "INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)"
 CHECK_MISSION = "SELECT type, deleted FROM records WHERE id = ?"
 
@@ -196,6 +197,7 @@ class RowData:
     title: str
     text: str
     terms: list[tuple[str, str]]
+    grams: str
 
 
 def row_data(record: Record) -> RowData:
@@ -205,8 +207,17 @@ def row_data(record: Record) -> RowData:
               cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
               cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
               record.updated_at, codec.dumps(record), record.id)
-    return RowData(values, record.mission_id, cols["title"], indexing.search_text(record),
-                   sorted(indexing.terms(record)))
+    text = indexing.search_text(record)
+    return RowData(values, record.mission_id, cols["title"], text,
+                   sorted(indexing.terms(record)),
+                   indexing.cjk_bigrams(cols["title"] + "\n" + text))
+
+
+def index_row(conn: Any, seq: int, row: RowData) -> None:
+    conn.execute(INSERT_FTS, (seq, row.title, row.text))
+    if row.grams:
+        conn.execute(INSERT_CJK, (seq, row.grams))
+    conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
 
 
 def insert_rows(conn: Any, rows: Iterable[RowData]) -> None:
@@ -216,8 +227,7 @@ def insert_rows(conn: Any, rows: Iterable[RowData]) -> None:
         if row.mission_id is not None:
             conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
         seq = conn.execute(INSERT_RECORD, row.values).lastrowid
-        conn.execute(INSERT_FTS, (seq, row.title, row.text))
-        conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
+        index_row(conn, seq, row)
     conn.execute("COMMIT")
 
 
@@ -228,8 +238,7 @@ def save_row(conn: Any, row: RowData) -> None:
     if row.mission_id is not None:
         conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
     seq = conn.execute(INSERT_RECORD, row.values).lastrowid
-    conn.execute(INSERT_FTS, (seq, row.title, row.text))
-    conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
+    index_row(conn, seq, row)
     conn.execute("COMMIT")
 
 
@@ -242,9 +251,9 @@ def update_row(conn: Any, row: RowData) -> None:
     seq = conn.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()[0]
     conn.execute(UPDATE_RECORD, (*row.values[:-1], seq))
     conn.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
+    conn.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
     conn.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
-    conn.execute(INSERT_FTS, (seq, row.title, row.text))
-    conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
+    index_row(conn, seq, row)
     conn.execute("COMMIT")
 
 
@@ -260,16 +269,20 @@ class PlainReads:
 
 
 def records_schema() -> tuple[str, str]:
-    """Migration step 1 (records, terms, FTS) and the FTS tokenizer stdlib sqlite3 can use."""
-    step = migrations.STEPS[0]
-    probe = sqlite3.connect(":memory:")
-    try:
-        probe.execute("CREATE VIRTUAL TABLE t USING fts5 (a, tokenize = 'trigram')")
-        return step, "trigram"
-    except sqlite3.OperationalError:
-        return re.sub(r"tokenize\s*=\s*'trigram'", "tokenize = 'unicode61'", step), "unicode61"
-    finally:
-        probe.close()
+    """The vault's whole schema (every migration step: same tables, indexes and search
+    indexes), with the FTS tokenizer options this stdlib sqlite3 supports."""
+    script = "\n".join(migrations.STEPS)
+    for tokenizer in ("trigram remove_diacritics 1", "trigram", "unicode61"):
+        probe = sqlite3.connect(":memory:")
+        try:
+            probe.execute(f"CREATE VIRTUAL TABLE t USING fts5 (a, tokenize = '{tokenizer}')")
+        except sqlite3.OperationalError:
+            continue
+        finally:
+            probe.close()
+        script = re.sub(r"tokenize\s*=\s*'trigram[^']*'", f"tokenize = '{tokenizer}'", script)
+        return script, tokenizer
+    raise RuntimeError("this sqlite3 has no FTS5")
 
 
 def vault_pragmas(vault: Vault) -> list[tuple[str, Any]]:
