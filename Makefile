@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: env run test lint bench clean i18n
+.PHONY: env run test lint bench clean i18n package
 
 env:
 	@bash packaging/bootstrap.sh
@@ -17,6 +17,10 @@ lint: env
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The desktop build: one folder under dist/, a versioned archive, the frozen self-test.
+package: env
+	$(BIN)/python packaging/build.py
 
 bench: env
 	$(BIN)/python bench/vault.py
