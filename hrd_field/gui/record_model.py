@@ -45,7 +45,7 @@ COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
 
 # Risk is never shown by colour alone: the cell also carries the word and a symbol.
 RISK_MARK = {"low": "○", "medium": "◐", "high": "●", "critical": "▲"}
-RISK_COLOUR = {"low": "#2e7d32", "medium": "#8d6e00", "high": "#c25100", "critical": "#b71c1c"}
+RISK_COLOUR = {"low": "#2e7d32", "medium": "#735a00", "high": "#a34400", "critical": "#b71c1c"}
 
 
 @dataclass

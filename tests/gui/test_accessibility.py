@@ -63,3 +63,23 @@ def test_main_views_are_named_and_keyboard_reachable(qtbot, make_window, languag
         problems += _problems(editor)
     problems = sorted(set(problems))
     assert problems == [], "\n".join(problems)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_risk_colours_meet_wcag_aa_on_list_rows():
+    from hrd_field.gui.record_model import RISK_COLOUR, RISK_MARK
+
+    for level, colour in RISK_COLOUR.items():
+        assert RISK_MARK[level], "risk is never told by colour alone"
+        for row_background in ("#ffffff", "#f3f6f9"):  # plain and alternate rows
+            assert _contrast(colour, row_background) >= 4.5, (level, row_background)
