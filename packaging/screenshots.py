@@ -1,6 +1,7 @@
 """Render the main views to PNG (English and Arabic, demo data) for a look by a person.
 
-    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python packaging/screenshots.py OUT_DIR
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python packaging/screenshots.py OUT_DIR \
+        [ar,zh,en,fr,ru,es] [--large-font]
 
 Uses the real window on a throw-away demo vault; nothing is written outside OUT_DIR and a
 temporary directory that is removed afterwards.
@@ -17,14 +18,14 @@ from pathlib import Path
 
 os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from hrd_field.core.demo import demo_batch  # noqa: E402
-from hrd_field.gui.launch import build_window  # noqa: E402
-from hrd_field.gui.settings import Settings  # noqa: E402
-from hrd_field.vault.vault import Vault  # noqa: E402
+from hrd_field.core.demo import demo_batch
+from hrd_field.gui.launch import build_window
+from hrd_field.gui.settings import Settings
+from hrd_field.vault.vault import Vault
 
-PASSPHRASE = "screenshot vault passphrase"
+PASSPHRASE = "screenshot vault passphrase"  # noqa: S105 - a throw-away demo vault
 
 
 def pump(seconds: float) -> None:
@@ -36,13 +37,21 @@ def pump(seconds: float) -> None:
         time.sleep(0.01)
 
 
-def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int]) -> None:
+def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int],
+          font_scale: float = 1.0) -> None:
     os.environ["HRD_FIELD_CONFIG_DIR"] = str(vault_dir.parent / f"config-{language}")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font = app.font()
+    base = font.pointSizeF()
+    font.setPointSizeF(base * font_scale)  # large-font users: 200 % must stay usable
+    app.setFont(font)
     window = build_window(vault_dir, Settings(), language=language)
     window.resize(*size)
     window.show()
     pump(0.5)
-    tag = f"{language}-{size[0]}x{size[1]}"
+    tag = f"{language}-{size[0]}x{size[1]}" + (f"-font{int(font_scale * 100)}"
+                                                if font_scale != 1.0 else "")
     window.grab().save(str(out / f"{tag}-01-lock.png"))
     window.session.unlock(vault_dir, PASSPHRASE, lambda _v: window.show_workspace(), print)
     pump(2.0)
@@ -65,16 +74,27 @@ def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int]) -> N
             for editor in ws.editors():
                 editor.request_close()
             pump(0.3)
+    from hrd_field.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(window.session, None, window)
+    dialog.folder.setText("/media/usb")
+    dialog.show()
+    pump(1.5)
+    dialog.grab().save(str(out / f"{tag}-09-export-dialog.png"))
+    dialog.close()
     window.lock()
     pump(0.5)
     window.close()
     window.session.runner.shutdown()
+    font.setPointSizeF(base)
+    app.setFont(font)
 
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
-    languages = sys.argv[2].split(",") if len(sys.argv) > 2 else ["en", "ar"]
+    languages = sys.argv[2].split(",") if len(sys.argv) > 2 and not sys.argv[2].startswith(
+        "--") else ["en", "ar"]
     tmp = Path(tempfile.mkdtemp(prefix="hrd-shots-"))
     try:
         vault_dir = tmp / "vault"
@@ -83,6 +103,9 @@ def main() -> int:
         QApplication.instance() or QApplication(sys.argv)
         for language in languages:
             shoot(language, vault_dir, out, (1366, 768))
+        if "--large-font" in sys.argv:
+            for language in ("en", "ar"):
+                shoot(language, vault_dir, out, (1920, 1080), font_scale=2.0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"screenshots in {out}")
