@@ -11,7 +11,7 @@ run: env
 	$(BIN)/hrd-field demo
 
 lint: env
-	$(BIN)/ruff check hrd_field tests bench
+	$(BIN)/ruff check hrd_field tests bench packaging
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

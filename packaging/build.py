@@ -96,7 +96,7 @@ def main() -> int:
                     str(ROOT / "packaging" / "hrd-field.spec")], check=True, env=env)
     built = time.monotonic() - started
     arch = platform.machine()
-    out = ROOT / "dist" / ("hrd-field" if not onefile else "hrd-field")
+    out = ROOT / "dist" / "hrd-field"  # a folder, or the single binary with --onefile
     binary = out / "hrd-field" if out.is_dir() else out
     if out.is_dir():
         freed = prune_unused_libraries(out)
