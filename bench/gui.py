@@ -693,7 +693,7 @@ def gui_child(config: dict[str, Any]) -> dict[str, Any]:
 
     # The same list sorted as its model's default query intends (updated_at, newest first,
     # which the records_by_type index serves): a click on the "Status" header does that.
-    if "status" in model.columns:
+    if "status" in model.columns and model.query.order_by != "updated_at":
         n = len(resets)
         table.sortByColumn(model.columns.index("status"), Qt.SortOrder.DescendingOrder)
         pump.until(lambda: len(resets) > n and first_row_loaded(view), "the re-sorted list")
