@@ -116,16 +116,15 @@ class Intake:
         if isinstance(spooled, Response):
             return spooled
         try:
-            outcome = await anyio.to_thread.run_sync(self._import, spooled, device_key)
+            outcome, body = await anyio.to_thread.run_sync(self._import, spooled, device_key)
         finally:
             with contextlib.suppress(OSError):
                 spooled.unlink()
         log.info("upload from %s: %s (bundle %s, sequence %s)", outcome.device or "?",
                  outcome.status, outcome.bundle_id, outcome.sequence)
-        if outcome.status not in (IMPORTED, DUPLICATE):
+        if body is None:
             return _error(STATUS_CODES.get(outcome.status, 422), outcome.status,
                           outcome.message)
-        body = await anyio.to_thread.run_sync(self._receipt_for, outcome)
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
@@ -166,22 +165,27 @@ class Intake:
             with contextlib.suppress(OSError):
                 part.unlink()
 
-    def _import(self, path: Path, uploader: str) -> ImportOutcome:
+    def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
+        """Import and answer in one turn on the store: the receipt does not queue again
+        behind every other upload's import."""
         with self._store_lock:
-            return import_bundle(self.store, path, uploader=uploader)
+            outcome = import_bundle(self.store, path, uploader=uploader)
+            if outcome.status not in (IMPORTED, DUPLICATE):
+                return outcome, None
+            return outcome, self._receipt_for(outcome)
 
     def _receipt_for(self, outcome: ImportOutcome) -> bytes:
+        """The receipt for an imported bundle (the first one made, if asked again)."""
         assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None
-        with self._store_lock:
-            hq = self.store.vault.hq
-            known = hq.receipt(outcome.bundle_id, outcome.device_key)
-            if known is not None:
-                return known
-            receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
-                              outcome.manifest_sha256 or "", IMPORTED,
-                              tuple(outcome.accepted), utc_now())
-            return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
-                                   receipt.sign(self.store.signing_key()))
+        hq = self.store.vault.hq
+        known = hq.receipt(outcome.bundle_id, outcome.device_key)
+        if known is not None:
+            return known
+        receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+                          outcome.manifest_sha256 or "", IMPORTED, tuple(outcome.accepted),
+                          utc_now())
+        return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+                               receipt.sign(self.store.signing_key()))
 
     async def receipt(self, request: Request) -> Response:
         auth = await self._authenticate(request, 0)
