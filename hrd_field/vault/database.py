@@ -14,6 +14,7 @@ from ..core.i18n import _
 from .fsutil import DiskFull
 
 Error = sqlcipher3.Error
+DatabaseError = sqlcipher3.DatabaseError
 
 
 class NotThisVault(UserError):

@@ -25,7 +25,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
-from .database import Database, NotThisVault
+from .database import Database, DatabaseError, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
 from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
@@ -183,14 +183,10 @@ class Vault:
             rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
             if not rows or rows[0][0] != keyfile.vault_id:
                 raise NotThisVault()
-            migrations.migrate(db.conn)
             owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
-            derived = db.query("SELECT value FROM meta WHERE key = 'derived_version'")
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
-            if not derived or derived[0][0] != DERIVED_VERSION:
-                vault.records.refresh_derived()
-                vault.set_meta("derived_version", DERIVED_VERSION)
+            # Check before anything writes: a damaged vault is refused as it was found.
             if unclean and refuse_if_damaged:
                 report = vault.check(full=False)
                 if not report.ok:
@@ -198,6 +194,11 @@ class Vault:
                         "The vault was not closed properly and its integrity check failed: "
                         "{problem}. Run 'hrd-field vault check' and keep a copy of the vault "
                         "folder before changing anything.").format(problem=report.problems[0]))
+            migrations.migrate(db.conn)
+            derived = db.query("SELECT value FROM meta WHERE key = 'derived_version'")
+            if not derived or derived[0][0] != DERIVED_VERSION:
+                vault.records.refresh_derived()
+                vault.set_meta("derived_version", DERIVED_VERSION)
             paths.dirty_marker.touch(mode=0o600)
             with db.transaction() as c:
                 audit.append(c, vault.actor, "vault.unlock")
@@ -270,18 +271,30 @@ class Vault:
         unlock after a crash runs only the first part)."""
         problems: list[str] = []
         conn = self.db.conn
-        for row in conn.execute("PRAGMA cipher_integrity_check"):
-            problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
-        result = [r[0] for r in conn.execute(
-            "PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+        try:
+            for row in conn.execute("PRAGMA cipher_integrity_check"):
+                problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
+            result = [r[0] for r in conn.execute(
+                "PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+        except DatabaseError as exc:  # a page so damaged that the check itself stops
+            problems.append(_("database structure: {detail}").format(detail=exc))
+            result = ["ok"]
         if result != ["ok"]:
             problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
+        if problems:
+            return CheckReport(problems, self.unclean_shutdown)  # the rest would read noise
         if full:
             try:
                 conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
             except Exception:
                 problems.append(_("the search index is inconsistent"))
-        broken = audit.verify(conn)
+        try:
+            has_audit = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'"
+                                     ).fetchone()
+            broken = audit.verify(conn) if has_audit else None
+        except DatabaseError as exc:
+            problems.append(_("database structure: {detail}").format(detail=exc))
+            broken = None
         if broken is not None:
             problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
         return CheckReport(problems, self.unclean_shutdown)
