@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -72,7 +73,13 @@ class ExportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setAccessibleName(_("What will leave this laptop"))
-        layout.addWidget(self.summary)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        scroll = QScrollArea()  # long summaries and large fonts scroll instead of clipping
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.summary)
+        scroll.setMinimumHeight(self.fontMetrics().lineSpacing() * 12)
+        layout.addWidget(scroll, 1)
         self.progress = QProgressBar()
         self.progress.setAccessibleName(_("Export progress"))
         self.progress.hide()

@@ -53,7 +53,8 @@ class Workspace(QSplitter):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
-        self.nav.setMaximumWidth(240)
+        # Wide enough for the longest section name at any font size (large-font users).
+        self.nav.setMaximumWidth(max(240, self.nav.fontMetrics().averageCharWidth() * 30))
         self.addWidget(self.nav)
 
         self.tabs = QTabWidget()
