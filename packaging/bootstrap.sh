@@ -12,7 +12,7 @@ SYSTEM_PACKAGES=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   fontconfig-config fonts-dejavu-core fonts-noto-core fonts-noto-cjk
-  age minisign xvfb xauth binutils
+  age minisign xvfb xauth binutils libpython3.11
 )
 
 missing=()
