@@ -62,7 +62,10 @@ def test_sigkill_during_writes_keeps_every_reported_record(tmp_path: Path) -> No
                 time.sleep(rng.uniform(0, 0.02))
         finally:
             proc.send_signal(signal.SIGKILL)
-        rest, err = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        # read() and not communicate(): communicate reads the pipe's file descriptor and
+        # would miss lines readline() already pulled into the reader's buffer.
+        rest, err = proc.stdout.read(), proc.stderr.read() if proc.stderr else b""
         assert proc.returncode == -signal.SIGKILL, (seed, round_no, err.decode()[-2000:])
         text = (b"".join(seen) + rest).decode("ascii")
         ids = text.split("\n")[:-1]  # a line without its newline was not fully reported
