@@ -21,7 +21,6 @@ from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..vault.paths import VaultPaths
 from .clipboard import SensitiveClipboard
-from .export_dialog import ExportDialog
 from .idle import IdleWatcher
 from .lock_screen import LockScreen
 from .record_form import FormContext
@@ -272,6 +271,8 @@ class MainWindow(QMainWindow):
             self.language_changed.emit(self.settings.language)
 
     def export(self) -> None:
+        from .export_dialog import ExportDialog  # the bundle stack loads on first use
+
         if self.session.is_open:
             ExportDialog(self.session, None, self).open()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeGuard
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QListWidget,
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
 from ..core.i18n import N_, _
 from ..core.records import RECORD_TYPES, Record
 from ..vault.repository import Filters
+
+if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
+    from .record_editor import RecordEditor
 from .mission_page import MissionPage
 from .outbox_view import OutboxView
-from .record_editor import RecordEditor
 from .record_form import FormContext
 from .record_list import RecordListView
 from .session import VaultSession
@@ -146,8 +150,9 @@ class Workspace(QSplitter):
 
     # -- editors -----------------------------------------------------------------------------
     def editors(self) -> list[RecordEditor]:
+        # Tab 0 is the browser; every other tab is an editor.
         return [w for i in range(1, self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), RecordEditor)]
+                if _is_editor(w := self.tabs.widget(i))]
 
     def new_record(self, record_type: str) -> RecordEditor:
         record = RECORD_TYPES[record_type]()
@@ -172,6 +177,8 @@ class Workspace(QSplitter):
 
     def _open_editor(self, record: Record, *, is_new: bool, draft_restored: bool = False,
                      base: Record | None = None) -> RecordEditor:
+        from .record_editor import RecordEditor
+
         editor = RecordEditor(self.session, base or record, is_new=is_new, context=self.context,
                               missions=self.missions, draft_restored=draft_restored)
         if base is not None:
@@ -193,7 +200,7 @@ class Workspace(QSplitter):
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if isinstance(widget, RecordEditor):
+        if _is_editor(widget):
             widget.request_close()
 
     def _remove_editor(self, editor: RecordEditor) -> None:
@@ -215,3 +222,7 @@ class Workspace(QSplitter):
             view.model.clear()
             view.search.clear()
         self.mission_page.set_mission(None)
+
+
+def _is_editor(widget: object) -> TypeGuard[RecordEditor]:
+    return type(widget).__name__ == "RecordEditor"
