@@ -35,9 +35,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from benchkit import Line, Report, verdict
 
 FAST_KDF_ENV = "HRD_FIELD_TEST_FAST_KDF"
 # Argon2id's 256 MiB working memory would set every peak-RSS figure below; the KDF is
@@ -85,61 +87,6 @@ def log(message: str) -> None:
 
 
 # -- formatting --------------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    name: str
-    ours: str = ""
-    baseline: str = ""
-    ratio: str = ""
-    target: str = ""
-    result: str = ""
-
-
-@dataclass
-class Section:
-    title: str
-    baseline_name: str
-    lines: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-class Report:
-    def __init__(self) -> None:
-        self.header: list[str] = []
-        self.sections: list[Section] = []
-
-    def section(self, title: str, baseline_name: str) -> Section:
-        self.sections.append(Section(title, baseline_name))
-        return self.sections[-1]
-
-    def render(self) -> str:
-        cols = ("measurement", "ours", "baseline", "ratio", "target", "result")
-        rows = [(ln.name, ln.ours, ln.baseline, ln.ratio, ln.target, ln.result)
-                for s in self.sections for ln in s.lines]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-        widths[0] = max(widths[0] + 2, *(len(s.title) for s in self.sections))
-
-        def fmt(row: Sequence[str]) -> str:
-            first, *rest = row
-            return "  ".join([first.ljust(widths[0]),
-                              *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))])
-
-        out = [*self.header, "", fmt(cols), "-" * len(fmt(cols))]
-        for s in self.sections:
-            out.append(f"{s.title}   [baseline: {s.baseline_name}]")
-            out += [fmt(("  " + ln.name, ln.ours, ln.baseline, ln.ratio, ln.target, ln.result))
-                    for ln in s.lines]
-            out += [f"    · {note}" for note in s.notes]
-        verdicts = [ln.result for s in self.sections for ln in s.lines if ln.result]
-        out += ["", f"targets: {verdicts.count('PASS')} PASS, {verdicts.count('FAIL')} FAIL"
-                "   (throughput ratio = our MiB/s ÷ age's MiB/s: 1.00× = as fast as age)"]
-        return "\n".join(out)
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def mibs(nbytes: float, seconds: float) -> float:
@@ -390,7 +337,7 @@ def bundle_bytes(directory: Path) -> tuple[int, int]:
 
 
 def run(n: int, attachment_mib: int, tmp: Path) -> str:
-    report = Report()
+    report = Report("ours", "throughput ratio = our MiB/s ÷ age's MiB/s: 1.00× = as fast as age")
     setup = build(tmp, n, attachment_mib)
     exports: dict[str, Run] = {}
     imports: dict[str, Run] = {}

@@ -40,9 +40,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from benchkit import Report, median, quantile, verdict
 
 FAST_KDF_ENV = "HRD_FIELD_TEST_FAST_KDF"
 PASSPHRASE = "gui benchmark passphrase, not a secret"
@@ -74,19 +75,6 @@ def log(message: str) -> None:
 # -- statistics and formatting ---------------------------------------------------------------
 
 
-def quantile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated quantile (q in 0..1) of a non-empty sample."""
-    s = sorted(values)
-    pos = q * (len(s) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def median(values: Sequence[float]) -> float:
-    return quantile(values, 0.5)
-
-
 def ms(seconds: float) -> str:
     value = seconds * 1000
     return f"{value:.2f} ms" if abs(value) < 10 else f"{value:.0f} ms"
@@ -96,10 +84,6 @@ def p50_p95(values: Sequence[float]) -> str:
     if not values:
         return "—"
     return f"{ms(quantile(values, 0.5))} / {ms(quantile(values, 0.95))}"
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def vm_status(key: str) -> float:
@@ -114,58 +98,6 @@ def vm_status(key: str) -> float:
 def maxrss_mib() -> float:
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return kib / (1 << 20 if sys.platform == "darwin" else 1 << 10)
-
-
-@dataclass
-class Line:
-    name: str
-    value: str = ""
-    baseline: str = ""
-    ratio: str = ""
-    target: str = ""
-    result: str = ""
-
-
-@dataclass
-class Section:
-    title: str
-    lines: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, *args: str) -> None:
-        self.lines.append(Line(*args))
-
-
-class Report:
-    def __init__(self) -> None:
-        self.header: list[str] = []
-        self.sections: list[Section] = []
-
-    def section(self, title: str) -> Section:
-        self.sections.append(Section(title))
-        return self.sections[-1]
-
-    def render(self) -> str:
-        cols = ("measurement", "app", "baseline", "ratio", "target", "result")
-        rows = [(ln.name, ln.value, ln.baseline, ln.ratio, ln.target, ln.result)
-                for s in self.sections for ln in s.lines]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-        widths[0] += 2  # rows are indented under their section's title line
-
-        def fmt(row: Sequence[str]) -> str:
-            first, *rest = row
-            return "  ".join([first.ljust(widths[0]),
-                              *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))])
-
-        out = [*self.header, "", fmt(cols), "-" * len(fmt(cols))]
-        for s in self.sections:
-            out.append(s.title)
-            out += [fmt(("  " + ln.name, ln.value, ln.baseline, ln.ratio, ln.target,
-                         ln.result)) for ln in s.lines]
-            out += [f"    · {note}" for note in s.notes]
-        verdicts = [ln.result for s in self.sections for ln in s.lines if ln.result]
-        out += ["", f"targets: {verdicts.count('PASS')} PASS, {verdicts.count('FAIL')} FAIL"]
-        return "\n".join(out)
 
 
 # -- the vault and the queries ---------------------------------------------------------------
@@ -934,7 +866,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--records must be at least 1000")
     quick = args.quick
     os.environ[FAST_KDF_ENV] = "1"  # the benchmark vault: cheap Argon2id, stored in it
-    report = Report()
+    report = Report("app")
     with tempfile.TemporaryDirectory(prefix="hrd-gui-bench-", dir=args.tmpdir) as tmp_name:
         tmp = Path(tmp_name)
         report.header = [f"HRD Field GUI benchmark: {n:,} records"

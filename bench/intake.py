@@ -35,10 +35,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchkit import quantile, verdict
 
 os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"  # read at each key derivation, here and below
 
@@ -71,18 +72,6 @@ START = time.perf_counter()
 
 def log(message: str) -> None:
     print(f"[{time.perf_counter() - START:6.1f} s] {message}", file=sys.stderr, flush=True)
-
-
-def quantile(values: Sequence[float], q: float) -> float:
-    s = sorted(values)
-    pos = q * (len(s) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def free_port() -> int:

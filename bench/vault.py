@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3  # the raw-SQLCipher storage baseline (bench is outside the layer contracts)
+from benchkit import Line, Report, Section, median, quantile, verdict
 
 from hrd_field.core import codec, indexing
 from hrd_field.core.records import Record, new_id
@@ -72,19 +73,6 @@ def log(message: str) -> None:
 # -- statistics and formatting ---------------------------------------------------------------
 
 
-def quantile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated quantile (q in 0..1) of a non-empty sample."""
-    s = sorted(values)
-    pos = q * (len(s) - 1)
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def median(values: Sequence[float]) -> float:
-    return quantile(values, 0.5)
-
-
 def ms(seconds: float) -> str:
     value = seconds * 1000
     return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
@@ -102,10 +90,6 @@ def ratio(vault_time: float, baseline_time: float) -> str:
     return f"{vault_time / baseline_time:.2f}×" if baseline_time > 0 else "—"
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def rss_mib(usage: resource.struct_rusage) -> float:
     """ru_maxrss in MiB (Linux reports KiB, macOS bytes)."""
     return usage.ru_maxrss / (1 << 20 if sys.platform == "darwin" else 1 << 10)
@@ -119,57 +103,6 @@ def peak_rss_mib() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return rss_mib(resource.getrusage(resource.RUSAGE_SELF))
-
-
-@dataclass
-class Line:
-    name: str
-    vault: str = ""
-    baseline: str = ""
-    ratio: str = ""
-    target: str = ""
-    result: str = ""
-
-
-@dataclass
-class Section:
-    title: str
-    baseline_name: str
-    lines: list[Line] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-class Report:
-    def __init__(self) -> None:
-        self.header: list[str] = []
-        self.sections: list[Section] = []
-
-    def section(self, title: str, baseline_name: str) -> Section:
-        self.sections.append(Section(title, baseline_name))
-        return self.sections[-1]
-
-    def render(self) -> str:
-        cols = ("measurement", "vault", "baseline", "ratio", "target", "result")
-        rows = [(ln.name, ln.vault, ln.baseline, ln.ratio, ln.target, ln.result)
-                for s in self.sections for ln in s.lines]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(cols)]
-        widths[0] = max(widths[0], *(len(s.title) + 2 for s in self.sections))
-
-        def fmt(row: Sequence[str]) -> str:
-            first, *rest = row
-            return "  ".join([first.ljust(widths[0]),
-                              *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))])
-
-        out = [*self.header, "", fmt(cols), "-" * len(fmt(cols))]
-        for s in self.sections:
-            out.append(f"{s.title}   [baseline: {s.baseline_name}]")
-            out += [fmt(("  " + ln.name, ln.vault, ln.baseline, ln.ratio, ln.target, ln.result))
-                    for ln in s.lines]
-            out += [f"    · {note}" for note in s.notes]
-        verdicts = [ln.result for s in self.sections for ln in s.lines if ln.result]
-        out += ["", f"targets: {verdicts.count('PASS')} PASS, {verdicts.count('FAIL')} FAIL"
-                "   (ratio = vault time ÷ baseline time; 1.00× = as fast as the baseline)"]
-        return "\n".join(out)
 
 
 # -- the plain (stdlib sqlite3) and raw-SQLCipher baselines ---------------------------------
@@ -939,7 +872,7 @@ def wait_for_demo() -> None:
 
 
 def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
-    report = Report()
+    report = Report("vault", "ratio = vault time ÷ baseline time; 1.00× = as fast as the baseline")
     wait_for_demo()
     schema, tokenizer = records_schema()
     log(f"creating vault (real Argon2id) for {n:,} records")

@@ -20,6 +20,22 @@ class Result:
     stdout: str
     stderr: str
 
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def cli_env() -> dict[str, str]:
+    """The suite's environment for the real command: cheap KDF, no default vault."""
+    env = {**os.environ, "HRD_FIELD_TEST_FAST_KDF": "1", "HRD_FIELD_DEBUG": "0"}
+    env.pop("HRD_FIELD_VAULT", None)
+    return env
+
+
+def ok(res: Result) -> Result:
+    assert res.returncode == 0, (res.returncode, res.stdout, res.stderr)
+    assert "Traceback" not in res.stderr, res.stderr
+    return res
+
 
 def run_cli(*args: str, vault: Path | None = None, passfile: Path | None = None,
             input: str | bytes | None = None, timeout: float = 120) -> Result:
@@ -28,10 +44,9 @@ def run_cli(*args: str, vault: Path | None = None, passfile: Path | None = None,
         argv += ["--vault", str(vault)]
     if passfile is not None:
         argv += ["--passphrase-file", str(passfile)]
-    env = {**os.environ, "HRD_FIELD_TEST_FAST_KDF": "1"}
-    env.pop("HRD_FIELD_VAULT", None)
     data = input.encode("utf-8") if isinstance(input, str) else input
-    proc = subprocess.run(argv, input=data, capture_output=True, env=env, timeout=timeout,
+    proc = subprocess.run(argv, input=data, capture_output=True, env=cli_env(),
+                          timeout=timeout,
                           check=False)
     return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from typing import Any
 
 import pyrage
 from helpers import PASSPHRASE
+from helpers.cli import Result, cli_env
+from helpers.cli import ok as ok  # re-exported for the test modules
 
 from hrd_field.bundle import AttachmentSource, SigningKey, ustar, write_bundle
 from hrd_field.bundle.agefile import recipient_of
@@ -53,22 +54,6 @@ COUNTED = ("records", "hq_versions", "hq_bundles", "hq_abandoned", "attachments"
 # --- the CLI ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-def cli_env() -> dict[str, str]:
-    env = {**os.environ, "HRD_FIELD_TEST_FAST_KDF": "1", "HRD_FIELD_DEBUG": "0"}
-    env.pop("HRD_FIELD_VAULT", None)
-    return env
-
-
 def cli_argv(*args: str | os.PathLike[str], passfile: Path) -> list[str]:
     return [sys.executable, "-m", "hrd_field", *map(str, args), "--passphrase-file",
             str(passfile)]
@@ -80,12 +65,6 @@ def hrd(*args: str | os.PathLike[str], passfile: Path, timeout: float = 120) -> 
                           env=cli_env(), timeout=timeout, check=False)
     return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"))
-
-
-def ok(res: Result) -> Result:
-    assert res.returncode == 0, (res.returncode, res.stdout, res.stderr)
-    assert "Traceback" not in res.stderr, res.stderr
-    return res
 
 
 # --- records ---------------------------------------------------------------------------------

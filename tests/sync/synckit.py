@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 from helpers import PASSPHRASE
+from helpers.cli import Result, cli_env, ok
 
 from hrd_field.bundle.minisign import PublicKey, SigningKey
 from hrd_field.bundle.profile import Policy
@@ -55,22 +56,6 @@ COUNTED = ("records", "hq_versions", "hq_bundles", "hq_receipts", "hq_quarantine
 # --- the CLI ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-def cli_env() -> dict[str, str]:
-    env = {**os.environ, "HRD_FIELD_TEST_FAST_KDF": "1", "HRD_FIELD_DEBUG": "0"}
-    env.pop("HRD_FIELD_VAULT", None)
-    return env
-
-
 def hrd(*args: str | os.PathLike[str], timeout: float = 120) -> Result:
     """Run ``hrd-field ARGS`` (the caller passes --passphrase-file) and capture everything."""
     proc = subprocess.run([sys.executable, "-m", "hrd_field", *map(str, args)],
@@ -78,12 +63,6 @@ def hrd(*args: str | os.PathLike[str], timeout: float = 120) -> Result:
                           stdin=subprocess.DEVNULL)
     return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"))
-
-
-def ok(res: Result) -> Result:
-    assert res.returncode == 0, (res.returncode, res.stdout, res.stderr)
-    assert "Traceback" not in res.stderr, res.stderr
-    return res
 
 
 def failed(res: Result) -> Result:
