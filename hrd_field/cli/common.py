@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..hq.repository import HqRepository
+from ..hq.store import HqStore, require_hq
 from ..vault.paths import default_vault_dir
+from ..vault.repository import RecordStore
 from ..vault.vault import Vault, require_vault
 from .io import passphrase
 
@@ -33,14 +38,38 @@ def open_vault(args: argparse.Namespace) -> Vault:
     root = vault_dir(args)
     require_vault(root)  # before prompting, so a missing vault is reported at once
     vault = Vault.unlock(root, passphrase(args))
-    if getattr(args, "store", None) is not None and vault.meta("role") != "hq":
-        vault.close()
-        raise UserError(_("{path} is a field vault, not an HQ store.").format(path=root))
+    if getattr(args, "store", None) is not None:
+        require_hq(vault)
     return vault
 
 
-def provenance(vault: Vault, record_id: str) -> list[dict[str, object]]:
-    """Where each version of a record at HQ came from (device, bundle, sequence)."""
+Records = RecordStore | HqRepository
+"""What record commands work on: a field vault's records or an HQ store's repository."""
+
+
+@contextlib.contextmanager
+def open_records(args: argparse.Namespace) -> Iterator[Records]:
+    """The records of the field vault, or of the HQ store with ``--store`` (either
+    backend)."""
+    if getattr(args, "store", None) is None:
+        with open_vault(args) as vault:
+            yield vault.records
+        return
+    with open_hq_store(args) as store:
+        yield store.repo
+
+
+def open_hq_store(args: argparse.Namespace) -> HqStore:
+    if getattr(args, "vault", None) is not None:
+        raise UserError(_("Give either --vault or --store, not both."))
+    return HqStore.open(Path(args.store), passphrase(args))
+
+
+def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:
+    """Where each version of a record at HQ came from (device, bundle, sequence); None for
+    a field vault."""
+    if isinstance(records, RecordStore):
+        return None
     return [{"version": p.version, "device": p.device, "bundle_id": p.bundle_id,
              "sequence": p.seq, "received_at": p.received_at, "consent_scope": p.consent_scope}
-            for p in vault.hq.provenance(record_id)]
+            for p in records.provenance(record_id)]

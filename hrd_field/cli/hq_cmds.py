@@ -122,7 +122,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
         raise UserError(_("Not a device public key (expected the base64 line that "
                           "'hrd-field identity show' prints).")) from exc
     with open_store(args) as store:
-        store.vault.hq.add_device(args.name, key.to_base64())
+        store.repo.add_device(args.name, key.to_base64())
     print(_("Device {name} registered (fingerprint {fp}).").format(
         name=args.name, fp=key.fingerprint()))
     return 0
@@ -130,7 +130,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        devices = store.vault.hq.devices()
+        devices = store.repo.devices()
     if args.json:
         print_json([{"name": d.name, "public_key": d.public_key, "status": d.status,
                      "revoked_after_seq": d.revoked_after_seq,
@@ -147,7 +147,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        store.vault.hq.revoke_device(args.name, args.after_seq)
+        store.repo.revoke_device(args.name, args.after_seq)
     print(_("Device {name} revoked.").format(name=args.name))
     return 0
 
@@ -202,8 +202,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_alarms(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        alarms = store.vault.hq.alarms()
-        names = {d.public_key: d.name for d in store.vault.hq.devices()}
+        alarms = store.repo.alarms()
+        names = {d.public_key: d.name for d in store.repo.devices()}
     rows = [{"at": at, "kind": kind, "device": names.get(key, key), "sequence": seq,
              "detail": detail} for at, kind, key, seq, detail in alarms]
     if args.json:
@@ -218,7 +218,7 @@ def cmd_alarms(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        gaps = store.vault.hq.gaps()
+        gaps = store.repo.gaps()
     if args.json:
         print_json(gaps)
         return 0
