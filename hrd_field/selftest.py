@@ -65,7 +65,7 @@ def run() -> int:
             assert getattr(got, "alias", None) == CANARY
             assert got.attachments[0].sha256 == ref.sha256
             assert hq.repo.attachment_size(ref.sha256) == len(data)
-            assert hq.vault.check().ok
+            assert hq.vault is not None and hq.vault.check().ok
             _step(_("bundle verified and imported at HQ"))
         from .core.i18n import UN_LANGUAGES, catalog
 

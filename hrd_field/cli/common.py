@@ -62,7 +62,8 @@ def open_records(args: argparse.Namespace) -> Iterator[Records]:
 def open_hq_store(args: argparse.Namespace) -> HqStore:
     if getattr(args, "vault", None) is not None:
         raise UserError(_("Give either --vault or --store, not both."))
-    return HqStore.open(Path(args.store), passphrase(args))
+    return HqStore.open(Path(args.store), passphrase(args),
+                        database=getattr(args, "database", None))
 
 
 def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:

@@ -20,10 +20,13 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", type=Path, required=True,
                         help="the HQ store directory")
     parser.add_argument("--passphrase-file", metavar="FILE")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="PostgreSQL store: connect with this address (e.g. this "
+                             "process's own role) instead of the one given at init")
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args))
+    return HqStore.open(args.store, passphrase(args), database=args.database)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,7 +100,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     secret = passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "))
-    with HqStore.init(args.store, secret, args.organisation) as store:
+    with HqStore.init(args.store, secret, args.organisation,
+                      database=args.database) as store:
         key = store.signing_key().public_key()
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))

@@ -23,7 +23,7 @@ from ..core import codec
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
-from .repository import BlobSink, Device, ImportTransaction
+from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
@@ -238,6 +238,8 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
             fingerprint=fingerprint, file=kept))
+    except StoreUnavailable:
+        raise  # not the bundle's fault: nothing was imported, the sender may retry
     except BundleError as exc:
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:

@@ -72,7 +72,11 @@ class Intake:
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
+        # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
+        # takes concurrent requests (each gets a pooled connection; imports of one device
+        # take turns on that device's lock inside the database).
+        self._store_lock: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if store.backend == "embedded" else contextlib.nullcontext())
 
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_tables import Device, Provenance
 from ..vault.repository import Filters, Hit, Row
@@ -34,6 +35,7 @@ __all__ = [
     "ImportTransaction",
     "Provenance",
     "Row",
+    "StoreUnavailable",
 ]
 
 REPORT_VIEWS = {
@@ -46,6 +48,11 @@ REPORT_VIEWS = {
 (no content, no names: the columns any backend keeps in clear) and one row per vocabulary
 code a live record carries (threat types, groups at risk, perpetrators, …). Dates are ISO
 text (``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM:SSZ``), ``flagged`` is 0 or 1."""
+
+
+class StoreUnavailable(UserError):
+    """The store cannot be reached now (database down, connection lost, disk full): nothing
+    was changed, and the same request may succeed later (the intake answers 503)."""
 
 
 @dataclass(frozen=True)

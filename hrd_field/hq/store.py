@@ -6,6 +6,8 @@ in PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import os
 import ssl
 from pathlib import Path
@@ -36,30 +38,81 @@ def require_hq(vault: Vault) -> Vault:
 class HqStore:
     """An unlocked HQ store: HQ's keys and its repository (``repo``); ``close`` locks it.
 
-    The embedded store keeps both in one SQLCipher vault (``vault``).
+    The embedded store keeps both in one SQLCipher vault (``vault``); a PostgreSQL-backed
+    store keeps the keys in ``root`` (``hq.keystore``) and the records in the database.
     """
 
-    def __init__(self, vault: Vault):
-        self.vault = require_hq(vault)
-        self.repo: HqRepository = EmbeddedRepository(vault)
-        self._secrets = {name: vault.meta(name) or "" for name in _SECRETS}
+    def __init__(self, root: Path, secrets: dict[str, str], repo: HqRepository,
+                 vault: Vault | None = None):
+        self._root = root
+        self._secrets = secrets
+        self.repo = repo
+        self.vault = vault
 
     @classmethod
-    def init(cls, root: Path, passphrase: str, organisation: str) -> HqStore:
+    def _embedded(cls, vault: Vault) -> HqStore:
+        require_hq(vault)
+        secrets = {name: vault.meta(name) or "" for name in _SECRETS}
+        return cls(vault.paths.root, secrets, EmbeddedRepository(vault), vault)
+
+    @classmethod
+    def init(cls, root: Path, passphrase: str, organisation: str, *,
+             database: str | None = None) -> HqStore:
+        """A new HQ: embedded, or with ``database`` (a PostgreSQL URL) a key store in
+        ``root`` and the records in that database, which must not belong to another HQ."""
+        if database is not None:
+            return cls._init_postgres(root, passphrase, organisation, database)
         vault = Vault.create(root, passphrase)
         for name, value in new_secrets(organisation).items():
             vault.set_meta(name, value)
         vault.set_meta("role", ROLE)
         (root / "quarantine").mkdir(mode=0o700, exist_ok=True)
-        return cls(vault)
+        return cls._embedded(vault)
 
     @classmethod
-    def open(cls, root: Path, passphrase: str) -> HqStore:
-        return cls(Vault.unlock(root, passphrase))
+    def _init_postgres(cls, root: Path, passphrase: str, organisation: str,
+                       database: str) -> HqStore:
+        from . import keystore, postgres
+        from .sealing import new_key
+
+        if keystore.exists(root) or (root / "vault.key").exists():
+            raise UserError(_("An HQ store already exists in {path}.").format(path=root))
+        postgres.connect(database).close()  # unreachable: say so before writing anything
+        secrets = {**new_secrets(organisation), "database": database,
+                   "record_key": new_key()}
+        store_id = keystore.create(root, passphrase, secrets)
+        try:
+            postgres.claim(database, store_id)
+        except BaseException:
+            for name in (keystore.KEY_FILE, keystore.SECRETS_FILE):
+                with contextlib.suppress(OSError):
+                    (root / name).unlink()
+            raise
+        (root / "quarantine").mkdir(mode=0o700, exist_ok=True)
+        return cls.open(root, passphrase)
+
+    @classmethod
+    def open(cls, root: Path, passphrase: str, *, database: str | None = None,
+             max_connections: int = 8) -> HqStore:
+        """Unlock the store in ``root``. ``database``: another address of the same database
+        (e.g. with this process's least-privileged role), for a PostgreSQL-backed store."""
+        from . import keystore
+
+        if not keystore.exists(root):
+            return cls._embedded(Vault.unlock(root, passphrase))
+        from .postgres import PostgresRepository
+
+        secrets = keystore.read(root, passphrase)
+        repo = PostgresRepository(database or secrets["database"], secrets["store_id"],
+                                  secrets["record_key"], actor=_actor(),
+                                  max_connections=max_connections)
+        return cls(root, secrets, repo)
 
     def close(self) -> None:
         self.repo.close()
-        self.vault.close()
+        if self.vault is not None:
+            self.vault.close()
+        self._secrets = {}
 
     def __enter__(self) -> HqStore:
         return self
@@ -69,7 +122,7 @@ class HqStore:
 
     @property
     def root(self) -> Path:
-        return self.vault.paths.root
+        return self._root
 
     @property
     def quarantine_dir(self) -> Path:
@@ -127,6 +180,13 @@ def new_secrets(organisation: str) -> dict[str, str]:
     key = SigningKey.generate()
     return {"hq_age_identity": str(identity), "hq_signing_seed": key.seed().hex(),
             "hq_signing_key_id": key.key_id.hex(), "hq_organisation": organisation}
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "hq"
 
 
 def random_file_name() -> str:
