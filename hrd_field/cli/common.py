@@ -24,6 +24,9 @@ def add_vault_options(parser: argparse.ArgumentParser) -> None:
                         help="read the passphrase from the first line of FILE")
     parser.add_argument("--store", metavar="DIR", type=Path, default=None,
                         help="work on an HQ store instead of a field vault")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="with --store on PostgreSQL: connect with this address (e.g. "
+                             "your own role) instead of the one given at init")
 
 
 def vault_dir(args: argparse.Namespace) -> Path:
