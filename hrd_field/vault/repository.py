@@ -11,8 +11,9 @@ from ..core import codec, indexing
 from ..core.display import headline
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
-from ..core.records import Record, utc_now
-from ..core.validation import normalise, validate
+from ..core.linking import fill_persons_concerned
+from ..core.records import Person, Record, ThreatReport, utc_now
+from ..core.validation import normalise, resolve_review, validate
 from ..core.vocab import RECORD_TYPE
 from . import audit
 from .database import Database
@@ -45,7 +46,7 @@ class Filters:
     case_status: str | None = None
     flagged: bool | None = None
     terms: dict[str, str] = field(default_factory=dict)
-    """vocabulary → code, e.g. {"group_at_risk": "women_defenders"}."""
+    """vocabulary → code, e.g. {"rights_defended": "womens_rights"}."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,20 @@ def drop_unreferenced_attachments(c: Any, gone: set[str] | None = None) -> int:
     return dropped
 
 
+def _fill_concerned(c: Any, record: Record, known: dict[str, str | None] | None = None) -> None:
+    """Persons concerned by gender, completed from the linked people this vault holds."""
+    if not isinstance(record, ThreatReport) or not record.person_ids:
+        return
+    genders = dict(known or {})
+    wanted = [pid for pid in record.person_ids if pid not in genders]
+    if wanted:
+        marks = ", ".join("?" * len(wanted))
+        for pid, body in c.execute(f"SELECT id, body FROM records WHERE type = 'person' AND"
+                                   f" deleted = 0 AND id IN ({marks})", wanted).fetchall():
+            genders[pid] = json.loads(body).get("gender")
+    fill_persons_concerned(record, genders)
+
+
 def _check_mission(c: Any, record: Record) -> None:
     if record.mission_id is None:
         return
@@ -238,8 +253,9 @@ class RecordStore:
             record.version = 1
         if not record.author:
             record.author = self._actor
-        self._check(record)
         with self._db.transaction() as c:
+            _fill_concerned(c, record)
+            self._check(record)
             if c.execute("SELECT 1 FROM records WHERE id = ?", (record.id,)).fetchone():
                 raise Conflict(_("A record with id {id} already exists.").format(id=record.id))
             _check_mission(c, record)
@@ -249,9 +265,11 @@ class RecordStore:
 
     def create_many(self, records: list[Record]) -> None:
         """Insert a batch in one transaction (demo data, imports): all or nothing."""
+        genders = {r.id: r.gender for r in records if isinstance(r, Person)}
         with self._db.transaction() as c:
             for record in records:
                 normalise(record)
+                _fill_concerned(c, record, genders)
                 self._check(record)
                 _check_mission(c, record)
                 self._write(c, record, insert=True)
@@ -282,6 +300,8 @@ class RecordStore:
         record.updated_at = max(utc_now(), record.created_at)
         if not record.author:
             record.author = json.loads(row[4]).get("author") or self._actor
+        _fill_concerned(c, record)
+        resolve_review(record)
         self._check(record)
         _check_mission(c, record)
         self._write(c, record, insert=False)
