@@ -11,12 +11,14 @@ from pathlib import Path
 
 from ..core import codec
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES, Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
+from ..core.vocab import RECORD_TYPE, THREAT_TYPE
 from ..vault.fsutil import fsync_dir, io_error
 from ..vault.repository import Filters
+from ..vault.summaries import mission_summary
 from .common import add_vault_options, open_vault, provenance
 from .io import existing_file, print_json, read_json_input
 
@@ -51,6 +53,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lst.add_argument("--json", action="store_true")
     add_vault_options(lst)
     lst.set_defaults(func=cmd_list)
+
+    summ = rsub.add_parser("summary", help="a mission at a glance: counts, reprisals, threats")
+    summ.add_argument("id", metavar="MISSION_ID")
+    summ.add_argument("--json", action="store_true")
+    add_vault_options(summ)
+    summ.set_defaults(func=cmd_summary)
 
     dele = rsub.add_parser("delete", help="delete a record (a tombstone remains)")
     dele.add_argument("id")
@@ -145,6 +153,32 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         flag = " !" if row.flagged else ""
         print(f"{row.id}  {row.type:<17} {row.event_date or '':<10}  {row.headline}{flag}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """The same figures as the app's mission page (one aggregation module for both)."""
+    with open_vault(args) as v:
+        summary = mission_summary(v, args.id)
+    if args.json:
+        print_json(summary.to_json())
+        return 0
+    print(summary.title)
+    for code, n in summary.counts.items():
+        print("  " + _("{label}: {n}").format(label=RECORD_TYPE.label(code), n=n))
+    p = summary.participants
+    print(_("Consultation participants: {women} women, {men} men, {nb} non-binary, "
+            "{ns} not stated.").format(women=p["women"], men=p["men"], nb=p["non_binary"],
+                                       ns=p["not_stated"]))
+    if summary.threat_types:
+        print(_("Most frequent threats:"))
+        for code, n in summary.threat_types:
+            print("  " + _("{label}: {n}").format(label=THREAT_TYPE.label(code), n=n))
+    print(ngettext("{n} reprisal against people who met this mission",
+                   "{n} reprisals against people who met this mission",
+                   len(summary.flagged)).format(n=len(summary.flagged)))
+    for row in summary.flagged:
+        print(f"  {row.id}  {row.headline}")
     return 0
 
 

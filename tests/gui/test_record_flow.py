@@ -88,7 +88,7 @@ def test_every_record_type_round_trips_through_the_editor(qtbot, make_window, tm
     unlock(qtbot, window)
     wait_idle(qtbot, window)
     window.close()
-    window.session.runner.wait_idle()
+    window.session.wait_idle()
     with Vault.unlock(tmp_path / "vault", PASSPHRASE) as vault:
         for record_type, record_id in ids.items():
             record = vault.records.get(record_id)
