@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import mimetypes
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from ..core.records import RECORD_TYPES, Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..vault.fsutil import fsync_dir, io_error
+from ..vault.fsutil import atomic_file, io_error
 from ..vault.repository import Filters
 from ..vault.summaries import mission_summary
 from .common import add_vault_options, open_vault, provenance
@@ -251,20 +249,12 @@ def cmd_attachment_get(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserError(_("{path} exists; add --force to overwrite it.").format(path=out))
-    tmp = out.with_name(out.name + ".part")
     with open_vault(args) as v, v.open_attachment(args.sha256) as chunks:
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(out) as fh:
                 for chunk in chunks:
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise io_error(exc) from exc
-    fsync_dir(out.parent.resolve())
     print(_("Written to {path}.").format(path=out))
     return 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -24,6 +23,7 @@ from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
 from ..vault.attachments import BlobWriter
+from ..vault.fsutil import atomic_file
 from ..vault.hq_tables import Device
 from .store import HqStore, random_file_name
 
@@ -247,18 +247,11 @@ def _quarantine(store: HqStore, path: Path) -> str | None:
     """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
     name = random_file_name()
     target = store.quarantine_dir / name
-    part = target.with_name(name + ".part")
     try:
-        with open(path, "rb") as src, open(part, "wb") as dst:
-            os.chmod(part, 0o600)
+        with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(part, target)
         store.vault.hq.quarantine(name, None, "unknown_device")
     except (OSError, UserError):
-        with contextlib.suppress(OSError):
-            part.unlink()
         with contextlib.suppress(OSError):
             target.unlink()
         return None
