@@ -9,6 +9,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from .casework import Communication, Legislation, Recommendation
+from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
@@ -28,6 +30,51 @@ def normalise(record: Record) -> None:
         if record.country:
             record.country = record.country.upper()
         record.region = region_of(record.country) if record.country else None
+    elif isinstance(record, Communication):
+        if record.state:
+            record.state = record.state.upper()
+        record.region = region_of(record.state) if record.state else None
+        record.reply_due = _due_or_none(record.sent_on, record.reply_period_days)
+    elif isinstance(record, Recommendation | Legislation):
+        if record.country:
+            record.country = record.country.upper()
+        record.region = region_of(record.country) if record.country else None
+        # The current status is the latest dated entry (the list may be in any order).
+        if isinstance(record, Recommendation):
+            done = max(record.status_history, key=lambda c: c.date, default=None)
+            record.implementation_status = done.status if done else None
+        else:
+            law = max(record.status_history, key=lambda c: c.date, default=None)
+            record.legislative_status = law.status if law else None
+
+
+def _due_or_none(sent_on: str | None, days: int) -> str | None:
+    if not sent_on or not 1 <= days <= 365:
+        return None
+    try:
+        return reply_due(sent_on, days)
+    except ValueError:  # reported by validation as a bad date
+        return None
+
+
+def _check_communication(record: Communication, errors: list[FieldError]) -> None:
+    if record.status != "draft":
+        if not record.sent_on:
+            errors.append(FieldError("sent_on", _("a communication that was sent needs the "
+                                                  "date it was sent")))
+        if not record.state and not record.non_state_addressee.strip():
+            errors.append(FieldError("state", _("say to which State (or other addressee) "
+                                                "the communication went")))
+    dated = [(f"replies.{i}.received_on", r.received_on) for i, r in enumerate(record.replies)]
+    dated += [(f"reminders.{i}.sent_on", r.sent_on) for i, r in enumerate(record.reminders)]
+    dated += [(f"follow_up_letters.{i}.sent_on", r.sent_on)
+              for i, r in enumerate(record.follow_up_letters)]
+    for path, when in dated:
+        if not record.sent_on:
+            errors.append(FieldError(path, _("the communication has no date it was sent")))
+        elif when < record.sent_on:
+            errors.append(FieldError(path, _("earlier than the date the communication was "
+                                             "sent ({date})").format(date=record.sent_on)))
 
 
 def _check_format(fmt: str | None, value: str) -> str | None:
@@ -161,6 +208,8 @@ def validate(record: Record) -> list[FieldError]:
             and "business" not in record.perpetrators:
         errors.append(FieldError("business_sector", _(
             "a business sector is only recorded when a business is an alleged perpetrator")))
+    if isinstance(record, Communication):
+        _check_communication(record, errors)
     if isinstance(record, ReprisalIncident) and record.status == "final" \
             and not record.cooperation.with_whom:
         errors.append(FieldError("cooperation.with_whom", _(

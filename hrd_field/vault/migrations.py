@@ -200,6 +200,24 @@ STEPS: list[str] = [
     """
     CREATE VIRTUAL TABLE records_cjk USING fts5 (grams, tokenize = 'unicode61');
     """,
+    # HQ casework: HQ's own notes on received reprisals (apart from the record, so a later
+    # field version never overwrites them) and the acknowledgement letters sent
+    """
+    CREATE TABLE hq_reprisal_notes (
+        record_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE hq_acknowledgements (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
+    """,
 ]
 
 LATEST = len(STEPS)
