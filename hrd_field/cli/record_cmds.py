@@ -8,15 +8,18 @@ import sys
 from pathlib import Path
 
 from ..core import codec
+from ..core.casework import ALL_RECORD_TYPES as RECORD_TYPES
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES, Record
+from ..core.records import Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..vault.fsutil import atomic_file, io_error
+from ..vault.fsutil import atomic_file, fsync_dir, io_error
 from ..vault.repository import Filters
 from ..vault.summaries import mission_summary
+from . import casework_cmds
 from .common import add_vault_options, open_vault, provenance
 from .io import existing_file, print_json, read_json_input
 
@@ -108,6 +111,15 @@ def _load(source: str, record_type: str | None, record_id: str | None) -> Record
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if args.type in HQ_RECORD_TYPES:
+        if args.store is None:
+            raise UserError(_("A {type} is kept at headquarters only: give the HQ store with "
+                              "--store DIR.").format(type=RECORD_TYPE.label(args.type)))
+        data = read_json_input(args.json_source)
+        with open_vault(args) as v:
+            ids = casework_cmds.add_records(v, data, args.type)
+        print("\n".join(ids))
+        return 0
     record = _load(args.json_source, args.type, None)
     with open_vault(args) as v:
         v.records.create(record)
@@ -119,7 +131,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     with open_vault(args) as v:
         current = v.records.get(args.id)
         record = _load(args.json_source, current.TYPE, args.id)
-        saved = v.records.update(record)
+        saved = casework_cmds.update_record(v, record) if current.TYPE in HQ_RECORD_TYPES \
+            else v.records.update(record)
     print(_("{id} saved as version {version}.").format(id=saved.id, version=saved.version))
     return 0
 
@@ -129,8 +142,10 @@ def cmd_get(args: argparse.Namespace) -> int:
         record = v.records.get(args.id)
         data = codec.to_dict(record)
         origin = provenance(v, args.id) if args.store else None
+        extras = casework_cmds.hq_extras(v, record) if args.store else {}
     if args.json:
-        print_json(data if origin is None else {**data, "provenance": origin})
+        print_json({**data, **extras} if origin is None else
+                   {**data, "provenance": origin, **extras})
         return 0
     for key, value in data.items():
         print(f"{key}: {value}")

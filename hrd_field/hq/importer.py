@@ -19,9 +19,11 @@ from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
 from ..core import codec
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
+from ..core.vocab import RECORD_TYPE
 from ..vault.attachments import BlobWriter
 from ..vault.fsutil import atomic_file
 from ..vault.hq_tables import Device
@@ -139,6 +141,10 @@ class _Sink:
         self.attachments += 1
 
 
+class _HqOnly(UserError):
+    """A casework type in a field bundle: a device that sends one is broken or forged."""
+
+
 def _parse_lines(data: bytes) -> list[Any]:
     items: list[Any] = []
     for number, line in enumerate(data.split(b"\n"), start=1):
@@ -146,11 +152,18 @@ def _parse_lines(data: bytes) -> list[Any]:
             continue
         try:
             value = codec.parse_json(line)
+            if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
+                raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is "
+                                "kept at headquarters only and never travels in a field "
+                                "bundle; nothing was imported.").format(
+                    n=number, type=RECORD_TYPE.label(value["type"])))
             if isinstance(value, dict) and value.get("deleted") is True:
                 _check_tombstone(value)
                 items.append(value)
             else:
                 items.append(codec.from_dict(value, fast=True))
+        except _HqOnly:
+            raise
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
                               "nothing was imported.").format(n=number, why=exc)) from exc

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import codec, indexing
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.display import headline
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
@@ -89,6 +90,7 @@ class Hit:
 # The codes a title shows (consultation format, threat types), in the reader's language.
 _CODES = ("(SELECT group_concat(t.code, ',') FROM record_terms t WHERE t.record_seq = r.seq"
           " AND t.vocab = CASE r.type WHEN 'consultation' THEN 'consultation_format'"
+          " WHEN 'communication' THEN 'communication_kind'"
           " ELSE 'threat_type' END)")
 _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, risk_level, "
                 "case_status, flagged, updated_at, mission_id, " + _CODES)
@@ -244,6 +246,13 @@ class RecordStore:
     def __init__(self, db: Database, actor: str):
         self._db = db
         self._actor = actor
+        self._hq: bool | None = None
+
+    def _at_hq(self) -> bool:
+        if not self._hq:  # a store becomes HQ's right after creation; never the reverse
+            rows = self._db.query("SELECT value FROM meta WHERE key = 'role'")
+            self._hq = bool(rows) and rows[0][0] == "hq"
+        return self._hq
 
     # -- writes --------------------------------------------------------------------------
     def create(self, record: Record, *, keep_timestamps: bool = False) -> Record:
@@ -409,6 +418,9 @@ class RecordStore:
         return "updated"
 
     def _check(self, record: Record) -> None:
+        if record.TYPE in HQ_RECORD_TYPES and not self._at_hq():
+            raise UserError(_("A {type} is kept at headquarters only, in the HQ store; this "
+                              "is a field vault.").format(type=RECORD_TYPE.label(record.TYPE)))
         errors = validate(record)
         if errors:
             raise RecordInvalid(errors)
