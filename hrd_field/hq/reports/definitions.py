@@ -98,7 +98,8 @@ class Tally:
 
     def report(self, spec: ReportSpec, title: str, by: str, *, notes: list[str],
                rates: Sequence[Rate] = (), groups: dict[str, list[tuple[str, str]]] | None = None,
-               multi_valued: bool = False) -> Report:
+               multi_valued: bool = False, group_titles: dict[str, str] | None = None
+               ) -> Report:
         used = {k for rows in self.cells.values() for k, v in rows.items() if any(v)}
         keys, labels = self.groups.ordered(used)
         zero = [0] * len(self.periods)
@@ -107,7 +108,7 @@ class Tally:
                                        list(self.totals[name]))
                     for name, rows in self.cells.items()}
         report = Report(spec, title, by, self.periods, keys, labels, measures, list(rates),
-                        groups or {}, notes, multi_valued)
+                        groups or {}, notes, multi_valued, group_titles or {})
         if spec.public:
             report.withhold_small_counts()
         return report
@@ -306,7 +307,8 @@ def build_responses(spec: ReportSpec, source: ReportSource, periods: list[Period
     return tally.report(spec, _("Replies of States to communications"), by, rates=rates,
                         groups={"replies_by_assessment": [(c, f"assessment:{c}")
                                                           for c, _label in assessments]},
-                        notes=notes)
+                        notes=notes,
+                        group_titles={"replies_by_assessment": N_("Replies by assessment")})
 
 
 def build_individuals(spec: ReportSpec, source: ReportSource, periods: list[Period],

@@ -83,6 +83,7 @@ class Report:
     """JSON field → [(sub-key, measure name)], e.g. replies by assessment."""
     notes: list[str] = field(default_factory=list)
     multi_valued: bool = False
+    group_titles: dict[str, str] = field(default_factory=dict)
 
     # -- cells, with withheld ones as None ------------------------------------------------
     def _value(self, measure: str, i: int, j: int) -> int | None:
