@@ -51,7 +51,7 @@ BATCH = 5_000
 SAVES = 300
 PAGE = 100
 SEARCH_LIMIT = 50
-DEMO_MODULE = Path(__file__).resolve().parents[1] / "hrd_field" / "core" / "demo.py"
+DEMO_MODULE = Path(__file__).resolve().parents[1] / "hrd_field" / "demo"
 PRAGMAS = ("page_size", "journal_mode", "synchronous", "temp_store", "secure_delete",
            "foreign_keys", "cache_size")
 
@@ -247,7 +247,7 @@ class Corpus:
 
 
 def demo_records(count: int, seed: int) -> Iterator[Record]:
-    from hrd_field.core.demo import generate
+    from hrd_field.demo import generate
 
     return iter(generate(count, seed=seed))
 
@@ -415,30 +415,14 @@ SCRIPTS = {
 HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _strings(obj: Any) -> Iterator[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, dict):
-        for value in obj.values():
-            yield from _strings(value)
-    elif isinstance(obj, tuple | list):
-        for value in obj:
-            yield from _strings(value)
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
-            yield from _strings(getattr(obj, f.name))
-
-
 def latin_languages() -> dict[str, str]:
-    """word → English/French/Spanish, for words that only one of them uses in demo.py's text
-    fragments (a private table there: without it, Latin-script words form one group)."""
-    try:
-        from hrd_field.core.demo import _TEXTS
-    except ImportError:
-        return {}
+    """word → English/French/Spanish, for words that only one of them uses in the demo
+    corpus (without it, Latin-script words are not told apart)."""
+    from hrd_field.demo import texts
+
     seen: dict[str, set[str]] = {}
     for code, name in (("en", "English"), ("fr", "French"), ("es", "Spanish")):
-        for text in _strings(_TEXTS[code]):
+        for text in texts(code).strings():
             for word in re.findall(r"\w+", text.lower()):
                 seen.setdefault(word, set()).add(name)
     return {w: langs.pop() for w, langs in seen.items() if len(langs) == 1}
@@ -861,12 +845,12 @@ def wait_for_demo() -> None:
     deadline = time.monotonic() + 20 * 60
     while True:
         try:
-            from hrd_field.core.demo import generate  # noqa: F401
+            from hrd_field.demo import generate  # noqa: F401
 
             return
         except ImportError as exc:
             if time.monotonic() > deadline:
-                raise SystemExit(f"hrd_field.core.demo is not usable: {exc}") from exc
+                raise SystemExit(f"hrd_field.demo is not usable: {exc}") from exc
             log(f"waiting for {DEMO_MODULE} ({exc})")
             time.sleep(30)
 

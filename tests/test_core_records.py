@@ -520,7 +520,7 @@ def test_schema_covers_every_field_of_every_type() -> None:
 
 
 def test_demo_records_are_valid_and_round_trip() -> None:
-    demo = pytest.importorskip("hrd_field.core.demo")
+    demo = pytest.importorskip("hrd_field.demo")
     records = list(demo.generate(150, seed=3))
     assert len(records) == 150
     assert {r.TYPE for r in records} == set(RECORD_TYPES)
@@ -557,7 +557,7 @@ def test_fast_check_rejects_what_the_schema_rejects(data: dict[str, Any]) -> Non
 
 
 def test_fast_check_accepts_what_the_schema_accepts() -> None:
-    demo = pytest.importorskip("hrd_field.core.demo")
+    demo = pytest.importorskip("hrd_field.demo")
     for record in demo.demo_batch(300, seed=11):
         data = codec.to_dict(record)
         assert codec.from_dict(data, fast=True) == codec.from_dict(data)

@@ -88,7 +88,7 @@ def run(vault_dir: Path, language: str | None = None) -> int:
 
 def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
     """A throw-away vault full of fictional records, opened unlocked."""
-    from ..core.demo import generate
+    from ..demo import generate
     from ..vault.vault import Vault
 
     temporary = vault_dir is None

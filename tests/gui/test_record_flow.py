@@ -150,7 +150,7 @@ def test_identity_fields_are_masked_until_revealed(qtbot, make_window):
 
 
 def test_record_model_passes_qt_model_tester(qtbot, qtmodeltester, make_window, tmp_path):
-    from hrd_field.core.demo import demo_batch
+    from hrd_field.demo import demo_batch
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
         vault.records.create_many(demo_batch(600, seed=3))
@@ -202,7 +202,7 @@ def test_qt_bindings_keep_python_objects_alive(qtbot):
 
 
 def test_filters_narrow_the_list(qtbot, make_window, tmp_path):
-    from hrd_field.core.demo import demo_batch
+    from hrd_field.demo import demo_batch
     from hrd_field.vault.repository import Filters
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
