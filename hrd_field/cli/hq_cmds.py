@@ -14,6 +14,7 @@ from ..hq.importer import import_bundle
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
 from . import casework_cmds
+from . import report_cmds
 from .io import passphrase, print_json
 
 
@@ -96,6 +97,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gaps.set_defaults(func=cmd_gaps)
 
     casework_cmds.register_hq(hsub, add_store_options)
+    report_cmds.register(hsub, add_store_options)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
