@@ -16,7 +16,7 @@ from ..core.records import RECORD_TYPES, Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..vault.fsutil import fsync_dir, io_error
-from ..vault.repository import Filters
+from ..vault.queries import Filters
 from .common import add_vault_options, open_vault, provenance
 from .io import existing_file, print_json, read_json_input
 

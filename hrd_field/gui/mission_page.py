@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _, ngettext
 from ..core.vocab import THREAT_TYPE
-from ..vault.repository import Filters, Row
+from ..vault.queries import Filters, Row
 from ..vault.vault import Vault
 from .session import VaultSession
 from .widgets import scale_font

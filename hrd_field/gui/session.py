@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, Record
-from ..vault.repository import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
 from .tasks import Cancelled, Task, TaskRunner
 

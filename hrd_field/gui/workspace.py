@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _
 from ..core.records import RECORD_TYPES, Record
-from ..vault.repository import Filters
+from ..vault.queries import Filters
 
 if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
     from .record_editor import RecordEditor
