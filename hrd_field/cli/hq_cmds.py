@@ -13,8 +13,7 @@ from ..core.i18n import _
 from ..hq.importer import import_bundle
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
-from . import casework_cmds
-from . import report_cmds
+from . import casework_cmds, report_cmds
 from .io import passphrase, print_json
 
 

@@ -16,8 +16,8 @@ from ..core.records import Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..vault.fsutil import atomic_file, fsync_dir, io_error
-from ..vault.repository import Filters
+from ..vault.fsutil import atomic_file, io_error
+from ..vault.queries import Filters
 from ..vault.summaries import mission_summary
 from . import casework_cmds
 from .common import add_vault_options, open_vault, provenance

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from .consent import act_contradictions
 from .casework import Communication, Legislation, Recommendation
+from .consent import act_contradictions
 from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from ..vault.repository import Row
+from ..vault.queries import Row
 from .session import VaultSession
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..core.display import filter_fields
 from ..core.i18n import _, ngettext
-from ..vault.repository import Filters
+from ..vault.queries import Filters
 from .record_model import RecordTableModel
 from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo

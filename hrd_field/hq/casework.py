@@ -36,7 +36,7 @@ from ..core.records import Person, Record, ReprisalIncident, ThreatReport, utc_n
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from ..vault.hq_casework import Acknowledgement, OpenCommunication
-from ..vault.repository import Filters, Row
+from ..vault.queries import Filters, Row
 from ..vault.vault import Vault
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..core.records import Record
 from .ledger import OutboxItem, SentBundle
-from .repository import Filters, Row
+from .queries import Filters, Row
 from .vault import Vault
 
 MAX_MISSIONS = 1000
