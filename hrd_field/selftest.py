@@ -103,4 +103,4 @@ def _gui_check(vault_dir: Path) -> None:
     app.processEvents()
     assert window.stack.currentWidget() is window.lock_screen
     window.close()
-    window.session.runner.shutdown()
+    window.session.shutdown()

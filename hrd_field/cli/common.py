@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..hq.embedded import EmbeddedRepository
 from ..hq.repository import HqRepository
 from ..hq.store import HqStore, require_hq
 from ..vault.paths import default_vault_dir
@@ -67,6 +68,14 @@ def open_hq_store(args: argparse.Namespace) -> HqStore:
         raise UserError(_("Give either --vault or --store, not both."))
     return HqStore.open(Path(args.store), passphrase(args),
                         database=getattr(args, "database", None))
+
+
+def casework_vault(records: Records) -> Vault:
+    """The embedded HQ store's vault, where casework (communications, annotations, …) is
+    kept for now."""
+    if isinstance(records, EmbeddedRepository):
+        return records.vault
+    raise UserError(_("Casework is not yet available on an HQ store kept in PostgreSQL."))
 
 
 def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:

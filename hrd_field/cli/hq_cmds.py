@@ -13,6 +13,7 @@ from ..core.i18n import _
 from ..hq.importer import import_bundle
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import casework_cmds, report_cmds
 from .io import passphrase, print_json
 
 
@@ -96,6 +97,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gaps.add_argument("--json", action="store_true")
     add_store_options(gaps)
     gaps.set_defaults(func=cmd_gaps)
+
+    casework_cmds.register_hq(hsub, add_store_options)
+    report_cmds.register(hsub, add_store_options)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

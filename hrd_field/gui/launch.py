@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QApplication
 from ..assets import asset_dir
 from ..core import i18n
 from ..core.i18n import _
+from .idle import IdleWatcher
 from .main_window import MainWindow, apply_direction
 from .session import VaultSession
 from .settings import Settings
+from .sync_controller import ClientFactory, SyncController, default_client
 from .tasks import TaskRunner
 
 DEMO_PASSPHRASE = "demo vault: fictional records only"  # noqa: S105 - public by design
@@ -55,15 +57,24 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def build_window(vault_dir: Path, settings: Settings | None = None,
-                 language: str | None = None) -> MainWindow:
+                 language: str | None = None,
+                 make_client: ClientFactory = default_client) -> MainWindow:
+    """The composition root: every service the window uses is made and injected here.
+
+    ``make_client`` builds the HTTP client for sync (tests and other deployments pass
+    their own). A second kind of workspace (HQ) gets its own builder beside this one and
+    reuses ``create_app``, ``setup_language`` and the task runner."""
     settings = settings or Settings.load()
     app = create_app()
     setup_language(app, language or settings.language or system_language())
     runner = TaskRunner()
     session = VaultSession(runner)
-    window = MainWindow(session, vault_dir, settings)
-    runner.setParent(window)
-    session.setParent(window)
+    sync = SyncController(session, runner, make_client)
+    idle = IdleWatcher(settings.autolock_minutes * 60_000)
+    app.installEventFilter(idle)
+    window = MainWindow(session, vault_dir, settings, sync, idle)
+    for service in (runner, session, sync, idle):
+        service.setParent(window)
 
     def switch(lang: str) -> None:
         setup_language(app, lang or system_language())
@@ -88,7 +99,7 @@ def run(vault_dir: Path, language: str | None = None) -> int:
 
 def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
     """A throw-away vault full of fictional records, opened unlocked."""
-    from ..core.demo import generate
+    from ..demo import generate
     from ..vault.vault import Vault
 
     temporary = vault_dir is None

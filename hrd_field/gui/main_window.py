@@ -28,6 +28,7 @@ from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController, SyncState
+from .tasks import Failure, FailureKind
 from .widgets import CodeCombo
 from .workspace import Workspace
 
@@ -38,9 +39,11 @@ class MainWindow(QMainWindow):
     language_changed = Signal(str)
 
     def __init__(self, session: VaultSession, vault_dir: Path, settings: Settings,
-                 parent: QWidget | None = None):
+                 sync: SyncController, idle: IdleWatcher, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.sync = sync
+        self.idle = idle
         self.vault_dir = vault_dir
         self.settings = settings
         self.setWindowTitle(_("HRD Field"))
@@ -59,18 +62,10 @@ class MainWindow(QMainWindow):
         self.sync_label.setAccessibleName(_("Sync status"))
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.sync_label)
-        self.sync = SyncController(session, self)
         self.sync.state_changed.connect(self._sync_state)
-        self.sync.finished.connect(lambda _r: self.workspace.outbox.refresh())
-
-        self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
         self.idle.idle.connect(self.lock)
-
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
-        session.runner.busy_changed.connect(
+        session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
         self.show_lock_screen()
 
@@ -83,12 +78,12 @@ class MainWindow(QMainWindow):
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
         self.workspace.missions_loaded.connect(self._missions_loaded)
-        self.workspace.outbox.sync_button.clicked.connect(lambda: self.sync.sync_now())
+        self.workspace.sync_requested.connect(self.sync.sync_now)
+        self.sync.state_changed.connect(self.workspace.show_sync_state)
+        self.sync.finished.connect(self.workspace.sync_finished)
 
     def _sync_state(self, state: SyncState) -> None:
         self.sync_label.setText(state.text)
-        self.workspace.outbox.status.setText(state.text)
-        self.workspace.outbox.sync_button.setEnabled(not state.syncing)
 
     def retranslate(self) -> None:
         """Rebuild every view in the current language; open work comes back from drafts."""
@@ -203,27 +198,17 @@ class MainWindow(QMainWindow):
         self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
                             self._unlock_failed)
 
-    def _unlock_failed(self, message: str) -> None:
-        damaged = getattr(message, "kind", "") in ("VaultCorrupt", "NotThisVault")
-        self.lock_screen.show_error(message, offer_check=damaged)
+    def _unlock_failed(self, failure: Failure) -> None:
+        self.lock_screen.show_error(failure, offer_check=failure.kind is FailureKind.DAMAGED)
 
     def _check(self, passphrase: str) -> None:
-        from ..vault.vault import Vault
-
-        def job() -> list[str]:
-            vault = Vault.unlock(self.vault_dir, passphrase, refuse_if_damaged=False)
-            try:
-                return vault.check().problems
-            finally:
-                vault.close()
-
         def done(problems: list[str]) -> None:
             text = _("The vault is intact.") if not problems else "\n".join(problems[:10])
             QMessageBox.information(self, _("Integrity check"), text)
             self.lock_screen.set_busy(False)
 
         self.lock_screen.set_busy(True, _("Checking…"))
-        self.session.runner.submit(job, on_success=done, on_failure=self._unlock_failed)
+        self.session.check_integrity(self.vault_dir, passphrase, done, self._unlock_failed)
 
     def show_workspace(self) -> None:
         self.stack.setCurrentWidget(self.workspace)
@@ -255,8 +240,11 @@ class MainWindow(QMainWindow):
               "are lost.\n\nErase now?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        if answer == QMessageBox.StandardButton.Yes:
+            self.erase_now()
+
+    def erase_now(self) -> None:
+        """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
         self.workspace.drop_everything()
         self.clipboard.clear()

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.display import filter_fields
 from ..core.i18n import _, ngettext
-from ..vault.repository import Filters
+from ..vault.queries import Filters
 from .record_model import RecordTableModel
 from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
@@ -124,14 +125,16 @@ class RecordListView(QWidget):
         self.f_status = vocab_combo("status", _("Any status"), _("Filter by status"))
         combos: list[QWidget] = [self.f_mission, self.f_from, self.f_to, self.f_country,
                                  self.f_region]
-        self.f_group = vocab_combo("group_at_risk", _("Any group"), _("Filter by group at risk"))
-        self.f_threat = vocab_combo("threat_type", _("Any threat"), _("Filter by threat type"))
+        # one filter per coded field the model marks filterable (groups, types, perpetrators…)
+        self.f_terms = {
+            vocab: vocab_combo(vocab, _("Any: {field}").format(field=_(label)),
+                               _("Filter by {field}").format(field=_(label)))
+            for vocab, label in filter_fields(self.record_type)}
         self.f_risk = vocab_combo("risk_level", _("Any risk"), _("Filter by risk level"))
         self.f_case = vocab_combo("case_status", any_, _("Filter by case status"))
-        if self.record_type in ("person", "consultation"):
-            combos.append(self.f_group)
+        combos += list(self.f_terms.values())
         if self.record_type in ("threat_report", "reprisal_incident"):
-            combos += [self.f_threat, self.f_case]
+            combos.append(self.f_case)
         if self.record_type in ("person", "threat_report", "reprisal_incident"):
             combos.append(self.f_risk)
         combos.append(self.f_status)
@@ -164,13 +167,9 @@ class RecordListView(QWidget):
         t = self.record_type
         if self.filters is None:
             return Filters(type=t)
-        people = t in ("person", "consultation")
         threats = t in ("threat_report", "reprisal_incident")
-        terms: dict[str, str] = {}
-        if people and self.f_group.code():
-            terms["group_at_risk"] = self.f_group.code() or ""
-        if threats and self.f_threat.code():
-            terms["threat_type"] = self.f_threat.code() or ""
+        terms = {vocab: code for vocab, combo in self.f_terms.items()
+                 if (code := combo.code())}
         return Filters(
             type=t,
             mission_id=self.f_mission.code(),

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _
 from ..core.records import RECORD_TYPES, Record
-from ..vault.repository import Filters
 
 if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
     from .record_editor import RecordEditor
@@ -25,6 +24,7 @@ from .outbox_view import OutboxView
 from .record_form import FormContext
 from .record_list import RecordListView
 from .session import VaultSession
+from .sync_controller import SyncState
 
 NAV = [
     ("mission_page", N_("Current mission")),
@@ -39,6 +39,7 @@ NAV = [
 
 class Workspace(QSplitter):
     missions_loaded = Signal(list)
+    sync_requested = Signal()
 
     def __init__(self, session: VaultSession, context: FormContext,
                  parent: QWidget | None = None):
@@ -84,6 +85,7 @@ class Workspace(QSplitter):
             self.lists[key] = view
             self.browse.addWidget(view)
         self.outbox = OutboxView(session)
+        self.outbox.sync_requested.connect(self.sync_requested)
         self.browse.addWidget(self.outbox)
 
         self.nav.currentRowChanged.connect(self._navigate)
@@ -115,8 +117,7 @@ class Workspace(QSplitter):
         for view in self.lists.values():
             view.refresh()
         self.reload_missions()
-        self.session.call(lambda v: [(d, v.records.exists(d.id)) for d in v.records.drafts()],
-                          self._restore_drafts)
+        self.session.drafts_to_restore(self._restore_drafts, parent=self)
 
     def _restore_drafts(self, drafts: list[tuple[Record, bool]]) -> None:
         """Work that was being edited when the vault was locked or the app died."""
@@ -127,14 +128,19 @@ class Workspace(QSplitter):
                 self._open_editor(draft, is_new=True, draft_restored=True)
 
     def reload_missions(self) -> None:
-        self.session.call(lambda v: [(r.id, r.title) for r in v.records.rows(
-            Filters(type="mission"), order_by="event_date", limit=1000)], self._missions)
+        self.session.mission_titles(self._missions, parent=self)
 
     def _missions(self, missions: list[tuple[str, str]]) -> None:
         self.missions = missions
         for view in self.lists.values():
             view.set_missions(missions)
         self.missions_loaded.emit(missions)
+
+    def show_sync_state(self, state: SyncState) -> None:
+        self.outbox.show_sync_state(state)
+
+    def sync_finished(self, _report: object) -> None:
+        self.outbox.refresh()
 
     def set_current_mission(self, mission_id: str | None) -> None:
         self.current_mission = mission_id
@@ -165,8 +171,7 @@ class Workspace(QSplitter):
             if editor.base.id == record_id:
                 self.tabs.setCurrentWidget(editor)
                 return
-        self.session.call(lambda v: (v.records.get(record_id), v.records.draft(record_id)),
-                          self._opened)
+        self.session.record_with_draft(record_id, self._opened, parent=self)
 
     def _opened(self, pair: tuple[Record, Record | None]) -> None:
         record, draft = pair

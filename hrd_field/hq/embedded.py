@@ -12,7 +12,7 @@ from typing import Any
 from ..core.records import Record
 from ..vault.attachments import BlobWriter
 from ..vault.hq_tables import Device, Provenance
-from ..vault.repository import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
 from .repository import BlobSink, BundleLog
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -20,9 +19,12 @@ from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
 from ..core import codec
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
+from ..core.vocab import RECORD_TYPE
+from ..vault.fsutil import atomic_file
 from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
@@ -138,6 +140,10 @@ class _Sink:
         self.attachments += 1
 
 
+class _HqOnly(UserError):
+    """A casework type in a field bundle: a device that sends one is broken or forged."""
+
+
 def _parse_lines(data: bytes) -> list[Any]:
     items: list[Any] = []
     for number, line in enumerate(data.split(b"\n"), start=1):
@@ -145,11 +151,18 @@ def _parse_lines(data: bytes) -> list[Any]:
             continue
         try:
             value = codec.parse_json(line)
+            if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
+                raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is "
+                                "kept at headquarters only and never travels in a field "
+                                "bundle; nothing was imported.").format(
+                    n=number, type=RECORD_TYPE.label(value["type"])))
             if isinstance(value, dict) and value.get("deleted") is True:
                 _check_tombstone(value)
                 items.append(value)
             else:
                 items.append(codec.from_dict(value, fast=True))
+        except _HqOnly:
+            raise
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
                               "nothing was imported.").format(n=number, why=exc)) from exc
@@ -250,18 +263,11 @@ def _quarantine(store: HqStore, path: Path) -> str | None:
     """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
     name = random_file_name()
     target = store.quarantine_dir / name
-    part = target.with_name(name + ".part")
     try:
-        with open(path, "rb") as src, open(part, "wb") as dst:
-            os.chmod(part, 0o600)
+        with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(part, target)
         store.repo.quarantine(name, None, "unknown_device")
     except (OSError, UserError):
-        with contextlib.suppress(OSError):
-            part.unlink()
         with contextlib.suppress(OSError):
             target.unlink()
         return None

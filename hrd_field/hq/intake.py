@@ -30,6 +30,7 @@ from starlette.routing import Route
 from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
 from ..core.records import utc_now
+from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
 from .store import HqStore
 
@@ -132,12 +133,11 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
-        part = self.spool / (os.urandom(16).hex() + ".part")
+        final = self.spool / (os.urandom(16).hex() + ".hrdb")
         digest = hashlib.sha256()
         received = 0
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(final) as fh:
                 chunks = request.stream().__aiter__()
                 while True:
                     # A connection that goes silent (Wi-Fi drop, no FIN) must not hold this
@@ -154,20 +154,13 @@ class Intake:
                         raise _Reject(_error(413, "too_large", "body longer than declared"))
                     digest.update(chunk)
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if received != length:
-                raise _Reject(_error(400, "incomplete", "body shorter than declared"))
-            if digest.hexdigest() != sha:
-                raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
-            final = part.with_suffix(".hrdb")
-            os.replace(part, final)
+                if received != length:
+                    raise _Reject(_error(400, "incomplete", "body shorter than declared"))
+                if digest.hexdigest() != sha:
+                    raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
             return final
         except _Reject as reject:
             return reject.response
-        finally:
-            with contextlib.suppress(OSError):
-                part.unlink()
 
     def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
         """Import and answer in one turn on the store: the receipt does not queue again

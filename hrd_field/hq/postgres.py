@@ -36,8 +36,9 @@ from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from ..vault.attachments import CHUNK_SIZE, MAX_ATTACHMENT_BYTES
 from ..vault.hq_tables import Device, Provenance
-from ..vault.repository import MAX_PAGE, SORTABLE, Conflict, Filters, Hit, NotFound, Row
-from ..vault.repository import _snippet as snippet
+from ..vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row
+from ..vault.queries import _snippet as snippet
+from ..vault.repository import Conflict
 from . import pg_schema
 from .repository import BlobSink, BundleLog, StoreUnavailable
 from .sealing import Sealer

@@ -22,7 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_tables import Device, Provenance
-from ..vault.repository import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, Row
 
 __all__ = [
     "REPORT_VIEWS",

@@ -27,6 +27,7 @@ from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from .hq_casework import CaseworkTables
 from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
@@ -89,6 +90,7 @@ class Vault:
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
+        self.casework = CaseworkTables(db, actor)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod

@@ -40,7 +40,7 @@ from hrd_field.core.records import (
 from hrd_field.hq.store import HqStore
 from hrd_field.sync.exporter import plan_export, write_export
 from hrd_field.sync.identity import device_key, enrol
-from hrd_field.vault.repository import NotFound
+from hrd_field.vault.queries import NotFound
 from hrd_field.vault.vault import Vault
 
 CANARY = "Qx7-canary-Zebulon-4471"

@@ -30,8 +30,8 @@ from hqkit import (
     threat,
 )
 
-from hrd_field.core.demo import demo_batch
 from hrd_field.core.records import Record
+from hrd_field.demo import demo_batch
 from hrd_field.hq.store import HqStore
 from hrd_field.sync.identity import device_public_key, enrol
 from hrd_field.vault.vault import Vault

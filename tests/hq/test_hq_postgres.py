@@ -37,7 +37,7 @@ from hrd_field.core.records import Mission
 from hrd_field.hq import pg_schema
 from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.store import HqStore
-from hrd_field.vault.repository import Filters
+from hrd_field.vault.queries import Filters
 
 LEGAL = "Zainab Legalname-Qx9"
 CONTACT = "+000 555 4242"
