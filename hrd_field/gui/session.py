@@ -21,7 +21,7 @@ from shiboken6 import isValid
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import AttachmentRef, Record
+from ..core.records import AttachmentRef, Mission, Record
 from ..vault import lookups
 from ..vault.database import NotThisVault
 from ..vault.keyslots import WrongPassphrase
@@ -216,6 +216,15 @@ class VaultSession(QObject):
     def mission_titles(self, on_done: Done[list[tuple[str, str]]],
                        parent: QObject | None = None) -> Task:
         return self._query(lookups.mission_titles, on_done, parent=parent)
+
+    def remembered_mission(self, on_done: Done[Mission | None],
+                           parent: QObject | None = None) -> Task:
+        """The current mission chosen last time (kept in the vault, encrypted), if it
+        still exists."""
+        return self._query(lookups.remembered_mission, on_done, parent=parent)
+
+    def remember_mission(self, mission_id: str | None) -> Task:
+        return self._query(lambda v: lookups.remember_mission(v, mission_id), None)
 
     def mission_summary(self, mission_id: str, on_done: Done[MissionSummary],
                         on_error: OnFailure | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.records import Record
+from ..core.records import Mission, Record
 from .ledger import OutboxItem, SentBundle
 from .queries import Filters, Row
 from .vault import Vault
@@ -14,6 +14,21 @@ def mission_titles(vault: Vault) -> list[tuple[str, str]]:
     """(id, title) of every mission, for the current-mission choice and filters."""
     return [(r.id, r.title) for r in vault.records.rows(
         Filters(type="mission"), order_by="event_date", limit=MAX_MISSIONS)]
+
+
+CURRENT_MISSION = "gui.current_mission"
+
+
+def remembered_mission(vault: Vault) -> Mission | None:
+    mission_id = vault.meta(CURRENT_MISSION)
+    if not mission_id or not vault.records.exists(mission_id):
+        return None
+    record = vault.records.get(mission_id)
+    return record if isinstance(record, Mission) else None
+
+
+def remember_mission(vault: Vault, mission_id: str | None) -> None:
+    vault.set_meta(CURRENT_MISSION, mission_id or "")
 
 
 def person_aliases(vault: Vault, ids: list[str]) -> list[tuple[str, str | None]]:
