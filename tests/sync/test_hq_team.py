@@ -144,3 +144,24 @@ def test_database_away_and_connection_lost_mid_import(team: Any, tmp_path: Path,
     assert health.status_code == 503 and health.json()["database"] == "unreachable"
     res = hq.hrd("hq", "gaps", "--database", via_proxy)
     assert res.returncode == 1 and "Cannot reach the HQ database" in res.stderr, res
+
+
+def test_embedded_store_readers_and_admin_while_the_intake_runs(hq: Hq,
+                                                                tmp_path: Path) -> None:
+    """The embedded store no longer locks others out while ``hq serve`` writes: analysts
+    read (and are told they see a snapshot), the admin revokes, the next upload is refused."""
+    [(device, [first, second])] = _devices(hq, tmp_path / "field", 1, 2)
+    hq.serve()
+    assert post_bundle(hq.url, device.key, first.read_bytes()).status_code == 200
+    listed = ok(hq.hrd("record", "list", "--json"))
+    assert len(listed.json()) == 1
+    assert "snapshot as of" in listed.stderr
+    assert ok(hq.hrd("hq", "gaps", "--json")).json() == {device.name: []}
+    ok(hq.hrd("hq", "device", "revoke", device.name))
+    refused = post_bundle(hq.url, device.key, second.read_bytes())
+    assert refused.status_code == 403, refused.text
+    hq.stop_all()
+    listed = ok(hq.hrd("record", "list", "--json"))
+    assert "snapshot" not in listed.stderr  # alone now
+    with hq.store() as store:
+        assert store.vault is not None and store.vault.check().ok
