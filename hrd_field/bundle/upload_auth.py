@@ -50,7 +50,7 @@ class _Message:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class _Keys(HTTPSignatureKeyResolver):  # type: ignore[misc]
+class _Keys(HTTPSignatureKeyResolver):
     """The key id is the device's public key (the line 'hrd-field identity show' prints)."""
 
     def __init__(self, signing: SigningKey | None = None):
