@@ -9,6 +9,7 @@ the recipient binding, every member's hash; only then are records upserted by
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import re
@@ -19,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
-from ..core import codec
+from ..core import codec, legacy, linking
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES
+from ..core.records import RECORD_TYPES, Person, ThreatReport
 from ..vault.attachments import BlobWriter
-from ..vault.hq_tables import Device
+from ..vault.hq_tables import Device, HqTables
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
@@ -150,6 +151,10 @@ def _parse_lines(data: bytes) -> list[Any]:
                 _check_tombstone(value)
                 items.append(value)
             else:
+                if isinstance(value, dict):
+                    # a device not updated yet sends release-1 codes: same mapping as the
+                    # store's own migration (consent contradictions are flagged, not changed)
+                    legacy.upgrade(value)
                 items.append(codec.from_dict(value, fast=True))
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
@@ -193,6 +198,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             key = sink.verified.signer.to_base64()
             results: Counter[str] = Counter()
             accepted: list[tuple[str, int]] = []
+            held = _people_held(vault.hq, conn, items)
             for item in items:
                 if isinstance(item, dict):
                     results[vault.hq.store_tombstone(
@@ -200,9 +206,13 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
                     accepted.append((item["id"], item["version"]))
                 else:
+                    current = None
+                    if isinstance(item, ThreatReport):
+                        current = copy.deepcopy(item)
+                        linking.resolve_at_hq(current, held)
                     results[vault.hq.store_version(
                         conn, item, device_key=key, bundle_id=manifest.bundle_id,
-                        seq=manifest.sequence)] += 1
+                        seq=manifest.sequence, current=current)] += 1
                     accepted.append((item.id, item.version))
             counts = {"records": len(items), "attachments": sink.attachments, **results}
             outcome = ImportOutcome(
@@ -241,6 +251,16 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
         return ImportOutcome(REJECTED, str(exc))
+
+
+def _people_held(hq: HqTables, conn: Any, items: list[Any]) -> dict[str, str | None]:
+    """id → gender of every person the threats of this bundle link that HQ will hold: those
+    in the bundle and those received before."""
+    held = {i.id: i.gender for i in items if isinstance(i, Person)}
+    wanted = sorted({pid for i in items if isinstance(i, ThreatReport)
+                     for pid in i.person_ids if pid not in held})
+    held.update(hq.person_genders(conn, wanted))
+    return held
 
 
 def _quarantine(store: HqStore, path: Path) -> str | None:
