@@ -41,7 +41,8 @@ from hrd_field.core import codec, indexing
 from hrd_field.core.records import Record, new_id
 from hrd_field.core.validation import normalise, validate
 from hrd_field.vault import keyslots, migrations
-from hrd_field.vault.repository import Filters, RecordStore
+from hrd_field.vault.queries import Filters
+from hrd_field.vault.repository import RecordStore
 from hrd_field.vault.vault import Vault
 
 FAST_KDF_ENV = "HRD_FIELD_TEST_FAST_KDF"  # read by keyslots.kdf_params() at each derivation

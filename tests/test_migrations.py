@@ -126,7 +126,7 @@ def test_old_vault_is_upgraded_and_keeps_its_records(v1: tuple[Path, list[Record
         assert [h.id for h in v.records.search("حقوق")] == [records[1].id]
         assert [h.id for h in v.records.search("人权")] == [records[2].id]
         # filters over the old summary columns and terms
-        from hrd_field.vault.repository import Filters
+        from hrd_field.vault.queries import Filters
         assert {r.id for r in v.records.rows(Filters(mission_id=records[0].id))} == {
             records[1].id, records[2].id}
         assert [r.id for r in v.records.rows(Filters(

@@ -21,7 +21,7 @@ from hrd_field.sync.exporter import plan_export, write_export
 from hrd_field.vault import migrations
 from hrd_field.vault.database import Database
 from hrd_field.vault.keyslots import KeyFile
-from hrd_field.vault.repository import Filters
+from hrd_field.vault.queries import Filters
 from hrd_field.vault.vault import Vault
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "release1"

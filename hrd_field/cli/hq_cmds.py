@@ -11,9 +11,10 @@ from ..bundle.profile import Policy
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
 from ..hq.importer import import_bundle
-from ..hq.interchange import FORMATS, export
+from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import casework_cmds, report_cmds
 from .io import passphrase, print_json
 
 
@@ -21,10 +22,13 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", type=Path, required=True,
                         help="the HQ store directory")
     parser.add_argument("--passphrase-file", metavar="FILE")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="PostgreSQL store: connect with this address (e.g. this "
+                             "process's own role) instead of the one given at init")
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args))
+    return HqStore.open(args.store, passphrase(args), database=args.database)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,10 +111,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(gaps)
     gaps.set_defaults(func=cmd_gaps)
 
+    casework_cmds.register_hq(hsub, add_store_options)
+    report_cmds.register(hsub, add_store_options)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     secret = passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "))
-    with HqStore.init(args.store, secret, args.organisation) as store:
+    with HqStore.init(args.store, secret, args.organisation,
+                      database=args.database) as store:
         key = store.signing_key().public_key()
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
@@ -135,7 +143,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
         raise UserError(_("Not a device public key (expected the base64 line that "
                           "'hrd-field identity show' prints).")) from exc
     with open_store(args) as store:
-        store.vault.hq.add_device(args.name, key.to_base64())
+        store.repo.add_device(args.name, key.to_base64())
     print(_("Device {name} registered (fingerprint {fp}).").format(
         name=args.name, fp=key.fingerprint()))
     return 0
@@ -143,7 +151,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        devices = store.vault.hq.devices()
+        devices = store.repo.devices()
     if args.json:
         print_json([{"name": d.name, "public_key": d.public_key, "status": d.status,
                      "revoked_after_seq": d.revoked_after_seq,
@@ -160,7 +168,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        store.vault.hq.revoke_device(args.name, args.after_seq)
+        store.repo.revoke_device(args.name, args.after_seq)
     print(_("Device {name} revoked.").format(name=args.name))
     return 0
 
@@ -188,11 +196,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        vault = store.vault
+        repo = store.repo
         summary = export(
-            lambda t: vault.records.iter_live(t), args.out, args.format, types=args.types,
-            with_identity=args.with_identity, open_file=vault.attachment_stream,
-            has_file=lambda sha: vault.attachment_size(sha) is not None)
+            lambda t: live_records(repo, t), args.out, args.format, types=args.types,
+            with_identity=args.with_identity, open_file=repo.open_attachment,
+            has_file=lambda sha: repo.attachment_size(sha) is not None)
     total = sum(summary.records.values())
     print(ngettext("Exported {n} record to {path}.", "Exported {n} records to {path}.",
                    total).format(n=total, path=args.out))
@@ -228,8 +236,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_alarms(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        alarms = store.vault.hq.alarms()
-        names = {d.public_key: d.name for d in store.vault.hq.devices()}
+        alarms = store.repo.alarms()
+        names = {d.public_key: d.name for d in store.repo.devices()}
     rows = [{"at": at, "kind": kind, "device": names.get(key, key), "sequence": seq,
              "detail": detail} for at, kind, key, seq, detail in alarms]
     if args.json:
@@ -244,7 +252,7 @@ def cmd_alarms(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        gaps = store.vault.hq.gaps()
+        gaps = store.repo.gaps()
     if args.json:
         print_json(gaps)
         return 0

@@ -135,3 +135,31 @@ def highest_act_allowed(consent: Consent) -> str:
         if all(getattr(consent.scope, n) for n in _ACT_NEEDS[level]):
             best = level
     return best
+
+
+# The person's consent to act on a reprisal, from the least to the most exposure.
+CONSENT_TO_ACT_ORDER = ("internal_only", "raise_confidentially", "sg_report", "make_public")
+
+
+def may_include_in_sg_report(record: Record) -> bool:
+    """A reprisal goes into the Secretary-General's annual report only if the person agreed
+    to it (or to making it public) and consent is recorded as obtained."""
+    consent = getattr(record, "consent", None)
+    code = getattr(record, "consent_to_act", "internal_only")
+    if not isinstance(consent, Consent) or not consent.obtained:
+        return False
+    return CONSENT_TO_ACT_ORDER.index(code) >= CONSENT_TO_ACT_ORDER.index("sg_report") \
+        if code in CONSENT_TO_ACT_ORDER else False
+
+
+def may_raise_with_state(record: Record) -> bool:
+    """Whether a received record may be put to a State in a communication."""
+    consent = getattr(record, "consent", None)
+    if consent is None:
+        return True  # missions concern no individual
+    if not isinstance(consent, Consent) or not consent.obtained:
+        return False
+    code = getattr(record, "consent_to_act", None)
+    if code is not None:
+        return code in CONSENT_TO_ACT_ORDER[1:] or consent.scope.raise_with_state
+    return consent.scope.raise_with_state

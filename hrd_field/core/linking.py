@@ -114,3 +114,13 @@ def comparable(data: dict[str, object]) -> dict[str, object]:
     exported twice carries fresh random stub references (and may link a person shared in
     between), which is not different content from the device."""
     return {k: v for k, v in data.items() if k not in LINK_FIELDS}
+
+
+def comparable_json(body: str) -> str:
+    """``comparable`` of a stored JSON body, as canonical text (for fingerprints)."""
+    import json
+
+    data = json.loads(body)
+    if isinstance(data, dict):
+        data = comparable(data)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -45,6 +45,9 @@ RECORD_TYPE = _vocab(
     ("consultation", N_("Consultation")),
     ("threat_report", N_("Threat report")),
     ("reprisal_incident", N_("Reprisal incident")),
+    ("communication", N_("Communication")),
+    ("recommendation", N_("Recommendation")),
+    ("legislation", N_("Legislation")),
 )
 STATUS = _vocab(
     "status", N_("Status"),

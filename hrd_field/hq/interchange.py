@@ -15,6 +15,7 @@ identify people go only with that consent. Pure of SQL: records come from the st
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -37,6 +38,8 @@ from ..core.records import RECORD_TYPES, AttachmentRef, Record
 from ..core.regions import country_name
 from ..core.schema import hints, unwrap_optional
 from ..core.vocab import VOCABULARIES
+from ..vault.queries import Filters
+from .repository import HqRepository
 
 UWAZI_LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 """The UN languages; the first is the Uwazi collection's default (columns without suffix)."""
@@ -257,7 +260,23 @@ class ExportSummary:
     attachments: int = 0
 
 
-Opener = Callable[[str], typing.BinaryIO]
+Opener = Callable[[str], contextlib.AbstractContextManager[Iterator[bytes]]]
+
+
+def live_records(repo: HqRepository, record_type: str) -> Iterator[Record]:
+    """Every live record of a type HQ holds, page by page (either backend)."""
+    offset = 0
+    while True:
+        rows = repo.rows(Filters(type=record_type), order_by="created_at", descending=False,
+                         limit=_PAGE, offset=offset)
+        for row in rows:
+            yield repo.get(row.id)
+        if len(rows) < _PAGE:
+            return
+        offset += len(rows)
+
+
+_PAGE = 500
 
 
 def _write_private(path: Path, write: Callable[[typing.BinaryIO], object]) -> None:
@@ -353,8 +372,8 @@ def _write_uwazi(out: Path, rtype: str, records: list[Record], with_identity: bo
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("import.csv", data)
             for sha, ref in refs.items():
-                with open_file(sha) as src, zf.open(file_name(ref), "w") as dst:
-                    while chunk := src.read(1 << 20):
+                with open_file(sha) as chunks, zf.open(file_name(ref), "w") as dst:
+                    for chunk in chunks:
                         dst.write(chunk)
 
     archive = out / f"{rtype}.zip"

@@ -29,7 +29,7 @@ from ..core.i18n import _
 from ..core.records import Person, Record, ThreatReport, new_id
 from ..vault.ledger import Tombstone, tombstone_json
 from ..vault.migrations import LATEST
-from ..vault.repository import NotFound
+from ..vault.queries import NotFound
 from ..vault.vault import Vault
 from .identity import device_key, enrolled_profile
 

@@ -209,6 +209,24 @@ STEPS: list[Step] = [
     # 11: groups at risk split into rights defended / profession / situation; threat types
     # without police or online in them; consent contradictions flagged; HQ links resolved
     split_vocabularies,
+    # HQ casework: HQ's own notes on received reprisals (apart from the record, so a later
+    # field version never overwrites them) and the acknowledgement letters sent
+    """
+    CREATE TABLE hq_reprisal_notes (
+        record_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE hq_acknowledgements (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
+    """,
 ]
 
 LATEST = len(STEPS)

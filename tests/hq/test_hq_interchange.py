@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from helpers.samples import full_records
 from hqkit import World, export, make_world, ok
 
 from hrd_field.core import codec
 from hrd_field.core.i18n import catalog
-from hrd_field.core.records import AttachmentRef, Person, Record, ThreatReport
+from hrd_field.core.records import RECORD_TYPES, AttachmentRef, Person, Record, ThreatReport
 from hrd_field.core.regions import countries, country_name
 from hrd_field.core.vocab import VOCABULARIES
 from hrd_field.hq import interchange
@@ -25,8 +26,9 @@ from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.interchange import SEPARATOR, UWAZI_LANGUAGES, Column
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+@pytest.fixture(scope="module", params=HQ_BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> World:
+    database = new_hq_database(request, request.param)
     root = tmp_path_factory.mktemp("interchange")
     records = full_records()
     records[0].mission_id = None  # the sample mission stands alone; the others are in it
@@ -36,7 +38,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
                    consent=records[1].consent.__class__(obtained=True, method="verbal",
                                                        date="2024-03-02"))
     quiet.consent.scope.share_with_hq = True  # the record, not the identity
-    w = make_world(root, records=[*records, quiet])
+    w = make_world(root, records=[*records, quiet], database=database)
     with w.store() as store:
         for path in export(w.field, root / "bundles"):
             assert import_bundle(store, path).status == "imported"
@@ -45,7 +47,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 
 def held(world: World) -> dict[str, Record]:
     with world.store() as store:
-        return {r.id: r for r in store.vault.records.iter_live()}
+        return {r.id: r for t in RECORD_TYPES for r in interchange.live_records(store.repo, t)}
 
 
 def _label_to_code(vocab: str, lang: str) -> dict[str, str]:
