@@ -22,12 +22,14 @@ from ..bundle import (
     remove_partial_bundles,
     write_bundle,
 )
-from ..core import codec
-from ..core.consent import export_decision
+from ..core import codec, linking
+from ..core.consent import ExportDecision, export_decision
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..core.records import Person, Record, ThreatReport, new_id
 from ..vault.ledger import Tombstone, tombstone_json
 from ..vault.migrations import LATEST
+from ..vault.queries import NotFound
 from ..vault.vault import Vault
 from .identity import device_key, enrolled_profile
 
@@ -63,6 +65,10 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
                 cancel: threading.Event | None = None) -> ExportPlan:
     plan = ExportPlan()
     seen_attachments: set[str] = set()
+    # Threats wait until every person of this export is known: a link to a person whose
+    # record stays here becomes a pseudonymous stub (core/linking.py).
+    threats: list[tuple[ThreatReport, ExportDecision]] = []
+    people_out: set[str] = set()
     for entry in vault.exports.pending(since_last=since_last, mission_id=mission_id):
         if cancel is not None and cancel.is_set():
             raise UserError(_("Export cancelled; nothing was written."))
@@ -76,21 +82,51 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
             plan.kept_back[decision.reason or ""] += 1
             continue
         record = decision.record
-        atts = []
-        for ref in record.attachments:
-            size = vault.attachment_size(ref.sha256)
-            if size is None:
-                continue  # referenced but never stored: the bundle must not promise it
-            atts.append((ref.sha256, size))
-            if ref.sha256 not in seen_attachments:
-                seen_attachments.add(ref.sha256)
-                plan.attachment_bytes += size
-        plan.withheld_attachments += len(decision.withheld_attachments)
-        plan.redacted += bool(decision.redacted_fields)
-        plan.by_type[record.TYPE] += 1
-        plan.items.append(Item(record.TYPE, record.id, record.version,
-                               codec.dumps(record).encode(), atts))
+        if isinstance(record, Person):
+            people_out.add(record.id)
+        if isinstance(record, ThreatReport):
+            threats.append((record, decision))
+            continue
+        _add_item(vault, plan, record, decision.withheld_attachments, decision.redacted_fields,
+                  seen_attachments)
+    linked = _link_for_hq(vault, [t for t, _d in threats], people_out)
+    for threat, (_t, decision) in zip(linked, threats, strict=True):
+        _add_item(vault, plan, threat, decision.withheld_attachments, decision.redacted_fields,
+                  seen_attachments)
     return plan
+
+
+def _link_for_hq(vault: Vault, threats: list[ThreatReport],
+                 people_out: set[str]) -> list[ThreatReport]:
+    linked = sorted({pid for t in threats for pid in t.person_ids})
+    shared = people_out | vault.exports.ever_exported([p for p in linked
+                                                       if p not in people_out])
+    people: dict[str, Person | None] = {}
+    for pid in linked:
+        try:
+            found = vault.records.get(pid)
+        except NotFound:
+            found = None
+        people[pid] = found if isinstance(found, Person) else None
+    return [linking.for_hq(t, shared=shared, people=people, new_ref=new_id) for t in threats]
+
+
+def _add_item(vault: Vault, plan: ExportPlan, record: Record, withheld: tuple[str, ...],
+              redacted: tuple[str, ...], seen_attachments: set[str]) -> None:
+    atts = []
+    for ref in record.attachments:
+        size = vault.attachment_size(ref.sha256)
+        if size is None:
+            continue  # referenced but never stored: the bundle must not promise it
+        atts.append((ref.sha256, size))
+        if ref.sha256 not in seen_attachments:
+            seen_attachments.add(ref.sha256)
+            plan.attachment_bytes += size
+    plan.withheld_attachments += len(withheld)
+    plan.redacted += bool(redacted)
+    plan.by_type[record.TYPE] += 1
+    plan.items.append(Item(record.TYPE, record.id, record.version,
+                           codec.dumps(record).encode(), atts))
 
 
 def _split(items: list[Item], max_size: int, recipients: int) -> list[list[Item]]:
