@@ -13,7 +13,7 @@ from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
 from .introspect import LIST, LIST_NESTED, NESTED, plan
-from .records import Consent, Mission, Record, ReprisalIncident, ThreatReport
+from .records import Consent, Consultation, Mission, Record, ReprisalIncident, ThreatReport
 from .regions import is_country, region_of
 from .vocab import VOCABULARIES
 
@@ -28,6 +28,10 @@ def normalise(record: Record) -> None:
         if record.country:
             record.country = record.country.upper()
         record.region = region_of(record.country) if record.country else None
+    if isinstance(record, Consultation):
+        # Named organisations are counted; the number may be higher (not all were named),
+        # and records made before names were kept have only the number.
+        record.organisations_count = max(record.organisations_count, len(record.organisations))
 
 
 def _check_format(fmt: str | None, value: str) -> str | None:
