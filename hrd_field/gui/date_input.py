@@ -38,7 +38,7 @@ class _SelectAllEdit(QLineEdit):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        QTimer.singleShot(0, self.selectAll)
+        QTimer.singleShot(0, self, self.selectAll)
 
 
 class CalendarPopup(QFrame):

@@ -199,8 +199,15 @@ class IntField(FieldEditor):
         spin.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.spin and event.type() == QEvent.Type.FocusIn:
-            QTimer.singleShot(0, self.spin.selectAll)
+        if watched is not self.spin:
+            return False
+        if event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self.spin, self.spin.selectAll)
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.text().isdigit() and self.is_blank():
+            line = self.spin.lineEdit()
+            if line is not None:
+                line.setText("")  # a digit typed over "—" starts the number
         return False
 
     def is_blank(self) -> bool:

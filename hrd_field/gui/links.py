@@ -135,9 +135,11 @@ class PersonLinks(QGroupBox):
             self._add_item(person.id, person.alias)
             self.changed.emit()
             self._check_mission([person])
+        # Focus back to the finder before the matches hide: hiding the focused list would
+        # send focus down the form and scroll the page away.
+        self.finder.setFocus(Qt.FocusReason.OtherFocusReason)
         self.finder.clear()
         self.results.hide()
-        self.finder.setFocus(Qt.FocusReason.OtherFocusReason)  # link the next one
 
     def _check_mission(self, people: list[PersonLink]) -> None:
         for person in people:

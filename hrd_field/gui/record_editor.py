@@ -72,7 +72,11 @@ class RecordEditor(QWidget):
         self.heading.setWordWrap(True)
         self.version = QLabel()
         self.version.setObjectName("muted")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("muted")
+        self.status_label.setAccessibleName(_("Save status"))
         head.addWidget(self.heading, 1)
+        head.addWidget(self.status_label)
         head.addWidget(self.version)
         outer.addLayout(head)
 
@@ -147,20 +151,15 @@ class RecordEditor(QWidget):
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName(_("Problems to fix before saving"))
+        self.problems.hide()
         outer.addWidget(self.problems)
 
+        buttons = QHBoxLayout()
         self.explain = QLabel(_(
             "Save keeps your work as a draft you can change. Finalise marks it ready for "
             "headquarters: only final records are exported."))
         self.explain.setObjectName("muted")
         self.explain.setWordWrap(True)
-        outer.addWidget(self.explain)
-
-        buttons = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("muted")
-        self.status_label.setAccessibleName(_("Save status"))
-        self.status_label.setWordWrap(True)
         self.delete_button = QPushButton(_("Delete…"))
         self.delete_button.setAccessibleName(_("Delete this record"))
         self.finalise_button = QPushButton(_("Finalise"))
@@ -171,7 +170,7 @@ class RecordEditor(QWidget):
         self.save_button.setAccessibleName(_("Save"))
         self.close_button = QPushButton(_("Close"))
         self.close_button.setAccessibleName(_("Close the editor"))
-        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.explain, 1)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.finalise_button)
@@ -239,7 +238,7 @@ class RecordEditor(QWidget):
             self._focused_once = True
             first = self.first_field()
             if first is not None:  # New puts the cursor where typing starts
-                QTimer.singleShot(0, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
+                QTimer.singleShot(0, first, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
 
     # -- state -------------------------------------------------------------------------------
     def _load(self, record: Record) -> None:
@@ -302,10 +301,12 @@ class RecordEditor(QWidget):
                               len(errors)).format(n=len(errors))]
             lines += [str(e) for e in unplaced[:3]]
             self.problems.setText("\n".join(lines))
+            self.problems.show()
             self.save_button.setEnabled(False)
             self.save_button.setToolTip(lines[0])
         else:
             self.problems.setText("")
+            self.problems.hide()
             self.save_button.setEnabled(True)
             self.save_button.setToolTip("")
         already_final = self.base.status == "final" and not self.is_new

@@ -58,8 +58,8 @@ SECTION_ORDER = ["first", "mission", "person", "identity", "consultation", "part
 # record type's other fields of these sections fold into "More details". Names the model
 # does not have are skipped, so the model can change without breaking the editor.
 FIRST_SCREEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "consultation": (("date", "place", "modality", "format", "participants", "organisations",
-                      "organisations_count", "topics", "summary"),
+    "consultation": (("date", "place", "modality", "format", "participants", "topics",
+                      "summary", "organisations", "organisations_count"),
                      ("consultation", "participants", "content")),
 }
 # Nested values this small are laid out on one row (labels above their fields).
@@ -231,12 +231,13 @@ class Form(QObject):
 class SubForm(Form):
     def __init__(self, cls: type, prefix: str, context: FormContext, title: str):
         super().__init__(cls, prefix, context, set())
-        self._box = QGroupBox(title)
-        self._box.setAccessibleName(title)
-        if self.inline():
+        if self.inline():  # a row of its own under the form's label, no frame around it
+            self._box: QWidget = QWidget()
             self.fill_inline(QGridLayout(self._box))
         else:
+            self._box = QGroupBox(title)
             self.fill_layout(QFormLayout(self._box), self.rows)
+        self._box.setAccessibleName(title)
 
     @property
     def widget(self) -> QWidget:
