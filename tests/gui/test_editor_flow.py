@@ -7,7 +7,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QScrollArea, QWidget
 
 from hrd_field.core.records import Consultation, Mission, Person
-from hrd_field.gui.form_fields import BoolField, DerivedField, LinesField
+from hrd_field.gui import form_fields as ff
+from hrd_field.gui.form_fields import BoolField, LinesField
 from hrd_field.gui.record_editor import RecordEditor
 from hrd_field.vault.vault import Vault
 
@@ -129,7 +130,7 @@ def test_region_is_shown_as_derived_not_as_an_editable_combo(qtbot, make_window)
     unlock(qtbot, window)
     editor = window.workspace.new_record("mission")
     region = editor.form.form.editors["region"]
-    assert isinstance(region, DerivedField) and isinstance(region.widget, QLabel)
+    assert isinstance(region, ff.DerivedField) and isinstance(region.widget, QLabel)
     assert not isinstance(region.widget, QComboBox)
     country = editor.form.form.editors["country"]
     country.combo.set_code("HN")

@@ -7,13 +7,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QGroupBox, QMessageBox
 
 from hrd_field.core.records import PartialDate
-from hrd_field.gui.form_fields import (
-    CheckListField,
-    CodeField,
-    IntField,
-    LongTextField,
-    PartialDateField,
-)
+from hrd_field.gui import form_fields as ff
+from hrd_field.gui.form_fields import CheckListField, CodeField, IntField, LongTextField
 from hrd_field.gui.record_editor import RecordEditor
 
 from .conftest import type_text, unlock, wait_idle
@@ -140,7 +135,7 @@ def test_optional_values_need_no_checkbox_and_nothing_looks_enabled_but_is_not(
     checkable = [b for b in editor.findChildren(QGroupBox) if b.isCheckable()]
     assert checkable == [], "no box to tick before a field takes input"
     date = editor.form.form.editors["incident_date"]
-    assert isinstance(date, PartialDateField) and date.edit.edit.isEnabled()
+    assert isinstance(date, ff.PartialDateField) and date.edit.edit.isEnabled()
     assert editor.current().incident_date is None
     type_text(qtbot, date.edit.edit, "2026-03")
     assert editor.current().incident_date == PartialDate(date="2026-03-01", precision="month")
