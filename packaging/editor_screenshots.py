@@ -48,7 +48,7 @@ def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:
     editor = ws.new_record("consultation")
     pump(0.8)
     window.grab().save(str(out / f"{tag}-consultation-new.png"))
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.scroll_area.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     pump(0.3)
     window.grab().save(str(out / f"{tag}-consultation-middle.png"))

@@ -360,7 +360,10 @@ class CheckListField(FieldEditor):
         current = self.list.currentItem()
         if current is None or current.isHidden():
             # Space acts on the current item: it must be one the user can see.
-            self.list.setCurrentItem(first_visible)
+            if first_visible is not None:
+                self.list.setCurrentItem(first_visible)
+            else:
+                self.list.setCurrentRow(-1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.list and event.type() == QEvent.Type.KeyPress \

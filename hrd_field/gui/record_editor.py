@@ -139,13 +139,13 @@ class RecordEditor(QWidget):
         body_layout.addWidget(self.attachments)
         body_layout.addStretch(1)
         body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 130)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll.setWidget(body)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not an invisible Tab stop
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not an invisible Tab stop
+        outer.addWidget(self.scroll_area, 1)
 
         self.problems = QLabel()
         self.problems.setObjectName("fieldError")
@@ -229,7 +229,7 @@ class RecordEditor(QWidget):
         chain_tab_order(visual_order(self))
 
     def first_field(self) -> QWidget | None:
-        form_widgets = visual_order(self.scroll)
+        form_widgets = visual_order(self.scroll_area)
         return form_widgets[0] if form_widgets else None
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -454,10 +454,11 @@ class RecordEditor(QWidget):
             return
         self._ask(_("Delete record"),
                   _("Delete this record? A tombstone stays so it is not exported again."), "",
-                  [(_("Delete"), QMessageBox.ButtonRole.DestructiveRole,
-                    lambda: self.session.delete(self.base.id, self.base.TYPE,
-                                                lambda _v: self._finish())),
+                  [(_("Delete"), QMessageBox.ButtonRole.DestructiveRole, self._delete_now),
                    (_("Keep it"), QMessageBox.ButtonRole.RejectRole, None)], default=1)
+
+    def _delete_now(self) -> None:
+        self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish())
 
     def _finish(self) -> None:
         self._autosave.stop()

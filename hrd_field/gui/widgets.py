@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLayout,
+    QLayoutItem,
     QWidget,
 )
 
@@ -166,19 +167,17 @@ def visual_order(root: QWidget) -> list[QWidget]:
             visit_layout(layout)
 
     def visit_layout(layout: QLayout) -> None:
+        items: list[QLayoutItem | None] = []
         if isinstance(layout, QFormLayout):
-            items = []
             for row in range(layout.rowCount()):
                 for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
                              QFormLayout.ItemRole.SpanningRole):
-                    item = layout.itemAt(row, role)
-                    if item is not None:
-                        items.append(item)
+                    items.append(layout.itemAt(row, role))
         elif isinstance(layout, QGridLayout):
-            cells = []
+            cells: list[tuple[int, int, int]] = []
             for i in range(layout.count()):
-                r, c, _rs, _cs = layout.getItemPosition(i)
-                cells.append((r, c, i))
+                position = layout.getItemPosition(i)
+                cells.append((int(position[0]), int(position[1]), i))  # type: ignore[index]
             # Fields of an inline row come column by column (label, field, error).
             items = [layout.itemAt(i) for _r, _c, i in sorted(cells, key=lambda t: (t[1], t[0]))]
         else:
@@ -189,8 +188,10 @@ def visual_order(root: QWidget) -> list[QWidget]:
             child = item.widget()
             if child is not None:
                 visit_widget(child)
-            elif item.layout() is not None:
-                visit_layout(item.layout())
+                continue
+            inner = item.layout()
+            if inner is not None:
+                visit_layout(inner)
 
     visit_widget(root)
     return out

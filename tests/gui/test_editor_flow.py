@@ -59,7 +59,7 @@ def test_new_puts_the_cursor_in_the_first_field_and_tab_follows_the_page(
     if editor.links is not None:
         assert editor.links.finder in stops
     # reading order: every stop is below (or on the same line, after) the one before it
-    body = editor.scroll.widget()
+    body = editor.scroll_area.widget()
     form_stops = [w for w in stops if body.isAncestorOf(w)]
     tops = [w.mapTo(body, QPoint(0, 0)).y() for w in form_stops]
     jumps_back = [(a.accessibleName(), b.accessibleName())
@@ -82,13 +82,13 @@ def test_consultation_essentials_fit_one_screen_and_the_rest_follows(qtbot, make
     window.resize(1366, 768)
     unlock(qtbot, window)
     editor = window.workspace.new_record("consultation")
-    qtbot.waitUntil(lambda: editor.scroll.viewport().height() > 100, timeout=5_000)
+    qtbot.waitUntil(lambda: editor.scroll_area.viewport().height() > 100, timeout=5_000)
     assert window.width() <= 1366 and window.height() <= 768
     editors = editor.form.form.editors
     essentials = [editors["date"].widget, editors["place"].widget, editors["format"].widget,
                   editors["participants"].widget, editors["topics"].widget,
                   editors["summary"].widget]
-    viewport = editor.scroll.viewport()
+    viewport = editor.scroll_area.viewport()
     for widget in essentials:
         bottom = widget.mapTo(viewport, QPoint(0, widget.height())).y()
         assert widget.isVisibleTo(editor) and bottom <= viewport.height(), (
@@ -170,7 +170,7 @@ def test_linking_a_person_by_click_or_enter_keeps_the_page_and_flags_met_this_mi
     editor.mission.set_code(mission.id)
     links = editor.links
     assert links is not None
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.scroll_area.verticalScrollBar()
     type_text(qtbot, links.finder, "Condor")
     qtbot.waitUntil(lambda: links.results.count() == 1 and links.results.isVisible(),
                     timeout=10_000)

@@ -47,7 +47,7 @@ def test_wheel_over_unfocused_fields_scrolls_the_form_not_the_values(qtbot, make
     men = editor.form.form.editors["participants"].editors["men"]
     sensitivity = editor.form.form.editors["sensitivity"]
     assert isinstance(men, IntField) and isinstance(sensitivity, CodeField)
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0, "the form is longer than the window"
     before = (men.value(), sensitivity.value(), bar.value())
     _wheel(men.spin, -3)
