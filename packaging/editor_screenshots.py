@@ -18,15 +18,25 @@ from pathlib import Path
 
 os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
 
+import time
+
 from PySide6.QtWidgets import QApplication
 
-sys.path.insert(0, str(Path(__file__).parent))
-from screenshots import PASSPHRASE, pump  # noqa: E402
+from hrd_field.demo import demo_batch
+from hrd_field.gui.launch import build_window
+from hrd_field.gui.settings import Settings
+from hrd_field.vault.vault import Vault
 
-from hrd_field.core.demo import demo_batch  # noqa: E402
-from hrd_field.gui.launch import build_window  # noqa: E402
-from hrd_field.gui.settings import Settings  # noqa: E402
-from hrd_field.vault.vault import Vault  # noqa: E402
+PASSPHRASE = "screenshot vault passphrase"  # noqa: S105 - a throw-away demo vault
+
+
+def pump(seconds: float) -> None:
+    app = QApplication.instance()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        assert app is not None
+        app.processEvents()
+        time.sleep(0.01)
 
 
 def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:

@@ -7,7 +7,7 @@ its place, so several people can be linked in a row.
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -23,11 +23,24 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from ..vault.people import PersonLink, find_people, linked_people
+from ..vault.queries import Row
 from .session import VaultSession
 
 _ID = Qt.ItemDataRole.UserRole
 _MISSION = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class PersonLink:
+    """What linking shows of a person: the alias, never the identity fields."""
+
+    id: str
+    alias: str
+    mission_id: str | None
+
+    @classmethod
+    def of(cls, row: Row) -> PersonLink:
+        return cls(row.id, row.title, row.mission_id)
 
 
 class PersonLinks(QGroupBox):
@@ -90,12 +103,13 @@ class PersonLinks(QGroupBox):
         if not text:
             self.results.hide()
             return
-        self._session.call(partial(find_people, text=text), self._show_results)
+        self._session.find_people(text, self._show_results, parent=self)
 
-    def _show_results(self, people: list[PersonLink]) -> None:
+    def _show_results(self, rows: list[Row]) -> None:
         if not self.finder.text().strip():
             return  # already linked or cleared while the search ran
         self.results.clear()
+        people = [PersonLink.of(row) for row in rows]
         for person in people:
             item = QListWidgetItem(person.alias)
             item.setData(_ID, person.id)
@@ -108,16 +122,15 @@ class PersonLinks(QGroupBox):
             self._debounce.stop()
             text = self.finder.text().strip()
             if text:
-                self._session.call(partial(find_people, text=text, limit=1),
-                                   self._link_first)
+                self._session.find_people(text, self._link_first, parent=self)
             return
         item = self.results.currentItem() or self.results.item(0)
         if item is not None and self.results.isVisible():
             self._link(item)
 
-    def _link_first(self, people: list[PersonLink]) -> None:
-        if people:
-            self._add_link(people[0])
+    def _link_first(self, rows: list[Row]) -> None:
+        if rows:
+            self._add_link(PersonLink.of(rows[0]))
 
     def _add_item(self, person_id: str, alias: str) -> None:
         item = QListWidgetItem(alias)
@@ -161,10 +174,11 @@ class PersonLinks(QGroupBox):
         for person_id in ids:
             self._add_item(person_id, self._aliases.get(person_id, "…"))
         if ids:
-            self._session.call(partial(linked_people, ids=list(ids)), self._named)
+            self._session.person_aliases(list(ids), self._named, parent=self)
 
-    def _named(self, people: list[PersonLink]) -> None:
-        self._aliases.update({p.id: p.alias for p in people})
+    def _named(self, pairs: list[tuple[str, str | None]]) -> None:
+        self._aliases.update({i: _("(deleted)") if alias is None else alias
+                              for i, alias in pairs})
         for i in range(self.linked.count()):
             item = self.linked.item(i)
             item.setText(self._aliases.get(str(item.data(_ID)), "…"))

@@ -341,7 +341,7 @@ class RecordEditor(QWidget):
         self.save_button.setEnabled(False)
         self.finalise_button.setEnabled(False)
         self.status_label.setText(_("Saving…"))
-        self.session.save(record, self.is_new, self._saved, self._save_failed)
+        self.session.save(record, self.is_new, self._saved, self._save_failed, parent=self)
 
     def _saved(self, record: Record) -> None:
         self.base = copy.deepcopy(record)
@@ -373,7 +373,7 @@ class RecordEditor(QWidget):
                     time=self.locale().toString(QTime.currentTime(), "HH:mm:ss")))
 
         self.session.save_draft(record, done, lambda msg: self.status_label.setText(
-            _("Autosave failed: {reason}").format(reason=msg)))
+            _("Autosave failed: {reason}").format(reason=msg)), parent=self)
 
     # -- questions ---------------------------------------------------------------------------
     def _ask(self, title: str, text: str, info: str,
@@ -458,7 +458,8 @@ class RecordEditor(QWidget):
                    (_("Keep it"), QMessageBox.ButtonRole.RejectRole, None)], default=1)
 
     def _delete_now(self) -> None:
-        self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish())
+        self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish(),
+                            parent=self)
 
     def _finish(self) -> None:
         self._autosave.stop()
