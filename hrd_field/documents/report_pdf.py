@@ -14,7 +14,6 @@ from ..hq.reports.render import header_lines
 from .chart import Series, chart_png
 from .pdf import ensure_gui, render_pdf
 
-
 _LRE, _PDF = "\u202a", "\u202c"
 
 

@@ -23,8 +23,8 @@ from hqkit import consent, hrd, ok
 from hrd_field.core.records import (
     Consultation,
     Cooperation,
-    ParticipantCounts,
     PartialDate,
+    ParticipantCounts,
     Place,
     ReprisalIncident,
     ThreatReport,
