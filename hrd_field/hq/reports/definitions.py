@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from ...core.errors import UserError
 from ...core.i18n import N_, _, language
 from ...core.introspect import LIST_NESTED, NESTED, SCALAR, plan
-from ...core.records import RECORD_TYPES
+from ...core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ...core.regions import country_name
 from ...core.vocab import ACTION_REQUESTED, REGION, VOCABULARIES
 from .model import PRIMARY, MeasureTable, Rate, Report, ReportSpec
