@@ -17,7 +17,7 @@ from ...core.i18n import N_, _, language
 from ...core.introspect import LIST_NESTED, NESTED, SCALAR, plan
 from ...core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ...core.regions import country_name
-from ...core.vocab import ACTION_REQUESTED, REGION, VOCABULARIES
+from ...core.vocab import REGION, VOCABULARIES
 from .model import PRIMARY, MeasureTable, Rate, Report, ReportSpec
 from .periods import Period, PeriodIndex, make_periods
 from .source import GENDERS, CommunicationRow, Grouped, ReportSource
@@ -177,12 +177,7 @@ def _field_vocab(record_type: str, field: str) -> str | None:
 
 def _kind_groups() -> Groups:
     vocab = VOCABULARIES.get(_field_vocab("communication", "kind") or "")
-    if vocab is not None:
-        return Groups(vocab.terms)
-    other = N_("Other letter")
-    return Groups((("urgent_appeal", ACTION_REQUESTED.terms[0][1]),
-                   ("letter_of_allegation", ACTION_REQUESTED.terms[1][1]),
-                   ("other_letter", other)))
+    return Groups(vocab.terms if vocab else ())
 
 
 def _assessment_terms() -> tuple[tuple[str, str], ...]:
