@@ -24,6 +24,7 @@ from ..bundle import (
 )
 from ..core import codec
 from ..core.consent import export_decision
+from ..core.display import title
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..vault.ledger import Tombstone, tombstone_json
@@ -44,6 +45,26 @@ class Item:
     attachments: list[tuple[str, int]]
 
 
+@dataclass(frozen=True)
+class KeptBack:
+    """A record that stays on this laptop, and why (a code from ``core.consent.REASONS``)."""
+
+    type: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """A record that leaves without some of its content: identity fields (by field name)
+    and files that may identify someone (by file name)."""
+
+    type: str
+    title: str
+    fields: tuple[str, ...]
+    files: tuple[str, ...]
+
+
 @dataclass
 class ExportPlan:
     items: list[Item] = field(default_factory=list)
@@ -53,6 +74,8 @@ class ExportPlan:
     redacted: int = 0
     attachment_bytes: int = 0
     withheld_attachments: int = 0
+    kept: list[KeptBack] = field(default_factory=list)
+    trimmed: list[Trimmed] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -74,6 +97,7 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
         decision = export_decision(entry)
         if decision.record is None:
             plan.kept_back[decision.reason or ""] += 1
+            plan.kept.append(KeptBack(entry.TYPE, title(entry), decision.reason or ""))
             continue
         record = decision.record
         atts = []
@@ -87,6 +111,12 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
                 plan.attachment_bytes += size
         plan.withheld_attachments += len(decision.withheld_attachments)
         plan.redacted += bool(decision.redacted_fields)
+        if decision.redacted_fields or decision.withheld_attachments:
+            names = {a.sha256: a.filename for a in entry.attachments}
+            plan.trimmed.append(Trimmed(
+                record.TYPE, title(entry), decision.redacted_fields,
+                tuple(names.get(sha, "") or sha[:12] for sha in
+                      decision.withheld_attachments)))
         plan.by_type[record.TYPE] += 1
         plan.items.append(Item(record.TYPE, record.id, record.version,
                                codec.dumps(record).encode(), atts))
