@@ -161,9 +161,9 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self._new_in_current_list)
         file_menu.addAction(self.new_action)
-        self.find_action = QAction(_("Fin&d"), self)
+        self.find_action = QAction(_("Search &everything…"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_search)
+        self.find_action.triggered.connect(self.search_everything)
         file_menu.addAction(self.find_action)
         self.export_action = QAction(_("&Export for headquarters…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self.enrol_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
         self.session.lock(lambda _v: self.locked.emit())
         self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
@@ -295,6 +296,7 @@ class MainWindow(QMainWindow):
         """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
         # Afterwards a plain first-run screen: nothing for a bystander to read.
         self.session.wipe(self._erased)
@@ -350,12 +352,29 @@ class MainWindow(QMainWindow):
         view = self.workspace.current_list()
         self.new_record(view.record_type if view else "consultation")
 
-    def _focus_search(self) -> None:
-        view = self.workspace.current_list()
-        if view is not None:
-            self.workspace.tabs.setCurrentIndex(0)
-            view.search.setFocus()
-            view.search.selectAll()
+    def _drop_search(self) -> None:
+        """Search results name records: they leave the screen and memory on lock."""
+        from .search_everything import SearchEverything
+
+        for dialog in self.findChildren(SearchEverything):
+            dialog.hide()
+            dialog.setParent(None)
+            dialog.deleteLater()
+
+    def search_everything(self) -> None:
+        from .search_everything import SearchEverything
+
+        if not self.session.is_open:
+            return
+        dialog = self.findChild(SearchEverything)
+        if dialog is None:
+            dialog = SearchEverything(self.session, self)
+            dialog.open_requested.connect(lambda rid, _t: self.workspace.open_record(rid))
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.query.setFocus()
+        dialog.query.selectAll()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()

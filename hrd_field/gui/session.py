@@ -204,6 +204,12 @@ class VaultSession(QObject):
         return self._query(lambda v: v.records.search(text, filters, limit=limit), on_done,
                            parent=parent)
 
+    def search_everything(self, text: str, include_identity: bool,
+                          on_done: Done[dict[str, list[Hit]]],
+                          parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.search_everything(
+            v, text, include_identity=include_identity), on_done, parent=parent)
+
     def get(self, record_id: str, on_done: Done[Record], on_error: OnFailure | None = None,
             parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.get(record_id), on_done, on_error, parent)

@@ -321,3 +321,38 @@ def test_enrolment_inside_the_app(qtbot, make_window, tmp_path: Path):
     assert "syncs to" in window.enrol_label.text()
     assert "intake.example.org" in window.enrol_label.text()
     dialog.reject()
+
+
+def test_ctrl_f_searches_everything_grouped_by_type_names_included(qtbot, make_window,
+                                                                   tmp_path: Path):
+    from hrd_field.core.records import Consultation, Person
+    from hrd_field.gui.search_everything import SearchEverything
+
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        kenya = v.records.create(Mission(title="Visit to Kenya, Garissa", country="KE")).id
+        v.records.create(Consultation(mission_id=kenya, summary="Women met in Garissa"))
+        v.records.create(Person(alias="Ceiba-9", organisation="Garissa women's network"))
+        v.records.create(Person(alias="Baobab-2", legal_name="Halima Garissa-Noor"))
+        v.records.create(Person(alias="Acacia-3", legal_name="Someone Else"))
+    window = make_window(root)
+    unlock(qtbot, window)
+    window.workspace.lists["person"].search.setFocus()
+    qtbot.keyClick(window.workspace.lists["person"].search, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(SearchEverything)
+    assert dialog is not None and dialog.isVisible()
+    type_text(qtbot, dialog.query, "Garissa")
+    qtbot.waitUntil(lambda: dialog.results.topLevelItemCount() == 3, timeout=10_000)
+    heads = [dialog.results.topLevelItem(i).text(0) for i in range(3)]
+    assert sorted(heads) == ["Consultations (1)", "Missions (1)", "People (2)"]
+    people = dialog.results.topLevelItem(heads.index("People (2)"))
+    shown = [people.child(i).text(0) for i in range(people.childCount())]
+    assert any(t.startswith("Baobab-2") for t in shown), "found by the hidden legal name"
+    assert not any("Halima" in t for t in shown), "but the name itself is not shown"
+    found = people.child(0)
+    dialog.results.itemActivated.emit(found, 0)
+    qtbot.waitUntil(lambda: len(window.workspace.editors()) == 1, timeout=10_000)
+
+    window.lock()
+    assert window.findChild(SearchEverything) is None, "results leave with the lock"
