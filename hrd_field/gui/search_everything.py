@@ -97,8 +97,9 @@ class SearchEverything(QDialog):
 
     def _open_first(self) -> None:
         head = self.results.topLevelItem(0)
-        if head is not None and head.childCount():
-            self._activated(head.child(0))
+        first = head.child(0) if head is not None else None
+        if first is not None:
+            self._activated(first)
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, Qt.ItemDataRole.UserRole)
