@@ -136,7 +136,8 @@ def cmd_get(args: argparse.Namespace) -> int:
     with open_vault(args) as v:
         record = v.records.get(args.id)
         data = codec.to_dict(record)
-        origin = provenance(v, args.id) if args.store else None
+        origin = provenance(v, args.id) \
+            if args.store and record.TYPE not in HQ_RECORD_TYPES else None
         extras = casework_cmds.hq_extras(v, record) if args.store else {}
     if args.json:
         print_json({**data, **extras} if origin is None else
