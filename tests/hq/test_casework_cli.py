@@ -19,7 +19,6 @@ from hqkit import (
     consent,
     export,
     files_containing,
-    jsonl,
     make_world,
     ok,
     sign_bundle,
