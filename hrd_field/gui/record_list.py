@@ -51,8 +51,8 @@ class RecordListView(QWidget):
         scale_font(self.heading, 1.3)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search this list (any language)…"))
-        self.search.setToolTip(_("Searches only this list. Ctrl+Shift+F searches every "
-                                 "kind of record."))
+        self.search.setToolTip(_("Searches only this list. Ctrl+F searches every kind of "
+                                 "record."))
         self.search.setAccessibleName(_("Search this list"))
         self.search.setClearButtonEnabled(True)
         self.filter_toggle = QToolButton()

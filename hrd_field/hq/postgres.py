@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..core import codec, indexing
+from ..core import codec, indexing, linking
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -98,6 +97,9 @@ def _translate(url: str, exc: psycopg.Error) -> UserError:
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return UserError(_("The database role of this HQ process may not do this ({what}).")
                          .format(what=str(exc).strip().splitlines()[0]))
+    if isinstance(exc, psycopg.ProgrammingError | psycopg.DataError):  # a query's fault
+        return UserError(_("The HQ database refused the query: {why}").format(
+            why=(str(exc).strip().splitlines() or ["?"])[0]))
     return UserError(_("The HQ database could not complete the operation ({kind}).").format(
         kind=type(exc).__name__))
 
@@ -110,6 +112,8 @@ def portable_sql(sql: str) -> str:
     quoted strings."""
     def swap(m: re.Match[str]) -> str:
         token = m.group(0)
+        if token.startswith("'"):  # a literal: keep its '?', double its '%'
+            return token.replace("%", "%%")
         return {"?": "%s", "%": "%%"}.get(token, token)
     return _PLACEHOLDER.sub(swap, sql)
 
@@ -130,10 +134,10 @@ class _Import:
         return _bundle_at(self.conn, device_key, seq)
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         normalise(record)
         body = codec.dumps(record)
-        fp = self.repo.sealer.fingerprint(body.encode())
+        fp = self.repo.sealer.fingerprint(linking.comparable_json(body).encode())
         found = self.conn.execute("SELECT body_fingerprint FROM hq_versions WHERE"
                                   " record_id = %s AND version = %s",
                                   (record.id, record.version)).fetchone()
@@ -148,7 +152,19 @@ class _Import:
         self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=scope)
-        return self.repo.upsert(self.conn, record)
+        return self.repo.upsert(self.conn, current or record)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute("SELECT id, version, sealed FROM hq_records WHERE"
+                                 " type = 'person' AND deleted = 0 AND id = ANY(%s)",
+                                 (list(ids),)).fetchall()
+        for pid, version, sealed in rows:
+            body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
+            out[pid] = body.get("gender")
+        return out
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -362,7 +378,9 @@ class PostgresRepository:
             " consent_scope, body_fingerprint, sealed, received_at) VALUES (%s, %s, %s, %s,"
             " %s, %s, %s, %s, %s, %s)",
             (record_id, version, record_type, device_key, bundle_id, seq, scope,
-             self.sealer.fingerprint(body.encode()),
+             # a version sent again is compared without its link fields (stub references
+             # are new on each export): core.linking.comparable
+             self.sealer.fingerprint(linking.comparable_json(body).encode()),
              self.sealer.seal(body.encode(), f"version:{record_id}:{version}"), utc_now()))
 
     def _seal_record(self, record: Record) -> bytes:
@@ -744,7 +762,9 @@ class PostgresRepository:
     def backup(self, target: Path) -> None:
         """``pg_dump`` in PostgreSQL's custom format into ``target/hq.dump``: one
         consistent snapshot while the intake keeps writing."""
-        pg_dump = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
+        from .backup import _tool
+
+        pg_dump = _tool("pg_dump")
         dump = target / "hq.dump"
         part = target / "hq.dump.part"
         proc = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", str(part),
