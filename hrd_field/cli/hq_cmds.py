@@ -9,8 +9,9 @@ from pathlib import Path
 from ..bundle.minisign import PublicKey
 from ..bundle.profile import Policy
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..hq.importer import import_bundle
+from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
 from . import casework_cmds, report_cmds
@@ -74,6 +75,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("--json", action="store_true")
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
+
+    exp = hsub.add_parser("export", help="write received records for Uwazi (CSV and ZIP), "
+                          "as CSV or as JSON Lines")
+    add_store_options(exp)
+    exp.add_argument("--format", required=True, choices=FORMATS)
+    exp.add_argument("--out", required=True, type=Path,
+                     help="a folder (uwazi, csv) or a file (jsonl)")
+    exp.add_argument("--type", action="append", dest="types", metavar="TYPE",
+                     help="only this record type (repeatable)")
+    exp.add_argument("--with-identity", action="store_true",
+                     help="include names and contacts where consent allows it")
+    exp.set_defaults(func=cmd_export)
 
     ident = hsub.add_parser("export-identity",
                             help="write HQ's age identity to a file (to open bundles with age)")
@@ -200,6 +213,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(results)
     return worst
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        repo = store.repo
+        summary = export(
+            lambda t: live_records(repo, t), args.out, args.format, types=args.types,
+            with_identity=args.with_identity, open_file=repo.open_attachment,
+            has_file=lambda sha: repo.attachment_size(sha) is not None)
+    total = sum(summary.records.values())
+    print(ngettext("Exported {n} record to {path}.", "Exported {n} records to {path}.",
+                   total).format(n=total, path=args.out))
+    return 0
 
 
 def cmd_export_identity(args: argparse.Namespace) -> int:

@@ -27,6 +27,9 @@ from .tasks import TaskRunner
 DEMO_PASSPHRASE = "demo vault: fictional records only"  # noqa: S105 - public by design
 
 
+_QT_LOCALES = {"zh": "zh_CN"}
+
+
 def system_language() -> str:
     name = QLocale.system().name().split("_")[0]
     return name if name in i18n.UN_LANGUAGES else "en"
@@ -41,7 +44,8 @@ def setup_language(app: QApplication, lang: str) -> None:
         old.deleteLater()
     translator = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{lang}", path):
+    # By locale, not by a bare code: Qt ships qtbase_zh_CN, not qtbase_zh.
+    if translator.load(QLocale(_QT_LOCALES.get(lang, lang)), "qtbase", "_", path):
         app.installTranslator(translator)
     apply_direction(app, i18n.is_rtl(lang))
 
@@ -97,25 +101,41 @@ def run(vault_dir: Path, language: str | None = None) -> int:
     return QApplication.instance().exec()  # type: ignore[union-attr]
 
 
-def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
-    """A throw-away vault full of fictional records, opened unlocked."""
+def _make_demo_vault(root: Path, count: int) -> None:
     from ..demo import generate
     from ..vault.vault import Vault
 
+    if (root / "vault.key").exists():
+        return
+    print(_("Creating a demo vault with {n} fictional records in {path}…").format(
+        n=count, path=root), file=sys.stderr)
+    with Vault.create(root, DEMO_PASSPHRASE, actor="demo") as vault:
+        vault.records.create_many(list(generate(count, seed=7, author="demo")))
+
+
+def build_demo_window(root: Path, count: int, language: str | None = None) -> MainWindow:
+    """The window at once, saying what it does, while the worker makes and opens the demo
+    vault (an empty "Unlock your vault" box would ask for a passphrase nobody has)."""
+    window = build_window(root, language=language)
+    window.lock_screen.show_preparing(_("Preparing the demo vault…"))
+
+    def made(_v: None) -> None:
+        window.session.unlock(root, DEMO_PASSPHRASE, lambda _u: window.show_workspace(),
+                              window.lock_screen.show_error)
+
+    window.session.compute(_make_demo_vault, root, count, on_done=made,
+                           on_error=window.lock_screen.show_error)
+    return window
+
+
+def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
+    """A throw-away vault full of fictional records, opened unlocked."""
     temporary = vault_dir is None
     root = Path(tempfile.mkdtemp(prefix="hrd-field-demo-")) / "vault" if temporary \
         else vault_dir
     assert root is not None
     try:
-        if not (root / "vault.key").exists():
-            print(_("Creating a demo vault with {n} fictional records in {path}…").format(
-                n=count, path=root), file=sys.stderr)
-            with Vault.create(root, DEMO_PASSPHRASE, actor="demo") as vault:
-                batch = list(generate(count, seed=7, author="demo"))
-                vault.records.create_many(batch)
-        window = build_window(root, language=language)
-        window.session.unlock(root, DEMO_PASSPHRASE, lambda _v: window.show_workspace(),
-                              window.lock_screen.show_error)
+        window = build_demo_window(root, count, language)
         window.show()
         print(_("Demo passphrase (to unlock after locking): {p}").format(p=DEMO_PASSPHRASE),
               file=sys.stderr)

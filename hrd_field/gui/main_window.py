@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -20,6 +21,9 @@ from ..core.i18n import _
 from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..vault.paths import VaultPaths
+
+if TYPE_CHECKING:
+    from ..bundle.profile import HqProfile
 from .clipboard import SensitiveClipboard
 from .idle import IdleWatcher
 from .lock_screen import LockScreen
@@ -31,6 +35,28 @@ from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
 from .widgets import CodeCombo
 from .workspace import Workspace
+
+
+class _WindowShortcuts(QObject):
+    """The window's shortcuts win over text fields' own key bindings (a line edit takes
+    Ctrl+E as "end of line" on X11): the user's intent is the command, wherever focus is."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self._window:
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._window.global_actions():
+            if action.isEnabled() and any(
+                    pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
+                    for k in action.shortcuts()):
+                return True  # not accepted: the shortcut map gets the key
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -60,10 +86,16 @@ class MainWindow(QMainWindow):
         self.busy.setAccessibleName(_("Activity"))
         self.sync_label = QLabel()
         self.sync_label.setAccessibleName(_("Sync status"))
+        self.enrol_label = QLabel()
+        self.enrol_label.setAccessibleName(_("Enrolment status"))
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.enrol_label)
         self.sync.state_changed.connect(self._sync_state)
         self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(_WindowShortcuts(self))
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
@@ -78,6 +110,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
         self.workspace.missions_loaded.connect(self._missions_loaded)
+        self.workspace.current_mission_changed.connect(self.mission_combo_follow)
         self.workspace.sync_requested.connect(self.sync.sync_now)
         self.sync.state_changed.connect(self.workspace.show_sync_state)
         self.sync.finished.connect(self.workspace.sync_finished)
@@ -86,9 +119,12 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(state.text)
 
     def retranslate(self) -> None:
-        """Rebuild every view in the current language; open work comes back from drafts."""
+        """Rebuild every view in the current language. The section shown, the current
+        mission and the open editors come back (unsaved work through its draft)."""
         was_open = self.session.is_open
         mission = self.workspace.current_mission
+        section = self.workspace.current_section()
+        open_ids = [e.base.id for e in self.workspace.editors() if not e.is_new]
         self.workspace.flush_drafts()
         old_lock, old_workspace = self.lock_screen, self.workspace
         old_workspace.drop_everything()
@@ -103,8 +139,10 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self.setWindowTitle(_("HRD Field"))
         if was_open:
-            self.show_workspace()
-            self.workspace.set_current_mission(mission)
+            self.show_workspace(mission)
+            self.workspace.show_section(section)
+            for record_id in open_ids:
+                self.workspace.open_record(record_id)
         else:
             self.show_lock_screen()
 
@@ -123,9 +161,9 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self._new_in_current_list)
         file_menu.addAction(self.new_action)
-        self.find_action = QAction(_("Fin&d"), self)
+        self.find_action = QAction(_("Search &everything…"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_search)
+        self.find_action.triggered.connect(self.search_everything)
         file_menu.addAction(self.find_action)
         self.export_action = QAction(_("&Export for headquarters…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -148,10 +186,15 @@ class MainWindow(QMainWindow):
 
         vault_menu = menu.addMenu(_("&Vault"))
         self.panic_action = QAction(_("Erase the vault now…"), self)
+        self.panic_action.setShortcut(QKeySequence("Ctrl+Shift+Delete"))
         self.panic_action.triggered.connect(self.panic)
+        self.enrol_action = QAction(_("&Headquarters and enrolment…"), self)
+        self.enrol_action.triggered.connect(self.enrol)
+        vault_menu.addAction(self.enrol_action)
+        vault_menu.addSeparator()
         vault_menu.addAction(self.panic_action)
         self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
-                                 self.export_action,
+                                 self.export_action, self.enrol_action,
                                  self.panic_action, *self.new_actions]
 
     def _build_toolbar(self) -> None:
@@ -168,6 +211,12 @@ class MainWindow(QMainWindow):
         self.mission_bar = bar
         self.mission_combo.activated.connect(
             lambda _i: self.workspace.set_current_mission(self.mission_combo.code()))
+
+    def mission_combo_follow(self, mission_id: str | None) -> None:
+        if self.mission_combo.findData(mission_id) < 0 and mission_id is not None:
+            title = dict(self.workspace.missions).get(mission_id, "…")
+            self.mission_combo.addItem(title, mission_id)
+        self.mission_combo.set_code(mission_id)
 
     def _missions_loaded(self, missions: list[tuple[str, str]]) -> None:
         current = self.mission_combo.code()
@@ -210,15 +259,16 @@ class MainWindow(QMainWindow):
         self.lock_screen.set_busy(True, _("Checking…"))
         self.session.check_integrity(self.vault_dir, passphrase, done, self._unlock_failed)
 
-    def show_workspace(self) -> None:
+    def show_workspace(self, mission_id: str | None = None) -> None:
         self.stack.setCurrentWidget(self.workspace)
         self.mission_bar.show()
         for action in self.unlocked_actions:
             action.setEnabled(True)
-        self.workspace.populate()
+        self.workspace.populate(mission_id)
         self.workspace.nav.setFocus()
         self.idle.start()
         self.sync.start()
+        self._refresh_enrolment()
         self.unlocked.emit()
 
     def lock(self) -> None:
@@ -226,29 +276,34 @@ class MainWindow(QMainWindow):
             return
         self.sync.stop()
         self.sync_label.clear()
+        self.enrol_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
         self.session.lock(lambda _v: self.locked.emit())
         self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
 
     def panic(self) -> None:
-        answer = QMessageBox.warning(
-            self, _("Erase the vault"),
-            _("This destroys the vault's key: every record, draft and file in it becomes "
-              "unreadable for good, for you too. Records not yet received by headquarters "
-              "are lost.\n\nErase now?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.erase_now()
+        from .panic import PanicDialog
+
+        dialog = PanicDialog(self)
+        dialog.accepted.connect(self.erase_now)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def erase_now(self) -> None:
         """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
-        self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
+        # Afterwards a plain first-run screen: nothing for a bystander to read.
+        self.session.wipe(self._erased)
+
+    def _erased(self, _v: None) -> None:
+        self.show_lock_screen()
+        self.locked.emit()
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
@@ -258,11 +313,35 @@ class MainWindow(QMainWindow):
             self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
             self.language_changed.emit(self.settings.language)
 
+    def enrol(self) -> None:
+        from .enrolment import EnrolmentDialog  # the bundle stack loads on first use
+
+        if not self.session.is_open:
+            return
+        dialog = EnrolmentDialog(self.session, self)
+        dialog.enrolled.connect(self._show_enrolment)
+        dialog.enrolled.connect(lambda _p: self.sync.sync_now())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _refresh_enrolment(self) -> None:
+        self.session.enrolment(lambda state: self._show_enrolment(state[0]), parent=self)
+
+    def _show_enrolment(self, profile: HqProfile | None) -> None:
+        from .enrolment import enrolment_text
+
+        self.enrol_label.setText(enrolment_text(profile))
+
     def export(self) -> None:
         from .export_dialog import ExportDialog  # the bundle stack loads on first use
 
         if self.session.is_open:
             ExportDialog(self.session, None, self).open()
+
+    def global_actions(self) -> list[QAction]:
+        """Commands that work wherever the focus is in this window."""
+        return [self.export_action, self.lock_action, self.find_action, self.new_action,
+                self.panic_action]
 
     # -- helpers -----------------------------------------------------------------------------
     def new_record(self, record_type: str) -> None:
@@ -273,12 +352,29 @@ class MainWindow(QMainWindow):
         view = self.workspace.current_list()
         self.new_record(view.record_type if view else "consultation")
 
-    def _focus_search(self) -> None:
-        view = self.workspace.current_list()
-        if view is not None:
-            self.workspace.tabs.setCurrentIndex(0)
-            view.search.setFocus()
-            view.search.selectAll()
+    def _drop_search(self) -> None:
+        """Search results name records: they leave the screen and memory on lock."""
+        from .search_everything import SearchEverything
+
+        for dialog in self.findChildren(SearchEverything):
+            dialog.hide()
+            dialog.setParent(None)
+            dialog.deleteLater()
+
+    def search_everything(self) -> None:
+        from .search_everything import SearchEverything
+
+        if not self.session.is_open:
+            return
+        dialog = self.findChild(SearchEverything)
+        if dialog is None:
+            dialog = SearchEverything(self.session, self)
+            dialog.open_requested.connect(lambda rid, _t: self.workspace.open_record(rid))
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.query.setFocus()
+        dialog.query.selectAll()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()

@@ -42,7 +42,6 @@ class MissionPage(QWidget):
         layout.addWidget(self.hint)
 
         self.reprisals = QGroupBox(_("Reprisals against people who met this mission"))
-        self.reprisals.setObjectName("alertBox")
         rep_layout = QVBoxLayout(self.reprisals)
         self.flagged = QListWidget()
         self.flagged.setAccessibleName(_("Reprisals against people who met this mission"))
@@ -106,6 +105,10 @@ class MissionPage(QWidget):
             self.flagged.addItem(item)
         if not summary.flagged:
             self.flagged.addItem(_("None recorded."))
+        # The alarm frame is for reprisals only: "None recorded." is good news.
+        self.reprisals.setObjectName("alertBox" if summary.flagged else "")
+        self.reprisals.style().unpolish(self.reprisals)
+        self.reprisals.style().polish(self.reprisals)
         self.reprisals.setTitle(ngettext(
             "{n} reprisal against people who met this mission",
             "{n} reprisals against people who met this mission",

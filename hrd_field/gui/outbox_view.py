@@ -53,6 +53,7 @@ class OutboxView(QWidget):
         layout.addWidget(explain)
         self.table = QTableWidget(0, 5)
         self.table.setAccessibleName(_("Exported bundles"))
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels([_("Sequence"), _("State"), _("Size"),
                                               _("Received by HQ"), _("Attempts")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

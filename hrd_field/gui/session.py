@@ -21,7 +21,7 @@ from shiboken6 import isValid
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import AttachmentRef, Record
+from ..core.records import AttachmentRef, Mission, Record
 from ..vault import lookups
 from ..vault.database import NotThisVault
 from ..vault.keyslots import WrongPassphrase
@@ -204,6 +204,12 @@ class VaultSession(QObject):
         return self._query(lambda v: v.records.search(text, filters, limit=limit), on_done,
                            parent=parent)
 
+    def search_everything(self, text: str, include_identity: bool,
+                          on_done: Done[dict[str, list[Hit]]],
+                          parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.search_everything(
+            v, text, include_identity=include_identity), on_done, parent=parent)
+
     def get(self, record_id: str, on_done: Done[Record], on_error: OnFailure | None = None,
             parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.get(record_id), on_done, on_error, parent)
@@ -216,6 +222,15 @@ class VaultSession(QObject):
     def mission_titles(self, on_done: Done[list[tuple[str, str]]],
                        parent: QObject | None = None) -> Task:
         return self._query(lookups.mission_titles, on_done, parent=parent)
+
+    def remembered_mission(self, on_done: Done[Mission | None],
+                           parent: QObject | None = None) -> Task:
+        """The current mission chosen last time (kept in the vault, encrypted), if it
+        still exists."""
+        return self._query(lookups.remembered_mission, on_done, parent=parent)
+
+    def remember_mission(self, mission_id: str | None) -> Task:
+        return self._query(lambda v: lookups.remember_mission(v, mission_id), None)
 
     def mission_summary(self, mission_id: str, on_done: Done[MissionSummary],
                         on_error: OnFailure | None = None,
@@ -347,22 +362,22 @@ class VaultSession(QObject):
                      parent: QObject | None = None) -> Task:
         return self._query(lookups.outbox_state, on_done, parent=parent)
 
-    def sync_prepare(self, on_done: Done[tuple[SyncPlan | None, int]],
+    def sync_prepare(self, on_done: Done[tuple[SyncPlan | None, int, HqProfile | None]],
                      on_error: OnFailure, parent: QObject | None = None) -> Task:
-        """Fill the outbox and list what waits; (None, waiting) when not enrolled or HQ
-        gave no intake address."""
-        def job(v: Vault) -> tuple[SyncPlan | None, int]:
+        """Fill the outbox and list what waits: (plan, waiting, profile). No plan when not
+        enrolled (no profile) or when HQ gave no intake address (USB only)."""
+        def job(v: Vault) -> tuple[SyncPlan | None, int, HqProfile | None]:
             from ..sync.identity import enrolled_profile
             from ..sync.outbox import prepare_sync
 
             try:
                 profile = enrolled_profile(v)
             except UserError:
-                return None, 0
+                return None, 0, None
             if not profile.intake_url:
-                return None, len(v.exports.waiting())
+                return None, len(v.exports.waiting()), profile
             plan = prepare_sync(v)
-            return plan, len(plan.transfers)
+            return plan, len(plan.transfers), profile
 
         return self._query(job, on_done, on_error, parent)
 

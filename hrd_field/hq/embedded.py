@@ -38,9 +38,12 @@ class _EmbeddedImport:
         return BundleLog(*found) if found else None
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         return self._vault.hq.store_version(self._conn, record, device_key=device_key,
-                                            bundle_id=bundle_id, seq=seq)
+                                            bundle_id=bundle_id, seq=seq, current=current)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        return self._vault.hq.person_genders(self._conn, ids)
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:

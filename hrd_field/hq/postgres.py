@@ -27,7 +27,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..core import codec, indexing
+from ..core import codec, indexing, linking
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -134,10 +134,10 @@ class _Import:
         return _bundle_at(self.conn, device_key, seq)
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         normalise(record)
         body = codec.dumps(record)
-        fp = self.repo.sealer.fingerprint(body.encode())
+        fp = self.repo.sealer.fingerprint(linking.comparable_json(body).encode())
         found = self.conn.execute("SELECT body_fingerprint FROM hq_versions WHERE"
                                   " record_id = %s AND version = %s",
                                   (record.id, record.version)).fetchone()
@@ -152,7 +152,19 @@ class _Import:
         self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=scope)
-        return self.repo.upsert(self.conn, record)
+        return self.repo.upsert(self.conn, current or record)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute("SELECT id, version, sealed FROM hq_records WHERE"
+                                 " type = 'person' AND deleted = 0 AND id = ANY(%s)",
+                                 (list(ids),)).fetchall()
+        for pid, version, sealed in rows:
+            body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
+            out[pid] = body.get("gender")
+        return out
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -418,7 +430,9 @@ class PostgresRepository:
             " consent_scope, body_fingerprint, sealed, received_at) VALUES (%s, %s, %s, %s,"
             " %s, %s, %s, %s, %s, %s)",
             (record_id, version, record_type, device_key, bundle_id, seq, scope,
-             self.sealer.fingerprint(body.encode()),
+             # a version sent again is compared without its link fields (stub references
+             # are new on each export): core.linking.comparable
+             self.sealer.fingerprint(linking.comparable_json(body).encode()),
              self.sealer.seal(body.encode(), f"version:{record_id}:{version}"), utc_now()))
 
     def _seal_record(self, record: Record) -> bytes:

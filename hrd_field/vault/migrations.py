@@ -227,6 +227,16 @@ STEPS: list[Step] = [
     );
     CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
     """,
+    # HQ reports count records by type, date and region or visit, and add up the
+    # participants of consultations, from this index alone: reading the table pages (bodies
+    # included) made a report over 100k records take seconds (measured: 5.7 s → 0.35 s)
+    """
+    CREATE INDEX records_for_reports ON records (
+        type, deleted, event_date, region, mission_id,
+        json_extract(body, '$.participants.women'), json_extract(body, '$.participants.men'),
+        json_extract(body, '$.participants.non_binary'),
+        json_extract(body, '$.participants.not_stated'));
+    """,
 ]
 
 LATEST = len(STEPS)

@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hq"))
-from reportkit import MemorySource, comm  # noqa: E402
+from reportkit import MemorySource, comm
 
-from hrd_field.core import i18n  # noqa: E402
-from hrd_field.hq.reports import build_report  # noqa: E402
+from hrd_field.core import i18n
+from hrd_field.hq.reports import build_report
 
 
 def _source() -> MemorySource:
