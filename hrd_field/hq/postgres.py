@@ -24,7 +24,7 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..core import codec, indexing, linking
@@ -55,6 +55,20 @@ def describe(url: str) -> str:
     host = info.get("host") or "localhost"
     return f"{info.get('user') or ''}{'@' if info.get('user') else ''}{host}:" \
            f"{info.get('port') or 5432}/{info.get('dbname') or ''}"
+
+
+def for_tool(url: str) -> tuple[str, dict[str, str]]:
+    """The address for a PostgreSQL command-line tool and its environment: a password
+    goes in PGPASSWORD, never on a command line others can read in the process list."""
+    env = {**os.environ, "PGCONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return url, env
+    password = info.pop("password", None)
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(**{k: str(v) for k, v in info.items()}), env
 
 
 def unreachable(url: str, exc: BaseException | None = None) -> StoreUnavailable:
@@ -874,9 +888,10 @@ class PostgresRepository:
         pg_dump = _tool("pg_dump")
         dump = target / "hq.dump"
         part = target / "hq.dump.part"
+        address, env = for_tool(self.url)
         proc = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", str(part),
-                               "--dbname", self.url], capture_output=True, text=True,
-                              check=False, env={**os.environ, "PGCONNECT_TIMEOUT": "10"})
+                               "--dbname", address], capture_output=True, text=True,
+                              check=False, env=env)
         if proc.returncode != 0:
             with contextlib.suppress(OSError):
                 part.unlink()
