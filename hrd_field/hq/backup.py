@@ -73,7 +73,7 @@ def restore(source: Path, root: Path, passphrase: str, *, database: str | None) 
 
 
 def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) -> HqStore:
-    from .postgres import connect
+    from .postgres import connect, for_tool
 
     dump = source / DUMP
     if not dump.is_file():
@@ -86,9 +86,10 @@ def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) 
         if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'hrd_analyst'"
                         ).fetchone() is None:
             conn.execute("CREATE ROLE hrd_analyst NOLOGIN")  # named by row security
+    address, env = for_tool(database)
     proc = subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
-                           "--single-transaction", "--dbname", database, str(dump)],
-                          capture_output=True, text=True, check=False)
+                           "--single-transaction", "--dbname", address, str(dump)],
+                          capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:
         raise UserError(_("pg_restore failed: {why}").format(
             why=(proc.stderr.strip().splitlines() or ["?"])[-1]))
