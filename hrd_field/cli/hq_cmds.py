@@ -15,6 +15,7 @@ from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
 from . import casework_cmds, report_cmds
+from .common import note_snapshot
 from .io import passphrase, print_json
 
 
@@ -28,7 +29,9 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args), database=args.database)
+    store = HqStore.open(args.store, passphrase(args), database=args.database)
+    note_snapshot(store)
+    return store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -99,7 +102,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
     serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="intake processes (PostgreSQL-backed stores only)")
     serve.set_defaults(func=cmd_serve)
+
+    back = hsub.add_parser("backup", help="copy the HQ store while it is in use "
+                                          "(pg_dump for PostgreSQL)")
+    add_store_options(back)
+    back.add_argument("--out", required=True, type=Path, metavar="DIR",
+                      help="a new directory for the backup")
+    back.set_defaults(func=cmd_backup)
+
+    rest = hsub.add_parser("restore", help="make a new HQ store from a backup")
+    rest.add_argument("backup", type=Path, metavar="BACKUP_DIR")
+    add_store_options(rest)
+    rest.set_defaults(func=cmd_restore)
+
+    roles = hsub.add_parser("db-roles", help="print the SQL that creates the least-privileged "
+                                             "PostgreSQL roles (intake, analyst)")
+    roles.set_defaults(func=cmd_db_roles)
 
     alarms = hsub.add_parser("alarms", help="list alarms (e.g. a device that equivocated)")
     alarms.add_argument("--json", action="store_true")
@@ -221,16 +242,31 @@ def cmd_export_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..hq.intake import serve
+    from ..hq.intake import serve, serve_workers
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
-    with open_store(args) as store:
-        scheme = "https" if args.tls_cert else "http"
-        print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
-            url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
-        serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-              tls_key=args.tls_key, max_upload=args.max_upload)
+    if not 1 <= args.workers <= 64:
+        raise UserError(_("--workers must be between 1 and 64."))
+    scheme = "https" if args.tls_cert else "http"
+    banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
+        url=args.url or f"{scheme}://{args.host}:{args.port}")
+    if args.workers == 1:
+        with open_store(args) as store:
+            print(banner, flush=True)
+            serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+                  tls_key=args.tls_key, max_upload=args.max_upload)
+        return 0
+    secret = passphrase(args)
+    # Checked once here (passphrase, database, schema) before any worker starts.
+    with HqStore.open(args.store, secret, database=args.database) as store:
+        if store.backend != "postgresql":
+            raise UserError(_("Several intake workers need an HQ store kept in PostgreSQL; "
+                              "the embedded store serves one."))
+    print(banner, flush=True)
+    serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
+                  args.workers, args.host, args.port, base_url=args.url,
+                  tls_cert=args.tls_cert, tls_key=args.tls_key, max_upload=args.max_upload)
     return 0
 
 
@@ -259,4 +295,32 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     for name, missing in gaps.items():
         text = ", ".join(str(s) for s in missing) if missing else _("none")
         print(_("{device}: missing {seqs}").format(device=name, seqs=text))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ..hq.backup import backup
+
+    with open_store(args) as store:
+        backup(store, args.out)
+    print(_("Backup written to {path}. It opens only with the HQ passphrase; keep it on an "
+            "encrypted disk.").format(path=args.out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..hq.backup import restore
+
+    with restore(args.backup, args.store, passphrase(args), database=args.database) as store:
+        devices = len(store.repo.devices())
+        records = store.repo.counts()["records"]
+    print(_("HQ store restored in {path}: {records} records, {devices} devices.").format(
+        path=args.store, records=records, devices=devices))
+    return 0
+
+
+def cmd_db_roles(args: argparse.Namespace) -> int:
+    from ..hq.pg_schema import ROLES_SQL
+
+    sys.stdout.write(ROLES_SQL)
     return 0

@@ -129,8 +129,8 @@ class LockScreen(QWidget):
             self.go.setText(_("Unlock"))
         for w in (self.repeat, self.repeat_label, self.meter, self.advice):
             w.setVisible(creating)
-        for w in (self.passphrase, self.passphrase_label, self.go):
-            w.setVisible(True)
+        for shown in (self.passphrase, self.passphrase_label, self.go):
+            shown.setVisible(True)
         self.reset()
 
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +97,9 @@ def _translate(url: str, exc: psycopg.Error) -> UserError:
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return UserError(_("The database role of this HQ process may not do this ({what}).")
                          .format(what=str(exc).strip().splitlines()[0]))
+    if isinstance(exc, psycopg.ProgrammingError | psycopg.DataError):  # a query's fault
+        return UserError(_("The HQ database refused the query: {why}").format(
+            why=(str(exc).strip().splitlines() or ["?"])[0]))
     return UserError(_("The HQ database could not complete the operation ({kind}).").format(
         kind=type(exc).__name__))
 
@@ -110,6 +112,8 @@ def portable_sql(sql: str) -> str:
     quoted strings."""
     def swap(m: re.Match[str]) -> str:
         token = m.group(0)
+        if token.startswith("'"):  # a literal: keep its '?', double its '%'
+            return token.replace("%", "%%")
         return {"?": "%s", "%": "%%"}.get(token, token)
     return _PLACEHOLDER.sub(swap, sql)
 
@@ -758,7 +762,9 @@ class PostgresRepository:
     def backup(self, target: Path) -> None:
         """``pg_dump`` in PostgreSQL's custom format into ``target/hq.dump``: one
         consistent snapshot while the intake keeps writing."""
-        pg_dump = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
+        from .backup import _tool
+
+        pg_dump = _tool("pg_dump")
         dump = target / "hq.dump"
         part = target / "hq.dump.part"
         proc = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", str(part),

@@ -24,6 +24,7 @@ from ..bundle import (
 )
 from ..core import codec, linking
 from ..core.consent import ExportDecision, export_decision
+from ..core.display import title
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import Person, Record, ThreatReport, new_id
@@ -46,6 +47,26 @@ class Item:
     attachments: list[tuple[str, int]]
 
 
+@dataclass(frozen=True)
+class KeptBack:
+    """A record that stays on this laptop, and why (a code from ``core.consent.REASONS``)."""
+
+    type: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """A record that leaves without some of its content: identity fields (by field name)
+    and files that may identify someone (by file name)."""
+
+    type: str
+    title: str
+    fields: tuple[str, ...]
+    files: tuple[str, ...]
+
+
 @dataclass
 class ExportPlan:
     items: list[Item] = field(default_factory=list)
@@ -55,6 +76,8 @@ class ExportPlan:
     redacted: int = 0
     attachment_bytes: int = 0
     withheld_attachments: int = 0
+    kept: list[KeptBack] = field(default_factory=list)
+    trimmed: list[Trimmed] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -67,7 +90,7 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
     seen_attachments: set[str] = set()
     # Threats wait until every person of this export is known: a link to a person whose
     # record stays here becomes a pseudonymous stub (core/linking.py).
-    threats: list[tuple[ThreatReport, ExportDecision]] = []
+    threats: list[tuple[ThreatReport, ExportDecision, Record]] = []
     people_out: set[str] = set()
     for entry in vault.exports.pending(since_last=since_last, mission_id=mission_id):
         if cancel is not None and cancel.is_set():
@@ -80,19 +103,18 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
         decision = export_decision(entry)
         if decision.record is None:
             plan.kept_back[decision.reason or ""] += 1
+            plan.kept.append(KeptBack(entry.TYPE, title(entry), decision.reason or ""))
             continue
         record = decision.record
         if isinstance(record, Person):
             people_out.add(record.id)
         if isinstance(record, ThreatReport):
-            threats.append((record, decision))
+            threats.append((record, decision, entry))
             continue
-        _add_item(vault, plan, record, decision.withheld_attachments, decision.redacted_fields,
-                  seen_attachments)
-    linked = _link_for_hq(vault, [t for t, _d in threats], people_out)
-    for threat, (_t, decision) in zip(linked, threats, strict=True):
-        _add_item(vault, plan, threat, decision.withheld_attachments, decision.redacted_fields,
-                  seen_attachments)
+        _add_item(vault, plan, entry, record, decision, seen_attachments)
+    linked = _link_for_hq(vault, [t for t, _d, _e in threats], people_out)
+    for threat, (_t, decision, entry) in zip(linked, threats, strict=True):
+        _add_item(vault, plan, entry, threat, decision, seen_attachments)
     return plan
 
 
@@ -111,8 +133,9 @@ def _link_for_hq(vault: Vault, threats: list[ThreatReport],
     return [linking.for_hq(t, shared=shared, people=people, new_ref=new_id) for t in threats]
 
 
-def _add_item(vault: Vault, plan: ExportPlan, record: Record, withheld: tuple[str, ...],
-              redacted: tuple[str, ...], seen_attachments: set[str]) -> None:
+def _add_item(vault: Vault, plan: ExportPlan, entry: Record, record: Record,
+              decision: ExportDecision, seen_attachments: set[str]) -> None:
+    """Add ``record`` (what leaves of ``entry``) to the plan, saying what was held back."""
     atts = []
     for ref in record.attachments:
         size = vault.attachment_size(ref.sha256)
@@ -122,8 +145,13 @@ def _add_item(vault: Vault, plan: ExportPlan, record: Record, withheld: tuple[st
         if ref.sha256 not in seen_attachments:
             seen_attachments.add(ref.sha256)
             plan.attachment_bytes += size
-    plan.withheld_attachments += len(withheld)
-    plan.redacted += bool(redacted)
+    plan.withheld_attachments += len(decision.withheld_attachments)
+    plan.redacted += bool(decision.redacted_fields)
+    if decision.redacted_fields or decision.withheld_attachments:
+        names = {a.sha256: a.filename for a in entry.attachments}
+        plan.trimmed.append(Trimmed(
+            record.TYPE, title(entry), decision.redacted_fields,
+            tuple(names.get(sha, "") or sha[:12] for sha in decision.withheld_attachments)))
     plan.by_type[record.TYPE] += 1
     plan.items.append(Item(record.TYPE, record.id, record.version,
                            codec.dumps(record).encode(), atts))

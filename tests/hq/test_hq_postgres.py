@@ -250,3 +250,8 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
         assert conn.execute(count).fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM hq_bundles")
+
+
+def test_documented_role_sql_is_the_code_s() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hq-team.md").read_text("utf-8")
+    assert pg_schema.ROLES_SQL in doc, "copy 'hrd-field hq db-roles' into docs/hq-team.md"
