@@ -4,9 +4,9 @@ The same consultation each time: date, place, 12 participants, 4 topics, summary
 3 organisations, gender analysis, 2 follow-up actions, consent, saved. An action is one key
 press that is not typing (Tab, Space, Enter, a shortcut) or one value typed into a field
 (``12``, a date, one line of a list). Focus is moved with Tab only, so every field skipped
-costs its Tab; where no short run of Tabs gets there, a click is counted
-(and the editor fails the keyboard-only test). ``HRD_ACTIONS_REPORT=1`` prints the count step by step (to measure an older
-editor with the same driver, without the assertion).
+costs its Tab; where no short run of Tabs gets there, a click is counted (and the editor
+fails the keyboard-only test). ``HRD_ACTIONS_REPORT=1`` prints the count step by step (to
+measure an older editor with the same driver, without the assertion).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
 
@@ -179,6 +180,8 @@ def _enter_consultation(qtbot, window) -> tuple[Driver, object]:
     return d, editor
 
 
+# The country's completion list is a popup: offscreen cannot raise it or grab the keyboard.
+@pytest.mark.qt_log_ignore("does not support raise", "grabbing the keyboard")
 def test_a_consultation_takes_few_actions_keyboard_only(qtbot, make_window):
     window = make_window()
     window.resize(1366, 768)
