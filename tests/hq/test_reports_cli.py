@@ -226,13 +226,24 @@ def test_every_format_carries_the_numbers_of_the_json(hq: tuple[Path, Path], tmp
                 if p is not None:
                     assert have == pytest.approx(p / 100)
 
-    # PDF: written whole, with its text layer (numbers checked through the HTML it is
-    # made from in test_report_pdf_html_has_the_json_numbers).
+    # PDF: written whole; its text holds every count and the footnote on what is not
+    # counted, in Arabic when asked.
+    from pypdf import PdfReader
+
     pdf = tmp_path / "r.pdf"
     ok(report(hq, *common, "--format", "pdf", "--out", str(pdf), "--language", "ar"))
     body = pdf.read_bytes()
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
     assert not list(tmp_path.glob("*.part"))
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    for want in expected:
+        for value in want[:n + 1]:
+            assert ("x" if value is None else str(value)) in text
+    # The title in Arabic: pypdf gives shaped glyphs in visual order, so compare letters.
+    import unicodedata
+
+    letters = "".join(unicodedata.normalize("NFKC", text).split())
+    assert "التهديدات ضد المدافعين".replace(" ", "")[::-1] in letters
 
 
 def test_report_pdf_html_has_the_json_numbers() -> None:
