@@ -21,6 +21,7 @@ from helpers.cli import assert_user_error
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from hqkit import consent, hrd, ok
 
+from hrd_field.core.casework import Communication, Reply
 from hrd_field.core.records import (
     Consultation,
     Cooperation,
@@ -30,7 +31,6 @@ from hrd_field.core.records import (
     ReprisalIncident,
     ThreatReport,
 )
-from hrd_field.core.casework import Communication, Reply
 from hrd_field.hq.store import HqStore
 
 
