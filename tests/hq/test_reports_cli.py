@@ -277,6 +277,19 @@ def test_bad_input_is_one_clear_line(hq: tuple[Path, Path], args: list[str],
     assert_user_error(report(hq, "threats", *args), *words)
 
 
+def test_all_reports_in_one_workbook(hq: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "all.xlsx"
+    ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31", "--format", "xlsx",
+              "--out", str(out)))
+    with zipfile.ZipFile(out) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+    assert re.findall(r'<sheet name="([^"]+)"', book) == [
+        "communications", "responses", "individuals", "reprisals", "threats", "consultations"]
+    both = ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31",
+                     "--format", "json")).json()
+    assert [r["report"] for r in both][:2] == ["communications", "responses"]
+
+
 def test_binary_formats_need_a_file(hq: tuple[Path, Path]) -> None:
     res = report(hq, "threats", "--from", "2019-01-01", "--to", "2019-12-31", "--format", "pdf")
     assert res.returncode == 2 and "--out" in res.stderr and res.stdout == ""
