@@ -22,23 +22,26 @@ from shiboken6 import isValid
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, Mission, Record
-from ..vault import lookups
-from ..vault.database import NotThisVault
-from ..vault.keyslots import WrongPassphrase
-from ..vault.ledger import OutboxItem, SentBundle
-from ..vault.lock import VaultInUse
-from ..vault.queries import Filters, Hit, Row
-from ..vault.summaries import MissionSummary, mission_summary
-from ..vault.vault import Vault, VaultCorrupt
+from . import lazy
 from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner
 
-if TYPE_CHECKING:  # the bundle and sync stacks load on first use
+if TYPE_CHECKING:  # the vault, bundle and sync stacks load after the lock screen shows
     from ..bundle import WrittenBundle
     from ..bundle.profile import HqProfile
     from ..sync.client import SyncError
     from ..sync.exporter import ExportPlan
     from ..sync.outbox import SyncPlan, SyncReport
     from ..sync.transfer import Transfer
+    from ..vault import lookups, summaries
+    from ..vault import vault as vaults
+    from ..vault.ledger import OutboxItem, SentBundle
+    from ..vault.queries import Filters, Hit, Row
+    from ..vault.summaries import MissionSummary
+    from ..vault.vault import Vault
+else:
+    lookups = lazy.module("hrd_field.vault.lookups")
+    summaries = lazy.module("hrd_field.vault.summaries")
+    vaults = lazy.module("hrd_field.vault.vault")
 
 T = TypeVar("T")
 Done = Callable[[T], None]
@@ -48,6 +51,11 @@ Progress = Callable[[int, int], None]
 
 def classify(exc: UserError) -> FailureKind:
     """What kind of failure a vault error is, for screens that react differently."""
+    from ..vault.database import NotThisVault
+    from ..vault.keyslots import WrongPassphrase
+    from ..vault.lock import VaultInUse
+    from ..vault.vault import VaultCorrupt
+
     if isinstance(exc, WrongPassphrase):
         return FailureKind.WRONG_PASSPHRASE
     if isinstance(exc, VaultCorrupt | NotThisVault):
@@ -81,7 +89,7 @@ class VaultSession(QObject):
     def create(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
         def job() -> None:
-            self._vault = Vault.create(root, passphrase)
+            self._vault = vaults.Vault.create(root, passphrase)
             self._open.set()
 
         self.root = root
@@ -91,7 +99,7 @@ class VaultSession(QObject):
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
         def job() -> None:
-            self._vault = Vault.unlock(root, passphrase)
+            self._vault = vaults.Vault.unlock(root, passphrase)
             self._open.set()
 
         self.root = root
@@ -106,7 +114,7 @@ class VaultSession(QObject):
                         on_error: OnFailure) -> None:
         """Open a vault that refused to unlock, list its problems, close it again."""
         def job() -> list[str]:
-            vault = Vault.unlock(root, passphrase, refuse_if_damaged=False)
+            vault = vaults.Vault.unlock(root, passphrase, refuse_if_damaged=False)
             try:
                 return vault.check().problems
             finally:
@@ -162,6 +170,12 @@ class VaultSession(QObject):
         self._runner.shutdown()
 
     # -- the generic way, private: every public operation below has a name ----------------
+    @staticmethod
+    def load_vault_stack() -> None:
+        """Import the vault modules now, on the GUI thread (see ``gui.lazy``)."""
+        for module in (lookups, summaries, vaults):
+            vars(module)  # reading the lazy module's namespace runs its import
+
     def _vault_or_fail(self) -> Vault:
         if self._vault is None:
             raise Cancelled(_("The vault is locked."))
@@ -235,7 +249,8 @@ class VaultSession(QObject):
     def mission_summary(self, mission_id: str, on_done: Done[MissionSummary],
                         on_error: OnFailure | None = None,
                         parent: QObject | None = None) -> Task:
-        return self._query(lambda v: mission_summary(v, mission_id), on_done, on_error, parent)
+        return self._query(lambda v: summaries.mission_summary(v, mission_id), on_done,
+                           on_error, parent)
 
     def person_aliases(self, ids: list[str], on_done: Done[list[tuple[str, str | None]]],
                        parent: QObject | None = None) -> Task:
