@@ -142,7 +142,8 @@ class MainWindow(QMainWindow):
         if self._workspace is None:
             from .workspace import Workspace
 
-            self._workspace = workspace = Workspace(self.session, self.context)
+            # built inside the stack: a parentless widget would be a window of its own
+            self._workspace = workspace = Workspace(self.session, self.context, self.stack)
             self.stack.addWidget(workspace)
             workspace.missions_loaded.connect(self._missions_loaded)
             workspace.current_mission_changed.connect(self.mission_combo_follow)
@@ -178,7 +179,14 @@ class MainWindow(QMainWindow):
 
     def _load_rest(self) -> None:
         self.session.load_vault_stack()
+        focus = self.focusWidget()
         _ = self.workspace
+        # Building the lists makes top-level popup frames for their combo boxes, and the
+        # window lost its activation (and the passphrase field its keys): give them back.
+        if QApplication.activeWindow() in (None, self):
+            self.activateWindow()
+            if focus is not None:
+                focus.setFocus()
 
     def _sync_state(self, state: SyncState) -> None:
         self.sync_label.setText(state.text)
