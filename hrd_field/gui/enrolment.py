@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..bundle.profile import HqProfile, load_profile
 from ..core.errors import UserError
 from ..core.i18n import _
+from .fit import grow_to_fit
 from .session import VaultSession
 from .tasks import Failure
 from .widgets import isolate, scale_font
@@ -136,8 +137,13 @@ class EnrolmentDialog(QDialog):
         self.accept_button.clicked.connect(self._accept_profile)
         self.refuse_button.clicked.connect(self._refuse)
         self.close_button.clicked.connect(self.reject)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         self._show_candidate(None)
         session.enrolment(self._loaded, parent=self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
 
     def _loaded(self, state: tuple[HqProfile | None, str]) -> None:
         profile, public_key = state
@@ -146,6 +152,7 @@ class EnrolmentDialog(QDialog):
         self.public_key = public_key
         self.own_fingerprint.setText(grouped(PublicKey.from_base64(public_key).fingerprint()))
         self.status.setText(enrolment_text(profile))
+        grow_to_fit(self)  # wrapped text changed: grow rather than cut it
 
     def _copy(self) -> None:
         clipboard = QGuiApplication.clipboard()
@@ -189,6 +196,7 @@ class EnrolmentDialog(QDialog):
             self.refuse_button.setFocus()
         else:
             self._data = None
+        grow_to_fit(self)
 
     def _refuse(self) -> None:
         self._show_candidate(None)

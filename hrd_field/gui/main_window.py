@@ -307,11 +307,15 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
-            self.context.mask_identity = self.settings.mask_identity
-            self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
-            self.language_changed.emit(self.settings.language)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _settings_saved(self) -> None:
+        self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
+        self.context.mask_identity = self.settings.mask_identity
+        self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
+        self.language_changed.emit(self.settings.language)
 
     def enrol(self) -> None:
         from .enrolment import EnrolmentDialog  # the bundle stack loads on first use

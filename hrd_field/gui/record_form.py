@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -52,14 +53,14 @@ HANDLED_ELSEWHERE = {"id", "created_at", "updated_at", "version", "author", "sta
                      "mission_id", "attachments", "person_ids"}
 # Sections in reading order; consent comes right after what the record is about.
 SECTION_ORDER = ["first", "mission", "person", "identity", "consultation", "participants",
-                 "content", "more", "gender", "follow_up", "incident", "reprisal", "assessment",
-                 "consent", "record"]
+                 "content", "gender", "follow_up", "incident", "reprisal", "assessment",
+                 "consent", "more", "record"]
 # What a facilitator types during the session, on the first screen, in this order; the
 # record type's other fields of these sections fold into "More details". Names the model
 # does not have are skipped, so the model can change without breaking the editor.
 FIRST_SCREEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "consultation": (("date", "place", "modality", "format", "participants", "topics",
-                      "summary", "organisations", "organisations_count"),
+    "consultation": (("date", "place", "format", "participants", "topics", "summary",
+                      "organisations", "organisations_count"),
                      ("consultation", "participants", "content")),
 }
 # Nested values this small are laid out on one row (labels above their fields).
@@ -403,16 +404,45 @@ class RowsForm(QObject):
         row.addWidget(inner, 1)
         row.addWidget(remove, 0, Qt.AlignmentFlag.AlignBottom)
         self._rows_layout.addWidget(holder)
+        if self.box.isVisible():
+            holder.show()  # now, not at the next layout pass: Tab must reach it at once
         form.changed.connect(self.changed.emit)
         self._forms.append((form, holder))
+        first = form.rows[0][2] if form.rows else None
+        if isinstance(first, QLineEdit):
+            first.returnPressed.connect(lambda: self._enter_in(form))
         return form
 
+    def _enter_in(self, form: Form) -> None:
+        """Enter in an entry's first field: the next entry (a new one after the last);
+        Enter on a new entry left empty drops it and moves on, as in a typed list."""
+        forms = [f for f, _h in self._forms]
+        index = forms.index(form)
+        if index + 1 < len(forms):
+            nxt = forms[index + 1].rows[0][2]
+            nxt.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        if form.collect(self.cls()) == self.cls():
+            self._remove_entry(form)  # the Tab order is rebuilt: ask for the next stop now
+            after = self.add_button.nextInFocusChain()
+            while after is not None and after is not self.add_button and not (
+                    after.isVisible() and after.isEnabled()
+                    and after.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                after = after.nextInFocusChain()
+            if after is not None:
+                after.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        self._add_empty()
+
     def _remove(self, form: Form) -> None:
+        self._remove_entry(form)
+        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _remove_entry(self, form: Form) -> None:
         values = [f.collect(self.cls()) for f, _h in self._forms if f is not form]
         self.load(values)
         self.structure_changed.emit()
         self.changed.emit()
-        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def load(self, values: Any) -> None:
         for _form, holder in self._forms:

@@ -150,7 +150,9 @@ def visual_order(root: QWidget) -> list[QWidget]:
     out: list[QWidget] = []
 
     def visit_widget(widget: QWidget) -> None:
-        if widget.isHidden() and widget is not root:
+        # Hidden on purpose (not merely added and about to be shown with its layout).
+        if widget is not root and widget.isHidden() and widget.testAttribute(
+                Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
             return
         if widget is not root and _takes_tab(widget):
             out.append(widget)

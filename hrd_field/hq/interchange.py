@@ -1,9 +1,11 @@
 """Records received at HQ, out to the tools partners and analysts use.
 
 - **Uwazi** (HURIDOCS' database): one CSV per record type in Uwazi's import format — one
-  column per property, ``property__lang`` columns for the other languages, ``|`` between
-  multiple values, thesaurus values as their labels — and, where a record's files may
-  leave, a ZIP holding ``import.csv`` and the files its ``attachments`` column names.
+  column per property, ``property__lang`` columns for each of the six languages (title,
+  thesaurus values), ``|`` between multiple values, thesaurus values as their labels,
+  dates as ``YYYY-MM-DD`` (which Uwazi accepts whatever the collection's date format) —
+  and, where a record's files may leave, a ZIP holding ``import.csv`` and the files its
+  ``attachments`` column names.
 - **CSV** for analysts: one file per record type, codes rather than labels, ``|`` between
   multiple values.
 - **JSON Lines**: one record per line, as the record format (docs/records.md) defines it.
@@ -199,7 +201,10 @@ def uwazi_header(record_type: str, *, with_identity: bool = False,
                  languages: tuple[str, ...] = UWAZI_LANGUAGES) -> list[str]:
     cols = _wanted(columns(record_type), with_identity)
     header = ["title"] + [c.name for c in cols]
-    for lang in languages[1:]:
+    # Every language has its columns, the default one included: Uwazi reads a translated
+    # thesaurus value from the default language's column (``prop__en``) and finds its
+    # translation in the thesaurus, so that column must be there.
+    for lang in languages:
         header += [f"title__{lang}"] + [f"{c.name}__{lang}" for c in cols
                                         if c.kind in TRANSLATED]
     return header
@@ -212,7 +217,7 @@ def uwazi_row(record: Record, *, with_identity: bool = False,
     first = _Labels(languages[0])
     row = [_title(record, first), *_row(record, cols, first, files)]
     translated = [c for c in cols if c.kind in TRANSLATED]
-    for lang in languages[1:]:
+    for lang in languages:
         labels = _Labels(lang)
         row += [_title(record, labels), *_row(record, translated, labels, files)]
     return row

@@ -72,6 +72,10 @@ class Database:
             "foreign_keys = ON",
             "secure_delete = ON",
             "busy_timeout = 2000",
+            # Pages are decrypted into this cache: at the default 8 MiB a filtered list of a
+            # 100k-record vault decrypted the same index pages again on every query (count
+            # 10× plain SQLite); 64 MiB keeps the lists' indexes decrypted (measured 10× less).
+            "cache_size = -65536",
         ):
             c.execute(f"PRAGMA {pragma}")
 

@@ -115,7 +115,7 @@ def test_uwazi_csv_round_trips_in_six_languages(world: World, tmp_path: Path) ->
                     continue
                 assert decode(col, row[col.name], "en") == expected(record, col), col.name
                 if col.kind in interchange.TRANSLATED:
-                    for lang in UWAZI_LANGUAGES[1:]:
+                    for lang in UWAZI_LANGUAGES:
                         got = decode(col, row[f"{col.name}__{lang}"], lang)
                         assert got == expected(record, col), (col.name, lang)
             seen += 1

@@ -21,6 +21,7 @@ from helpers.cli import assert_user_error
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from hqkit import consent, hrd, ok
 
+from hrd_field.core.casework import Communication, Reply
 from hrd_field.core.records import (
     Consultation,
     Cooperation,
@@ -30,7 +31,6 @@ from hrd_field.core.records import (
     ReprisalIncident,
     ThreatReport,
 )
-from hrd_field.core.casework import Communication, Reply
 from hrd_field.hq.store import HqStore
 
 
@@ -226,13 +226,24 @@ def test_every_format_carries_the_numbers_of_the_json(hq: tuple[Path, Path], tmp
                 if p is not None:
                     assert have == pytest.approx(p / 100)
 
-    # PDF: written whole, with its text layer (numbers checked through the HTML it is
-    # made from in test_report_pdf_html_has_the_json_numbers).
+    # PDF: written whole; its text holds every count and the footnote on what is not
+    # counted, in Arabic when asked.
+    from pypdf import PdfReader
+
     pdf = tmp_path / "r.pdf"
     ok(report(hq, *common, "--format", "pdf", "--out", str(pdf), "--language", "ar"))
     body = pdf.read_bytes()
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
     assert not list(tmp_path.glob("*.part"))
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    for want in expected:
+        for value in want[:n + 1]:
+            assert ("x" if value is None else str(value)) in text
+    # The title in Arabic: pypdf gives shaped glyphs in visual order, so compare letters.
+    import unicodedata
+
+    letters = "".join(unicodedata.normalize("NFKC", text).split())
+    assert "التهديدات ضد المدافعين".replace(" ", "")[::-1] in letters
 
 
 def test_report_pdf_html_has_the_json_numbers() -> None:
@@ -264,6 +275,19 @@ def test_report_pdf_html_has_the_json_numbers() -> None:
 def test_bad_input_is_one_clear_line(hq: tuple[Path, Path], args: list[str],
                                      words: list[str]) -> None:
     assert_user_error(report(hq, "threats", *args), *words)
+
+
+def test_all_reports_in_one_workbook(hq: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "all.xlsx"
+    ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31", "--format", "xlsx",
+              "--out", str(out)))
+    with zipfile.ZipFile(out) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+    assert re.findall(r'<sheet name="([^"]+)"', book) == [
+        "communications", "responses", "individuals", "reprisals", "threats", "consultations"]
+    both = ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31",
+                     "--format", "json")).json()
+    assert [r["report"] for r in both][:2] == ["communications", "responses"]
 
 
 def test_binary_formats_need_a_file(hq: tuple[Path, Path]) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ...core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ...core.errors import UserError
 from ...core.i18n import N_, _, language
 from ...core.introspect import LIST_NESTED, NESTED, SCALAR, plan
-from ...core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ...core.regions import country_name
 from ...core.vocab import REGION, VOCABULARIES
 from .model import PRIMARY, MeasureTable, Rate, Report, ReportSpec

@@ -265,7 +265,7 @@ class StoreSource:
         for record_id in sorted(set(ids)):
             try:
                 record = self._repo.get(record_id)
-            except Exception:  # noqa: BLE001, S112 (a visit HQ does not hold keeps its id)
+            except Exception:  # noqa: S112 (a visit HQ does not hold keeps its id)
                 continue
             out[record_id] = getattr(record, "title", "") or record_id
         return out
