@@ -74,8 +74,9 @@ class Intake:
         self.spool = store.root / "spool"
         self.spool.mkdir(mode=0o700, exist_ok=True)
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+            if not _alive(leftover.name.lstrip(".").split("-", 1)[0]):  # not a live worker's
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
         # takes concurrent requests (each gets a pooled connection; imports of one device
         # take turns on that device's lock inside the database).
@@ -144,7 +145,8 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
-        final = self.spool / (os.urandom(16).hex() + ".hrdb")
+        # Named after this process: several intake workers share the spool.
+        final = self.spool / f"{os.getpid()}-{os.urandom(16).hex()}.hrdb"
         digest = hashlib.sha256()
         received = 0
         try:
@@ -213,6 +215,19 @@ class Intake:
             Route("/v1/bundles", self.upload, methods=["POST"]),
             Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
         ])
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process that wrote a spool file still runs (then it is still in use)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Reject(Exception):
