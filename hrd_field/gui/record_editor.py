@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..core import display
 from ..core.i18n import N_, _, ngettext
-from ..core.records import Record, ReprisalIncident, ThreatReport
+from ..core.records import SECTIONS, Record, ReprisalIncident, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
@@ -136,7 +136,10 @@ class RecordEditor(QWidget):
                     if isinstance(layout, QFormLayout):
                         layout.insertRow(0, intro)
         self.attachments = AttachmentPanel(session)
-        body_layout.addWidget(self.attachments)
+        files = QGroupBox(_(SECTIONS["files"]))
+        files.setObjectName("section_files")
+        QVBoxLayout(files).addWidget(self.attachments)
+        body_layout.addWidget(files)
         body_layout.addStretch(1)
         body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 130)
         self.scroll_area = QScrollArea()
