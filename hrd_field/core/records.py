@@ -133,7 +133,7 @@ class PersonStub:
     random for each export unless the person agreed to be shared with HQ, so stubs from
     different bundles cannot be matched."""
 
-    ref: str = fld(N_("Reference"), default="", fmt="uuid", required=True)
+    ref: str = fld(N_("Reference"), factory=new_id, fmt="uuid", required=True)
     gender: str | None = fld(N_("Gender"), default=None, vocab="gender")
     age_group: str | None = fld(N_("Age group"), default=None, vocab="age_group")
     rights_defended: list[str] = fld(N_("Rights defended or field of work"), factory=list,

@@ -225,7 +225,8 @@ def validate(record: Record) -> list[FieldError]:
     if isinstance(record, ThreatReport) and record.status == "final":
         if not record.threat_types:
             errors.append(FieldError("threat_types", _("choose at least one type of threat")))
-        if not record.person_ids and not record.unnamed_group.strip():
+        if not record.person_ids and not record.persons_not_shared \
+                and not record.unnamed_group.strip():
             errors.append(FieldError("person_ids", _(
                 "link at least one defender or describe the group concerned")))
     if isinstance(record, ThreatReport) and record.business_sector \
