@@ -114,7 +114,7 @@ def act_contradictions(consent_to_act: str, consent: Consent) -> list[tuple[str,
     for name in _ACT_NEEDS.get(consent_to_act, ()):
         if not getattr(scope, name):
             out.append(("consent_to_act", _(
-                "this needs the consent scope '{scope}', which is not granted").format(
+                "this needs the person's agreement to '{scope}', which is not ticked").format(
                 scope=_(_SCOPE_LABELS[name]))))
     if consent_to_act == "internal_only":
         granted = [n for n in ("raise_with_state", "publish_anonymised", "publish_with_name")
