@@ -72,3 +72,18 @@ def event_date(record: Record) -> str | None:
     if isinstance(record, Recommendation | Legislation):
         return max((c.date for c in record.status_history), default=None)
     return None
+
+
+def filter_fields(record_type: str) -> list[tuple[str, str]]:
+    """(vocabulary, field label) of the coded fields lists of ``record_type`` filter on,
+    in declaration order: the fields declared with ``filter=True``."""
+    import dataclasses
+
+    from .records import RECORD_TYPES
+
+    out: list[tuple[str, str]] = []
+    for f in dataclasses.fields(RECORD_TYPES[record_type]):
+        vocab = f.metadata.get("vocab")
+        if f.metadata.get("filter") and vocab and all(v != vocab for v, _l in out):
+            out.append((vocab, f.metadata["label"]))
+    return out

@@ -13,11 +13,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from ..core import casework  # noqa: F401 - registers the casework vocabularies
 from ..core.i18n import N_, _, language
 from ..core.regions import country_name
-from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, STATUS
-from ..vault.repository import Filters, Row
+from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, VOCABULARIES
+from ..vault.queries import Filters, Row
 from .session import VaultSession
+from .tasks import Task
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +34,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "case_status": (N_("Case"), "case_status"),
     "status": (N_("Status"), "updated_at"),
     "updated_at": (N_("Updated"), "updated_at"),
+    # casework: the stored case column holds the reply due date, the implementation or
+    # the legislative status (core/indexing.py)
+    "reply_due": (N_("Reply due"), "case_status"),
+    "implementation": (N_("Implementation"), "case_status"),
+    "legislative_status": (N_("Legislative status"), "case_status"),
 }
 
 COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -41,6 +48,9 @@ COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "threat_report": ("title", "country", "event_date", "risk_level", "case_status", "status"),
     "reprisal_incident": ("title", "country", "event_date", "risk_level", "case_status",
                           "status"),
+    "communication": ("title", "country", "event_date", "reply_due", "status", "updated_at"),
+    "recommendation": ("title", "country", "event_date", "implementation", "updated_at"),
+    "legislation": ("title", "country", "event_date", "legislative_status", "updated_at"),
 }
 
 # Risk is never shown by colour alone: the cell also carries the word and a symbol.
@@ -69,7 +79,7 @@ class RecordTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: dict[int, list[Row]] = {}
         self._pending: set[int] = set()
-        self._generation = 0
+        self._tasks: set[Task] = set()
 
     # -- queries ---------------------------------------------------------------------------
     def set_query(self, query: Query) -> None:
@@ -80,13 +90,10 @@ class RecordTableModel(QAbstractTableModel):
         """Start over: count, then the first page. The view keeps its place."""
         if not self._session.is_open:
             return
-        self._generation += 1
-        generation = self._generation
+        self._abandon()
         query = self.query
 
         def counted(total: int) -> None:
-            if generation != self._generation:
-                return
             self.beginResetModel()
             self._total = total
             self._pages.clear()
@@ -94,26 +101,32 @@ class RecordTableModel(QAbstractTableModel):
             self.endResetModel()
             self._request(0)
 
-        self._session.call(lambda v: v.records.count(query.filters, text=query.text), counted)
+        self._track(self._session.count(query.filters, query.text, counted, parent=self))
 
     def clear(self) -> None:
-        self._generation += 1
+        self._abandon()
         self.beginResetModel()
         self._total = 0
         self._pages.clear()
         self._pending.clear()
         self.endResetModel()
 
+    def _abandon(self) -> None:
+        """Answers to an older query must not land in this one's pages."""
+        for task in self._tasks:
+            task.abandon()
+        self._tasks.clear()
+
+    def _track(self, task: Task) -> None:
+        self._tasks.add(task)
+
     def _request(self, page: int) -> None:
         if page in self._pending or page in self._pages or not self._session.is_open:
             return
         self._pending.add(page)
-        generation = self._generation
         q = self.query
 
         def loaded(rows: list[Row]) -> None:
-            if generation != self._generation:
-                return
             self._pending.discard(page)
             self._pages[page] = rows
             first = page * PAGE
@@ -122,10 +135,8 @@ class RecordTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(first, 0),
                                       self.index(last, len(self.columns) - 1))
 
-        self._session.call(
-            lambda v: v.records.rows(q.filters, text=q.text, order_by=q.order_by,
-                                     descending=q.descending, limit=PAGE, offset=page * PAGE),
-            loaded)
+        self._track(self._session.rows(q.filters, q.text, q.order_by, q.descending, PAGE,
+                                       page * PAGE, loaded, parent=self))
 
     def row_at(self, row: int) -> Row | None:
         page = self._pages.get(row // PAGE)
@@ -187,7 +198,13 @@ class RecordTableModel(QAbstractTableModel):
         if key == "case_status":
             return CASE_STATUS.label(row.case_status) if row.case_status else ""
         if key == "status":
-            return STATUS.label(row.status)
+            vocab = "communication_status" if row.type == "communication" else "status"
+            return VOCABULARIES[vocab].label(row.status)
+        if key == "reply_due":
+            return row.case_status or ""
+        if key in ("implementation", "legislative_status"):
+            vocab = "implementation_status" if key == "implementation" else key
+            return VOCABULARIES[vocab].label(row.case_status) if row.case_status else ""
         if key == "updated_at":
             return row.updated_at[:16].replace("T", " ")
         return ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -25,8 +24,8 @@ from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
-from ..vault.attachments import BlobWriter
-from ..vault.hq_tables import Device
+from ..vault.fsutil import atomic_file
+from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
@@ -69,21 +68,21 @@ class _Stop(Exception):
 class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
-    def __init__(self, store: HqStore, conn: Any, uploader: str | None = None):
-        self.store = store
-        self.conn = conn
+    def __init__(self, tx: ImportTransaction, uploader: str | None = None):
+        self.tx = tx
         self.uploader = uploader
         self.verified: VerifiedManifest | None = None
         self.device: Device | None = None
         self.records_data = b""
-        self.blob: BlobWriter | None = None
+        self.blob: BlobSink | None = None
         self.attachments = 0
         self.duplicate: ImportOutcome | None = None
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
-        hq = self.store.vault.hq
+        tx = self.tx
         key = verified.signer.to_base64()
-        device = hq.device_by_key(key)
+        tx.lock_device(key)
+        device = tx.device_by_key(key)
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
@@ -100,15 +99,15 @@ class _Sink:
             base.message = _("Rejected: device {name} is revoked; nothing was imported.").format(
                 name=device.name)
             raise _Stop(base)
-        seen = hq.bundle_at(key, seq)
+        seen = tx.bundle_at(key, seq)
         if seen is not None:
-            if seen[1] == verified.manifest_sha256:
+            if seen.manifest_sha256 == verified.manifest_sha256:
                 base.status = DUPLICATE
                 base.message = _("Already imported (bundle {id}); nothing changed.").format(
-                    id=seen[0])
-                base.accepted = [(a["id"], a["version"])
-                                 for a in json.loads(seen[2]).get("accepted", [])]
-                base.counts = json.loads(seen[2]).get("counts", {})
+                    id=seen.bundle_id)
+                summary = json.loads(seen.summary)
+                base.accepted = [(a["id"], a["version"]) for a in summary.get("accepted", [])]
+                base.counts = summary.get("counts", {})
                 # Read on to the end anyway: a damaged copy is not "already imported".
                 self.duplicate = base
                 return
@@ -126,7 +125,7 @@ class _Sink:
 
     def begin_attachment(self, sha256: str, size: int) -> None:
         if self.duplicate is None:
-            self.blob = BlobWriter(self.conn)
+            self.blob = self.tx.blob_writer()
 
     def attachment_data(self, chunk: bytes) -> None:
         if self.blob is not None:
@@ -193,10 +192,11 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
 
     ``uploader``: the device key that authenticated an upload; the bundle must be its own.
     """
-    vault = store.vault
+    repo = store.repo
+    sink: _Sink | None = None
     try:
-        with vault.db.transaction() as conn:
-            sink = _Sink(store, conn, uploader)
+        with repo.import_transaction() as tx:
+            sink = _Sink(tx, uploader)
             read_bundle(path, identities=store.identities(), sink=sink)
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)
@@ -208,13 +208,13 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             accepted: list[tuple[str, int]] = []
             for item in items:
                 if isinstance(item, dict):
-                    results[vault.hq.store_tombstone(
-                        conn, item["id"], item["type"], item["version"], device_key=key,
+                    results[tx.store_tombstone(
+                        item["id"], item["type"], item["version"], device_key=key,
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
                     accepted.append((item["id"], item["version"]))
                 else:
-                    results[vault.hq.store_version(
-                        conn, item, device_key=key, bundle_id=manifest.bundle_id,
+                    results[tx.store_version(
+                        item, device_key=key, bundle_id=manifest.bundle_id,
                         seq=manifest.sequence)] += 1
                     accepted.append((item.id, item.version))
             counts = {"records": len(items), "attachments": sink.attachments, **results}
@@ -227,7 +227,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                 sequence=manifest.sequence, device_key=key,
                 manifest_sha256=sink.verified.manifest_sha256, counts=counts,
                 accepted=accepted)
-            vault.hq.log_bundle(conn, device_key=key, seq=manifest.sequence,
+            tx.log_bundle(device_key=key, seq=manifest.sequence,
                                 bundle_id=manifest.bundle_id,
                                 manifest_sha256=sink.verified.manifest_sha256,
                                 previous=manifest.previous_manifest_sha256,
@@ -235,8 +235,9 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                                 abandoned=list(manifest.abandoned_sequences))
         return outcome
     except _Stop as stop:
-        if stop.outcome.status == EQUIVOCATION and sink.verified is not None:
-            vault.hq.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
+        if stop.outcome.status == EQUIVOCATION and sink is not None \
+                and sink.verified is not None:
+            repo.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
                                  stop.outcome.sequence, f"bundle {stop.outcome.bundle_id}")
         return stop.outcome
     except UnknownSigner as exc:
@@ -250,6 +251,8 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
             fingerprint=fingerprint, file=kept))
+    except StoreUnavailable:
+        raise  # not the bundle's fault: nothing was imported, the sender may retry
     except BundleError as exc:
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
@@ -260,18 +263,11 @@ def _quarantine(store: HqStore, path: Path) -> str | None:
     """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
     name = random_file_name()
     target = store.quarantine_dir / name
-    part = target.with_name(name + ".part")
     try:
-        with open(path, "rb") as src, open(part, "wb") as dst:
-            os.chmod(part, 0o600)
+        with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(part, target)
-        store.vault.hq.quarantine(name, None, "unknown_device")
+        store.repo.quarantine(name, None, "unknown_device")
     except (OSError, UserError):
-        with contextlib.suppress(OSError):
-            part.unlink()
         with contextlib.suppress(OSError):
             target.unlink()
         return None

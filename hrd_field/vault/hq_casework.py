@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.casework import ReprisalAnnotation
 from ..core.introspect import to_plain
@@ -26,6 +27,17 @@ class OpenCommunication:
     sent_on: str
     reply_due: str
     reminders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One imported bundle, for HQ's inbox."""
+
+    device: str
+    seq: int
+    bundle_id: str
+    imported_at: str
+    summary: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,14 @@ class CaseworkTables:
         return [r[0] for r in self._db.query(
             "SELECT r.id FROM records r, json_each(r.body, '$.record_ids') l"
             " WHERE r.type = 'communication' AND r.deleted = 0 AND l.value = ?", (record_id,))]
+
+    def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
+        return [BundleEntry(r[0], int(r[1]), r[2], r[3], json.loads(r[4] or "{}"))
+                for r in self._db.query(
+                    "SELECT coalesce(d.name, b.device_key), b.seq, b.bundle_id, b.imported_at,"
+                    " b.summary FROM hq_bundles b LEFT JOIN hq_devices d"
+                    " ON d.public_key = b.device_key ORDER BY b.imported_at DESC LIMIT ?",
+                    (limit,))]
 
     def set_setting(self, key: str, value: str) -> None:
         with self._db.transaction() as c:

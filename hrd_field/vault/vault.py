@@ -354,6 +354,29 @@ class Vault:
             raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
         yield attachments.chunks(self.db.conn, found[0])
 
+    # -- backup --------------------------------------------------------------------------
+    def backup(self, target: Path) -> None:
+        """Copy the vault, open and in use, into the new directory ``target``: the same key
+        file and an online copy of the database (it opens with the same passphrase)."""
+        paths = VaultPaths(target)
+        if target.exists() and any(target.iterdir()):
+            raise UserError(_("{path} is not empty; back up into a new directory.").format(
+                path=target))
+        try:
+            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise io_error(exc) from exc
+        try:
+            self.db.backup_to(paths.database, self._data_key)
+            atomic_write(paths.keyfile, self._keyfile.to_bytes())
+        except BaseException:
+            for f in [*paths.sqlite_files(), paths.keyfile]:
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+            raise
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, "vault.backup")
+
     # -- erase ---------------------------------------------------------------------------
     def wipe(self) -> None:
         """Crypto-erase this open vault (the panic action)."""

@@ -88,7 +88,7 @@ def test_every_record_type_round_trips_through_the_editor(qtbot, make_window, tm
     unlock(qtbot, window)
     wait_idle(qtbot, window)
     window.close()
-    window.session.runner.wait_idle()
+    window.session.wait_idle()
     with Vault.unlock(tmp_path / "vault", PASSPHRASE) as vault:
         for record_type, record_id in ids.items():
             record = vault.records.get(record_id)
@@ -203,7 +203,7 @@ def test_qt_bindings_keep_python_objects_alive(qtbot):
 
 def test_filters_narrow_the_list(qtbot, make_window, tmp_path):
     from hrd_field.demo import demo_batch
-    from hrd_field.vault.repository import Filters
+    from hrd_field.vault.queries import Filters
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
         vault.records.create_many(demo_batch(800, seed=5))
