@@ -247,7 +247,8 @@ def describe(record: Record, origin: list[Provenance]) -> str:
     """A read-only page: provenance and consent scope first, then the record's fields
     (identity fields only when HQ was allowed to receive them, and then masked)."""
     e = html.escape
-    parts = [f"<h3>{e(RECORD_TYPE.label(record.TYPE))}</h3>", f"<h4>{e(_('Provenance'))}</h4>",
+    provenance, scope_title, content = _("Provenance"), _("Consent scope"), _("Content")
+    parts = [f"<h3>{e(RECORD_TYPE.label(record.TYPE))}</h3>", f"<h4>{e(provenance)}</h4>",
              "<ul>"]
     for p in origin:
         parts.append("<li>" + e(_("version {version}: from {device}, bundle {bundle_id}, "
@@ -257,7 +258,7 @@ def describe(record: Record, origin: list[Provenance]) -> str:
     parts.append("</ul>")
     scope = origin[-1].consent_scope if origin else None
     if scope is not None:
-        parts.append(f"<h4>{e(_('Consent scope'))}</h4><ul>")
+        parts.append(f"<h4>{e(scope_title)}</h4><ul>")
         labels = {"share_with_hq": N_("Share this record with headquarters"),
                   "share_identity_with_hq": N_("Share names and contact details with "
                                                "headquarters"),
@@ -268,7 +269,7 @@ def describe(record: Record, origin: list[Provenance]) -> str:
             mark = "✔" if scope.get(key) else "✘"
             parts.append(f"<li>{mark} {e(_(label))}</li>")
         parts.append("</ul>")
-    parts.append(f"<h4>{e(_('Content'))}</h4><table>")
+    parts.append(f"<h4>{e(content)}</h4><table>")
     identity = {f for f in getattr(type(record), "__dataclass_fields__", {})
                 if type(record).__dataclass_fields__[f].metadata.get("identity")}
     for key, value in to_plain(record).items():
