@@ -226,13 +226,14 @@ class Casework:
     def due(self, today: date, soon_days: int = DUE_SOON_DAYS) -> list[DueItem]:
         items: list[DueItem] = []
         for c in self.data.open_communications():
+            reminders = [c.last_reminder] if c.last_reminder else []
             for category in classify(sent_on=c.sent_on, due=c.reply_due, status="sent",
-                                     has_reply=False, reminders=list(c.reminders),
-                                     today=today, soon_days=soon_days):
+                                     has_reply=False, reminders=reminders, today=today,
+                                     soon_days=soon_days):
                 items.append(DueItem(
                     c.id, category, c.reference, c.state, c.addressee, c.kind, c.sent_on,
                     c.reply_due, (date.fromisoformat(c.reply_due) - today).days,
-                    len(c.reminders), c.reminders[-1] if c.reminders else None))
+                    c.last_reminder))
         items.sort(key=lambda d: (d.reply_due, d.reference))
         return items
 

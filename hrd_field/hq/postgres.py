@@ -784,7 +784,7 @@ class PostgresRepository:
                         and c.reply_due:
                     out.append(OpenCommunication(
                         c.id, c.kind, c.reference, c.state, c.non_state_addressee, c.sent_on,
-                        c.reply_due, tuple(sorted(r.sent_on for r in c.reminders))))
+                        c.reply_due, max((r.sent_on for r in c.reminders), default=None)))
         return out
 
     def reprisals_of(self, person_ids: list[str]) -> list[tuple[str, str | None]]:

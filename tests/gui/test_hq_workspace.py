@@ -79,8 +79,8 @@ def test_every_view_populates(qtbot, make_hq) -> None:
     ws.show_section("communication")
     assert _rows(qtbot, ws.communications.list) >= 200
     ws.show_section("deadlines")
-    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].rowCount() > 0, timeout=10_000)
-    assert ws.deadlines.tables["due_soon"].rowCount() > 0
+    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].model().rowCount() > 0, timeout=10_000)
+    assert ws.deadlines.tables["due_soon"].model().rowCount() > 0
     ws.show_section("reprisals")
     assert _rows(qtbot, ws.reprisals.list) > 0
     ws.show_section("recommendation")
@@ -109,14 +109,15 @@ def test_reply_and_reminder_in_two_clicks(qtbot, make_hq, store_dir: Path) -> No
     window = make_hq()
     ws = window.workspace
     ws.show_section("deadlines")
-    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].rowCount() > 0, timeout=10_000)
-    target = ws.deadlines.tables["overdue"].item(0, 0).data(Qt.ItemDataRole.UserRole)
-    before = ws.deadlines.tables["overdue"].rowCount()
+    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].model().rowCount() > 0, timeout=10_000)
+    board = ws.deadlines.tables["overdue"].model()
+    target = board.ids[0]
+    before = ws.deadlines.tables["overdue"].model().rowCount()
 
     ws.show_section("communication")
     view = ws.communications.list
     _rows(qtbot, view)
-    view.search.setText(ws.deadlines.tables["overdue"].item(0, 0).text())
+    view.search.setText(board.rows[0][0])
     qtbot.waitUntil(lambda: view.model.rowCount() >= 1 and view.model.data(
         view.model.index(0, 0), RecordTableModel.IdRole) is not None, timeout=10_000)
     rows = [r for r in range(view.model.rowCount())
@@ -139,7 +140,7 @@ def test_reply_and_reminder_in_two_clicks(qtbot, make_hq, store_dir: Path) -> No
     assert record[0].reminders[-1].sent_on == today
     assert [(r.received_on, r.assessment) for r in record[0].replies] == [(today, "incomplete")]
     ws.show_section("deadlines")
-    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].rowCount() == before - 1,
+    qtbot.waitUntil(lambda: ws.deadlines.tables["overdue"].model().rowCount() == before - 1,
                     timeout=10_000)
 
 

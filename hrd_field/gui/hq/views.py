@@ -6,8 +6,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +34,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -48,6 +57,9 @@ from ..record_model import RecordTableModel
 from ..widgets import scale_font
 from .session import HqSession
 
+STATUS_LABELS = {"imported": N_("imported"), "duplicate": N_("duplicate"),
+                 "equivocation": N_("equivocation alarm"), "rejected": N_("rejected")}
+Index = QModelIndex | QPersistentModelIndex
 RECEIVED_TYPES = ("reprisal_incident", "threat_report", "person", "consultation", "mission")
 
 
@@ -66,19 +78,28 @@ def table(headers: list[str], name: str) -> QTableWidget:
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setAlternatingRowColors(True)
     t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Sized once from the font, not to the contents: measuring thousands of cells on every
+    # refresh would cost more than the query.
+    width = t.fontMetrics().averageCharWidth()
+    for col in range(len(headers)):
+        t.horizontalHeader().resizeSection(col, width * max(12, len(headers[col]) + 4))
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     t.horizontalHeader().setStretchLastSection(True)
     return t
 
 
 def fill(t: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
-    t.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if ids is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            t.setItem(r, c, item)
+    t.setUpdatesEnabled(False)
+    try:
+        t.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                if ids is not None and c == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, ids[r])
+                t.setItem(r, c, item)
+    finally:
+        t.setUpdatesEnabled(True)
 
 
 # --- inbox ------------------------------------------------------------------------------------
@@ -109,10 +130,9 @@ class InboxView(QWidget):
                                 list[tuple[str, str, str, int | None, str]]]) -> None:
         bundles, gaps, alarms = data
         fill(self.bundles, [[b.device, str(b.seq), b.imported_at[:16].replace("T", " "),
-                             str(sum(v for v in b.summary.get("results", {}).values()
-                                     if isinstance(v, int))
-                                 or b.summary.get("records", "")),
-                             _("imported")] for b in bundles])
+                             str(len(b.summary.get("accepted", []))),
+                             _(STATUS_LABELS.get(b.summary.get("status", "imported"),
+                                                 N_("imported")))] for b in bundles])
         missing = [f"{name}: {', '.join(map(str, seqs))}" for name, seqs in gaps.items() if seqs]
         self.gaps.setText(_("Missing bundles: {list}").format(list="; ".join(missing))
                           if missing else _("No bundle is missing."))
@@ -272,11 +292,26 @@ def describe(record: Record, origin: list[Provenance]) -> str:
     parts.append(f"<h4>{e(content)}</h4><table>")
     identity = {f for f in getattr(type(record), "__dataclass_fields__", {})
                 if type(record).__dataclass_fields__[f].metadata.get("identity")}
+    fields = type(record).__dataclass_fields__
     for key, value in to_plain(record).items():
-        if key in ("attachments", "id", "consent") or value in (None, "", [], {}):
+        if key in ("attachments", "id", "consent", "created_at", "author") \
+                or value in (None, "", [], {}):
             continue
-        shown = "••••••" if key in identity else str(value)
-        parts.append(f"<tr><td><b>{e(key)}</b></td><td>{e(shown[:500])}</td></tr>")
+        meta = fields[key].metadata
+        vocab = meta.get("vocab")
+        if vocab and isinstance(value, str):
+            shown = VOCABULARIES[vocab].label(value)
+        elif vocab and isinstance(value, list):
+            shown = _(", ").join(VOCABULARIES[vocab].label(v) for v in value)
+        elif isinstance(value, dict):
+            shown = _(", ").join(f"{k}: {v}" for k, v in value.items() if v not in
+                                 (None, "", [], 0))
+        else:
+            shown = str(value)
+        if key in identity:
+            shown = "••••••"
+        label = _(meta.get("label") or key)
+        parts.append(f"<tr><td><b>{e(label)}</b></td><td>{e(shown[:500])}</td></tr>")
     parts.append("</table>")
     return "".join(parts)
 
@@ -368,6 +403,59 @@ class ReceivedView(QWidget):
 # --- the deadline board -----------------------------------------------------------------------
 
 
+class RowsModel(QAbstractTableModel):
+    """Plain rows of text: thousands of board rows without one item object per cell."""
+
+    def __init__(self, headers: list[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[list[str]] = []
+        self.ids: list[str] = []
+
+    def set_rows(self, rows: list[list[str]], ids: list[str]) -> None:
+        self.beginResetModel()
+        self.rows, self.ids = rows, ids
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return self.ids[index.row()]
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+
+def board_table(headers: list[str], name: str) -> QTableView:
+    view = QTableView()
+    view.setModel(RowsModel(headers, view))
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    width = view.fontMetrics().averageCharWidth()
+    for col in range(len(headers)):
+        view.horizontalHeader().resizeSection(col, width * max(12, len(headers[col]) + 4))
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
 class DeadlinesView(QWidget):
     open_requested = Signal(str, str)
 
@@ -390,16 +478,15 @@ class DeadlinesView(QWidget):
         top.addWidget(self.days)
         layout.addLayout(top)
         headers = [_("Reference"), _("State or addressee"), _("Sent on"), _("Reply due"),
-                   _("Days"), _("Reminders")]
-        self.tables: dict[str, QTableWidget] = {}
+                   _("Days"), _("Last reminder")]
+        self.tables: dict[str, QTableView] = {}
         self.titles: dict[str, QLabel] = {}
         for category, title in ((DUE_SOON, N_("Reply due soon")),
                                 (OVERDUE, N_("Overdue, no reply")),
                                 (REMINDER_DUE, N_("Reminder due"))):
             label = QLabel(_(title))
             scale_font(label, 1.1)
-            t = table(headers, _(title))
-            t.doubleClicked.connect(lambda idx, t=t: self._open(t, idx.row()))
+            t = board_table(headers, _(title))
             t.activated.connect(lambda idx, t=t: self._open(t, idx.row()))
             self.tables[category], self.titles[category] = t, label
             layout.addWidget(label)
@@ -412,18 +499,31 @@ class DeadlinesView(QWidget):
     def show_items(self, data: tuple[date, list[DueItem]]) -> None:
         today, items = data
         self.today.setText(_("Today at HQ: {date}").format(date=today.isoformat()))
+        names: dict[str, str] = {}
+        lang = language()
         for category, t in self.tables.items():
             group = [i for i in items if i.category == category]
-            fill(t, [[i.reference or i.record_id[:8],
-                      country_name(i.state, language()) if i.state else i.addressee,
-                      i.sent_on, i.reply_due, str(i.days_left), str(i.reminders)]
-                     for i in group], [i.record_id for i in group])
+            rows = []
+            for i in group:
+                who = i.addressee
+                if i.state:
+                    who = names.get(i.state) or names.setdefault(
+                        i.state, country_name(i.state, lang))
+                rows.append([i.reference or i.record_id[:8], who, i.sent_on, i.reply_due,
+                             str(i.days_left), i.last_reminder or ""])
+            self.model(t).set_rows(rows, [i.record_id for i in group])
             self.titles[category].setText(f"{t.accessibleName()} ({len(group)})")
 
-    def _open(self, t: QTableWidget, row: int) -> None:
-        item = t.item(row, 0)
-        if item is not None:
-            self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole), "communication")
+    @staticmethod
+    def model(t: QTableView) -> RowsModel:
+        model = t.model()
+        assert isinstance(model, RowsModel)
+        return model
+
+    def _open(self, t: QTableView, row: int) -> None:
+        model = self.model(t)
+        if 0 <= row < len(model.ids):
+            self.open_requested.emit(model.ids[row], "communication")
 
 
 # --- replies and reminders in two clicks ------------------------------------------------------

@@ -216,6 +216,9 @@ class HqWorkspace(QSplitter):
     def _navigate(self, row: int) -> None:
         if row < 0:
             return
+        if not self.session.is_open:  # built before unlock: the views load on show
+            self.browse.setCurrentIndex(row)
+            return
         self.browse.setCurrentIndex(row)
         self.tabs.setCurrentIndex(0)
         view = self.views[NAV[row][0]]
@@ -274,9 +277,9 @@ class HqWorkspace(QSplitter):
         self._open_editor(record, is_new=False)
 
     def _open_editor(self, record: Record, *, is_new: bool) -> RecordEditor:
-        from ..record_editor import RecordEditor
+        from .editor import CaseworkEditor
 
-        editor = RecordEditor(self.session, record, is_new=is_new, context=self.context,
+        editor = CaseworkEditor(self.session, record, is_new=is_new, context=self.context,
                               missions=[])
         index = self.tabs.addTab(editor, "")
         editor.title_changed.connect(lambda t, e=editor: self._retitle(e, t))
