@@ -278,6 +278,8 @@ class Casework:
                 out.individuals.non_binary += 1
             else:
                 out.individuals.not_stated += 1
+            if "womens_rights" in person.rights_defended:  # issue 14: groups were split
+                _add(out.subjects, "women_defenders")
         if out.individuals.women:
             _add(out.subjects, "women_defenders")
         if countries:
