@@ -17,14 +17,13 @@ from ..core.records import Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..hq.embedded import EmbeddedRepository
 from ..vault.fsutil import atomic_file, io_error
 from ..vault.queries import Filters
+from ..vault.repository import RecordStore
 from ..vault.summaries import mission_summary
 from . import casework_cmds
 from .common import (
     add_vault_options,
-    casework_vault,
     open_hq_store,
     open_records,
     open_vault,
@@ -125,8 +124,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise UserError(_("A {type} is kept at headquarters only: give the HQ store with "
                               "--store DIR.").format(type=RECORD_TYPE.label(args.type)))
         data = read_json_input(args.json_source)
-        with open_vault(args) as v:
-            ids = casework_cmds.add_records(v, data, args.type)
+        with open_hq_store(args) as store:
+            ids = casework_cmds.add_records(store.repo, data, args.type)
         print("\n".join(ids))
         return 0
     record = _load(args.json_source, args.type, None)
@@ -140,8 +139,9 @@ def cmd_update(args: argparse.Namespace) -> int:
     with open_records(args) as records:
         current = records.get(args.id)
         record = _load(args.json_source, current.TYPE, args.id)
-        saved = casework_cmds.update_record(casework_vault(records), record) \
-            if current.TYPE in HQ_RECORD_TYPES else records.update(record)
+        saved = casework_cmds.update_record(records, record) \
+            if current.TYPE in HQ_RECORD_TYPES and not isinstance(records, RecordStore) \
+            else records.update(record)
     print(_("{id} saved as version {version}.").format(id=saved.id, version=saved.version))
     return 0
 
@@ -150,9 +150,10 @@ def cmd_get(args: argparse.Namespace) -> int:
     with open_records(args) as records:
         record = records.get(args.id)
         data = codec.to_dict(record)
-        origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES else None
-        extras = casework_cmds.hq_extras(records.vault, record) \
-            if isinstance(records, EmbeddedRepository) else {}
+        origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES \
+            else None
+        extras = {} if isinstance(records, RecordStore) \
+            else casework_cmds.hq_extras(records, record)
     if args.json:
         print_json({**data, **extras} if origin is None else
                    {**data, "provenance": origin, **extras})
