@@ -17,10 +17,11 @@ from pathlib import Path
 from ..bundle import BundleError
 from ..bundle.receipt import Receipt, load_receipt
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
 from ..vault.vault import Vault
 from .client import IntakeClient, SyncError
-from .exporter import plan_export, write_export
+from .exporter import plan_export, recover_unfinished, write_export
 from .identity import device_key, enrolled_profile
 
 MAX_BACKOFF_S = 3600
@@ -55,11 +56,11 @@ def backoff(attempts: int) -> float:
 
 def fill_outbox(vault: Vault) -> int:
     """Export what changed since the last export into the outbox; returns bundles made."""
+    folder = outbox_dir(vault)
+    recover_unfinished(vault, folder)
+    vault.exports.requeue_written({p.name for p in folder.iterdir()})
     plan = plan_export(vault, since_last=True)
-    written = write_export(vault, plan, outbox_dir(vault))
-    for bundle in written:
-        vault.exports.add_to_outbox(bundle.manifest.sequence)
-    return len(written)
+    return len(write_export(vault, plan, folder, to_outbox=True))
 
 
 Progress = Callable[[int, int], None]
@@ -100,6 +101,7 @@ def sync_once(vault: Vault, client: IntakeClient, *, export_first: bool = True,
                 why=exc))
             continue
         report.uploaded += int(path.exists())
+        crash_point("sync.uploaded")
         carried = vault.exports.mark_received(item.seq, body)
         accepted = set(receipt.accepted)
         if profile.policy.delete_after_receipt:
