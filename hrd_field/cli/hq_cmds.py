@@ -13,6 +13,7 @@ from ..core.i18n import _
 from ..hq.importer import import_bundle
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import args as args_mod
 from .io import passphrase, print_json
 
 
@@ -77,11 +78,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = hsub.add_parser("serve", help="run the intake service devices sync with")
     add_store_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--port", type=args_mod.port, default=8443)
     serve.add_argument("--url", help="the public URL devices use (default: from host/port)")
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
-    serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
+    serve.add_argument("--max-upload", type=args_mod.bounded_int(1 << 10, 1 << 40),
+                       default=64 << 20, metavar="BYTES")
     serve.set_defaults(func=cmd_serve)
 
     alarms = hsub.add_parser("alarms", help="list alarms (e.g. a device that equivocated)")
@@ -191,12 +193,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
-    with open_store(args) as store:
-        scheme = "https" if args.tls_cert else "http"
-        print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
-            url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
-        serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-              tls_key=args.tls_key, max_upload=args.max_upload)
+    # Everything that can be wrong is checked before the store opens and the start message.
+    if args.tls_cert:
+        args_mod.check_tls(args.tls_cert, args.tls_key)
+    sock = args_mod.listen(args.host, args.port)
+    try:
+        with open_store(args) as store:
+            scheme = "https" if args.tls_cert else "http"
+            print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
+                url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
+            serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+                  tls_key=args.tls_key, max_upload=args.max_upload, sock=sock)
+    finally:
+        sock.close()
     return 0
 
 

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -212,7 +213,8 @@ def _error(status: int, code: str, message: str) -> Response:
 
 def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
           tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None) -> None:
+    """Serve until SIGTERM or Ctrl+C; on ``sock`` if given (bound by the caller)."""
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
@@ -232,7 +234,7 @@ def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        server.run(sockets=[sock] if sock is not None else None)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
