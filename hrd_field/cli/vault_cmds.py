@@ -83,7 +83,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(_("The vault is intact."))
         return 0
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        # SQLite's own report can run to hundreds of lines: one line per problem.
+        flat = "; ".join(part.strip() for part in problem.splitlines() if part.strip())
+        print(flat if len(flat) <= 300 else flat[:299] + "…", file=sys.stderr)
     raise UserError(ngettext("The integrity check found {n} problem.",
                              "The integrity check found {n} problems.",
                              len(report.problems)).format(n=len(report.problems)))

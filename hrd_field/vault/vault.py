@@ -400,11 +400,18 @@ class Vault:
             problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
         if problems:
             return CheckReport(problems, self.unclean_shutdown)  # the rest would read noise
-        if full:
+        if full and not self.db.read_only:
+            # FTS5's check is spelled as an INSERT though it writes nothing: an inspected
+            # vault lifts its query-only guard for this one statement.
+            if self.inspecting:
+                conn.execute("PRAGMA query_only = OFF")
             try:
                 conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
             except Exception:
                 problems.append(_("the search index is inconsistent"))
+            finally:
+                if self.inspecting:
+                    conn.execute("PRAGMA query_only = ON")
         try:
             has_audit = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'"
                                      ).fetchone()
