@@ -7,6 +7,7 @@ import secrets
 import sys
 
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _, ngettext
 from ..core.records import Record
 from .common import add_vault_options, open_vault
@@ -48,6 +49,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
             batch.append(record)
             if len(batch) >= BATCH:
                 added += flush()
+                crash_point("demo.batch_saved")
                 if sys.stderr.isatty():
                     print(f"\r{done}/{args.count}", end="", file=sys.stderr, flush=True)
         if batch:
