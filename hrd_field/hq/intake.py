@@ -74,7 +74,11 @@ class Intake:
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
+        # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
+        # takes concurrent requests (each gets a pooled connection; imports of one device
+        # take turns on that device's lock inside the database).
+        self._store_lock: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if store.backend == "embedded" else contextlib.nullcontext())
 
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
@@ -85,7 +89,7 @@ class Intake:
         key, sha = checked
         # Off the event loop: an import may hold the store for a while.
         device = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.device_by_key(key.to_base64()))
+            self._locked, lambda: self.store.repo.device_by_key(key.to_base64()))
         if device is None or device.status != "active":
             return _error(403, "forbidden", "unknown or revoked device")
         if not self.rate.allow(device.public_key):
@@ -171,14 +175,14 @@ class Intake:
     def _receipt_for(self, outcome: ImportOutcome) -> bytes:
         """The receipt for an imported bundle (the first one made, if asked again)."""
         assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None
-        hq = self.store.vault.hq
-        known = hq.receipt(outcome.bundle_id, outcome.device_key)
+        repo = self.store.repo
+        known = repo.receipt(outcome.bundle_id, outcome.device_key)
         if known is not None:
             return known
         receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                           outcome.manifest_sha256 or "", IMPORTED, tuple(outcome.accepted),
                           utc_now())
-        return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+        return repo.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                                receipt.sign(self.store.signing_key()))
 
     async def receipt(self, request: Request) -> Response:
@@ -188,7 +192,7 @@ class Intake:
         device_key, _sha = auth
         bundle_id = request.path_params["bundle_id"]
         body = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.receipt(bundle_id, device_key))
+            self._locked, lambda: self.store.repo.receipt(bundle_id, device_key))
         if body is None:
             return _error(404, "not_found", "no receipt for this bundle")
         return Response(body, media_type=RECEIPT_TYPE)

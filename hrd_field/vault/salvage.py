@@ -17,7 +17,7 @@ from typing import Any
 
 from ..core.errors import UserError
 from .database import DatabaseError
-from .repository import decode
+from .queries import decode
 from .vault import Vault
 
 LEDGER_TABLES = (

@@ -46,8 +46,8 @@ from hqkit import (
 )
 
 from hrd_field.bundle.manifest import parse as parse_manifest
-from hrd_field.core.demo import demo_batch
 from hrd_field.core.records import Record
+from hrd_field.demo import demo_batch
 from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.store import HqStore
 from hrd_field.vault.vault import Vault
