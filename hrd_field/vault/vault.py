@@ -271,11 +271,10 @@ class Vault:
             unclean = paths.dirty_marker.exists()
             try:
                 rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
-            except UserError as exc:
+            except UserError:
                 if not inspect:
                     raise
                 rows = [(keyfile.vault_id,)]  # damaged: let check and salvage say what
-                del exc
             if not rows or rows[0][0] != keyfile.vault_id:
                 raise NotThisVault()
             try:
