@@ -71,7 +71,10 @@ class HighWater:
             nonce, _PLAIN.pack(mark.seq, bytes.fromhex(mark.digest)), self._aad)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            os.pwrite(fd, blob, 0)
+            if hasattr(os, "pwrite"):
+                os.pwrite(fd, blob, 0)
+            else:  # pragma: no cover - Windows
+                os.write(fd, blob)
         finally:
             os.close(fd)
         self._last = mark
