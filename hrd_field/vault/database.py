@@ -130,6 +130,15 @@ class Database:
             except sqlcipher3.Error as again:
                 raise translate(again, path) from again
 
+    def reconnect(self, key: bytes) -> None:
+        """A fresh connection to the same file. After one damaged page SQLCipher fails
+        every later read on the connection, so a rescue reads on after reconnecting."""
+        self.close()
+        try:
+            self._connect(key)
+        except sqlcipher3.Error as exc:
+            raise translate(exc, self.path) from exc
+
     def _connect(self, key: bytes) -> None:
         target, uri = str(self.path), False
         if self.read_only:

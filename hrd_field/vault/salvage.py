@@ -10,10 +10,8 @@ at HQ, so the rescued vault then starts as a new device that HQ registers again.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..core.errors import UserError
 from .database import DatabaseError
@@ -38,26 +36,40 @@ class SalvageReport:
     same_device: bool = False
 
 
-def _candidates(conn: Any) -> list[tuple[int, str | None]]:
-    """(row number, id) of every record row that can be listed, missions first."""
+# Every place that names a record's row: the table itself, its id index, the search index
+# and the vocabulary terms are separate B-trees, so a damaged page in one leaves the others.
+CANDIDATE_QUERIES = (
+    "SELECT seq, id FROM records WHERE deleted = 0",
+    "SELECT seq, id FROM records WHERE id >= ''",  # the id index alone
+    "SELECT rowid, NULL FROM records_fts",
+    "SELECT DISTINCT record_seq, NULL FROM record_terms",
+)
+
+
+def _candidates(source: Vault) -> dict[int, str | None]:
+    """Row number → id (when known) of every record row that any index still names."""
+    found: dict[int, str | None] = {}
+    for sql in CANDIDATE_QUERIES:
+        try:
+            for seq, rid in source.db.conn.execute(sql):  # keep what came before the damage
+                if found.get(int(seq)) is None:
+                    found[int(seq)] = rid
+        except DatabaseError:
+            source.reconnect()
     try:
-        rows = conn.execute("SELECT seq, id, type FROM records WHERE deleted = 0").fetchall()
-        return [(int(s), str(i)) for s, i, t in sorted(rows, key=lambda r: r[2] != "mission")]
+        top = source.db.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
+        for seq in range(1, int(top[0]) + 1 if top else 1):
+            found.setdefault(seq, None)
     except DatabaseError:
-        pass
-    # The table itself is damaged: probe row by row up to the highest number handed out.
-    try:
-        top = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'records'").fetchone()
-        last = int(top[0]) if top else 0
-    except DatabaseError:
-        last = 0
-    return [(seq, None) for seq in range(1, last + 1)]
+        source.reconnect()
+    return found
 
 
 def salvage(source: Vault, out: Path, passphrase: str) -> SalvageReport:
     report = SalvageReport()
     clean = source.check(full=False).ok
-    conn = source.db.conn
+    source.reconnect()
     target = Vault.create(out, passphrase, actor=source.actor)
     try:
         for key in COPIED_META:
@@ -67,17 +79,22 @@ def salvage(source: Vault, out: Path, passphrase: str) -> SalvageReport:
         if clean:
             report.same_device = _copy_ledger(source, target)
         pending = []
-        for seq, rid in _candidates(conn):
+        for seq, rid in sorted(_candidates(source).items()):
             try:
-                row = conn.execute("SELECT body, deleted FROM records WHERE seq = ?",
+                row = source.db.conn.execute("SELECT body, deleted FROM records WHERE seq = ?",
                                    (seq,)).fetchone()
                 if row is None or row[1]:
                     continue
                 record = decode(row[0])
-            except (DatabaseError, ValueError, UserError):
+            except DatabaseError:
+                report.unreadable_records.append(rid or f"#{seq}")
+                source.reconnect()  # SQLCipher fails every read after a damaged page
+                continue
+            except (ValueError, UserError):
                 report.unreadable_records.append(rid or f"#{seq}")
                 continue
             pending.append(record)
+        pending.sort(key=lambda r: r.TYPE != "mission")  # missions before what links to them
         for record in pending:
             for ref in record.attachments:
                 _copy_attachment(source, target, ref.sha256, ref.filename, report)
@@ -96,9 +113,11 @@ def salvage(source: Vault, out: Path, passphrase: str) -> SalvageReport:
 
 
 def _read_meta(vault: Vault, key: str) -> str | None:
-    with contextlib.suppress(UserError):
+    try:
         return vault.meta(key)
-    return None
+    except UserError:
+        vault.reconnect()
+        return None
 
 
 def _copy_attachment(source: Vault, target: Vault, sha: str, filename: str,
@@ -114,6 +133,7 @@ def _copy_attachment(source: Vault, target: Vault, sha: str, filename: str,
             raise ValueError("content changed")
     except (DatabaseError, UserError, ValueError, OSError):
         report.unreadable_attachments.append(sha)
+        source.reconnect()
         return
     report.attachments += 1
 
@@ -125,6 +145,7 @@ def _copy_ledger(source: Vault, target: Vault) -> bool:
         tables = {name: source.db.query(f"SELECT {cols} FROM {name}")
                   for name, cols in LEDGER_TABLES}
     except (DatabaseError, UserError):
+        source.reconnect()
         return False
     if seed is None:
         return False

@@ -320,6 +320,12 @@ class Vault:
 
     low_on_space = False
 
+    def reconnect(self) -> None:
+        """Reopen the database connection (see ``Database.reconnect``); for rescue work."""
+        self.db.reconnect(self._data_key)
+        if self.inspecting and not self.db.read_only:
+            self.db.conn.execute("PRAGMA query_only = ON")
+
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
         if self._stored_files and not self.read_only:

@@ -110,41 +110,58 @@ def test_zero_length_database_is_named(tmp_path: Path, passfile: Path) -> None:
 
 
 @pytest.fixture
-def damaged_page(tmp_path: Path) -> Path:
+def damaged_page(tmp_path: Path) -> tuple[Path, list[str]]:
     root = tmp_path / "vault"
+    people = [Person(alias=f"defender {i}", notes=f"{i} " + "n" * 2500) for i in range(300)]
     with Vault.create(root, PASSPHRASE) as v:
-        v.records.create_many([Person(alias=f"defender {i}", notes=f"{i} " + "n" * 2500)
-                               for i in range(300)])
+        v.records.create_many(people)
     db = root / "vault.db"
     data = bytearray(db.read_bytes())
     pages = len(data) // PAGE
     data[(pages // 2) * PAGE + PAGE // 2] ^= 0x5A
     db.write_bytes(bytes(data))
     (root / "vault.open").touch()  # as after an unclean shutdown
-    return root
+    return root, [p.id for p in people]
+
+
+def readable_through_the_api(root: Path, ids: list[str]) -> int:
+    found = 0
+    with Vault.unlock(root, PASSPHRASE, inspect=True) as v:
+        for rid in ids:
+            try:
+                v.records.get(rid)
+            except Exception:
+                continue
+            found += 1
+    return found
 
 
 def test_check_runs_on_a_damaged_vault_and_salvage_rescues_the_rest(
-        damaged_page: Path, tmp_path: Path, passfile: Path) -> None:
-    before = (damaged_page / "vault.db").read_bytes()
-    assert_user_error(run_cli("record", "list", vault=damaged_page, passfile=passfile),
+        damaged_page: tuple[Path, list[str]], tmp_path: Path, passfile: Path) -> None:
+    root, ids = damaged_page
+    before = (root / "vault.db").read_bytes()
+    assert_user_error(run_cli("record", "list", vault=root, passfile=passfile),
                       "vault check")
-    res = run_cli("vault", "check", vault=damaged_page, passfile=passfile)
+    res = run_cli("vault", "check", vault=root, passfile=passfile)
     assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
     lines = res.stderr.strip().splitlines()
     assert lines[-1].startswith("error: The integrity check found"), res.stderr
     assert "encrypted page check" in lines[0] and len(lines) <= 10, res.stderr
 
+    readable = readable_through_the_api(root, ids)
     out = tmp_path / "rescued"
-    res = run_cli("vault", "salvage", "--out", str(out), vault=damaged_page, passfile=passfile)
+    res = run_cli("vault", "salvage", "--out", str(out), vault=root, passfile=passfile)
     assert "Traceback" not in res.stderr and "unexpected" not in res.stderr, res.stderr
     assert "records copied" in res.stdout, (res.stdout, res.stderr)
     copied = int(res.stdout.split()[0])
     unreadable = res.stderr.count("could not read record")
-    assert copied >= 250 and copied + unreadable == 300, (copied, unreadable, res.stderr)
+    # every record the API can still read is rescued (row by row finds even more when
+    # only an index page is damaged), and every other one is listed as lost
+    assert copied >= max(readable, 1) and copied + unreadable == len(ids), (
+        copied, unreadable, readable)
     assert res.returncode == (1 if unreadable else 0)
     # the damaged vault was only read
-    assert (damaged_page / "vault.db").read_bytes() == before
+    assert (root / "vault.db").read_bytes() == before
     # the new vault is whole and opens normally
     ok(run_cli("vault", "check", vault=out, passfile=passfile))
     with Vault.unlock(out, PASSPHRASE) as v:
