@@ -12,7 +12,7 @@ import sqlcipher3
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from .fsutil import DiskFull, ReadOnlyMedia
+from .fsutil import DiskFull, PermissionDenied, ReadOnlyMedia
 
 Error = sqlcipher3.Error
 DatabaseError = sqlcipher3.DatabaseError
@@ -60,14 +60,16 @@ def low_on_space(path: Path) -> bool:
     return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
 
 
+def read_only_filesystem(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
 def read_only_media(path: Path) -> bool:
     """The vault folder cannot be written (read-only filesystem or permissions)."""
-    try:
-        if os.statvfs(path).f_flag & os.ST_RDONLY:
-            return True
-    except (OSError, AttributeError):
-        pass
-    return not os.access(path, os.W_OK)
+    return read_only_filesystem(path) or not os.access(path, os.W_OK)
 
 
 def translate(exc: BaseException, path: Path | None = None) -> UserError:
@@ -78,8 +80,10 @@ def translate(exc: BaseException, path: Path | None = None) -> UserError:
                                and low_on_space(path)):
         return DiskFull()
     if code == SQLITE_READONLY:
-        if path is not None and read_only_media(path.parent):
+        if path is not None and read_only_filesystem(path.parent):
             return ReadOnlyMedia(path.parent)
+        if path is not None and not os.access(path.parent, os.W_OK):
+            return PermissionDenied(path.parent, writing=True)
         return StorageError(_(
             "The vault database {path} is read-only: check the file's permissions. Records "
             "can still be read.").format(path=where))
