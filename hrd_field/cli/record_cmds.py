@@ -151,7 +151,7 @@ def cmd_get(args: argparse.Namespace) -> int:
     with open_records(args) as records:
         record = records.get(args.id)
         data = codec.to_dict(record)
-        origin = provenance(records, args.id)
+        origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES else None
         extras = casework_cmds.hq_extras(records.vault, record) \
             if isinstance(records, EmbeddedRepository) else {}
     if args.json:

@@ -149,6 +149,29 @@ STEPS: list[str] = [
         USING (type NOT IN ('communication', 'recommendation', 'legislation'));
     CREATE POLICY hq_records_all ON hq_records USING (pg_has_role('hrd_analyst', 'MEMBER'));
     """,
+    # 4: who owns each record (the device that first sent it), which devices share a
+    # mission's records, and lookups along each device's chain of manifests
+    """
+    CREATE TABLE hq_owners (
+        record_id text PRIMARY KEY,
+        device_key text NOT NULL,
+        type text NOT NULL,
+        mission_id text
+    );
+    INSERT INTO hq_owners (record_id, device_key, type, mission_id)
+        SELECT DISTINCT ON (v.record_id) v.record_id, v.device_key, v.type,
+               CASE v.type WHEN 'mission' THEN v.record_id ELSE r.mission_id END
+        FROM hq_versions v LEFT JOIN hq_records r ON r.id = v.record_id
+        WHERE v.device_key IS NOT NULL
+        ORDER BY v.record_id, v.version;
+    CREATE TABLE hq_shares (
+        mission_id text NOT NULL,
+        device_key text NOT NULL,
+        PRIMARY KEY (mission_id, device_key)
+    );
+    CREATE INDEX hq_bundles_by_previous ON hq_bundles (device_key, previous_manifest_sha256);
+    CREATE INDEX hq_quarantine_by_device ON hq_quarantine (device_key);
+    """,
 ]
 
 # Two migrating processes (several workers starting at once) take turns on this lock.
@@ -205,14 +228,16 @@ DO $$ BEGIN
 END $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO hrd_intake, hrd_analyst;
-GRANT SELECT ON hq_instance, hq_schema_migrations, hq_devices TO hrd_intake, hrd_analyst;
+GRANT SELECT ON hq_instance, hq_schema_migrations, hq_devices, hq_shares
+  TO hrd_intake, hrd_analyst;
 
 -- The intake: insert bundles, records, versions, attachments, alarms, receipts; read what
 -- the sequence and version checks need. Row security hides casework records from it.
 GRANT SELECT, INSERT ON hq_bundles, hq_abandoned, hq_versions, hq_receipts, hq_attachments,
-  hq_blobs, hq_blob_chunks TO hrd_intake;
+  hq_blobs, hq_blob_chunks, hq_owners TO hrd_intake;
 GRANT SELECT, INSERT, UPDATE ON hq_records TO hrd_intake;
 GRANT SELECT, INSERT, DELETE ON hq_record_terms TO hrd_intake;
+GRANT SELECT ON hq_quarantine TO hrd_intake;
 GRANT DELETE ON hq_blobs TO hrd_intake;
 GRANT UPDATE ON hq_blobs TO hrd_intake;
 GRANT INSERT ON hq_alarms, hq_quarantine, hq_audit TO hrd_intake;

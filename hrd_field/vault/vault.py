@@ -133,6 +133,9 @@ class Vault:
         self.unclean_shutdown = unclean
         self.inspecting = inspecting
         self.read_only = db.read_only or inspecting
+        self.shared = False
+        self.others_present = False
+        """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
         self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         self.records = RecordStore(db, actor)
@@ -207,14 +210,23 @@ class Vault:
 
     @classmethod
     def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
-               inspect: bool = False) -> Vault:
+               inspect: bool = False, shared: bool = False) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
         damaged unless ``refuse_if_damaged`` is False. ``inspect`` opens it for ``check``
-        and ``salvage`` only: even a damaged vault opens, and nothing is written to it."""
+        and ``salvage`` only: even a damaged vault opens, and nothing is written to it.
+
+        ``shared``: other processes may have it open at the same time (an HQ store: the
+        intake writes while analysts read; SQLite's WAL lets readers go on while one
+        writes). The first opener does the after-crash check; ``others_present`` tells a
+        later one that what it reads may change under it."""
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.root)
-        lock.acquire()
+        if shared:
+            alone = lock.acquire_shared()
+        else:
+            lock.acquire()
+            alone = True
         try:
             try:
                 data_key = keyfile.unwrap(passphrase)
@@ -223,11 +235,16 @@ class Vault:
                 raise
             with contextlib.suppress(OSError):
                 throttle.reset(paths.throttle)
-            return cls._open(paths, keyfile, data_key, lock,
-                             refuse_if_damaged and not inspect, inspect=inspect)
+            vault = cls._open(paths, keyfile, data_key, lock,
+                              refuse_if_damaged and not inspect, inspect=inspect,
+                              others=not alone)
         except BaseException:
             lock.release()
             raise
+        vault.shared = shared
+        if shared:
+            lock.share()
+        return vault
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
@@ -247,7 +264,7 @@ class Vault:
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
               lock: ProcessLock, refuse_if_damaged: bool = True, *,
-              inspect: bool = False) -> Vault:
+              inspect: bool = False, others: bool = False) -> Vault:
         try:
             size = paths.database.stat().st_size
         except FileNotFoundError:
@@ -262,13 +279,14 @@ class Vault:
                 "example by a failing disk or a copy that did not finish. Restore the vault "
                 "folder from a backup; nothing was changed.").format(path=paths.database))
         read_only = read_only_media(paths.root)
-        if not read_only and not inspect:
+        if not read_only and not inspect and not others:  # another may be writing one
             _remove_key_leftovers(paths)
         db = Database(paths.database, data_key, read_only=read_only)
         try:
             if inspect and not read_only:
                 db.conn.execute("PRAGMA query_only = ON")
-            unclean = paths.dirty_marker.exists()
+            # With others present the marker is theirs, not a crash's.
+            unclean = paths.dirty_marker.exists() and not others
             try:
                 rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
             except UserError:
@@ -285,6 +303,7 @@ class Vault:
                 owner = []
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean, inspecting=inspect)
+            vault.others_present = others
             # Check before anything writes: a damaged or rolled-back vault is refused as
             # it was found. The high-water mark is compared at every opening (one lookup).
             if refuse_if_damaged:
@@ -331,11 +350,13 @@ class Vault:
         if self._stored_files and not self.read_only:
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
-        if not self.read_only:
+        last = not self.read_only and (not self.shared or self._lock.last_one())
+        if last:
             self.db.checkpoint()
         self.db.close()
-        if not self.read_only:
-            # An inspected vault keeps its marker: the next ordinary opening checks it again.
+        # An inspected vault keeps its marker: the next ordinary opening checks it again;
+        # the marker also stays while another process still has the vault open.
+        if last:
             with contextlib.suppress(OSError):
                 self.paths.dirty_marker.unlink()
         self._data_key = b""
