@@ -27,6 +27,7 @@ from pathlib import Path
 from hrd_field.core.records import Person
 from hrd_field.vault.vault import Vault
 v = Vault.unlock(Path(sys.argv[1]), sys.argv[2])
+v.db.conn.execute("PRAGMA wal_autocheckpoint = 0")  # every commit stays in the WAL
 for i in range(int(sys.argv[3])):
     v.records.create(Person(alias=f"committed {i}"))
 print("done", flush=True)
