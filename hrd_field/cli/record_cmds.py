@@ -22,6 +22,7 @@ from ..vault.queries import Filters
 from ..vault.repository import RecordStore
 from ..vault.summaries import mission_summary
 from . import casework_cmds
+from .args import bounded_int, text
 from .common import (
     add_vault_options,
     open_hq_store,
@@ -43,22 +44,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.set_defaults(func=cmd_add)
 
     upd = rsub.add_parser("update", help="replace a record with a new version from JSON")
-    upd.add_argument("id")
+    upd.add_argument("id", type=text)
     upd.add_argument("--json", required=True, metavar="FILE|-", dest="json_source")
     add_vault_options(upd)
     upd.set_defaults(func=cmd_update)
 
     get = rsub.add_parser("get", help="show one record")
-    get.add_argument("id")
+    get.add_argument("id", type=text)
     get.add_argument("--json", action="store_true")
     add_vault_options(get)
     get.set_defaults(func=cmd_get)
 
     lst = rsub.add_parser("list", help="list records")
     lst.add_argument("--type", choices=list(RECORD_TYPES))
-    lst.add_argument("--mission", metavar="ID")
-    lst.add_argument("--limit", type=int, default=100)
-    lst.add_argument("--offset", type=int, default=0)
+    lst.add_argument("--mission", metavar="ID", type=text)
+    lst.add_argument("--limit", type=bounded_int(0, 1_000_000), default=100)
+    lst.add_argument("--offset", type=bounded_int(0), default=0)
     lst.add_argument("--json", action="store_true")
     add_vault_options(lst)
     lst.set_defaults(func=cmd_list)
@@ -70,20 +71,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     summ.set_defaults(func=cmd_summary)
 
     dele = rsub.add_parser("delete", help="delete a record (a tombstone remains)")
-    dele.add_argument("id")
+    dele.add_argument("id", type=text)
     add_vault_options(dele)
     dele.set_defaults(func=cmd_delete)
 
     search = sub.add_parser("search", help="full-text search over every record")
-    search.add_argument("query")
+    search.add_argument("query", type=text)
     search.add_argument("--type", choices=list(RECORD_TYPES))
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--limit", type=bounded_int(0, 10_000), default=50)
     search.add_argument("--json", action="store_true")
     add_vault_options(search)
     search.set_defaults(func=cmd_search)
 
     attach = sub.add_parser("attach", help="add a file to a record, encrypted in the vault")
-    attach.add_argument("id")
+    attach.add_argument("id", type=text)
     attach.add_argument("file")
     attach.add_argument("--media-type")
     add_vault_options(attach)
@@ -97,7 +98,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     att = sub.add_parser("attachment", help="get an attachment out of the vault")
     asub = att.add_subparsers(dest="attachment_cmd", required=True, metavar="COMMAND")
     aget = asub.add_parser("get", help="write an attachment to a file (in plaintext)")
-    aget.add_argument("sha256")
+    aget.add_argument("sha256", type=text)
     aget.add_argument("--out", required=True, metavar="FILE")
     aget.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     add_vault_options(aget)

@@ -279,11 +279,12 @@ def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
 
 def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
           tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
-    """One intake process on an open store (the embedded store's only mode)."""
+          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None) -> None:
+    """One intake process on an open store (the embedded store's only mode); on ``sock``
+    if given (bound by the caller, so a port in use is reported before starting)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
-                 max_upload=max_upload))
+                 max_upload=max_upload), [sock] if sock is not None else None)
 
 
 def _die_with_parent() -> None:
@@ -297,7 +298,8 @@ def _die_with_parent() -> None:
 
 def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
                   base_url: str | None = None, tls_cert: Path | None = None,
-                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD,
+                  sock: socket.socket | None = None) -> None:
     """``workers`` intake processes sharing one listening socket, each with its own store
     connection pool (PostgreSQL). The parent only supervises: a worker that dies is
     started again; SIGTERM or SIGINT stops them all gracefully.
@@ -306,7 +308,7 @@ def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, po
     ``workers`` times the single-process burst.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    listener = socket.create_server((host, port), backlog=2048)
+    listener = sock if sock is not None else socket.create_server((host, port), backlog=2048)
     children: dict[int, int] = {}
     stopping = False
 
