@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(_WindowShortcuts(self))
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        session.integrity_checking.connect(lambda: self.statusBar().showMessage(_(
+            "The vault was not closed properly: checking it while you work…")))
+        session.integrity_checked.connect(self._integrity_checked)
         session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
         self.show_lock_screen()
@@ -320,6 +323,20 @@ class MainWindow(QMainWindow):
         self.lock_screen.set_busy(True, _("Creating the vault…"))
         self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
                             self._unlock_failed)
+
+    def _integrity_checked(self, problems: list[str]) -> None:
+        if not problems:
+            self.statusBar().showMessage(_("The vault was checked: it is intact."), 10_000)
+            return
+        self.statusBar().clearMessage()
+        box = QMessageBox(QMessageBox.Icon.Warning, _("The vault is damaged"), _(
+            "The check after the unclean shutdown found damage: {problem}\n\nNothing more "
+            "will be written to this vault; you can still read and export what it holds. "
+            "Keep a copy of the vault folder, then run 'hrd-field vault salvage --out "
+            "NEW_FOLDER' to rescue what can be read.").format(problem=problems[0]),
+            QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the app goes on while the message is up
 
     def _unlock_failed(self, failure: Failure) -> None:
         self.lock_screen.show_error(failure, offer_check=failure.kind is FailureKind.DAMAGED)

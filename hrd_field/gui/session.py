@@ -71,12 +71,17 @@ class VaultSession(QObject):
     changed = Signal(str)  # record type whose lists need a refresh ("" = all)
     failed = Signal(object)  # Failure
     busy_changed = Signal(bool)
+    # after an unclean shutdown: the check runs beside the work ("" = started, then the
+    # problems found, none when the vault is sound)
+    integrity_checking = Signal()
+    integrity_checked = Signal(list)
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self._runner = runner
         runner.classify = classify
         runner.busy_changed.connect(self.busy_changed)
+        self.integrity_checked.connect(self._after_check)
         self._vault: Vault | None = None  # touched on the worker thread only
         self._open = threading.Event()
         self.root: Path | None = None
@@ -98,17 +103,43 @@ class VaultSession(QObject):
 
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
-        def job() -> None:
-            self._vault = vaults.Vault.unlock(root, passphrase)
+        def job() -> bool:
+            self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True)
             self._open.set()
+            return self._vault.check_pending
 
         self.root = root
-        self._runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
+        self._runner.submit(job, on_success=lambda pending: self._did_unlock(on_done, pending),
                             on_failure=on_error)
 
-    def _did_unlock(self, on_done: Done[None]) -> None:
+    def _did_unlock(self, on_done: Done[None], check_pending: bool = False) -> None:
         on_done(None)
         self.unlocked.emit()
+        if check_pending:
+            self._check_beside_the_work()
+
+    def _after_check(self, problems: list[str]) -> None:
+        if problems and self._vault is not None:
+            self._runner.submit(lambda: self._vault_or_fail().db.conn.execute(
+                "PRAGMA query_only = ON"))
+
+    def _check_beside_the_work(self) -> None:
+        """After an unclean shutdown the vault opens at once and its pages are checked on a
+        thread of their own (tens of seconds on a large vault); on damage it turns read-only:
+        what is there can still be read and exported, nothing more is written over it."""
+        vault = self._vault
+        if vault is None:
+            return
+        self.integrity_checking.emit()
+
+        def run() -> None:
+            try:
+                problems = vault.check_snapshot().problems
+            except (vaults.CheckInterrupted, UserError):
+                return  # locked meanwhile: the check runs again at the next unlock
+            self.integrity_checked.emit(problems)  # queued to the GUI thread
+
+        threading.Thread(target=run, name="vault-check", daemon=True).start()
 
     def check_integrity(self, root: Path, passphrase: str, on_done: Done[list[str]],
                         on_error: OnFailure) -> None:

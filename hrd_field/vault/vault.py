@@ -21,7 +21,7 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..core.errors import UserError
 from ..core.faults import crash_point
@@ -63,6 +63,10 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+class CheckInterrupted(Exception):
+    """The vault was locked while :meth:`Vault.check_snapshot` ran: no verdict."""
 
 
 class IncompleteVault(UserError):
@@ -210,10 +214,15 @@ class Vault:
 
     @classmethod
     def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
-               inspect: bool = False, shared: bool = False) -> Vault:
+               inspect: bool = False, shared: bool = False,
+               defer_check: bool = False) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
         damaged unless ``refuse_if_damaged`` is False. ``inspect`` opens it for ``check``
         and ``salvage`` only: even a damaged vault opens, and nothing is written to it.
+
+        ``defer_check``: after an unclean shutdown, open at once and leave the page-by-page
+        check to :meth:`check_snapshot`, run by the caller beside the work (the app does,
+        and says so); ``check_pending`` tells whether it still has to run.
 
         ``shared``: other processes may have it open at the same time (an HQ store: the
         intake writes while analysts read; SQLite's WAL lets readers go on while one
@@ -237,7 +246,7 @@ class Vault:
                 throttle.reset(paths.throttle)
             vault = cls._open(paths, keyfile, data_key, lock,
                               refuse_if_damaged and not inspect, inspect=inspect,
-                              others=not alone)
+                              others=not alone, defer_check=defer_check)
         except BaseException:
             lock.release()
             raise
@@ -264,7 +273,8 @@ class Vault:
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
               lock: ProcessLock, refuse_if_damaged: bool = True, *,
-              inspect: bool = False, others: bool = False) -> Vault:
+              inspect: bool = False, others: bool = False,
+              defer_check: bool = False) -> Vault:
         try:
             size = paths.database.stat().st_size
         except FileNotFoundError:
@@ -307,7 +317,9 @@ class Vault:
             # Check before anything writes: a damaged or rolled-back vault is refused as
             # it was found. The high-water mark is compared at every opening (one lookup).
             if refuse_if_damaged:
-                report = vault.check(full=False) if unclean else vault._check_high_water()
+                vault.check_pending = unclean and defer_check
+                report = vault.check(full=False) if unclean and not defer_check \
+                    else vault._check_high_water()
                 if not report.ok:
                     raise VaultCorrupt(_(
                         "The vault's integrity check failed: {problem}. Keep a copy of the "
@@ -347,6 +359,10 @@ class Vault:
 
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
+        snapshot = self._snapshot_conn
+        if snapshot is not None:
+            self._check_interrupted = True
+            snapshot.interrupt()  # a check still running stops now, not in seconds
         if self._stored_files and not self.read_only:
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
@@ -355,8 +371,9 @@ class Vault:
             self.db.checkpoint()
         self.db.close()
         # An inspected vault keeps its marker: the next ordinary opening checks it again;
-        # the marker also stays while another process still has the vault open.
-        if last:
+        # so does one whose after-crash check has not passed (not finished, or damage
+        # found); the marker also stays while another process still has the vault open.
+        if last and not self.check_pending:
             with contextlib.suppress(OSError):
                 self.paths.dirty_marker.unlink()
         self._data_key = b""
@@ -410,12 +427,38 @@ class Vault:
         return bytes.fromhex(seed)
 
     # -- integrity -----------------------------------------------------------------------
+    check_pending = False
+    _snapshot_conn: Any = None
+    _check_interrupted = False
+
+    def check_snapshot(self) -> CheckReport:
+        """The after-crash check (``check(full=False)``) on a second, query-only connection:
+        any thread may run it while this one goes on reading and writing (WAL keeps the
+        snapshot it reads consistent). Clears ``check_pending`` when the vault is sound."""
+        db = Database(self.paths.database, self._data_key)
+        self._snapshot_conn = db.conn
+        try:
+            db.conn.execute("PRAGMA query_only = ON")
+            # the high-water mark was compared at opening; commits made since would make this
+            # snapshot look behind it
+            report = self._check_on(db.conn, full=False, high_water=False)
+        finally:
+            self._snapshot_conn = None
+            db.close()
+        if self._check_interrupted:
+            raise CheckInterrupted()
+        if report.ok:
+            self.check_pending = False
+        return report
+
     def check(self, *, full: bool = True) -> CheckReport:
         """Every encrypted page's authentication and the audit chain; with ``full`` also
         SQLite's structure and the search index (tens of seconds on a large vault, so the
         unlock after a crash runs only the first part)."""
+        return self._check_on(self.db.conn, full=full)
+
+    def _check_on(self, conn: Any, *, full: bool, high_water: bool = True) -> CheckReport:
         problems: list[str] = []
-        conn = self.db.conn
         try:
             for row in conn.execute("PRAGMA cipher_integrity_check"):
                 problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
@@ -449,13 +492,14 @@ class Vault:
             broken = None
         if broken is not None:
             problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
-        problems += self._check_high_water().problems
+        if high_water:
+            problems += self._check_high_water(conn).problems
         return CheckReport(problems, self.unclean_shutdown)
 
-    def _check_high_water(self) -> CheckReport:
+    def _check_high_water(self, conn: Any = None) -> CheckReport:
         """Compare the database with the last commit recorded beside it."""
         try:
-            missing = highwater.compare(self.db.conn, self._high_water.read())
+            missing = highwater.compare(conn or self.db.conn, self._high_water.read())
         except DatabaseError as exc:
             return CheckReport([_("database structure: {detail}").format(detail=exc)],
                                self.unclean_shutdown)
