@@ -252,6 +252,11 @@ class RecordEditor(QWidget):
         if mission_id and not (isinstance(self.base, Mission) and self.is_new):
             self.session.get(mission_id, self._mission_dates, lambda _f: None, parent=self)
 
+    def _name_mission(self, mission: Record) -> None:
+        index = self.mission.findData(mission.id)
+        if index >= 0:
+            self.mission.setItemText(index, display.title(mission) or _("(untitled)"))
+
     def _mission_dates(self, mission: Record) -> None:
         start = getattr(mission, "start_date", None) or getattr(mission, "end_date", None)
         hint = QDate.fromString(start, "yyyy-MM-dd") if start else QDate()
@@ -260,6 +265,13 @@ class RecordEditor(QWidget):
 
     def _load(self, record: Record) -> None:
         self.form.load(record)
+        if record.mission_id and self.mission.findData(record.mission_id) < 0:
+            # A mission made a moment ago may not be in the list yet: keep the link.
+            self.mission.blockSignals(True)
+            self.mission.addItem("…", record.mission_id)
+            self.mission.blockSignals(False)
+            self.session.get(record.mission_id, self._name_mission, lambda _f: None,
+                             parent=self)
         self.mission.set_code(record.mission_id)
         self._load_mission_dates()
         self.attachments.set_refs(list(record.attachments))
