@@ -137,11 +137,12 @@ def _period_sql(starts: Sequence[str], column: str) -> tuple[str, list[str]]:
 
 
 class StoreSource:
-    """:class:`ReportSource` on an unlocked :class:`~hrd_field.hq.store.HqStore`."""
+    """:class:`ReportSource` on an unlocked :class:`~hrd_field.hq.store.HqStore`, or on
+    its repository (``store.repo``, what the HQ workspace's worker hands out)."""
 
     def __init__(self, store: Any):
-        self._repo = store.repo
-        vault = getattr(store, "vault", None)
+        self._repo = getattr(store, "repo", store)
+        vault = getattr(store, "vault", None) or getattr(self._repo, "vault", None)
         self._db = vault.db if vault is not None else None
         if self._db is not None:
             # Reports read the whole index of terms in no useful order; a larger page cache
