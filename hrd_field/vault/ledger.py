@@ -94,8 +94,9 @@ class ExportLedger:
 
     def abandon(self, seq: int) -> None:
         with self._db.transaction() as c:
-            c.execute("UPDATE export_sequences SET state = 'abandoned' WHERE seq = ?"
-                      " AND state = 'reserved'", (seq,))
+            # The file name was only its intended name: an abandoned sequence has no file.
+            c.execute("UPDATE export_sequences SET state = 'abandoned', file_name = NULL"
+                      " WHERE seq = ? AND state = 'reserved'", (seq,))
             audit.append(c, self._actor, "export.abandon", "sequence", str(seq))
 
     def mark_written(self, seq: int, *, bundle_id: str, manifest_sha256: str, file_name: str,
