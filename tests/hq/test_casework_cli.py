@@ -51,13 +51,16 @@ class Casework:
 def _consent(raise_with_state: bool) -> object:
     c = consent()
     c.scope.raise_with_state = raise_with_state
+    # the Secretary-General's report is public: consent to act "sg_report" needs consent to
+    # publish too (issue 14's consent rules)
+    c.scope.publish_anonymised = raise_with_state
     return c
 
 
 @pytest.fixture(scope="module")
 def cw(tmp_path_factory: pytest.TempPathFactory) -> Casework:
     root = tmp_path_factory.mktemp("casework")
-    woman = Person(alias="Defender A", gender="woman", groups=["women_defenders"],
+    woman = Person(alias="Defender A", gender="woman", rights_defended=["womens_rights"],
                    location=Place(country="CO"), status="final", consent=_consent(True))
     man = Person(alias="Defender B", gender="man", location=Place(country="CO"),
                  status="final", consent=_consent(True))
