@@ -104,6 +104,7 @@ def consultation() -> Consultation:
         facilitators=["Marie Dupont", "王芳"], languages=["zh", "en", "ar"],
         interpreter_used=True,
         participants=ParticipantCounts(women=12, men=3, non_binary=1, not_stated=2),
+        organisations=["Réseau des défenseuses", "中华妇女网络"],
         organisations_count=9, first_time_participants=5,
         countries_represented=["CN", "MN", "KH"], countries_count=7,
         rights_defended=["lgbti_rights"], professions=["journalist", "student"],
