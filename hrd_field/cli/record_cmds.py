@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     get = rsub.add_parser("get", help="show one record")
     get.add_argument("id")
     get.add_argument("--json", action="store_true")
+    get.add_argument("--version", type=int, metavar="N",
+                     help="with --store: this version from HQ's history (deleted records too)")
     add_vault_options(get)
     get.set_defaults(func=cmd_get)
 
@@ -119,8 +121,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_get(args: argparse.Namespace) -> int:
+    if args.version is not None and args.store is None:
+        raise UserError(_("--version needs --store: only HQ keeps every version."))
     with open_vault(args) as v:
-        record = v.records.get(args.id)
+        record = v.records.get(args.id) if args.version is None \
+            else v.hq.version(args.id, args.version)
         data = codec.to_dict(record)
         origin = provenance(v, args.id) if args.store else None
     if args.json:

@@ -16,6 +16,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import utc_now
 from ..vault.vault import Vault
+from .rules import gap_ranges
 
 ROLE = "hq"
 
@@ -82,6 +83,12 @@ class HqStore:
         if not seed or not key_id:
             raise UserError(_("The HQ store has no signing key."))
         return SigningKey(bytes.fromhex(seed), bytes.fromhex(key_id))
+
+    def gaps(self) -> dict[str, list[tuple[int, int]]]:
+        """Per device name: the sequences neither received nor declared abandoned, as
+        inclusive ranges."""
+        hq = self.vault.hq
+        return {d.name: gap_ranges(*hq.sequences(d.public_key)) for d in hq.devices()}
 
     def profile(self, *, intake_url: str = "", tls_cert: Path | None = None,
                 policy: Policy | None = None) -> HqProfile:
