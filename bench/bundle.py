@@ -2,7 +2,7 @@
 
     python bench/bundle.py [--quick] [--records N] [--attachment-mib A] [--tmpdir DIR]
 
-A field vault holds N realistic records (``hrd_field.core.demo``, all of them allowed to
+A field vault holds N realistic records (``hrd_field.demo``, all of them allowed to
 travel) and A MiB of attachments (random bytes, several files of 64–256 MiB, on people who
 consented to share their identity, so they travel). The run measures, in one go:
 
@@ -48,9 +48,9 @@ os.environ[FAST_KDF_ENV] = "1"
 
 from hrd_field.bundle import AttachmentSource, read_bundle, write_bundle  # noqa: E402
 from hrd_field.bundle.minisign import SigningKey  # noqa: E402
-from hrd_field.core.demo import demo_batch  # noqa: E402
 from hrd_field.core.records import Record  # noqa: E402
 from hrd_field.core.validation import validate  # noqa: E402
+from hrd_field.demo import demo_batch  # noqa: E402
 from hrd_field.hq.store import HqStore  # noqa: E402
 from hrd_field.sync.identity import device_public_key, enrol  # noqa: E402
 from hrd_field.vault.vault import Vault  # noqa: E402

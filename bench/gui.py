@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -112,30 +112,14 @@ LANG_NAMES = {"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian",
               "ar": "Arabic", "zh": "Chinese (3 characters)"}
 
 
-def _strings(obj: Any) -> Iterator[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, dict):
-        for value in obj.values():
-            yield from _strings(value)
-    elif isinstance(obj, tuple | list):
-        for value in obj:
-            yield from _strings(value)
-    elif hasattr(obj, "__dataclass_fields__"):
-        for name in obj.__dataclass_fields__:
-            yield from _strings(getattr(obj, name))
-
-
 def latin_languages() -> dict[str, str]:
-    """word → en/fr/es for words that only one of them uses in demo.py's text fragments
-    (a private table there; without it Latin-script words are not told apart)."""
-    try:
-        from hrd_field.core.demo import _TEXTS
-    except ImportError:
-        return {}
+    """word → en/fr/es for words that only one of them uses in the demo
+    corpus (without it, Latin-script words are not told apart)."""
+    from hrd_field.demo import texts
+
     seen: dict[str, set[str]] = {}
     for code in ("en", "fr", "es"):
-        for text in _strings(_TEXTS[code]):
+        for text in texts(code).strings():
             for word in re.findall(r"\w+", text.lower()):
                 seen.setdefault(word, set()).add(code)
     return {w: langs.pop() for w, langs in seen.items() if len(langs) == 1}
@@ -145,7 +129,7 @@ def build_vault(root: Path, n: int) -> tuple[float, list[str]]:
     """The N-record vault (fast test KDF); returns seconds taken and sample texts of the
     list that is searched."""
     from hrd_field.core import indexing
-    from hrd_field.core.demo import generate
+    from hrd_field.demo import generate
     from hrd_field.vault.vault import Vault
 
     texts: list[str] = []

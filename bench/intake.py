@@ -48,8 +48,8 @@ import httpx
 from hrd_field.bundle.minisign import PublicKey, SigningKey
 from hrd_field.bundle.profile import HqProfile, load_profile
 from hrd_field.bundle.receipt import load_receipt
-from hrd_field.core.demo import demo_batch
 from hrd_field.core.records import Consent, ConsentScope, Consultation
+from hrd_field.demo import demo_batch
 from hrd_field.hq.store import HqStore
 from hrd_field.sync.client import IntakeClient
 from hrd_field.sync.exporter import ExportPlan, plan_export, write_export

@@ -41,7 +41,8 @@ from hrd_field.core import codec, indexing
 from hrd_field.core.records import Record, new_id
 from hrd_field.core.validation import normalise, validate
 from hrd_field.vault import keyslots, migrations
-from hrd_field.vault.repository import Filters, RecordStore
+from hrd_field.vault.queries import Filters
+from hrd_field.vault.repository import RecordStore
 from hrd_field.vault.vault import Vault
 
 FAST_KDF_ENV = "HRD_FIELD_TEST_FAST_KDF"  # read by keyslots.kdf_params() at each derivation
@@ -51,7 +52,7 @@ BATCH = 5_000
 SAVES = 300
 PAGE = 100
 SEARCH_LIMIT = 50
-DEMO_MODULE = Path(__file__).resolve().parents[1] / "hrd_field" / "core" / "demo.py"
+DEMO_MODULE = Path(__file__).resolve().parents[1] / "hrd_field" / "demo"
 PRAGMAS = ("page_size", "journal_mode", "synchronous", "temp_store", "secure_delete",
            "foreign_keys", "cache_size")
 
@@ -247,7 +248,7 @@ class Corpus:
 
 
 def demo_records(count: int, seed: int) -> Iterator[Record]:
-    from hrd_field.core.demo import generate
+    from hrd_field.demo import generate
 
     return iter(generate(count, seed=seed))
 
@@ -415,30 +416,14 @@ SCRIPTS = {
 HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _strings(obj: Any) -> Iterator[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, dict):
-        for value in obj.values():
-            yield from _strings(value)
-    elif isinstance(obj, tuple | list):
-        for value in obj:
-            yield from _strings(value)
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
-            yield from _strings(getattr(obj, f.name))
-
-
 def latin_languages() -> dict[str, str]:
-    """word → English/French/Spanish, for words that only one of them uses in demo.py's text
-    fragments (a private table there: without it, Latin-script words form one group)."""
-    try:
-        from hrd_field.core.demo import _TEXTS
-    except ImportError:
-        return {}
+    """word → English/French/Spanish, for words that only one of them uses in the demo
+    corpus (without it, Latin-script words are not told apart)."""
+    from hrd_field.demo import texts
+
     seen: dict[str, set[str]] = {}
     for code, name in (("en", "English"), ("fr", "French"), ("es", "Spanish")):
-        for text in _strings(_TEXTS[code]):
+        for text in texts(code).strings():
             for word in re.findall(r"\w+", text.lower()):
                 seen.setdefault(word, set()).add(name)
     return {w: langs.pop() for w, langs in seen.items() if len(langs) == 1}
@@ -530,15 +515,15 @@ def bench_search(report: Report, vault: Vault, plain_store: RecordStore, corpus:
 
 
 def busiest_filter(vault: Vault) -> tuple[str, str, int]:
-    """(type, region, count) with the most women_defenders records that have an event date."""
+    """(type, region, count) with the most womens_rights records that have an event date."""
     row = vault.db.conn.execute(
         "SELECT r.type, r.region, count(*) FROM records r JOIN record_terms t"
-        " ON t.record_seq = r.seq WHERE t.vocab = 'group_at_risk'"
-        " AND t.code = 'women_defenders' AND r.deleted = 0 AND r.region IS NOT NULL"
+        " ON t.record_seq = r.seq WHERE t.vocab = 'rights_defended'"
+        " AND t.code = 'womens_rights' AND r.deleted = 0 AND r.region IS NOT NULL"
         " GROUP BY 1, 2 ORDER BY (max(r.event_date) IS NOT NULL) DESC, 3 DESC LIMIT 1"
     ).fetchone()
     if row is None:
-        raise RuntimeError("no record has group_at_risk = women_defenders and a region")
+        raise RuntimeError("no record has rights_defended = womens_rights and a region")
     return row[0], row[1], row[2]
 
 
@@ -559,7 +544,7 @@ def bench_pages(report: Report, vault: Vault, plain_store: RecordStore, n: int) 
     section = report.section(f"4. list page of {PAGE} rows at {n:,} records, p50 / p95",
                              "stdlib sqlite3, same SQL")
     rtype, region, count = busiest_filter(vault)
-    filters = Filters(type=rtype, region=region, terms={"group_at_risk": "women_defenders"})
+    filters = Filters(type=rtype, region=region, terms={"rights_defended": "womens_rights"})
     last = max(0, (count - 1) // PAGE * PAGE)
     offsets = sorted({0, min(PAGE, last), last // 2 // PAGE * PAGE, last})
     gc.collect()
@@ -587,7 +572,7 @@ def bench_pages(report: Report, vault: Vault, plain_store: RecordStore, n: int) 
                                   p50_p95(v), p50_p95(p),
                                   ratio(quantile(v, 0.95), quantile(p, 0.95))))
     section.notes.append(
-        f"filter: type={rtype}, region={region}, group_at_risk=women_defenders "
+        f"filter: type={rtype}, region={region}, rights_defended=womens_rights "
         f"({count:,} rows); offsets {', '.join(f'{o:,}' for o in offsets)}; 10 runs each "
         "(count: 5, unfiltered pages: 3)")
 
@@ -861,12 +846,12 @@ def wait_for_demo() -> None:
     deadline = time.monotonic() + 20 * 60
     while True:
         try:
-            from hrd_field.core.demo import generate  # noqa: F401
+            from hrd_field.demo import generate  # noqa: F401
 
             return
         except ImportError as exc:
             if time.monotonic() > deadline:
-                raise SystemExit(f"hrd_field.core.demo is not usable: {exc}") from exc
+                raise SystemExit(f"hrd_field.demo is not usable: {exc}") from exc
             log(f"waiting for {DEMO_MODULE} ({exc})")
             time.sleep(30)
 

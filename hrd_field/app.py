@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .cli.main import run
+from .core.errors import UserError
+from .core.i18n import _
 from .vault.paths import default_vault_dir
 
 
@@ -28,13 +30,26 @@ def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     demo.set_defaults(func=_demo)
 
 
+def _require_gui() -> None:
+    """Installed without the desktop extra, say what to install instead of a traceback."""
+    try:
+        import PySide6  # noqa: F401
+    except ImportError as exc:
+        raise UserError(_(
+            "The desktop app needs the 'gui' extra, which is not installed. Install it "
+            "with: pip install 'hrd-field[gui]' (the command line works without it).")) \
+            from exc
+
+
 def _gui(args: argparse.Namespace) -> int:
+    _require_gui()
     from .gui.launch import run as run_gui
 
     return run_gui(args.vault or default_vault_dir(), language=args.language)
 
 
 def _demo(args: argparse.Namespace) -> int:
+    _require_gui()
     from .gui.launch import run_demo
 
     return run_demo(args.vault, args.count, language=args.language)

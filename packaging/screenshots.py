@@ -20,7 +20,7 @@ os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
 
 from PySide6.QtWidgets import QApplication
 
-from hrd_field.core.demo import demo_batch
+from hrd_field.demo import demo_batch
 from hrd_field.gui.launch import build_window
 from hrd_field.gui.settings import Settings
 from hrd_field.vault.vault import Vault

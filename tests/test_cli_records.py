@@ -375,7 +375,7 @@ def test_attachment_errors(vcli: Cli, vault_dir: Path, tmp_path: Path) -> None:
 
 
 def test_demo_data_fills_the_vault(vcli: Cli, vault_dir: Path) -> None:
-    pytest.importorskip("hrd_field.core.demo")
+    pytest.importorskip("hrd_field.demo")
     res = vcli("demo-data", "--count", "60", "--seed", "5")
     assert res.returncode == 0, res.stderr
     with Vault.unlock(vault_dir, PASSPHRASE) as v:
@@ -421,7 +421,7 @@ BAD_INPUT: list[tuple[str, list[str], str | bytes | None, tuple[str, ...]]] = [
     ("not-an-object", ["record", "add", "--type", "person", "--json", "-"], '[{"alias": "a"}]',
      ("object",)),
     ("unknown-code", ["record", "add", "--type", "person", "--json", "-"],
-     '{"alias": "a", "groups": ["freedom_fighters"]}', ("groups", "allowed codes")),
+     '{"alias": "a", "professions": ["freedom_fighters"]}', ("professions", "allowed codes")),
     ("unknown-field", ["record", "add", "--type", "person", "--json", "-"],
      '{"alias": "a", "real_name": "b"}', ("real_name",)),
     ("over-long", ["record", "add", "--type", "person", "--json", "-"],

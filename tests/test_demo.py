@@ -1,4 +1,4 @@
-"""Tests for hrd_field.core.demo: synthetic records that are valid, linked and reproducible."""
+"""Tests for hrd_field.demo: synthetic records that are valid, linked and reproducible."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from hrd_field.core.demo import LANGUAGES, demo_batch, generate
 from hrd_field.core.records import (
     Consultation,
     Mission,
@@ -22,6 +21,7 @@ from hrd_field.core.records import (
 from hrd_field.core.regions import region_of
 from hrd_field.core.validation import validate
 from hrd_field.core.vocab import REGION
+from hrd_field.demo import LANGUAGES, demo_batch, generate
 
 COUNT = 600
 SEEDS = (0, 7)
@@ -240,3 +240,17 @@ def test_hundred_thousand_records_are_fast() -> None:
     elapsed = time.perf_counter() - started
     assert len(records) == 100_000
     assert elapsed < 10
+
+
+def test_corpus_is_public_and_complete_in_six_languages() -> None:
+    from hrd_field.demo import all_texts, texts
+
+    assert tuple(all_texts()) == LANGUAGES
+    for lang in LANGUAGES:
+        corpus = texts(lang)
+        assert set(corpus.titles) == {"official_visit", "follow_up_visit", "consultation_round",
+                                      "online_consultation", "other"}
+        assert len(corpus.strings()) > 100
+        assert all(s.strip() for s in corpus.threat_body)
+    with pytest.raises(KeyError):
+        texts("pt")

@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from ..core.demo import generate
+    from ..demo import generate
 
     if not 1 <= args.count <= 1_000_000:
         raise UserError(_("--count must be between 1 and {max}.").format(max=1_000_000))

@@ -13,6 +13,7 @@ from ..core.i18n import _
 from ..hq.importer import import_bundle
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import casework_cmds, report_cmds
 from .io import passphrase, print_json
 
 
@@ -20,10 +21,13 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", type=Path, required=True,
                         help="the HQ store directory")
     parser.add_argument("--passphrase-file", metavar="FILE")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="PostgreSQL store: connect with this address (e.g. this "
+                             "process's own role) instead of the one given at init")
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args))
+    return HqStore.open(args.store, passphrase(args), database=args.database)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,10 +111,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(gaps)
     gaps.set_defaults(func=cmd_gaps)
 
+    casework_cmds.register_hq(hsub, add_store_options)
+    report_cmds.register(hsub, add_store_options)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     secret = passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "))
-    with HqStore.init(args.store, secret, args.organisation) as store:
+    with HqStore.init(args.store, secret, args.organisation,
+                      database=args.database) as store:
         key = store.signing_key().public_key()
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
@@ -135,7 +143,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
         raise UserError(_("Not a device public key (expected the base64 line that "
                           "'hrd-field identity show' prints).")) from exc
     with open_store(args) as store:
-        store.vault.hq.add_device(args.name, key.to_base64())
+        store.repo.add_device(args.name, key.to_base64())
     print(_("Device {name} registered (fingerprint {fp}).").format(
         name=args.name, fp=key.fingerprint()))
     return 0
@@ -143,7 +151,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        devices = store.vault.hq.devices()
+        devices = store.repo.devices()
     if args.json:
         print_json([{"name": d.name, "public_key": d.public_key, "status": d.status,
                      "revoked_after_seq": d.revoked_after_seq,
@@ -160,7 +168,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        store.vault.hq.revoke_device(args.name, args.after_seq)
+        store.repo.revoke_device(args.name, args.after_seq)
     print(_("Device {name} revoked.").format(name=args.name))
     return 0
 
@@ -169,8 +177,8 @@ def cmd_device_share(args: argparse.Namespace) -> int:
     """With names: change the mission's sharers; always: list who shares what."""
     with open_store(args) as store:
         if args.names:
-            store.vault.hq.share_mission(args.mission_id, args.names, remove=args.remove)
-        shares = [(m, d) for m, d in store.vault.hq.shares() if m == args.mission_id]
+            store.repo.share_mission(args.mission_id, args.names, remove=args.remove)
+        shares = [(m, d) for m, d in store.repo.shares() if m == args.mission_id]
     if args.json:
         print_json([d for _m, d in shares])
         return 0
@@ -233,8 +241,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_alarms(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        alarms = store.vault.hq.alarms()
-        names = {d.public_key: d.name for d in store.vault.hq.devices()}
+        alarms = store.repo.alarms()
+        names = {d.public_key: d.name for d in store.repo.devices()}
     rows = [{"at": at, "kind": kind, "device": names.get(key, key), "sequence": seq,
              "detail": detail} for at, kind, key, seq, detail in alarms]
     if args.json:
@@ -249,7 +257,7 @@ def cmd_alarms(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        gaps = store.gaps()
+        gaps = store.repo.gaps()
     if args.json:
         print_json({name: [list(r) for r in ranges] for name, ranges in gaps.items()})
         return 0

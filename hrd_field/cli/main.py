@@ -34,13 +34,14 @@ def run(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = (),
     os.umask(0o077)
     parser = build_parser(extra)
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        if default is not None:
-            return default()
-        parser.print_help()
-        return 2
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        if default is None:
+            parser.print_help()
+            return 2
+        func = lambda _args: default()  # noqa: E731 - errors handled like any command
     try:
-        return int(args.func(args))
+        return int(func(args))
     except RecordInvalid as exc:
         for err in exc.errors[:20]:
             print(_("invalid: {error}").format(error=err), file=sys.stderr)

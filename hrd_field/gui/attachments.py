@@ -445,7 +445,7 @@ class AttachmentPanel(QWidget):
                         self._mark_location(sha, location)
 
                 # A photo's EXIF sits at its start: look for a location right away.
-                self._session.runner.submit(gps_location, head, on_success=found)
+                self._session.compute(gps_location, head, on_done=found, parent=self)
         self._start_next()
 
     def _add_failed(self, job: _AddJob, message: str) -> None:
@@ -493,10 +493,10 @@ class AttachmentPanel(QWidget):
         def inspect(data: bytes) -> None:
             if not self._alive():
                 return
-            self._session.runner.submit(
+            self._session.compute(
                 gps_location, data,
-                on_success=lambda loc: self._open_viewer(generation, ref.sha256, data, loc),
-                on_failure=failed)
+                on_done=lambda loc: self._open_viewer(generation, ref.sha256, data, loc),
+                on_error=failed, parent=self)
 
         self._session.read_attachment(ref.sha256, IMAGE_VIEW_LIMIT, on_done=inspect,
                                       on_error=failed)
@@ -571,8 +571,8 @@ class AttachmentPanel(QWidget):
             self._session.store_bytes(clean, old.filename, old.media_type,
                                       on_done=lambda new: stored(new, clean), on_error=failed)
 
-        self._session.runner.submit(_clean_copy, viewer.data, on_success=cleaned,
-                                    on_failure=failed)
+        self._session.compute(_clean_copy, viewer.data, on_done=cleaned, on_error=failed,
+                              parent=self)
 
     # -- lifetime ------------------------------------------------------------------------
     def _alive(self) -> bool:

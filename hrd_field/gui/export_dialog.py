@@ -25,8 +25,7 @@ from ..bundle import WrittenBundle
 from ..core.consent import REASONS
 from ..core.i18n import _, ngettext
 from ..core.vocab import RECORD_TYPE
-from ..sync.exporter import ExportPlan, plan_export, write_export
-from ..vault.vault import Vault
+from ..sync.exporter import ExportPlan
 from .session import VaultSession
 from .tasks import Task
 from .widgets import isolate
@@ -104,9 +103,8 @@ class ExportDialog(QDialog):
         self._plan = None
         self._update_buttons()
         self.summary.setText(_("Working out what would leave…"))
-        since_last, mission = self.since_last.isChecked(), self._mission_id
-        self._session.call(lambda v: plan_export(v, since_last=since_last, mission_id=mission),
-                           self._planned, self._failed)
+        self._session.plan_export(self.since_last.isChecked(), self._mission_id,
+                                  self._planned, self._failed, parent=self)
 
     def _planned(self, plan: ExportPlan) -> None:
         self._plan = plan
@@ -157,12 +155,8 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.summary.setText(self.summary.text() + "\n\n" + _("Writing bundles…"))
 
-        def job(vault: Vault, task: Task) -> list[WrittenBundle]:
-            return write_export(vault, plan, out, progress=task.progress_cb,
-                                cancel=task.cancel_event)
-
-        self._task = self._session.call_with_task(job, self._done, self._failed,
-                                                  self._progressed)
+        self._task = self._session.write_export(plan, out, self._done, self._failed,
+                                                self._progressed, parent=self)
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
@@ -178,7 +172,6 @@ class ExportDialog(QDialog):
             "can open them.", len(written)).format(n=len(written),
                                                  folder=isolate(self.folder.text())))
         self.cancel_button.setText(_("Close"))
-        self._session.changed.emit("")
 
     def _failed(self, message: str) -> None:
         self._task = None

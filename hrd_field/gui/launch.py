@@ -17,12 +17,17 @@ from PySide6.QtWidgets import QApplication
 from ..assets import asset_dir
 from ..core import i18n
 from ..core.i18n import _
+from .idle import IdleWatcher
 from .main_window import MainWindow, apply_direction
 from .session import VaultSession
 from .settings import Settings
+from .sync_controller import ClientFactory, SyncController, default_client
 from .tasks import TaskRunner
 
 DEMO_PASSPHRASE = "demo vault: fictional records only"  # noqa: S105 - public by design
+
+
+_QT_LOCALES = {"zh": "zh_CN"}
 
 
 def system_language() -> str:
@@ -39,7 +44,8 @@ def setup_language(app: QApplication, lang: str) -> None:
         old.deleteLater()
     translator = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{lang}", path):
+    # By locale, not by a bare code: Qt ships qtbase_zh_CN, not qtbase_zh.
+    if translator.load(QLocale(_QT_LOCALES.get(lang, lang)), "qtbase", "_", path):
         app.installTranslator(translator)
     apply_direction(app, i18n.is_rtl(lang))
 
@@ -55,15 +61,24 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def build_window(vault_dir: Path, settings: Settings | None = None,
-                 language: str | None = None) -> MainWindow:
+                 language: str | None = None,
+                 make_client: ClientFactory = default_client) -> MainWindow:
+    """The composition root: every service the window uses is made and injected here.
+
+    ``make_client`` builds the HTTP client for sync (tests and other deployments pass
+    their own). A second kind of workspace (HQ) gets its own builder beside this one and
+    reuses ``create_app``, ``setup_language`` and the task runner."""
     settings = settings or Settings.load()
     app = create_app()
     setup_language(app, language or settings.language or system_language())
     runner = TaskRunner()
     session = VaultSession(runner)
-    window = MainWindow(session, vault_dir, settings)
-    runner.setParent(window)
-    session.setParent(window)
+    sync = SyncController(session, runner, make_client)
+    idle = IdleWatcher(settings.autolock_minutes * 60_000)
+    app.installEventFilter(idle)
+    window = MainWindow(session, vault_dir, settings, sync, idle)
+    for service in (runner, session, sync, idle):
+        service.setParent(window)
 
     def switch(lang: str) -> None:
         setup_language(app, lang or system_language())
@@ -86,25 +101,41 @@ def run(vault_dir: Path, language: str | None = None) -> int:
     return QApplication.instance().exec()  # type: ignore[union-attr]
 
 
-def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
-    """A throw-away vault full of fictional records, opened unlocked."""
-    from ..core.demo import generate
+def _make_demo_vault(root: Path, count: int) -> None:
+    from ..demo import generate
     from ..vault.vault import Vault
 
+    if (root / "vault.key").exists():
+        return
+    print(_("Creating a demo vault with {n} fictional records in {path}…").format(
+        n=count, path=root), file=sys.stderr)
+    with Vault.create(root, DEMO_PASSPHRASE, actor="demo") as vault:
+        vault.records.create_many(list(generate(count, seed=7, author="demo")))
+
+
+def build_demo_window(root: Path, count: int, language: str | None = None) -> MainWindow:
+    """The window at once, saying what it does, while the worker makes and opens the demo
+    vault (an empty "Unlock your vault" box would ask for a passphrase nobody has)."""
+    window = build_window(root, language=language)
+    window.lock_screen.show_preparing(_("Preparing the demo vault…"))
+
+    def made(_v: None) -> None:
+        window.session.unlock(root, DEMO_PASSPHRASE, lambda _u: window.show_workspace(),
+                              window.lock_screen.show_error)
+
+    window.session.compute(_make_demo_vault, root, count, on_done=made,
+                           on_error=window.lock_screen.show_error)
+    return window
+
+
+def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
+    """A throw-away vault full of fictional records, opened unlocked."""
     temporary = vault_dir is None
     root = Path(tempfile.mkdtemp(prefix="hrd-field-demo-")) / "vault" if temporary \
         else vault_dir
     assert root is not None
     try:
-        if not (root / "vault.key").exists():
-            print(_("Creating a demo vault with {n} fictional records in {path}…").format(
-                n=count, path=root), file=sys.stderr)
-            with Vault.create(root, DEMO_PASSPHRASE, actor="demo") as vault:
-                batch = list(generate(count, seed=7, author="demo"))
-                vault.records.create_many(batch)
-        window = build_window(root, language=language)
-        window.session.unlock(root, DEMO_PASSPHRASE, lambda _v: window.show_workspace(),
-                              window.lock_screen.show_error)
+        window = build_demo_window(root, count, language)
         window.show()
         print(_("Demo passphrase (to unlock after locking): {p}").format(p=DEMO_PASSPHRASE),
               file=sys.stderr)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from ..vault.repository import Filters, Row
+from ..vault.queries import Row
 from .session import VaultSession
 
 
@@ -59,9 +59,7 @@ class PersonLinks(QGroupBox):
         if not text:
             self.results.hide()
             return
-        self._session.call(lambda v: v.records.rows(Filters(type="person"), text=text,
-                                                    order_by="title", descending=False,
-                                                    limit=20), self._show_results)
+        self._session.find_people(text, self._show_results, parent=self)
 
     def _show_results(self, rows: list[Row]) -> None:
         self.results.clear()
@@ -99,12 +97,11 @@ class PersonLinks(QGroupBox):
         for person_id in ids:
             self._add_item(person_id, self._aliases.get(person_id, "…"))
         if ids:
-            self._session.call(lambda v: [(i, v.records.get(i).__dict__.get("alias", ""))
-                                          if v.records.exists(i) else (i, _("(deleted)"))
-                                          for i in ids], self._named)
+            self._session.person_aliases(ids, self._named, parent=self)
 
-    def _named(self, pairs: list[tuple[str, str]]) -> None:
-        self._aliases.update(dict(pairs))
+    def _named(self, pairs: list[tuple[str, str | None]]) -> None:
+        self._aliases.update({i: _("(deleted)") if alias is None else alias
+                              for i, alias in pairs})
         for i in range(self.linked.count()):
             item = self.linked.item(i)
             item.setText(self._aliases.get(str(item.data(Qt.ItemDataRole.UserRole)), "…"))

@@ -129,13 +129,22 @@ class LockScreen(QWidget):
             self.go.setText(_("Unlock"))
         for w in (self.repeat, self.repeat_label, self.meter, self.advice):
             w.setVisible(creating)
+        for w in (self.passphrase, self.passphrase_label, self.go):
+            w.setVisible(True)
         self.reset()
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """Errors in red; progress and neutral news ("Locked…") in the normal colour."""
+        self.message.setText(text)
+        self.message.setProperty("tone", "error" if error else "neutral")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
 
     def reset(self, message: str = "") -> None:
         self.passphrase.clear()
         self.repeat.clear()
         self.set_busy(False)
-        self.message.setText(message)
+        self._say(message)
         self.check_button.hide()
         self.passphrase.setFocus()
         self._update()
@@ -144,13 +153,22 @@ class LockScreen(QWidget):
         for w in (self.passphrase, self.repeat, self.go):
             w.setEnabled(not busy)
         if busy:
-            self.message.setText(text)
+            self._say(text)
         else:
             self._update()
 
+    def show_preparing(self, text: str) -> None:
+        """Nothing to type: the app opens the vault itself (the demo)."""
+        self.title.setText(text)
+        self.explain.clear()
+        for w in (self.passphrase, self.passphrase_label, self.repeat, self.repeat_label,
+                  self.meter, self.advice, self.go):
+            w.setVisible(False)
+        self._say(text)
+
     def show_error(self, message: str, offer_check: bool = False) -> None:
         self.set_busy(False)
-        self.message.setText(message)
+        self._say(message, error=True)
         self.check_button.setVisible(offer_check)
         self.passphrase.selectAll()
         self.passphrase.setFocus()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -28,8 +28,31 @@ from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController, SyncState
+from .tasks import Failure, FailureKind
 from .widgets import CodeCombo
 from .workspace import Workspace
+
+
+class _WindowShortcuts(QObject):
+    """The window's shortcuts win over text fields' own key bindings (a line edit takes
+    Ctrl+E as "end of line" on X11): the user's intent is the command, wherever focus is."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self._window:
+            return False
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._window.global_actions():
+            if action.isEnabled() and any(
+                    pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
+                    for k in action.shortcuts()):
+                return True  # not accepted: the shortcut map gets the key
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -38,9 +61,11 @@ class MainWindow(QMainWindow):
     language_changed = Signal(str)
 
     def __init__(self, session: VaultSession, vault_dir: Path, settings: Settings,
-                 parent: QWidget | None = None):
+                 sync: SyncController, idle: IdleWatcher, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.sync = sync
+        self.idle = idle
         self.vault_dir = vault_dir
         self.settings = settings
         self.setWindowTitle(_("HRD Field"))
@@ -59,18 +84,13 @@ class MainWindow(QMainWindow):
         self.sync_label.setAccessibleName(_("Sync status"))
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.sync_label)
-        self.sync = SyncController(session, self)
         self.sync.state_changed.connect(self._sync_state)
-        self.sync.finished.connect(lambda _r: self.workspace.outbox.refresh())
-
-        self.idle = IdleWatcher(settings.autolock_minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
-            app.installEventFilter(self.idle)
-        self.idle.idle.connect(self.lock)
-
+            app.installEventFilter(_WindowShortcuts(self))
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
-        session.runner.busy_changed.connect(
+        session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
         self.show_lock_screen()
 
@@ -83,17 +103,21 @@ class MainWindow(QMainWindow):
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
         self.workspace.missions_loaded.connect(self._missions_loaded)
-        self.workspace.outbox.sync_button.clicked.connect(lambda: self.sync.sync_now())
+        self.workspace.current_mission_changed.connect(self.mission_combo_follow)
+        self.workspace.sync_requested.connect(self.sync.sync_now)
+        self.sync.state_changed.connect(self.workspace.show_sync_state)
+        self.sync.finished.connect(self.workspace.sync_finished)
 
     def _sync_state(self, state: SyncState) -> None:
         self.sync_label.setText(state.text)
-        self.workspace.outbox.status.setText(state.text)
-        self.workspace.outbox.sync_button.setEnabled(not state.syncing)
 
     def retranslate(self) -> None:
-        """Rebuild every view in the current language; open work comes back from drafts."""
+        """Rebuild every view in the current language. The section shown, the current
+        mission and the open editors come back (unsaved work through its draft)."""
         was_open = self.session.is_open
         mission = self.workspace.current_mission
+        section = self.workspace.current_section()
+        open_ids = [e.base.id for e in self.workspace.editors() if not e.is_new]
         self.workspace.flush_drafts()
         old_lock, old_workspace = self.lock_screen, self.workspace
         old_workspace.drop_everything()
@@ -108,8 +132,10 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         self.setWindowTitle(_("HRD Field"))
         if was_open:
-            self.show_workspace()
-            self.workspace.set_current_mission(mission)
+            self.show_workspace(mission)
+            self.workspace.show_section(section)
+            for record_id in open_ids:
+                self.workspace.open_record(record_id)
         else:
             self.show_lock_screen()
 
@@ -153,6 +179,7 @@ class MainWindow(QMainWindow):
 
         vault_menu = menu.addMenu(_("&Vault"))
         self.panic_action = QAction(_("Erase the vault now…"), self)
+        self.panic_action.setShortcut(QKeySequence("Ctrl+Shift+Delete"))
         self.panic_action.triggered.connect(self.panic)
         vault_menu.addAction(self.panic_action)
         self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
@@ -173,6 +200,12 @@ class MainWindow(QMainWindow):
         self.mission_bar = bar
         self.mission_combo.activated.connect(
             lambda _i: self.workspace.set_current_mission(self.mission_combo.code()))
+
+    def mission_combo_follow(self, mission_id: str | None) -> None:
+        if self.mission_combo.findData(mission_id) < 0 and mission_id is not None:
+            title = dict(self.workspace.missions).get(mission_id, "…")
+            self.mission_combo.addItem(title, mission_id)
+        self.mission_combo.set_code(mission_id)
 
     def _missions_loaded(self, missions: list[tuple[str, str]]) -> None:
         current = self.mission_combo.code()
@@ -203,34 +236,24 @@ class MainWindow(QMainWindow):
         self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
                             self._unlock_failed)
 
-    def _unlock_failed(self, message: str) -> None:
-        damaged = getattr(message, "kind", "") in ("VaultCorrupt", "NotThisVault")
-        self.lock_screen.show_error(message, offer_check=damaged)
+    def _unlock_failed(self, failure: Failure) -> None:
+        self.lock_screen.show_error(failure, offer_check=failure.kind is FailureKind.DAMAGED)
 
     def _check(self, passphrase: str) -> None:
-        from ..vault.vault import Vault
-
-        def job() -> list[str]:
-            vault = Vault.unlock(self.vault_dir, passphrase, refuse_if_damaged=False)
-            try:
-                return vault.check().problems
-            finally:
-                vault.close()
-
         def done(problems: list[str]) -> None:
             text = _("The vault is intact.") if not problems else "\n".join(problems[:10])
             QMessageBox.information(self, _("Integrity check"), text)
             self.lock_screen.set_busy(False)
 
         self.lock_screen.set_busy(True, _("Checking…"))
-        self.session.runner.submit(job, on_success=done, on_failure=self._unlock_failed)
+        self.session.check_integrity(self.vault_dir, passphrase, done, self._unlock_failed)
 
-    def show_workspace(self) -> None:
+    def show_workspace(self, mission_id: str | None = None) -> None:
         self.stack.setCurrentWidget(self.workspace)
         self.mission_bar.show()
         for action in self.unlocked_actions:
             action.setEnabled(True)
-        self.workspace.populate()
+        self.workspace.populate(mission_id)
         self.workspace.nav.setFocus()
         self.idle.start()
         self.sync.start()
@@ -248,19 +271,24 @@ class MainWindow(QMainWindow):
         self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
 
     def panic(self) -> None:
-        answer = QMessageBox.warning(
-            self, _("Erase the vault"),
-            _("This destroys the vault's key: every record, draft and file in it becomes "
-              "unreadable for good, for you too. Records not yet received by headquarters "
-              "are lost.\n\nErase now?"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        from .panic import PanicDialog
+
+        dialog = PanicDialog(self)
+        dialog.accepted.connect(self.erase_now)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def erase_now(self) -> None:
+        """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
         self.workspace.drop_everything()
         self.clipboard.clear()
-        self.session.wipe(lambda _v: self.show_lock_screen(_("The vault was erased.")))
+        # Afterwards a plain first-run screen: nothing for a bystander to read.
+        self.session.wipe(self._erased)
+
+    def _erased(self, _v: None) -> None:
+        self.show_lock_screen()
+        self.locked.emit()
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
@@ -275,6 +303,11 @@ class MainWindow(QMainWindow):
 
         if self.session.is_open:
             ExportDialog(self.session, None, self).open()
+
+    def global_actions(self) -> list[QAction]:
+        """Commands that work wherever the focus is in this window."""
+        return [self.export_action, self.lock_action, self.find_action, self.new_action,
+                self.panic_action]
 
     # -- helpers -----------------------------------------------------------------------------
     def new_record(self, record_type: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,56 +15,12 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _, ngettext
 from ..core.vocab import THREAT_TYPE
-from ..vault.repository import Filters, Row
-from ..vault.vault import Vault
+from ..vault.summaries import MissionSummary
 from .session import VaultSession
 from .widgets import scale_font
 
 PLURALS = {"consultation": N_("Consultations"), "person": N_("People"),
            "threat_report": N_("Threat reports"), "reprisal_incident": N_("Reprisal incidents")}
-
-
-@dataclass
-class MissionSummary:
-    title: str = ""
-    counts: dict[str, int] = field(default_factory=dict)
-    flagged: list[Row] = field(default_factory=list)
-    threat_types: list[tuple[str, int]] = field(default_factory=list)
-    participants: dict[str, int] = field(default_factory=dict)
-
-
-def summarise(vault: Vault, mission_id: str) -> MissionSummary:
-    """Runs on the worker: counts and flagged reprisals for one mission."""
-    out = MissionSummary()
-    mission = vault.records.get(mission_id)
-    out.title = getattr(mission, "title", "")
-    for code in ("consultation", "person", "threat_report", "reprisal_incident"):
-        out.counts[code] = vault.records.count(Filters(type=code, mission_id=mission_id))
-    out.flagged = vault.records.rows(Filters(type="reprisal_incident", mission_id=mission_id,
-                                             flagged=True), limit=200)
-    tally: dict[str, int] = {}
-    for code in THREAT_TYPE.codes():
-        n = 0
-        for rtype in ("threat_report", "reprisal_incident"):
-            n += vault.records.count(Filters(type=rtype, mission_id=mission_id,
-                                             terms={"threat_type": code}))
-        if n:
-            tally[code] = n
-    out.threat_types = sorted(tally.items(), key=lambda kv: -kv[1])[:8]
-    totals = {"women": 0, "men": 0, "non_binary": 0, "not_stated": 0}
-    offset = 0
-    while True:
-        page = vault.records.page(Filters(type="consultation", mission_id=mission_id),
-                                  limit=500, offset=offset)
-        for consultation in page:
-            counts = getattr(consultation, "participants", None)
-            for key in totals:
-                totals[key] += int(getattr(counts, key, 0) or 0)
-        if len(page) < 500:
-            break
-        offset += 500
-    out.participants = totals
-    return out
 
 
 class MissionPage(QWidget):
@@ -88,7 +42,6 @@ class MissionPage(QWidget):
         layout.addWidget(self.hint)
 
         self.reprisals = QGroupBox(_("Reprisals against people who met this mission"))
-        self.reprisals.setObjectName("alertBox")
         rep_layout = QVBoxLayout(self.reprisals)
         self.flagged = QListWidget()
         self.flagged.setAccessibleName(_("Reprisals against people who met this mission"))
@@ -130,8 +83,7 @@ class MissionPage(QWidget):
         if not self.mission_id or not self._session.is_open:
             self._show(None)
             return
-        mission_id = self.mission_id
-        self._session.call(lambda v: summarise(v, mission_id), self._show)
+        self._session.mission_summary(self.mission_id, self._show, parent=self)
 
     def _show(self, summary: MissionSummary | None) -> None:
         has = summary is not None
@@ -153,6 +105,10 @@ class MissionPage(QWidget):
             self.flagged.addItem(item)
         if not summary.flagged:
             self.flagged.addItem(_("None recorded."))
+        # The alarm frame is for reprisals only: "None recorded." is good news.
+        self.reprisals.setObjectName("alertBox" if summary.flagged else "")
+        self.reprisals.style().unpolish(self.reprisals)
+        self.reprisals.style().polish(self.reprisals)
         self.reprisals.setTitle(ngettext(
             "{n} reprisal against people who met this mission",
             "{n} reprisals against people who met this mission",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import N_, _
-from ..vault.ledger import SentBundle
+from ..vault.ledger import OutboxItem, SentBundle
 from .session import VaultSession
+from .sync_controller import SyncState
 from .widgets import scale_font
 
 STATES = {"reserved": N_("being written"), "written": N_("written"),
@@ -24,6 +26,8 @@ STATES = {"reserved": N_("being written"), "written": N_("written"),
 
 
 class OutboxView(QWidget):
+    sync_requested = Signal()
+
     def __init__(self, session: VaultSession, parent: QWidget | None = None):
         super().__init__(parent)
         self._session = session
@@ -49,21 +53,26 @@ class OutboxView(QWidget):
         layout.addWidget(explain)
         self.table = QTableWidget(0, 5)
         self.table.setAccessibleName(_("Exported bundles"))
+        self.table.setTabKeyNavigation(False)
         self.table.setHorizontalHeaderLabels([_("Sequence"), _("State"), _("Size"),
                                               _("Received by HQ"), _("Attempts")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
+        self.sync_button.clicked.connect(self.sync_requested)
+
+    def show_sync_state(self, state: SyncState) -> None:
+        self.status.setText(state.text)
+        self.sync_button.setEnabled(not state.syncing)
 
     def refresh(self) -> None:
         if not self._session.is_open:
             self.table.setRowCount(0)
             return
-        self._session.call(lambda v: (v.exports.bundles(),
-                                      {i.seq: i for i in v.exports.waiting()}), self._show)
+        self._session.outbox_state(self._show, parent=self)
 
-    def _show(self, data: tuple[list[SentBundle], dict[int, object]]) -> None:
+    def _show(self, data: tuple[list[SentBundle], dict[int, OutboxItem]]) -> None:
         bundles, waiting = data
         self.table.setRowCount(len(bundles))
         locale = self.locale()

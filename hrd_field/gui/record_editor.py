@@ -234,7 +234,7 @@ class RecordEditor(QWidget):
         self.save_button.setEnabled(False)
         self.finalise_button.setEnabled(False)
         self.status_label.setText(_("Saving…"))
-        self.session.save(record, self.is_new, self._saved, self._save_failed)
+        self.session.save(record, self.is_new, self._saved, self._save_failed, parent=self)
 
     def _saved(self, record: Record) -> None:
         self.base = copy.deepcopy(record)
@@ -264,7 +264,7 @@ class RecordEditor(QWidget):
                     time=QTime.currentTime().toString("HH:mm:ss")))
 
         self.session.save_draft(record, done, lambda msg: self.status_label.setText(
-            _("Autosave failed: {reason}").format(reason=msg)))
+            _("Autosave failed: {reason}").format(reason=msg)), parent=self)
 
     def _delete(self) -> None:
         answer = QMessageBox.question(
@@ -273,7 +273,8 @@ class RecordEditor(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish())
+            self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish(),
+                                parent=self)
 
     def request_close(self) -> None:
         """Close; unsaved changes stay as a draft (the vault keeps them encrypted)."""

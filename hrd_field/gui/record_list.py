@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.display import filter_fields
 from ..core.i18n import _, ngettext
-from ..vault.repository import Filters
+from ..vault.queries import Filters
+from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
@@ -47,8 +50,10 @@ class RecordListView(QWidget):
         self.heading.setObjectName("viewHeading")
         scale_font(self.heading, 1.3)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search all text (any language)…"))
-        self.search.setAccessibleName(_("Search"))
+        self.search.setPlaceholderText(_("Search this list (any language)…"))
+        self.search.setToolTip(_("Searches only this list. Ctrl+Shift+F searches every "
+                                 "kind of record."))
+        self.search.setAccessibleName(_("Search this list"))
         self.search.setClearButtonEnabled(True)
         self.filter_toggle = QToolButton()
         self.filter_toggle.setText(_("Filters"))
@@ -57,12 +62,35 @@ class RecordListView(QWidget):
         self.new_button = QPushButton(_("New"))
         self.new_button.setObjectName("primary")
         self.new_button.setAccessibleName(_("New record"))
+        # Which mission the list shows is always in view: the current mission by default,
+        # "All missions" one click away.
+        self.f_mission = CodeCombo([], _("All missions"), _("Show records of"))
+        self.f_mission.setSizeAdjustPolicy(
+            CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.f_mission.setMinimumContentsLength(16)
+        self.f_mission.setVisible(record_type != "mission")
+        self._current_mission: str | None = None
         top.addWidget(self.heading)
         top.addSpacing(12)
+        top.addWidget(self.f_mission)
         top.addWidget(self.search, 1)
         top.addWidget(self.filter_toggle)
         top.addWidget(self.new_button)
         layout.addLayout(top)
+
+        # Said whenever a filter or a search narrows the list, even with the bar hidden.
+        self.filtered = QFrame()
+        self.filtered.setObjectName("filteredBar")
+        strip = QHBoxLayout(self.filtered)
+        strip.setContentsMargins(8, 2, 8, 2)
+        self.filtered_label = QLabel()
+        self.filtered_label.setWordWrap(True)
+        self.clear_filtered = QPushButton(_("Clear"))
+        self.clear_filtered.setAccessibleName(_("Clear the search and filters"))
+        strip.addWidget(self.filtered_label, 1)
+        strip.addWidget(self.clear_filtered)
+        self.filtered.hide()
+        layout.addWidget(self.filtered)
 
         # The filter bar (a few hundred combo entries) is built the first time it is shown,
         # which keeps start-up and unlock quick.
@@ -72,6 +100,7 @@ class RecordListView(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
         self.table.setAccessibleName(_("Records"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -99,6 +128,8 @@ class RecordListView(QWidget):
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(self._debounce.start)
         self.filter_toggle.toggled.connect(self._show_filters)
+        self.clear_filtered.clicked.connect(self.clear_narrowing)
+        self.f_mission.activated.connect(self.apply)
         self.new_button.clicked.connect(lambda: self.new_requested.emit(self.record_type))
         self.table.activated.connect(self._activated)
         self.model.modelReset.connect(self._update_status)
@@ -107,31 +138,31 @@ class RecordListView(QWidget):
         if self.filters is None:
             self.filters = self._build_filters()
             self._layout.insertWidget(1, self.filters)
-            self.set_missions(self._missions)
         self.filters.setVisible(shown)
+        if self.filtered.isVisible():
+            self.apply()  # "(hidden)" or not
 
     def _build_filters(self) -> QWidget:
         box = QWidget()
         box.setObjectName("filterBar")
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = FlowLayout(box)  # wraps instead of widening the window
         any_ = _("Any")
-        self.f_mission = CodeCombo([], _("Any mission"), _("Filter by mission"))
         self.f_from = OptionalDate(_("From date"))
         self.f_to = OptionalDate(_("To date"))
         self.f_country = country_combo(_("Any country"), _("Filter by country"))
         self.f_region = vocab_combo("region", _("Any region"), _("Filter by region"))
         self.f_status = vocab_combo("status", _("Any status"), _("Filter by status"))
-        combos: list[QWidget] = [self.f_mission, self.f_from, self.f_to, self.f_country,
-                                 self.f_region]
-        self.f_group = vocab_combo("group_at_risk", _("Any group"), _("Filter by group at risk"))
-        self.f_threat = vocab_combo("threat_type", _("Any threat"), _("Filter by threat type"))
+        combos: list[QWidget] = [self.f_from, self.f_to, self.f_country, self.f_region]
+        # one filter per coded field the model marks filterable (groups, types, perpetrators…)
+        self.f_terms = {
+            vocab: vocab_combo(vocab, _("Any: {field}").format(field=_(label)),
+                               _("Filter by {field}").format(field=_(label)))
+            for vocab, label in filter_fields(self.record_type)}
         self.f_risk = vocab_combo("risk_level", _("Any risk"), _("Filter by risk level"))
         self.f_case = vocab_combo("case_status", any_, _("Filter by case status"))
-        if self.record_type in ("person", "consultation"):
-            combos.append(self.f_group)
+        combos += list(self.f_terms.values())
         if self.record_type in ("threat_report", "reprisal_incident"):
-            combos += [self.f_threat, self.f_case]
+            combos.append(self.f_case)
         if self.record_type in ("person", "threat_report", "reprisal_incident"):
             combos.append(self.f_risk)
         combos.append(self.f_status)
@@ -141,39 +172,50 @@ class RecordListView(QWidget):
                 w.activated.connect(self.apply)
             elif isinstance(w, OptionalDate):
                 w.dateChanged.connect(self._debounce.start)
+        for combo in box.findChildren(CodeCombo):
+            combo.setSizeAdjustPolicy(CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         clear = QPushButton(_("Clear"))
         clear.setAccessibleName(_("Clear filters"))
         clear.clicked.connect(self.clear_filters)
         row.addWidget(clear)
-        row.addStretch(1)
         return box
 
     def set_missions(self, missions: list[tuple[str, str]]) -> None:
         self._missions = missions
-        if self.filters is None:
-            return
         current = self.f_mission.code()
+        self.f_mission.blockSignals(True)
         self.f_mission.clear()
-        self.f_mission.addItem(_("Any mission"), None)
+        self.f_mission.addItem(_("All missions"), None)
         for mission_id, title in missions:
             self.f_mission.addItem(title, mission_id)
         self.f_mission.set_code(current)
+        self.f_mission.blockSignals(False)
+
+    def set_current_mission(self, mission_id: str | None) -> None:
+        """The list follows the current mission; the user can still pick All missions."""
+        if self.record_type == "mission":
+            self.apply()
+            return
+        self._current_mission = mission_id
+        if self.f_mission.findData(mission_id) < 0 and mission_id is not None:
+            title = dict(self._missions).get(mission_id, "…")
+            self.f_mission.addItem(title, mission_id)
+        self.f_mission.set_code(mission_id)
+        self.apply()
 
     def current_filters(self) -> Filters:
         """Filters apply whether the filter bar is shown or not; hidden ones stay unset."""
         t = self.record_type
+        mission = self.f_mission.code() if t != "mission" else None
         if self.filters is None:
-            return Filters(type=t)
-        people = t in ("person", "consultation")
+            return Filters(type=t, mission_id=mission)
         threats = t in ("threat_report", "reprisal_incident")
-        terms: dict[str, str] = {}
-        if people and self.f_group.code():
-            terms["group_at_risk"] = self.f_group.code() or ""
-        if threats and self.f_threat.code():
-            terms["threat_type"] = self.f_threat.code() or ""
+        terms = {vocab: code for vocab, combo in self.f_terms.items()
+                 if (code := combo.code())}
         return Filters(
             type=t,
-            mission_id=self.f_mission.code(),
+            mission_id=mission,
             country=self.f_country.code(),
             region=self.f_region.code(),
             status=self.f_status.code(),
@@ -186,17 +228,34 @@ class RecordListView(QWidget):
         )
 
     def apply(self) -> None:
-        self.model.set_query(replace(self.model.query, filters=self.current_filters(),
-                                     text=self.search.text().strip()))
+        filters = self.current_filters()
+        text = self.search.text().strip()
+        self.model.set_query(replace(self.model.query, filters=filters, text=text))
+        narrowed = filters != Filters(type=self.record_type, mission_id=filters.mission_id)
+        if narrowed or text:
+            parts = []
+            if text:
+                parts.append(_("searching for “{text}”").format(text=text))
+            if narrowed:
+                parts.append(_("filters are set") if self.filters is None or
+                             self.filters.isVisible() else _("filters are set (hidden)"))
+            self.filtered_label.setText(_("Filtered — {what}.").format(what="; ".join(parts)))
+        self.filtered.setVisible(narrowed or bool(text))
 
     def clear_filters(self) -> None:
-        if self.filters is None:
-            return
-        for combo in self.filters.findChildren(CodeCombo):
-            combo.setCurrentIndex(0)
-        for date in self.filters.findChildren(OptionalDate):
-            date.set_iso(None)
+        if self.filters is not None:
+            for combo in self.filters.findChildren(CodeCombo):
+                combo.setCurrentIndex(0)
+            for date in self.filters.findChildren(OptionalDate):
+                date.set_iso(None)
         self.apply()
+
+    def clear_narrowing(self) -> None:
+        """The indicator's Clear: the search and every filter (not the mission shown)."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.clear_filters()
 
     def refresh(self) -> None:
         self.model.refresh()

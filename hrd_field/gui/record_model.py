@@ -16,8 +16,9 @@ from PySide6.QtGui import QBrush, QColor
 from ..core.i18n import N_, _, language
 from ..core.regions import country_name
 from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, STATUS
-from ..vault.repository import Filters, Row
+from ..vault.queries import Filters, Row
 from .session import VaultSession
+from .tasks import Task
 
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -69,7 +70,7 @@ class RecordTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: dict[int, list[Row]] = {}
         self._pending: set[int] = set()
-        self._generation = 0
+        self._tasks: set[Task] = set()
 
     # -- queries ---------------------------------------------------------------------------
     def set_query(self, query: Query) -> None:
@@ -80,13 +81,10 @@ class RecordTableModel(QAbstractTableModel):
         """Start over: count, then the first page. The view keeps its place."""
         if not self._session.is_open:
             return
-        self._generation += 1
-        generation = self._generation
+        self._abandon()
         query = self.query
 
         def counted(total: int) -> None:
-            if generation != self._generation:
-                return
             self.beginResetModel()
             self._total = total
             self._pages.clear()
@@ -94,26 +92,32 @@ class RecordTableModel(QAbstractTableModel):
             self.endResetModel()
             self._request(0)
 
-        self._session.call(lambda v: v.records.count(query.filters, text=query.text), counted)
+        self._track(self._session.count(query.filters, query.text, counted, parent=self))
 
     def clear(self) -> None:
-        self._generation += 1
+        self._abandon()
         self.beginResetModel()
         self._total = 0
         self._pages.clear()
         self._pending.clear()
         self.endResetModel()
 
+    def _abandon(self) -> None:
+        """Answers to an older query must not land in this one's pages."""
+        for task in self._tasks:
+            task.abandon()
+        self._tasks.clear()
+
+    def _track(self, task: Task) -> None:
+        self._tasks.add(task)
+
     def _request(self, page: int) -> None:
         if page in self._pending or page in self._pages or not self._session.is_open:
             return
         self._pending.add(page)
-        generation = self._generation
         q = self.query
 
         def loaded(rows: list[Row]) -> None:
-            if generation != self._generation:
-                return
             self._pending.discard(page)
             self._pages[page] = rows
             first = page * PAGE
@@ -122,10 +126,8 @@ class RecordTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(first, 0),
                                       self.index(last, len(self.columns) - 1))
 
-        self._session.call(
-            lambda v: v.records.rows(q.filters, text=q.text, order_by=q.order_by,
-                                     descending=q.descending, limit=PAGE, offset=page * PAGE),
-            loaded)
+        self._track(self._session.rows(q.filters, q.text, q.order_by, q.descending, PAGE,
+                                       page * PAGE, loaded, parent=self))
 
     def row_at(self, row: int) -> Row | None:
         page = self._pages.get(row // PAGE)

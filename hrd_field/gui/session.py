@@ -1,6 +1,11 @@
-"""The GUI's single way to the vault: every call runs on the worker, results come by signal.
+"""The GUI's single way to the vault: named operations on the worker, results by callback.
 
-Widgets emit intents and call these methods; only the worker thread touches ``Vault``.
+Widgets call these methods and never see ``Vault`` (an import-linter contract keeps
+``hrd_field.vault.vault`` out of every other GUI module). Each operation names what it
+does; the work itself lives below the GUI (``vault.lookups``, ``vault.summaries``,
+``sync.exporter``, ``sync.outbox``) where the CLI and HQ use the same code. Passing
+``parent`` ties the answer to a widget's lifetime: once the widget is deleted, the answer
+is dropped (see ``tasks``).
 """
 
 from __future__ import annotations
@@ -9,30 +14,61 @@ import io
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import AttachmentRef, Record
-from ..vault.repository import Filters, Hit, Row
-from ..vault.vault import Vault
-from .tasks import Cancelled, Task, TaskRunner
+from ..core.records import AttachmentRef, Mission, Record
+from ..vault import lookups
+from ..vault.database import NotThisVault
+from ..vault.keyslots import WrongPassphrase
+from ..vault.ledger import OutboxItem, SentBundle
+from ..vault.lock import VaultInUse
+from ..vault.queries import Filters, Hit, Row
+from ..vault.summaries import MissionSummary, mission_summary
+from ..vault.vault import Vault, VaultCorrupt
+from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner
 
-Callback = Callable[[Any], None]
-Failure = Callable[[str], None]
+if TYPE_CHECKING:  # the bundle and sync stacks load on first use
+    from ..bundle import WrittenBundle
+    from ..bundle.profile import HqProfile
+    from ..sync.client import SyncError
+    from ..sync.exporter import ExportPlan
+    from ..sync.outbox import SyncPlan, SyncReport
+    from ..sync.transfer import Transfer
+
+T = TypeVar("T")
+Done = Callable[[T], None]
+OnFailure = Callable[[Failure], None]
+Progress = Callable[[int, int], None]
+
+
+def classify(exc: UserError) -> FailureKind:
+    """What kind of failure a vault error is, for screens that react differently."""
+    if isinstance(exc, WrongPassphrase):
+        return FailureKind.WRONG_PASSPHRASE
+    if isinstance(exc, VaultCorrupt | NotThisVault):
+        return FailureKind.DAMAGED
+    if isinstance(exc, VaultInUse):
+        return FailureKind.IN_USE
+    return FailureKind.REFUSED
 
 
 class VaultSession(QObject):
     unlocked = Signal()
     locked = Signal()
     changed = Signal(str)  # record type whose lists need a refresh ("" = all)
-    failed = Signal(str)
+    failed = Signal(object)  # Failure
+    busy_changed = Signal(bool)
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
-        self.runner = runner
+        self._runner = runner
+        runner.classify = classify
+        runner.busy_changed.connect(self.busy_changed)
         self._vault: Vault | None = None  # touched on the worker thread only
         self._open = threading.Event()
         self.root: Path | None = None
@@ -42,136 +78,214 @@ class VaultSession(QObject):
     def is_open(self) -> bool:
         return self._open.is_set()
 
-    def create(self, root: Path, passphrase: str, on_done: Callback, on_error: Failure) -> None:
+    def create(self, root: Path, passphrase: str, on_done: Done[None],
+               on_error: OnFailure) -> None:
         def job() -> None:
             self._vault = Vault.create(root, passphrase)
             self._open.set()
 
         self.root = root
-        self.runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
-                           on_failure=on_error)
+        self._runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
+                            on_failure=on_error)
 
-    def unlock(self, root: Path, passphrase: str, on_done: Callback, on_error: Failure) -> None:
+    def unlock(self, root: Path, passphrase: str, on_done: Done[None],
+               on_error: OnFailure) -> None:
         def job() -> None:
             self._vault = Vault.unlock(root, passphrase)
             self._open.set()
 
         self.root = root
-        self.runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
-                           on_failure=on_error)
+        self._runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
+                            on_failure=on_error)
 
-    def _did_unlock(self, on_done: Callback) -> None:
+    def _did_unlock(self, on_done: Done[None]) -> None:
         on_done(None)
         self.unlocked.emit()
 
-    def lock(self, on_done: Callback | None = None) -> None:
-        """Close the vault; the key leaves memory with the Vault object."""
-        self.runner.cancel_all()
+    def check_integrity(self, root: Path, passphrase: str, on_done: Done[list[str]],
+                        on_error: OnFailure) -> None:
+        """Open a vault that refused to unlock, list its problems, close it again."""
+        def job() -> list[str]:
+            vault = Vault.unlock(root, passphrase, refuse_if_damaged=False)
+            try:
+                return vault.check().problems
+            finally:
+                vault.close()
+
+        self._runner.submit(job, on_success=on_done, on_failure=on_error)
+
+    def lock(self, on_done: Done[None] | None = None) -> None:
+        """Close the vault; the key leaves memory with the Vault object.
+
+        Network work is abandoned, not waited for: it never holds the vault."""
+        self._runner.cancel_all()
+
         def job() -> None:
             if self._vault is not None:
                 self._vault.close()
                 self._vault = None
             self._open.clear()
 
-        self.runner.submit(job, on_success=lambda _v: self._did_lock(on_done),
-                           on_failure=self.failed.emit)
+        self._runner.submit(job, on_success=lambda _v: self._did_lock(on_done),
+                            on_failure=self.failed.emit)
 
-    def _did_lock(self, on_done: Callback | None) -> None:
+    def _did_lock(self, on_done: Done[None] | None) -> None:
         self.locked.emit()
         if on_done:
             on_done(None)
 
-    def wipe(self, on_done: Callback) -> None:
-        self.runner.cancel_all()
+    def wipe(self, on_done: Done[None]) -> None:
+        self._runner.cancel_all()
+
         def job() -> None:
             if self._vault is not None:
                 self._vault.wipe()
                 self._vault = None
             self._open.clear()
 
-        def done(_v: Any) -> None:
+        def done(_v: None) -> None:
             self.locked.emit()
             on_done(None)
 
-        self.runner.submit(job, on_success=done, on_failure=self.failed.emit)
+        self._runner.submit(job, on_success=done, on_failure=self.failed.emit)
 
     def close_now(self) -> None:
         """At application exit: close on the worker and wait for it."""
         self.lock()
-        self.runner.wait_idle()
+        self._runner.wait_idle()
 
-    # -- calls -----------------------------------------------------------------------------
+    def wait_idle(self) -> None:
+        """Block until queued vault work is done (shutdown, and tests)."""
+        self._runner.wait_idle()
+
+    def shutdown(self) -> None:
+        self._runner.shutdown()
+
+    # -- the generic way, private: every public operation below has a name ----------------
     def _vault_or_fail(self) -> Vault:
         if self._vault is None:
             raise Cancelled(_("The vault is locked."))
         return self._vault
 
-    def call(self, fn: Callable[[Vault], Any], on_done: Callback | None = None,
-             on_error: Failure | None = None) -> Task:
-        return self.runner.submit(lambda: fn(self._vault_or_fail()), on_success=on_done,
-                                  on_failure=on_error or self.failed.emit)
+    def _query(self, fn: Callable[[Vault], T], on_done: Done[T] | None,
+               on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
+        return self._runner.submit(lambda: fn(self._vault_or_fail()), on_success=on_done,
+                                   on_failure=on_error or self.failed.emit, parent=parent)
 
-    def call_with_task(self, fn: Callable[[Vault, Task], Any], on_done: Callback,
-                       on_error: Failure,
-                       on_progress: Callable[[int, int], None] | None = None) -> Task:
+    def _long(self, fn: Callable[[Vault, Task], T], on_done: Done[T], on_error: OnFailure,
+              on_progress: Progress | None = None, parent: QObject | None = None) -> Task:
         """Long work that reports progress and can be cancelled through its Task."""
-        return self.runner.submit(lambda task: fn(self._vault_or_fail(), task),
-                                  on_success=on_done, on_failure=on_error,
-                                  on_progress=on_progress, with_task=True)
+        return self._runner.submit(lambda task: fn(self._vault_or_fail(), task),
+                                   on_success=on_done, on_failure=on_error,
+                                   on_progress=on_progress, with_task=True, parent=parent)
 
-    def rows(self, filters: Filters, order_by: str, descending: bool, limit: int, offset: int,
-             on_done: Callable[[list[Row]], None]) -> Task:
-        return self.call(lambda v: v.records.rows(filters, order_by=order_by,
-                                                  descending=descending, limit=limit,
-                                                  offset=offset), on_done)
+    def compute(self, fn: Callable[..., T], *args: Any, on_done: Done[T],
+                on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
+        """Work on data already in memory (e.g. reading a photo's EXIF), off the GUI thread.
 
-    def count(self, filters: Filters, on_done: Callable[[int], None]) -> Task:
-        return self.call(lambda v: v.records.count(filters), on_done)
+        It runs on the vault worker so it is ordered with, and cancelled like, vault work."""
+        return self._runner.submit(fn, *args, on_success=on_done,
+                                   on_failure=on_error or self.failed.emit, parent=parent)
 
-    def search(self, text: str, filters: Filters, on_done: Callable[[list[Hit]], None],
-               limit: int = 500) -> Task:
-        return self.call(lambda v: v.records.search(text, filters, limit=limit), on_done)
+    # -- lists and records -----------------------------------------------------------------
+    def rows(self, filters: Filters, text: str, order_by: str, descending: bool, limit: int,
+             offset: int, on_done: Done[list[Row]], parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.rows(filters, text=text, order_by=order_by,
+                                                    descending=descending, limit=limit,
+                                                    offset=offset), on_done, parent=parent)
 
-    def get(self, record_id: str, on_done: Callable[[Record], None],
-            on_error: Failure | None = None) -> Task:
-        return self.call(lambda v: v.records.get(record_id), on_done, on_error)
+    def count(self, filters: Filters, text: str, on_done: Done[int],
+              parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.count(filters, text=text), on_done,
+                           parent=parent)
 
-    def save(self, record: Record, is_new: bool, on_done: Callable[[Record], None],
-             on_error: Failure) -> Task:
+    def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
+               limit: int = 500, parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.search(text, filters, limit=limit), on_done,
+                           parent=parent)
+
+    def get(self, record_id: str, on_done: Done[Record], on_error: OnFailure | None = None,
+            parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.get(record_id), on_done, on_error, parent)
+
+    def record_with_draft(self, record_id: str, on_done: Done[tuple[Record, Record | None]],
+                          parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.record_with_draft(v, record_id), on_done,
+                           parent=parent)
+
+    def mission_titles(self, on_done: Done[list[tuple[str, str]]],
+                       parent: QObject | None = None) -> Task:
+        return self._query(lookups.mission_titles, on_done, parent=parent)
+
+    def remembered_mission(self, on_done: Done[Mission | None],
+                           parent: QObject | None = None) -> Task:
+        """The current mission chosen last time (kept in the vault, encrypted), if it
+        still exists."""
+        return self._query(lookups.remembered_mission, on_done, parent=parent)
+
+    def remember_mission(self, mission_id: str | None) -> Task:
+        return self._query(lambda v: lookups.remember_mission(v, mission_id), None)
+
+    def mission_summary(self, mission_id: str, on_done: Done[MissionSummary],
+                        on_error: OnFailure | None = None,
+                        parent: QObject | None = None) -> Task:
+        return self._query(lambda v: mission_summary(v, mission_id), on_done, on_error, parent)
+
+    def person_aliases(self, ids: list[str], on_done: Done[list[tuple[str, str | None]]],
+                       parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.person_aliases(v, ids), on_done, parent=parent)
+
+    def find_people(self, text: str, on_done: Done[list[Row]],
+                    parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.find_people(v, text), on_done, parent=parent)
+
+    def save(self, record: Record, is_new: bool, on_done: Done[Record], on_error: OnFailure,
+             parent: QObject | None = None) -> Task:
         def job(v: Vault) -> Record:
             saved = v.records.create(record) if is_new else v.records.update(record)
             v.records.discard_draft(saved.id)
             return saved
 
         def done(saved: Record) -> None:
-            on_done(saved)
-            self.changed.emit(saved.TYPE)
+            self.changed.emit(saved.TYPE)  # lists refresh even if the editor is gone
+            if _alive(parent):
+                on_done(saved)
 
-        return self.call(job, done, on_error)
+        def failed(failure: Failure) -> None:
+            if _alive(parent):
+                on_error(failure)
 
-    def delete(self, record_id: str, record_type: str, on_done: Callback) -> Task:
-        def done(_v: Any) -> None:
-            on_done(None)
+        return self._query(job, done, failed)
+
+    def delete(self, record_id: str, record_type: str, on_done: Done[None],
+               parent: QObject | None = None) -> Task:
+        def done(_v: None) -> None:
             self.changed.emit(record_type)
+            if _alive(parent):
+                on_done(None)
 
-        return self.call(lambda v: v.records.delete(record_id), done)
+        return self._query(lambda v: v.records.delete(record_id), done)
 
-    def save_draft(self, record: Record, on_done: Callback | None = None,
-                   on_error: Failure | None = None) -> Task:
-        return self.call(lambda v: v.records.save_draft(record), on_done, on_error)
+    # -- drafts ----------------------------------------------------------------------------
+    def save_draft(self, record: Record, on_done: Done[None] | None = None,
+                   on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.save_draft(record), on_done, on_error, parent)
 
-    def drafts(self, on_done: Callable[[list[Record]], None]) -> Task:
-        return self.call(lambda v: v.records.drafts(), on_done)
+    def drafts(self, on_done: Done[list[Record]], parent: QObject | None = None) -> Task:
+        return self._query(lambda v: v.records.drafts(), on_done, parent=parent)
 
-    def discard_draft(self, record_id: str) -> Task:
-        return self.call(lambda v: v.records.discard_draft(record_id))
+    def drafts_to_restore(self, on_done: Done[list[tuple[Record, bool]]],
+                          parent: QObject | None = None) -> Task:
+        return self._query(lookups.drafts_to_restore, on_done, parent=parent)
 
+    def discard_draft(self, record_id: str, on_done: Done[None] | None = None) -> Task:
+        return self._query(lambda v: v.records.discard_draft(record_id), on_done)
+
+    # -- attachments -----------------------------------------------------------------------
     def store_attachment(self, opener: Callable[[], BinaryIO], filename: str,
-                         media_type: str, on_done: Callable[[AttachmentRef], None],
-                       on_error: Failure,
-                       on_progress: Callable[[int, int], None] | None = None) -> Task:
-        def job(task: Task) -> AttachmentRef:
-            v = self._vault_or_fail()
+                         media_type: str, on_done: Done[AttachmentRef],
+                         on_error: OnFailure, on_progress: Progress | None = None) -> Task:
+        def job(v: Vault, task: Task) -> AttachmentRef:
             with opener() as fh:
                 total = _size(fh)
 
@@ -183,17 +297,20 @@ class VaultSession(QObject):
                 return v.store_attachment(fh, filename=filename, media_type=media_type,
                                           progress=progress)
 
-        return self.runner.submit(job, on_success=on_done, on_failure=on_error,
-                                  on_progress=on_progress, with_task=True)
+        return self._long(job, on_done, on_error, on_progress)
 
     def store_bytes(self, data: bytes, filename: str, media_type: str,
-                    on_done: Callable[[AttachmentRef], None], on_error: Failure) -> Task:
+                    on_done: Done[AttachmentRef], on_error: OnFailure) -> Task:
         """Store bytes made in memory (e.g. an image with its location stripped)."""
-        return self.call(lambda v: v.store_attachment(io.BytesIO(data), filename=filename,
-                                                      media_type=media_type), on_done, on_error)
+        return self._query(lambda v: v.store_attachment(io.BytesIO(data), filename=filename,
+                                                        media_type=media_type),
+                           on_done, on_error)
 
-    def read_attachment(self, sha256: str, limit: int, on_done: Callable[[bytes], None],
-                        on_error: Failure) -> Task:
+    def attachment_size(self, sha256: str, on_done: Done[int | None]) -> Task:
+        return self._query(lambda v: v.attachment_size(sha256), on_done)
+
+    def read_attachment(self, sha256: str, limit: int, on_done: Done[bytes],
+                        on_error: OnFailure) -> Task:
         """Read a (small) attachment into memory, e.g. to show an image; never to disk."""
         def job(v: Vault) -> bytes:
             size = v.attachment_size(sha256) or 0
@@ -202,7 +319,103 @@ class VaultSession(QObject):
             with v.open_attachment(sha256) as chunks:
                 return b"".join(chunks)
 
-        return self.call(job, on_done, on_error)
+        return self._query(job, on_done, on_error)
+
+    # -- export, outbox, sync (vault halves only: HTTP runs on the network executor) ------
+    def plan_export(self, since_last: bool, mission_id: str | None,
+                    on_done: Done[ExportPlan], on_error: OnFailure,
+                    parent: QObject | None = None) -> Task:
+        from ..sync.exporter import plan_export
+
+        return self._query(lambda v: plan_export(v, since_last=since_last,
+                                                 mission_id=mission_id),
+                           on_done, on_error, parent)
+
+    def write_export(self, plan: ExportPlan, folder: Path,
+                     on_done: Done[list[WrittenBundle]], on_error: OnFailure,
+                     on_progress: Progress | None = None,
+                     parent: QObject | None = None) -> Task:
+        from ..sync.exporter import write_export
+
+        def job(v: Vault, task: Task) -> list[WrittenBundle]:
+            return write_export(v, plan, folder, progress=task.progress_cb,
+                                cancel=task.cancel_event)
+
+        def done(written: list[WrittenBundle]) -> None:
+            self.changed.emit("")
+            if _alive(parent):
+                on_done(written)
+
+        def failed(failure: Failure) -> None:
+            if _alive(parent):
+                on_error(failure)
+
+        return self._long(job, done, failed, on_progress)
+
+    def outbox_state(self, on_done: Done[tuple[list[SentBundle], dict[int, OutboxItem]]],
+                     parent: QObject | None = None) -> Task:
+        return self._query(lookups.outbox_state, on_done, parent=parent)
+
+    def sync_prepare(self, on_done: Done[tuple[SyncPlan | None, int]],
+                     on_error: OnFailure, parent: QObject | None = None) -> Task:
+        """Fill the outbox and list what waits; (None, waiting) when not enrolled or HQ
+        gave no intake address."""
+        def job(v: Vault) -> tuple[SyncPlan | None, int]:
+            from ..sync.identity import enrolled_profile
+            from ..sync.outbox import prepare_sync
+
+            try:
+                profile = enrolled_profile(v)
+            except UserError:
+                return None, 0
+            if not profile.intake_url:
+                return None, len(v.exports.waiting())
+            plan = prepare_sync(v)
+            return plan, len(plan.transfers)
+
+        return self._query(job, on_done, on_error, parent)
+
+    def sync_settle(self, plan: SyncPlan, item: Transfer, outcome: bytes | SyncError,
+                    report: SyncReport, on_done: Done[bool], on_error: OnFailure,
+                    parent: QObject | None = None) -> Task:
+        """Verify one receipt (or record one failed attempt) and mark what HQ received."""
+        from ..sync.outbox import settle
+
+        return self._query(lambda v: settle(v, plan, item, outcome, report), on_done,
+                           on_error, parent)
+
+    def waiting_count(self, on_done: Done[int], on_error: OnFailure | None = None,
+                      parent: QObject | None = None) -> Task:
+        return self._query(lambda v: len(v.exports.waiting()), on_done, on_error, parent)
+
+    # -- enrolment -------------------------------------------------------------------------
+    def enrolment(self, on_done: Done[tuple[HqProfile | None, str]],
+                  parent: QObject | None = None) -> Task:
+        """HQ's profile this laptop is enrolled with (or None), and this laptop's own
+        public key for HQ's ``device add``."""
+        def job(v: Vault) -> tuple[HqProfile | None, str]:
+            from ..sync.identity import device_public_key, enrolled_profile
+
+            own = device_public_key(v).to_base64()
+            try:
+                return enrolled_profile(v), own
+            except UserError:
+                return None, own
+
+        return self._query(job, on_done, parent=parent)
+
+    def enrol(self, profile_bytes: bytes, on_done: Done[HqProfile], on_error: OnFailure,
+              parent: QObject | None = None) -> Task:
+        def job(v: Vault) -> HqProfile:
+            from ..sync.identity import enrol
+
+            return enrol(v, profile_bytes)
+
+        return self._query(job, on_done, on_error, parent)
+
+
+def _alive(parent: QObject | None) -> bool:
+    return parent is None or isValid(parent)
 
 
 def _size(fh: BinaryIO) -> int:

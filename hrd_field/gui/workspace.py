@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import N_, _
-from ..core.records import RECORD_TYPES, Record
-from ..vault.repository import Filters
+from ..core.mission_defaults import with_mission_defaults
+from ..core.records import RECORD_TYPES, Mission, Record
 
 if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
     from .record_editor import RecordEditor
@@ -25,6 +25,7 @@ from .outbox_view import OutboxView
 from .record_form import FormContext
 from .record_list import RecordListView
 from .session import VaultSession
+from .sync_controller import SyncState
 
 NAV = [
     ("mission_page", N_("Current mission")),
@@ -39,6 +40,8 @@ NAV = [
 
 class Workspace(QSplitter):
     missions_loaded = Signal(list)
+    sync_requested = Signal()
+    current_mission_changed = Signal(object)  # mission id or None
 
     def __init__(self, session: VaultSession, context: FormContext,
                  parent: QWidget | None = None):
@@ -46,6 +49,8 @@ class Workspace(QSplitter):
         self.session = session
         self.context = context
         self.current_mission: str | None = None
+        self._mission: Mission | None = None  # the current one, for new records' defaults
+        self._opening: set[str] = set()
         self.missions: list[tuple[str, str]] = []
 
         self.nav = QListWidget()
@@ -84,6 +89,7 @@ class Workspace(QSplitter):
             self.lists[key] = view
             self.browse.addWidget(view)
         self.outbox = OutboxView(session)
+        self.outbox.sync_requested.connect(self.sync_requested)
         self.browse.addWidget(self.outbox)
 
         self.nav.currentRowChanged.connect(self._navigate)
@@ -110,13 +116,21 @@ class Workspace(QSplitter):
         widget = self.browse.currentWidget()
         return widget if isinstance(widget, RecordListView) else None
 
-    def populate(self) -> None:
-        """After unlock: load every list and the missions for filters and links."""
-        for view in self.lists.values():
-            view.refresh()
+    def current_section(self) -> str:
+        return NAV[max(self.nav.currentRow(), 0)][0]
+
+    def populate(self, mission_id: str | None = None) -> None:
+        """After unlock: the missions, the current one (remembered in the vault unless
+        given), every list, and the drafts left open."""
         self.reload_missions()
-        self.session.call(lambda v: [(d, v.records.exists(d.id)) for d in v.records.drafts()],
-                          self._restore_drafts)
+        if mission_id is not None:
+            self.set_current_mission(mission_id)
+        else:
+            self.session.remembered_mission(self._remembered, parent=self)
+        self.session.drafts_to_restore(self._restore_drafts, parent=self)
+
+    def _remembered(self, mission: Mission | None) -> None:
+        self._set_current(mission.id if mission else None, mission, remember=False)
 
     def _restore_drafts(self, drafts: list[tuple[Record, bool]]) -> None:
         """Work that was being edited when the vault was locked or the app died."""
@@ -127,8 +141,7 @@ class Workspace(QSplitter):
                 self._open_editor(draft, is_new=True, draft_restored=True)
 
     def reload_missions(self) -> None:
-        self.session.call(lambda v: [(r.id, r.title) for r in v.records.rows(
-            Filters(type="mission"), order_by="event_date", limit=1000)], self._missions)
+        self.session.mission_titles(self._missions, parent=self)
 
     def _missions(self, missions: list[tuple[str, str]]) -> None:
         self.missions = missions
@@ -136,9 +149,33 @@ class Workspace(QSplitter):
             view.set_missions(missions)
         self.missions_loaded.emit(missions)
 
+    def show_sync_state(self, state: SyncState) -> None:
+        self.outbox.show_sync_state(state)
+
+    def sync_finished(self, _report: object) -> None:
+        self.outbox.refresh()
+
     def set_current_mission(self, mission_id: str | None) -> None:
+        """The user chose (or made) the current mission: lists follow, new records take
+        its country and dates, and it is remembered across restarts."""
+        self._set_current(mission_id, None, remember=True)
+
+    def _set_current(self, mission_id: str | None, mission: Mission | None, *,
+                     remember: bool) -> None:
         self.current_mission = mission_id
+        self._mission = mission
+        if mission_id is not None and mission is None:
+            self.session.get(mission_id, self._got_mission, lambda _f: None, parent=self)
+        if remember:
+            self.session.remember_mission(mission_id)
         self.mission_page.set_mission(mission_id)
+        for view in self.lists.values():
+            view.set_current_mission(mission_id)
+        self.current_mission_changed.emit(mission_id)
+
+    def _got_mission(self, record: Record) -> None:
+        if isinstance(record, Mission) and record.id == self.current_mission:
+            self._mission = record
 
     def _records_changed(self, record_type: str) -> None:
         view = self.lists.get(record_type)
@@ -158,18 +195,27 @@ class Workspace(QSplitter):
         record = RECORD_TYPES[record_type]()
         if record_type != "mission":
             record.mission_id = self.current_mission
-        return self._open_editor(record, is_new=True)
+            record = with_mission_defaults(record, self._mission)
+        editor = self._open_editor(record, is_new=True)
+        if record_type == "mission":
+            # A mission made now is the one being worked on.
+            editor.saved.connect(lambda saved: self.set_current_mission(saved.id)
+                                 if saved.id != self.current_mission else None)
+        return editor
 
     def open_record(self, record_id: str, _record_type: str = "") -> None:
         for editor in self.editors():
             if editor.base.id == record_id:
                 self.tabs.setCurrentWidget(editor)
                 return
-        self.session.call(lambda v: (v.records.get(record_id), v.records.draft(record_id)),
-                          self._opened)
+        if record_id in self._opening:
+            return  # asked twice (a restored draft and a reopened tab): one editor
+        self._opening.add(record_id)
+        self.session.record_with_draft(record_id, self._opened, parent=self)
 
     def _opened(self, pair: tuple[Record, Record | None]) -> None:
         record, draft = pair
+        self._opening.discard(record.id)
         if draft is not None and draft.version == record.version:
             self._open_editor(draft, is_new=False, draft_restored=True, base=record)
         else:

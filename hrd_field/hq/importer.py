@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -20,12 +19,14 @@ from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
 from ..core import codec
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
-from ..vault.attachments import BlobWriter
-from ..vault.hq_tables import Device
+from ..core.vocab import RECORD_TYPE
+from ..vault.fsutil import atomic_file
 from . import rules
+from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, SUSPECT, REJECTED = (
@@ -77,28 +78,28 @@ class _Stop(Exception):
 class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
-    def __init__(self, store: HqStore, conn: Any, uploader: str | None = None,
+    def __init__(self, tx: ImportTransaction, uploader: str | None = None,
                  after_revocation: bool = False):
-        self.store = store
+        self.tx = tx
         self.after_revocation = after_revocation
-        self.conn = conn
         self.uploader = uploader
         self.verified: VerifiedManifest | None = None
         self.device: Device | None = None
         self.records_data = b""
-        self.blob: BlobWriter | None = None
+        self.blob: BlobSink | None = None
         self.attachments = 0
         self.duplicate: ImportOutcome | None = None
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
-        hq = self.store.vault.hq
+        tx = self.tx
         key = verified.signer.to_base64()
         # Before looking the signer up: an enrolled device uploading bundles signed by
         # random keys must not reach the quarantine for unknown signers.
         if self.uploader is not None and key != self.uploader:
             raise UserError(_("Rejected: the bundle is signed by another device than the one "
                               "that sent it; nothing was imported."))
-        device = hq.device_by_key(key)
+        tx.lock_device(key)
+        device = tx.device_by_key(key)
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
@@ -112,15 +113,15 @@ class _Sink:
             base.message = _("Rejected: device {name} is revoked; nothing was imported.").format(
                 name=device.name)
             raise _Stop(base)
-        seen = hq.bundle_at(key, seq)
+        seen = tx.bundle_at(key, seq)
         if seen is not None:
-            if seen[1] == verified.manifest_sha256:
+            if seen.manifest_sha256 == verified.manifest_sha256:
                 base.status = DUPLICATE
                 base.message = _("Already imported (bundle {id}); nothing changed.").format(
-                    id=seen[0])
-                base.accepted = [(a["id"], a["version"])
-                                 for a in json.loads(seen[2]).get("accepted", [])]
-                base.counts = json.loads(seen[2]).get("counts", {})
+                    id=seen.bundle_id)
+                summary = json.loads(seen.summary)
+                base.accepted = [(a["id"], a["version"]) for a in summary.get("accepted", [])]
+                base.counts = summary.get("counts", {})
                 # Read on to the end anyway: a damaged copy is not "already imported".
                 self.duplicate = base
                 return
@@ -136,9 +137,8 @@ class _Sink:
                      base: ImportOutcome) -> None:
         manifest = verified.manifest
         key, seq = base.device_key or "", manifest.sequence
-        facts = self.store.vault.hq.chain_facts(self.conn, key, seq,
-                                                manifest.previous_manifest_sha256,
-                                                verified.manifest_sha256)
+        facts = self.tx.chain_facts(key, seq, manifest.previous_manifest_sha256,
+                                    verified.manifest_sha256)
         facts["abandoned"] = frozenset(facts["abandoned"] | set(manifest.abandoned_sequences))
         why = rules.sequence_refusal(
             seq, manifest.previous_manifest_sha256, verified.manifest_sha256,
@@ -165,7 +165,7 @@ class _Sink:
 
     def begin_attachment(self, sha256: str, size: int) -> None:
         if self.duplicate is None:
-            self.blob = BlobWriter(self.conn)
+            self.blob = self.tx.blob_writer()
 
     def attachment_data(self, chunk: bytes) -> None:
         if self.blob is not None:
@@ -203,6 +203,10 @@ _CHAIN_MESSAGE = {
 }
 
 
+class _HqOnly(UserError):
+    """A casework type in a field bundle: a device that sends one is broken or forged."""
+
+
 def _parse_lines(data: bytes) -> list[Any]:
     items: list[Any] = []
     for number, line in enumerate(data.split(b"\n"), start=1):
@@ -210,11 +214,18 @@ def _parse_lines(data: bytes) -> list[Any]:
             continue
         try:
             value = codec.parse_json(line)
+            if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
+                raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is "
+                                "kept at headquarters only and never travels in a field "
+                                "bundle; nothing was imported.").format(
+                    n=number, type=RECORD_TYPE.label(value["type"])))
             if isinstance(value, dict) and value.get("deleted") is True:
                 _check_tombstone(value)
                 items.append(value)
             else:
                 items.append(codec.from_dict(value, fast=True))
+        except _HqOnly:
+            raise
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
                               "nothing was imported.").format(n=number, why=exc)) from exc
@@ -247,10 +258,11 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
     ``after_revocation``: HQ staff vouch for a bundle of a revoked device at or below its
     cut that no bundle HQ holds vouches for (they checked where the file came from).
     """
-    vault = store.vault
+    repo = store.repo
+    sink: _Sink | None = None
     try:
-        with vault.db.transaction() as conn:
-            sink = _Sink(store, conn, uploader, after_revocation)
+        with repo.import_transaction() as tx:
+            sink = _Sink(tx, uploader, after_revocation)
             read_bundle(path, identities=store.identities(), sink=sink)
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)
@@ -262,17 +274,17 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             accepted: list[tuple[str, int]] = []
             refused: list[Alarm] = []
             for item in items:
-                why = _ownership(store, conn, item, key, manifest.sequence)
+                why = _ownership(store, tx, item, key, manifest.sequence)
                 if why is not None:
                     refused.append(why)
                 elif isinstance(item, dict):
-                    results[vault.hq.store_tombstone(
-                        conn, item["id"], item["type"], item["version"], device_key=key,
+                    results[tx.store_tombstone(
+                        item["id"], item["type"], item["version"], device_key=key,
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
                     accepted.append((item["id"], item["version"]))
                 else:
-                    results[vault.hq.store_version(
-                        conn, item, device_key=key, bundle_id=manifest.bundle_id,
+                    results[tx.store_version(
+                        item, device_key=key, bundle_id=manifest.bundle_id,
                         seq=manifest.sequence)] += 1
                     accepted.append((item.id, item.version))
             if refused:
@@ -297,7 +309,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
                 sequence=manifest.sequence, device_key=key,
                 manifest_sha256=sink.verified.manifest_sha256, counts=counts,
                 accepted=accepted)
-            vault.hq.log_bundle(conn, device_key=key, seq=manifest.sequence,
+            tx.log_bundle(device_key=key, seq=manifest.sequence,
                                 bundle_id=manifest.bundle_id,
                                 manifest_sha256=sink.verified.manifest_sha256,
                                 previous=manifest.previous_manifest_sha256,
@@ -306,7 +318,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
         return outcome
     except _Stop as stop:
         for kind, device_key, seq, detail in stop.alarms:
-            vault.hq.raise_alarm(kind, device_key, seq, detail)
+            repo.raise_alarm(kind, device_key, seq, detail)
         if stop.quarantine is not None:
             kept = _quarantine(store, path, uploader, stop.quarantine)
             if kept is None:
@@ -325,6 +337,8 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
             fingerprint=fingerprint, file=kept))
+    except StoreUnavailable:
+        raise  # not the bundle's fault: nothing was imported, the sender may retry
     except BundleError as exc:
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
@@ -337,21 +351,21 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             kind=type(exc).__name__))
 
 
-def _ownership(store: HqStore, conn: Any, item: Any, sender: str, seq: int) -> Alarm | None:
+def _ownership(store: HqStore, tx: ImportTransaction, item: Any, sender: str,
+               seq: int) -> Alarm | None:
     """The alarm refusing this record (another device's, an implausible version), if any."""
-    hq = store.vault.hq
     if isinstance(item, dict):
         record_id, record_type, version = item["id"], item["type"], item["version"]
     else:
         record_id, record_type, version = item.id, item.TYPE, item.version
-    found = hq.record_owner(conn, record_id)
+    found = tx.record_owner(record_id)
     held = rules.HeldRecord(*found) if found is not None else None
     why = rules.record_refusal(
         held, sender=sender, version=version, record_type=record_type,
-        sharers=hq.mission_sharers(conn, held.mission_id) if held is not None else ())
+        sharers=tx.mission_sharers(held.mission_id) if held is not None else ())
     if why is None:
         return None
-    names = {d.public_key: d.name for d in hq.devices()}
+    names = {d.public_key: d.name for d in store.repo.devices()}
     sender_name = names.get(sender, sender)
     if held is None:
         detail = (f"record {record_id} ({record_type}): {sender_name} sent it first at "
@@ -367,22 +381,15 @@ def _quarantine(store: HqStore, path: Path, uploader: str | None, reason: str) -
     """Keep the still-encrypted bundle for review; None if it could not be kept whole (or
     this source already has its share of the quarantine)."""
     if uploader is not None \
-            and store.vault.hq.quarantined(uploader) >= rules.MAX_QUARANTINE_PER_SOURCE:
+            and store.repo.quarantined(uploader) >= rules.MAX_QUARANTINE_PER_SOURCE:
         return None
     name = random_file_name()
     target = store.quarantine_dir / name
-    part = target.with_name(name + ".part")
     try:
-        with open(path, "rb") as src, open(part, "xb") as dst:
-            os.chmod(part, 0o600)
+        with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(part, target)
-        store.vault.hq.quarantine(name, uploader, reason)
+        store.repo.quarantine(name, uploader, reason)
     except (OSError, UserError):
-        with contextlib.suppress(OSError):
-            part.unlink()
         with contextlib.suppress(OSError):
             target.unlink()
         return None

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
 from ..core.records import utc_now
+from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
 from .store import HqStore
 
@@ -72,7 +73,11 @@ class Intake:
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
+        # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
+        # takes concurrent requests (each gets a pooled connection; imports of one device
+        # take turns on that device's lock inside the database).
+        self._store_lock: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if store.backend == "embedded" else contextlib.nullcontext())
 
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
@@ -83,7 +88,7 @@ class Intake:
         key, sha = checked
         # Off the event loop: an import may hold the store for a while.
         device = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.device_by_key(key.to_base64()))
+            self._locked, lambda: self.store.repo.device_by_key(key.to_base64()))
         if device is None or device.status != "active":
             return _error(403, "forbidden", "unknown or revoked device")
         if not self.rate.allow(device.public_key):
@@ -128,12 +133,11 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
-        part = self.spool / (os.urandom(16).hex() + ".part")
+        final = self.spool / (os.urandom(16).hex() + ".hrdb")
         digest = hashlib.sha256()
         received = 0
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(final) as fh:
                 chunks = request.stream().__aiter__()
                 while True:
                     # A connection that goes silent (Wi-Fi drop, no FIN) must not hold this
@@ -150,20 +154,13 @@ class Intake:
                         raise _Reject(_error(413, "too_large", "body longer than declared"))
                     digest.update(chunk)
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if received != length:
-                raise _Reject(_error(400, "incomplete", "body shorter than declared"))
-            if digest.hexdigest() != sha:
-                raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
-            final = part.with_suffix(".hrdb")
-            os.replace(part, final)
+                if received != length:
+                    raise _Reject(_error(400, "incomplete", "body shorter than declared"))
+                if digest.hexdigest() != sha:
+                    raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
             return final
         except _Reject as reject:
             return reject.response
-        finally:
-            with contextlib.suppress(OSError):
-                part.unlink()
 
     def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
         """Import and answer in one turn on the store: the receipt does not queue again
@@ -177,14 +174,14 @@ class Intake:
     def _receipt_for(self, outcome: ImportOutcome) -> bytes:
         """The receipt for an imported bundle (the first one made, if asked again)."""
         assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None
-        hq = self.store.vault.hq
-        known = hq.receipt(outcome.bundle_id, outcome.device_key)
+        repo = self.store.repo
+        known = repo.receipt(outcome.bundle_id, outcome.device_key)
         if known is not None:
             return known
         receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                           outcome.manifest_sha256 or "", IMPORTED, tuple(outcome.accepted),
                           utc_now())
-        return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+        return repo.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                                receipt.sign(self.store.signing_key()))
 
     async def receipt(self, request: Request) -> Response:
@@ -194,7 +191,7 @@ class Intake:
         device_key, _sha = auth
         bundle_id = request.path_params["bundle_id"]
         body = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.receipt(bundle_id, device_key))
+            self._locked, lambda: self.store.repo.receipt(bundle_id, device_key))
         if body is None:
             return _error(404, "not_found", "no receipt for this bundle")
         return Response(body, media_type=RECEIPT_TYPE)

@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..bundle import BundleError
+from ..bundle.minisign import SigningKey
+from ..bundle.profile import HqProfile
 from ..bundle.receipt import Receipt, load_receipt
 from ..core.errors import UserError
 from ..core.i18n import _
@@ -22,6 +24,7 @@ from ..vault.vault import Vault
 from .client import IntakeClient, SyncError
 from .exporter import plan_export, write_export
 from .identity import device_key, enrolled_profile
+from .transfer import Transfer, transfer
 
 MAX_BACKOFF_S = 3600
 
@@ -65,51 +68,80 @@ def fill_outbox(vault: Vault) -> int:
 Progress = Callable[[int, int], None]
 
 
+@dataclass
+class SyncPlan:
+    """What the network side needs, read from the vault before any socket opens."""
+
+    profile: HqProfile
+    key: SigningKey
+    transfers: list[Transfer]
+    exported: int = 0
+
+
+def prepare_sync(vault: Vault, *, export_first: bool = True) -> SyncPlan:
+    """Vault side, first step: fill the outbox and list what waits for HQ."""
+    profile = enrolled_profile(vault)
+    key = device_key(vault)
+    exported = fill_outbox(vault) if export_first else 0
+    folder = outbox_dir(vault)
+    transfers = [Transfer(i.seq, i.bundle_id, folder / i.file_name, i.attempts)
+                 for i in vault.exports.waiting()]
+    return SyncPlan(profile, key, transfers, exported)
+
+
+def settle(vault: Vault, plan: SyncPlan, item: Transfer, outcome: bytes | SyncError,
+           report: SyncReport) -> bool:
+    """Vault side, after each transfer: verify the receipt, mark what HQ received, purge
+    what policy lets go. Returns False when the rest would fail the same way (offline)."""
+    if isinstance(outcome, SyncError):
+        when = datetime.now(UTC) + timedelta(seconds=backoff(item.attempts))
+        vault.exports.record_attempt(item.seq, str(outcome), when.isoformat())
+        report.errors.append(str(outcome))
+        if outcome.retryable:
+            report.offline = True
+            return False
+        return True
+    own_key = plan.key.public_key().to_base64()
+    try:
+        receipt = _verified(outcome, plan.profile.signing_key, own_key, item.bundle_id,
+                            item.seq)
+    except (BundleError, UserError) as exc:
+        vault.exports.record_attempt(item.seq, str(exc), None)
+        report.forged += 1
+        report.errors.append(_("A receipt did not verify and was ignored: {why}").format(
+            why=exc))
+        return True
+    report.uploaded += int(item.path.exists())
+    carried = vault.exports.mark_received(item.seq, outcome)
+    accepted = set(receipt.accepted)
+    if plan.profile.policy.delete_after_receipt:
+        report.purged += len(vault.records.purge_received(
+            [v for v in carried if v in accepted]))
+    with contextlib.suppress(OSError):
+        item.path.unlink()
+    report.received.append(item.seq)
+    return True
+
+
 def sync_once(vault: Vault, client: IntakeClient, *, export_first: bool = True,
               progress: Progress | None = None,
               cancel: threading.Event | None = None) -> SyncReport:
-    report = SyncReport()
-    profile = enrolled_profile(vault)
-    own_key = device_key(vault).public_key().to_base64()
-    if export_first:
-        report.exported = fill_outbox(vault)
-    waiting = vault.exports.waiting()
-    for index, item in enumerate(waiting):
+    """Both halves in one thread, for the command line (the app runs them on separate
+    executors)."""
+    plan = prepare_sync(vault, export_first=export_first)
+    report = SyncReport(exported=plan.exported)
+    for index, item in enumerate(plan.transfers):
         if cancel is not None and cancel.is_set():
             break
-        path = outbox_dir(vault) / item.file_name
+        outcome: bytes | SyncError
         try:
-            body = client.upload(path) if path.exists() else client.fetch_receipt(
-                item.bundle_id)
-            if body is None:
-                raise SyncError(_("The bundle file is missing and HQ has no receipt for it."),
-                                retryable=False)
-            receipt = _verified(body, profile.signing_key, own_key, item.bundle_id, item.seq)
+            outcome = transfer(client, item)
         except SyncError as exc:
-            when = (datetime.now(UTC) + timedelta(seconds=backoff(item.attempts)))
-            vault.exports.record_attempt(item.seq, str(exc), when.isoformat())
-            report.errors.append(str(exc))
-            if exc.retryable:
-                report.offline = True
-                break  # HQ unreachable: the rest would fail the same way
-            continue
-        except (BundleError, UserError) as exc:
-            vault.exports.record_attempt(item.seq, str(exc), None)
-            report.forged += 1
-            report.errors.append(_("A receipt did not verify and was ignored: {why}").format(
-                why=exc))
-            continue
-        report.uploaded += int(path.exists())
-        carried = vault.exports.mark_received(item.seq, body)
-        accepted = set(receipt.accepted)
-        if profile.policy.delete_after_receipt:
-            report.purged += len(vault.records.purge_received(
-                [v for v in carried if v in accepted]))
-        with contextlib.suppress(OSError):
-            path.unlink()
-        report.received.append(item.seq)
-        if progress is not None:
-            progress(index + 1, len(waiting))
+            outcome = exc
+        if not settle(vault, plan, item, outcome, report):
+            break
+        if progress is not None and report.received[-1:] == [item.seq]:
+            progress(index + 1, len(plan.transfers))
     return report
 
 

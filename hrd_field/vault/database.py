@@ -94,6 +94,16 @@ class Database:
         except sqlcipher3.Error as exc:
             raise translate(exc) from exc
 
+    def backup_to(self, path: Path, key: bytes) -> None:
+        """An online copy, consistent while others write, encrypted with ``key``."""
+        dest = Database(path, key, create=True)
+        try:
+            self.conn.backup(dest.conn)
+        except sqlcipher3.Error as exc:
+            raise translate(exc) from exc
+        finally:
+            dest.close()
+
     def checkpoint(self) -> None:
         with contextlib.suppress(sqlcipher3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

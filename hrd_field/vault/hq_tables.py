@@ -7,6 +7,7 @@ the methods taking ``c`` work on that connection and never commit themselves.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from ..core.i18n import _
 from ..core.records import Record, utc_now
 from . import audit
 from .database import Database
-from .repository import RecordStore, decode
+from .queries import decode
+from .repository import RecordStore
 
 
 @dataclass(frozen=True)
@@ -274,3 +276,45 @@ class HqTables:
                       " received_at) VALUES (?, ?, ?, ?)", (file_name, device_key, reason,
                                                            utc_now()))
             audit.append(c, self._actor, "hq.quarantine", "bundle", file_name)
+
+    # -- reports -------------------------------------------------------------------------------
+    def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One read-only query over the portable report views (see hq.repository)."""
+        if not _READ_ONLY.match(sql):
+            raise UserError(_("A report query must be a single SELECT."))
+        conn = self._db.conn
+        for statement in _REPORT_VIEWS:
+            conn.execute(statement)
+        conn.execute("PRAGMA query_only = ON")
+        try:
+            return [tuple(r) for r in self._db.query(sql, params)]
+        finally:
+            conn.execute("PRAGMA query_only = OFF")
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind HQ holds (for status pages and tests)."""
+        return {name: int(self._db.query(sql)[0][0]) for name, sql in _COUNTS.items()}
+
+
+_READ_ONLY = re.compile(r"^\s*(SELECT|WITH)\b[^;]*;?\s*$", re.IGNORECASE | re.DOTALL)
+# Temporary views: nothing is added to the store's schema, and they follow it on each open.
+_REPORT_VIEWS = (
+    "CREATE TEMP VIEW IF NOT EXISTS report_records AS SELECT id, type, version, status,"
+    " mission_id, country, region, event_date, risk_level, case_status, urgency, flagged,"
+    " created_at, updated_at FROM main.records WHERE deleted = 0",
+    "CREATE TEMP VIEW IF NOT EXISTS report_terms AS SELECT r.id AS record_id, r.type,"
+    " t.vocab, t.code FROM main.record_terms t JOIN main.records r ON r.seq = t.record_seq"
+    " WHERE r.deleted = 0",
+)
+_COUNTS = {
+    "records": "SELECT count(*) FROM records WHERE deleted = 0",
+    "tombstones": "SELECT count(*) FROM records WHERE deleted <> 0",
+    "versions": "SELECT count(*) FROM hq_versions",
+    "bundles": "SELECT count(*) FROM hq_bundles",
+    "abandoned": "SELECT count(*) FROM hq_abandoned",
+    "attachments": "SELECT count(*) FROM attachments",
+    "alarms": "SELECT count(*) FROM hq_alarms",
+    "quarantine": "SELECT count(*) FROM hq_quarantine",
+    "receipts": "SELECT count(*) FROM hq_receipts",
+    "devices": "SELECT count(*) FROM hq_devices",
+}

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.records import Record, utc_now
 from . import audit
 from .database import Database
-from .repository import decode
+from .queries import decode
 
 
 @dataclass(frozen=True)

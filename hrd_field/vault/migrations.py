@@ -6,14 +6,20 @@ version bump, so a crash leaves the vault at the previous version, never in betw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlcipher3
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from .code_upgrade import split_vocabularies
 
-STEPS: list[str] = [
+# A step is SQL, or a function given the connection for changes SQL cannot express (record
+# bodies are JSON rewritten by pure functions in core); both run in the step's transaction.
+Step = str | Callable[[Any], None]
+
+STEPS: list[Step] = [
     # 1: records, their filterable terms and the full-text index
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -200,6 +206,27 @@ STEPS: list[str] = [
     """
     CREATE VIRTUAL TABLE records_cjk USING fts5 (grams, tokenize = 'unicode61');
     """,
+    # 11: groups at risk split into rights defended / profession / situation; threat types
+    # without police or online in them; consent contradictions flagged; HQ links resolved
+    split_vocabularies,
+    # HQ casework: HQ's own notes on received reprisals (apart from the record, so a later
+    # field version never overwrites them) and the acknowledgement letters sent
+    """
+    CREATE TABLE hq_reprisal_notes (
+        record_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE hq_acknowledgements (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        format TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
+    """,
     # HQ: who owns each record (the device that first sent it), which devices share a
     # mission's records, and the chain of manifests each bundle follows
     """
@@ -241,8 +268,12 @@ def migrate(conn: Any, target: int = LATEST) -> int:
     for version in range(found + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _split(STEPS[version - 1]):
-                conn.execute(statement)
+            step = STEPS[version - 1]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _split(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:

@@ -27,6 +27,7 @@ from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from .hq_casework import CaseworkTables
 from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
@@ -89,6 +90,7 @@ class Vault:
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
+        self.casework = CaseworkTables(db, actor)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -351,6 +353,29 @@ class Vault:
         if found is None:
             raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
         yield attachments.chunks(self.db.conn, found[0])
+
+    # -- backup --------------------------------------------------------------------------
+    def backup(self, target: Path) -> None:
+        """Copy the vault, open and in use, into the new directory ``target``: the same key
+        file and an online copy of the database (it opens with the same passphrase)."""
+        paths = VaultPaths(target)
+        if target.exists() and any(target.iterdir()):
+            raise UserError(_("{path} is not empty; back up into a new directory.").format(
+                path=target))
+        try:
+            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise io_error(exc) from exc
+        try:
+            self.db.backup_to(paths.database, self._data_key)
+            atomic_write(paths.keyfile, self._keyfile.to_bytes())
+        except BaseException:
+            for f in [*paths.sqlite_files(), paths.keyfile]:
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+            raise
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, "vault.backup")
 
     # -- erase ---------------------------------------------------------------------------
     def wipe(self) -> None:

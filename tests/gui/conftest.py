@@ -29,7 +29,7 @@ def make_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield make
     for window in made:
         window.close()
-        window.session.runner.shutdown()
+        window.session.shutdown()
     from hrd_field.core import i18n
 
     i18n.set_language("en")
@@ -63,5 +63,5 @@ def type_text(qtbot, widget, text: str) -> None:
 def wait_idle(qtbot, window) -> None:
     """Wait until the worker has delivered everything queued so far."""
     done = []
-    window.session.runner.submit(lambda: None, on_success=lambda _v: done.append(1))
+    window.session.compute(lambda: None, on_done=lambda _v: done.append(1))
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)

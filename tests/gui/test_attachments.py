@@ -103,7 +103,7 @@ def read_back(qtbot, session: VaultSession, sha256: str) -> bytes:
 
 def vault_size_of(qtbot, session: VaultSession, sha256: str) -> int | None:
     got: list[int | None] = []
-    session.call(lambda v: v.attachment_size(sha256), got.append)
+    session.attachment_size(sha256, got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=WAIT)
     return got[0]
 

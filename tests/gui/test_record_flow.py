@@ -88,7 +88,7 @@ def test_every_record_type_round_trips_through_the_editor(qtbot, make_window, tm
     unlock(qtbot, window)
     wait_idle(qtbot, window)
     window.close()
-    window.session.runner.wait_idle()
+    window.session.wait_idle()
     with Vault.unlock(tmp_path / "vault", PASSPHRASE) as vault:
         for record_type, record_id in ids.items():
             record = vault.records.get(record_id)
@@ -150,7 +150,7 @@ def test_identity_fields_are_masked_until_revealed(qtbot, make_window):
 
 
 def test_record_model_passes_qt_model_tester(qtbot, qtmodeltester, make_window, tmp_path):
-    from hrd_field.core.demo import demo_batch
+    from hrd_field.demo import demo_batch
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
         vault.records.create_many(demo_batch(600, seed=3))
@@ -202,8 +202,8 @@ def test_qt_bindings_keep_python_objects_alive(qtbot):
 
 
 def test_filters_narrow_the_list(qtbot, make_window, tmp_path):
-    from hrd_field.core.demo import demo_batch
-    from hrd_field.vault.repository import Filters
+    from hrd_field.demo import demo_batch
+    from hrd_field.vault.queries import Filters
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
         vault.records.create_many(demo_batch(800, seed=5))

@@ -31,7 +31,6 @@ from hqkit import (
 
 from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.rules import MAX_SEQUENCE_STEP, MAX_VERSION_STEP
-from hrd_field.hq.store import HqStore
 
 GENUINE = "laptop-2 genuine threat report"
 
@@ -45,8 +44,9 @@ class Scene:
 
 
 @pytest.fixture
-def scene(tmp_path: Path) -> Scene:
-    world = make_world(tmp_path / "w", device_name="laptop-1")
+def scene(tmp_path: Path, hq_database: str | None) -> Scene:
+    """On both HQ backends (embedded SQLCipher, PostgreSQL): the rules are the same."""
+    world = make_world(tmp_path / "w", device_name="laptop-1", database=hq_database)
     trip = mission("Goma follow-up visit")
     report = threat(f"{GENUINE} {CANARY}")
     report.mission_id = trip.id
@@ -156,7 +156,7 @@ def test_versions_only_grow_by_plausible_steps(scene: Scene, tmp_path: Path) -> 
     key = scene.victim.key
     with scene.victim.vault() as vault:  # the bundles follow laptop-2's real first one
         previous = vault.exports.previous_manifest_sha256(2)
-    with HqStore.open(scene.world.store_dir, _passphrase(scene)) as store:
+    with scene.world.store() as store:
         jump = sign_bundle(tmp_path / "a", key, scene.world.recipients, 2,
                            forged_report(scene, 2 + MAX_VERSION_STEP, "far future"),
                            counts={"threat_report": 1}, previous=previous)
@@ -169,10 +169,6 @@ def test_versions_only_grow_by_plausible_steps(scene: Scene, tmp_path: Path) -> 
         assert import_bundle(store, first).status == "suspect"
     assert [a["kind"] for a in alarms(scene)] == ["version_jump", "version_jump"]
     assert GENUINE in record_at_hq(scene, scene.report_id)["description"]
-
-
-def _passphrase(scene: Scene) -> str:
-    return scene.world.passfile.read_text("utf-8").strip()
 
 
 # --- 2. abandoned sequences, revocation, the manifest chain ------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers.hqdb import HQ_BACKENDS
 from synckit import (
     CANARY,
     RECEIPT_TYPE,
@@ -32,6 +33,7 @@ from synckit import (
     random_file,
     raw_exchange,
     signed_headers,
+    snapshot,
 )
 
 from hrd_field.bundle.minisign import SigningKey
@@ -39,6 +41,9 @@ from hrd_field.bundle.receipt import load_receipt
 from hrd_field.bundle.upload_auth import WINDOW_S, sign_request
 from hrd_field.sync.exporter import plan_export
 from hrd_field.sync.identity import enrol
+
+# Every intake flow here runs against the embedded store and against PostgreSQL.
+pytestmark = pytest.mark.parametrize("hq", HQ_BACKENDS, indirect=True)
 
 
 def enrolled(hq: Hq, tmp_path: Path, name: str = "laptop-1", *, delete_after_receipt: bool =
@@ -127,11 +132,11 @@ def test_sync_uploads_gets_receipt_marks_received_and_purges_as_hq_asks(
 
     hq.stop_all()
     with hq.store() as store:
-        counts = {t: int(store.vault.db.query(f"SELECT count(*) FROM {t}")[0][0])
-                  for t in ("hq_bundles", "hq_receipts", "records", "hq_versions")}
-        receipt_at_hq = store.vault.hq.receipt(bundles[0].bundle_id, device.public)
-        held = {r.id for r in store.vault.records.rows(limit=100)}
-        hq_found = {h.id for h in store.vault.records.search(CANARY)}
+        counts = {k: v for k, v in snapshot(store).items()
+                  if k in ("hq_bundles", "hq_receipts", "records", "hq_versions")}
+        receipt_at_hq = store.repo.receipt(bundles[0].bundle_id, device.public)
+        held = {r.id for r in store.repo.rows(limit=100)}
+        hq_found = {h.id for h in store.repo.search(CANARY)}
     assert counts == {"hq_bundles": 1, "hq_receipts": 1, "records": 3, "hq_versions": 3}
     assert held == sent_ids and kept_back.id not in held
     assert hq_found == {sent[0].id, sent[2].id}  # HQ has the content the laptop dropped

@@ -1,0 +1,272 @@
+"""The application shell as a new user meets it (issue 13): status, shortcuts, filters,
+panic, language switch, and what the app says when it cannot start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from hrd_field.core.records import Mission, ReprisalIncident
+from hrd_field.vault.vault import Vault
+
+from .conftest import PASSPHRASE, type_text, unlock, wait_idle
+
+ERROR_RED = "#8a1c1c"
+
+
+def _colour(label) -> str:
+    label.ensurePolished()
+    return label.palette().color(label.foregroundRole()).name()
+
+
+def test_neutral_status_messages_are_not_in_error_red(qtbot, make_window):
+    window = make_window()
+    screen = window.lock_screen
+    screen.set_busy(True, "Creating the vault…")
+    assert _colour(screen.message) != ERROR_RED
+    screen.show_error("Wrong passphrase.")
+    assert _colour(screen.message) == ERROR_RED
+    screen.reset("Locked. Unsaved changes were kept as drafts.")
+    assert _colour(screen.message) != ERROR_RED
+
+
+def test_qt_standard_buttons_speak_chinese(qtbot, make_window):
+    make_window(language="zh")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                           | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Save).text() not in ("Save", "&Save")
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() not in ("Cancel",
+                                                                           "&Cancel")
+
+
+def test_mission_page_has_no_alarm_box_when_nothing_was_recorded(qtbot, make_window,
+                                                                   tmp_path: Path):
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        quiet = v.records.create(Mission(title="Quiet visit", country="KE")).id
+        loud = v.records.create(Mission(title="Loud visit", country="KE")).id
+        v.records.create(ReprisalIncident(mission_id=loud, met_this_mission=True))
+    window = make_window(root)
+    unlock(qtbot, window)
+    page = window.workspace.mission_page
+    window.workspace.set_current_mission(quiet)
+    qtbot.waitUntil(lambda: page.heading.text() == "Quiet visit", timeout=10_000)
+    assert page.reprisals.objectName() != "alertBox"
+    window.workspace.set_current_mission(loud)
+    qtbot.waitUntil(lambda: page.heading.text() == "Loud visit", timeout=10_000)
+    assert page.reprisals.objectName() == "alertBox"
+
+
+def test_tab_leaves_tables(qtbot, make_window):
+    window = make_window()
+    unlock(qtbot, window)
+    for view in window.workspace.lists.values():
+        assert not view.table.tabKeyNavigation()
+    assert not window.workspace.outbox.table.tabKeyNavigation()
+
+
+def test_ctrl_e_exports_wherever_the_focus_is(qtbot, make_window):
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPlainTextEdit
+
+    from hrd_field.gui.export_dialog import ExportDialog
+
+    window = make_window()
+    unlock(qtbot, window)
+    view = window.workspace.lists["consultation"]
+    window.workspace.show_section("consultation")
+    editor = window.workspace.new_record("consultation")
+    targets = [view.search] + [
+        next(w for w in editor.findChildren(cls) if w.isVisible())
+        for cls in (QPlainTextEdit, QComboBox, QAbstractSpinBox)]
+    for widget in targets:
+        if widget is view.search:
+            window.workspace.tabs.setCurrentIndex(0)
+        else:
+            window.workspace.tabs.setCurrentWidget(editor)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+        widget.setFocus()
+        qtbot.keyClick(widget, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.findChild(ExportDialog) is not None, timeout=5_000)
+        dialog = window.findChild(ExportDialog)
+        dialog.reject()
+        dialog.setParent(None)
+
+
+def test_a_filter_that_narrows_a_list_is_always_visible(qtbot, make_window):
+    window = make_window()
+    unlock(qtbot, window)
+    window.workspace.show_section("person")
+    view = window.workspace.lists["person"]
+    assert not view.filtered.isVisibleTo(view)
+    view.filter_toggle.setChecked(True)
+    view.f_status.set_code("final")
+    view.apply()
+    view.filter_toggle.setChecked(False)  # the bar hides, the filter stays
+    assert view.filtered.isVisibleTo(view)
+    assert "Filtered" in view.filtered_label.text()
+    qtbot.mouseClick(view.clear_filtered, Qt.MouseButton.LeftButton)
+    assert view.f_status.code() is None
+    assert not view.filtered.isVisibleTo(view)
+    type_text(qtbot, view.search, "Ceiba")
+    view.apply()
+    assert view.filtered.isVisibleTo(view), "a search narrows the list too"
+    qtbot.mouseClick(view.clear_filtered, Qt.MouseButton.LeftButton)
+    assert view.search.text() == ""
+
+
+def test_list_search_says_it_searches_only_this_list(qtbot, make_window):
+    window = make_window()
+    unlock(qtbot, window)
+    view = window.workspace.lists["person"]
+    assert "this list" in view.search.placeholderText()
+
+
+def test_language_switch_keeps_the_current_view(qtbot, make_window):
+    window = make_window()
+    unlock(qtbot, window)
+    window.workspace.show_section("threat_report")
+    window.language_changed.emit("fr")
+    qtbot.waitUntil(lambda: window.workspace.current_section() == "threat_report",
+                    timeout=5_000)
+    window.language_changed.emit("en")
+
+
+def test_panic_needs_a_deliberate_confirmation_and_ends_on_a_fresh_screen(qtbot, make_window,
+                                                                       tmp_path: Path):
+    from hrd_field.gui.panic import PanicDialog
+
+    window = make_window()
+    unlock(qtbot, window)
+    assert not window.panic_action.shortcut().isEmpty()
+    window.panic_action.trigger()
+    dialog = window.findChild(PanicDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.erase_button.text() == "Erase everything now"
+    assert not dialog.erase_button.isEnabled()
+    qtbot.keyClicks(dialog.confirm, "erase")
+    assert not dialog.erase_button.isEnabled(), "the exact word, not a near miss"
+    dialog.confirm.clear()
+    qtbot.keyClicks(dialog.confirm, dialog.word)
+    assert dialog.erase_button.isEnabled()
+    with qtbot.waitSignal(window.locked, timeout=5_000):
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    assert not (tmp_path / "vault" / "vault.key").exists()
+    screen = window.lock_screen
+    assert window.stack.currentWidget() is screen
+    assert screen.repeat.isVisible(), "a fresh first-run screen: create a vault"
+    assert screen.message.text() == ""
+
+
+def test_without_the_gui_extra_the_command_says_how_to_install_it(tmp_path: Path):
+    code = ("import sys; sys.modules['PySide6'] = None\n"
+            "from hrd_field.app import main\n"
+            f"sys.exit(main(['gui', '--vault', {str(tmp_path / 'v')!r}]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "gui" in proc.stderr and "pip install" in proc.stderr
+    assert "ModuleNotFoundError" not in proc.stderr
+
+
+def test_the_demo_says_it_is_preparing_instead_of_asking(qtbot, tmp_path: Path, monkeypatch):
+    from hrd_field.gui.launch import build_demo_window
+
+    monkeypatch.setenv("HRD_FIELD_CONFIG_DIR", str(tmp_path / "config"))
+    window = build_demo_window(tmp_path / "demo", count=30, language="en")
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.lock_screen
+    assert "Preparing the demo vault" in screen.message.text()
+    assert not screen.passphrase.isVisible()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=60_000)
+    wait_idle(qtbot, window)
+    window.close()
+    window.session.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_dialogs():
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if widget.isModal() and widget.isVisible():
+            widget.close()
+
+
+def _two_missions(root: Path) -> tuple[str, str]:
+    from hrd_field.core.records import Consultation
+
+    with Vault.create(root, PASSPHRASE) as v:
+        kenya = v.records.create(Mission(title="Visit to Kenya", country="KE",
+                                         start_date="2026-03-01", end_date="2026-03-20")).id
+        peru = v.records.create(Mission(title="Visit to Peru", country="PE")).id
+        v.records.create(Consultation(mission_id=kenya))
+        v.records.create(Consultation(mission_id=peru))
+        v.records.create(Consultation(mission_id=peru))
+    return kenya, peru
+
+
+def test_current_mission_scopes_lists_defaults_new_records_and_is_remembered(
+        qtbot, make_window, tmp_path: Path):
+    root = tmp_path / "vault"
+    kenya, _peru = _two_missions(root)
+    window = make_window(root)
+    unlock(qtbot, window)
+    ws = window.workspace
+    ws.show_section("consultation")
+    view = ws.lists["consultation"]
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: window.mission_combo.count() == 3, timeout=10_000)
+    window.mission_combo.setCurrentIndex(window.mission_combo.findData(kenya))
+    window.mission_combo.activated.emit(window.mission_combo.currentIndex())
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    assert view.f_mission.isVisibleTo(view) and view.f_mission.code() == kenya
+    view.f_mission.setCurrentIndex(0)  # "All missions", always in view
+    view.f_mission.activated.emit(0)
+    assert view.f_mission.currentText() == "All missions"
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+
+    wait_idle(qtbot, window)
+    editor = ws.new_record("consultation")
+    record = editor.current()
+    assert record.mission_id == kenya
+    assert record.place.country == "KE"
+    assert record.date == "2026-03-01"
+
+    window.lock()
+    qtbot.waitUntil(lambda: not window.session.is_open, timeout=10_000)
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.mission_combo.code() == kenya, timeout=10_000)
+    window.close()
+
+    again = make_window(root)  # a restart
+    unlock(qtbot, again)
+    qtbot.waitUntil(lambda: again.workspace.current_mission == kenya, timeout=10_000)
+    again.language_changed.emit("fr")
+    qtbot.waitUntil(lambda: again.workspace.current_mission == kenya, timeout=10_000)
+    again.language_changed.emit("en")
+
+
+def test_a_new_mission_becomes_current(qtbot, make_window, tmp_path: Path):
+    from hrd_field.gui.form_fields import TextField
+
+    window = make_window()
+    unlock(qtbot, window)
+    editor = window.workspace.new_record("mission")
+    title = editor.form.form.editors["title"]
+    assert isinstance(title, TextField)
+    type_text(qtbot, title.edit, "Visit to Chad")
+    qtbot.waitUntil(editor.save_button.isEnabled, timeout=5_000)
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.workspace.current_mission == editor.base.id,
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: window.mission_combo.currentText() == "Visit to Chad",
+                    timeout=5_000)
