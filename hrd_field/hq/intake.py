@@ -32,13 +32,15 @@ from ..bundle.upload_auth import check_request
 from ..core.records import utc_now
 from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
+from .serving import server_options
 from .store import HqStore
 
 T = TypeVar("T")
 log = logging.getLogger("hrd_field.intake")
 DEFAULT_MAX_UPLOAD = 64 << 20
 RECEIPT_TYPE = "application/vnd.hrd-field.receipt+json"
-STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "rejected": 422}
+STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "suspect": 409,
+                "rejected": 422}
 
 
 @dataclass
@@ -82,7 +84,10 @@ class Intake:
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
         url = self.base_url + request.url.path
-        checked = check_request(request.headers, request.method, url, length)
+        try:
+            checked = check_request(request.headers, request.method, url, length)
+        except Exception:
+            checked = "malformed authentication headers"
         if isinstance(checked, str):
             return _error(401, "unauthenticated", checked)
         key, sha = checked
@@ -201,7 +206,19 @@ class Intake:
             Route("/v1/health", self.health, methods=["GET"]),
             Route("/v1/bundles", self.upload, methods=["POST"]),
             Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
-        ])
+        ], exception_handlers={Exception: _unexpected})
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Last line: input no check foresaw gets a 400, a fault of HQ's a 500 — either way one
+    log line with the exception's type (never its text: it may quote record content)."""
+    hostile = isinstance(exc, ValueError | OverflowError | UnicodeError | RecursionError
+                         | LookupError | TypeError)
+    log.warning("%s on %s %s", type(exc).__name__, request.method, request.url.path)
+    if hostile:
+        return JSONResponse({"error": "bad_request", "message": "malformed request"},
+                            status_code=400)
+    return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
 
 
 class _Reject(Exception):
@@ -225,7 +242,8 @@ def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
-                            ssl_keyfile=str(tls_key) if tls_key else None)
+                            ssl_keyfile=str(tls_key) if tls_key else None,
+                            **server_options())
     server = uvicorn.Server(config)
 
     def stop(*_args: object) -> None:
