@@ -62,7 +62,7 @@ def register_hq(hsub: argparse._SubParsersAction[argparse.ArgumentParser],
 
     conf = hsub.add_parser("settings", help="reply period and HQ time zone for deadlines")
     conf.add_argument("--reply-days", type=int, metavar="N")
-    conf.add_argument("--timezone", metavar="ZONE", help="e.g. Europe/Geneva")
+    conf.add_argument("--timezone", metavar="ZONE", help="e.g. Europe/Zurich")
     add_store_options(conf)
     conf.set_defaults(func=cmd_settings)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..core.records import utc_now
 from ..hq.embedded import EmbeddedRepository
 from ..hq.repository import HqRepository
 from ..hq.store import HqStore, require_hq
@@ -66,8 +68,17 @@ def open_records(args: argparse.Namespace) -> Iterator[Records]:
 def open_hq_store(args: argparse.Namespace) -> HqStore:
     if getattr(args, "vault", None) is not None:
         raise UserError(_("Give either --vault or --store, not both."))
-    return HqStore.open(Path(args.store), passphrase(args),
-                        database=getattr(args, "database", None))
+    store = HqStore.open(Path(args.store), passphrase(args),
+                         database=getattr(args, "database", None))
+    note_snapshot(store)
+    return store
+
+
+def note_snapshot(store: HqStore) -> None:
+    if store.others_present:
+        print(_("note: another process (the intake?) has this HQ store open; this is a "
+                "snapshot as of {time} and may already have changed.").format(
+            time=utc_now()[:19].replace("T", " ") + " UTC"), file=sys.stderr)
 
 
 def casework_vault(records: Records) -> Vault:

@@ -9,11 +9,13 @@ from pathlib import Path
 from ..bundle.minisign import PublicKey
 from ..bundle.profile import Policy
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..hq.importer import import_bundle
+from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
 from . import casework_cmds, report_cmds
+from .common import note_snapshot
 from .io import passphrase, print_json
 
 
@@ -27,7 +29,9 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args), database=args.database)
+    store = HqStore.open(args.store, passphrase(args), database=args.database)
+    note_snapshot(store)
+    return store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -85,6 +89,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
+    exp = hsub.add_parser("export", help="write received records for Uwazi (CSV and ZIP), "
+                          "as CSV or as JSON Lines")
+    add_store_options(exp)
+    exp.add_argument("--format", required=True, choices=FORMATS)
+    exp.add_argument("--out", required=True, type=Path,
+                     help="a folder (uwazi, csv) or a file (jsonl)")
+    exp.add_argument("--type", action="append", dest="types", metavar="TYPE",
+                     help="only this record type (repeatable)")
+    exp.add_argument("--with-identity", action="store_true",
+                     help="include names and contacts where consent allows it")
+    exp.set_defaults(func=cmd_export)
+
     ident = hsub.add_parser("export-identity",
                             help="write HQ's age identity to a file (to open bundles with age)")
     add_store_options(ident)
@@ -99,7 +115,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
     serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="intake processes (PostgreSQL-backed stores only)")
     serve.set_defaults(func=cmd_serve)
+
+    back = hsub.add_parser("backup", help="copy the HQ store while it is in use "
+                                          "(pg_dump for PostgreSQL)")
+    add_store_options(back)
+    back.add_argument("--out", required=True, type=Path, metavar="DIR",
+                      help="a new directory for the backup")
+    back.set_defaults(func=cmd_backup)
+
+    rest = hsub.add_parser("restore", help="make a new HQ store from a backup")
+    rest.add_argument("backup", type=Path, metavar="BACKUP_DIR")
+    add_store_options(rest)
+    rest.set_defaults(func=cmd_restore)
+
+    roles = hsub.add_parser("db-roles", help="print the SQL that creates the least-privileged "
+                                             "PostgreSQL roles (intake, analyst)")
+    roles.set_defaults(func=cmd_db_roles)
 
     alarms = hsub.add_parser("alarms", help="list alarms (e.g. a device that equivocated)")
     alarms.add_argument("--json", action="store_true")
@@ -212,6 +246,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return worst
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        repo = store.repo
+        summary = export(
+            lambda t: live_records(repo, t), args.out, args.format, types=args.types,
+            with_identity=args.with_identity, open_file=repo.open_attachment,
+            has_file=lambda sha: repo.attachment_size(sha) is not None)
+    total = sum(summary.records.values())
+    print(ngettext("Exported {n} record to {path}.", "Exported {n} records to {path}.",
+                   total).format(n=total, path=args.out))
+    return 0
+
+
 def cmd_export_identity(args: argparse.Namespace) -> int:
     if args.out.exists():
         raise UserError(_("{path} exists; choose another file.").format(path=args.out))
@@ -226,16 +273,31 @@ def cmd_export_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..hq.intake import serve
+    from ..hq.intake import serve, serve_workers
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
-    with open_store(args) as store:
-        scheme = "https" if args.tls_cert else "http"
-        print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
-            url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
-        serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-              tls_key=args.tls_key, max_upload=args.max_upload)
+    if not 1 <= args.workers <= 64:
+        raise UserError(_("--workers must be between 1 and 64."))
+    scheme = "https" if args.tls_cert else "http"
+    banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
+        url=args.url or f"{scheme}://{args.host}:{args.port}")
+    if args.workers == 1:
+        with open_store(args) as store:
+            print(banner, flush=True)
+            serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+                  tls_key=args.tls_key, max_upload=args.max_upload)
+        return 0
+    secret = passphrase(args)
+    # Checked once here (passphrase, database, schema) before any worker starts.
+    with HqStore.open(args.store, secret, database=args.database) as store:
+        if store.backend != "postgresql":
+            raise UserError(_("Several intake workers need an HQ store kept in PostgreSQL; "
+                              "the embedded store serves one."))
+    print(banner, flush=True)
+    serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
+                  args.workers, args.host, args.port, base_url=args.url,
+                  tls_cert=args.tls_cert, tls_key=args.tls_key, max_upload=args.max_upload)
     return 0
 
 
@@ -265,4 +327,32 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges) \
             if ranges else _("none")
         print(_("{device}: missing {seqs}").format(device=name, seqs=text))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ..hq.backup import backup
+
+    with open_store(args) as store:
+        backup(store, args.out)
+    print(_("Backup written to {path}. It opens only with the HQ passphrase; keep it on an "
+            "encrypted disk.").format(path=args.out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..hq.backup import restore
+
+    with restore(args.backup, args.store, passphrase(args), database=args.database) as store:
+        devices = len(store.repo.devices())
+        records = store.repo.counts()["records"]
+    print(_("HQ store restored in {path}: {records} records, {devices} devices.").format(
+        path=args.store, records=records, devices=devices))
+    return 0
+
+
+def cmd_db_roles(args: argparse.Namespace) -> int:
+    from ..hq.pg_schema import ROLES_SQL
+
+    sys.stdout.write(ROLES_SQL)
     return 0

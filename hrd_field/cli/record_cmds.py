@@ -155,7 +155,7 @@ def cmd_get(args: argparse.Namespace) -> int:
         record = records.get(args.id) if args.version is None \
             else records.version(args.id, args.version)  # type: ignore[union-attr]
         data = codec.to_dict(record)
-        origin = provenance(records, args.id)
+        origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES else None
         extras = casework_cmds.hq_extras(records.vault, record) \
             if isinstance(records, EmbeddedRepository) else {}
     if args.json:

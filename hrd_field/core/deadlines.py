@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import UserError
 from .i18n import _
 
-DEFAULT_TIMEZONE = "Europe/Geneva"
+DEFAULT_TIMEZONE = "Europe/Zurich"  # Geneva keeps Zurich's clock (IANA has no Geneva zone)
 DUE_SOON_DAYS = 7
 # A reminder is due when the deadline has passed without a reply and no reminder went out
 # in this many days (the first one as soon as the deadline passes).

@@ -104,3 +104,23 @@ def resolve_at_hq(record: ThreatReport, held: Mapping[str, str | None]) -> bool:
     record.person_ids = [pid for pid in record.person_ids if pid in held]
     record.persons_not_shared.extend(PersonStub(ref=pid) for pid in missing)
     return (record.person_ids, record.persons_concerned) != before
+
+
+LINK_FIELDS = ("person_ids", "persons_not_shared", "persons_concerned")
+
+
+def comparable(data: dict[str, object]) -> dict[str, object]:
+    """A record's JSON object without what the export derives from links: the same version
+    exported twice carries fresh random stub references (and may link a person shared in
+    between), which is not different content from the device."""
+    return {k: v for k, v in data.items() if k not in LINK_FIELDS}
+
+
+def comparable_json(body: str) -> str:
+    """``comparable`` of a stored JSON body, as canonical text (for fingerprints)."""
+    import json
+
+    data = json.loads(body)
+    if isinstance(data, dict):
+        data = comparable(data)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -133,7 +133,7 @@ class PersonStub:
     random for each export unless the person agreed to be shared with HQ, so stubs from
     different bundles cannot be matched."""
 
-    ref: str = fld(N_("Reference"), default="", fmt="uuid", required=True)
+    ref: str = fld(N_("Reference"), factory=new_id, fmt="uuid", required=True)
     gender: str | None = fld(N_("Gender"), default=None, vocab="gender")
     age_group: str | None = fld(N_("Age group"), default=None, vocab="age_group")
     rights_defended: list[str] = fld(N_("Rights defended or field of work"), factory=list,
@@ -240,7 +240,11 @@ class Consultation(Record):
     interpreter_used: bool = fld(N_("Interpreter used"), default=False, section="consultation")
     participants: ParticipantCounts = fld(N_("Participants by gender"),
                                           factory=ParticipantCounts, section="participants")
-    organisations_count: int = fld(N_("Organisations represented"), default=0, minimum=0,
+    organisations: list[str] = fld(
+        N_("Organisations represented"), factory=list, max_length=300, section="participants",
+        help=N_("Names, one per line. Older records may have only the number."),
+    )
+    organisations_count: int = fld(N_("Number of organisations"), default=0, minimum=0,
                                    maximum=100_000, section="participants")
     first_time_participants: int = fld(
         N_("Participants contacting the mandate for the first time"), default=0, minimum=0,

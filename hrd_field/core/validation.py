@@ -37,6 +37,9 @@ def normalise(record: Record) -> None:
         countries = list(dict.fromkeys(c.upper() for c in record.countries_represented))
         record.countries_represented = countries
         record.countries_count = max(record.countries_count, len(countries))
+        # Named organisations are counted; the number may be higher (not all were named),
+        # and records made before names were kept have only the number.
+        record.organisations_count = max(record.organisations_count, len(record.organisations))
     elif isinstance(record, Communication):
         if record.state:
             record.state = record.state.upper()
@@ -221,7 +224,8 @@ def validate(record: Record) -> list[FieldError]:
     if isinstance(record, ThreatReport) and record.status == "final":
         if not record.threat_types:
             errors.append(FieldError("threat_types", _("choose at least one type of threat")))
-        if not record.person_ids and not record.unnamed_group.strip():
+        if not record.person_ids and not record.persons_not_shared \
+                and not record.unnamed_group.strip():
             errors.append(FieldError("person_ids", _(
                 "link at least one defender or describe the group concerned")))
     if isinstance(record, ThreatReport) and record.business_sector \

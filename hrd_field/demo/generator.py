@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import TypeVar
 
 from ..core.consent import act_contradictions
@@ -115,6 +116,11 @@ _MEDIA = (
     ("consultation_{n:03d}.m4a", "audio/mp4", True),
     ("scan_{n:03d}.pdf", "application/pdf", False),
 )
+
+
+@cache
+def _countries_in(region: str) -> tuple[str, ...]:
+    return tuple(c.code for c in COUNTRIES if region_of(c.code) == region)
 
 
 # --- dates and times ---------------------------------------------------------------------------
@@ -449,8 +455,7 @@ class _Generator:
         regional = fmt == "thematic_regional_meeting" or modality == "online"
         countries: list[str] = []
         if regional:
-            region = mission.region
-            pool = [c.code for c in COUNTRIES if region_of(c.code) == region]
+            pool = _countries_in(mission.region)
             countries = self.sample(pool, self.randint(min(2, len(pool)), len(pool)))
         place = self.place(mission, lang, online=modality != "in_person")
         loc = place.locality or mission.localities[lang][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,11 +25,28 @@ from PySide6.QtWidgets import (
 from ..bundle import WrittenBundle
 from ..core.consent import REASONS
 from ..core.i18n import _, ngettext
+from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..sync.exporter import ExportPlan
 from .session import VaultSession
 from .tasks import Task
 from .widgets import isolate
+
+SHOWN = 30  # records named one by one; the rest are counted
+
+
+def _field_label(record_type: str, name: str) -> str:
+    for f in dataclasses.fields(RECORD_TYPES[record_type]):
+        if f.name == name:
+            return _(str(f.metadata.get("label", name)))
+    return name
+
+
+def _more(n: int) -> list[str]:
+    if n <= SHOWN:
+        return []
+    return ["  " + ngettext("… and {n} more", "… and {n} more", n - SHOWN).format(
+        n=n - SHOWN)]
 
 
 class ExportDialog(QDialog):
@@ -117,16 +135,25 @@ class ExportDialog(QDialog):
         if plan.attachment_bytes:
             lines.append("  • " + _("attachments: {size}").format(
                 size=self.locale().formattedDataSize(plan.attachment_bytes)))
-        if plan.redacted or plan.withheld_attachments:
-            lines.append(_("Names, contact details and identifying files are removed from "
-                           "{n} record(s): no consent to share identity.").format(
-                n=plan.redacted))
-        if plan.kept_back:
+        if plan.trimmed:
+            lines.append("")
+            lines.append(_("Leaves without what could identify people:"))
+            for t in plan.trimmed[:SHOWN]:
+                removed = [_field_label(t.type, name) for name in t.fields] + list(t.files)
+                why = _("no consent to share identity") if t.fields else \
+                    _("files marked as possibly identifying")
+                lines.append("  • " + _("{type} “{title}”: {removed} — {why}").format(
+                    type=RECORD_TYPE.label(t.type), title=t.title,
+                    removed=_(", ").join(removed), why=why))
+            lines += _more(len(plan.trimmed))
+        if plan.kept:
+            lines.append("")
             lines.append(_("Stays on this laptop:"))
-            for reason, n in sorted(plan.kept_back.items()):
-                lines.append("  • " + ngettext("{n} record — {why}", "{n} records — {why}",
-                                               n).format(n=n, why=_(REASONS.get(reason,
-                                                                                 reason))))
+            for k in plan.kept[:SHOWN]:
+                lines.append("  • " + _("{type} “{title}” — {why}").format(
+                    type=RECORD_TYPE.label(k.type), title=k.title,
+                    why=_(REASONS.get(k.reason, k.reason))))
+            lines += _more(len(plan.kept))
         self.summary.setText("\n".join(lines))
         self._update_buttons()
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +41,18 @@ class LockScreen(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("lockScreen")
-        outer = QVBoxLayout(self)
+        # At 200 % font or in a long language the card may be taller than the screen: it
+        # scrolls rather than cutting the explanation.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        page.setObjectName("lockScreen")
+        scroll.setWidget(page)
+        whole = QVBoxLayout(self)
+        whole.setContentsMargins(0, 0, 0, 0)
+        whole.addWidget(scroll)
+        outer = QVBoxLayout(page)
         outer.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -129,8 +141,8 @@ class LockScreen(QWidget):
             self.go.setText(_("Unlock"))
         for w in (self.repeat, self.repeat_label, self.meter, self.advice):
             w.setVisible(creating)
-        for w in (self.passphrase, self.passphrase_label, self.go):
-            w.setVisible(True)
+        for shown in (self.passphrase, self.passphrase_label, self.go):
+            shown.setVisible(True)
         self.reset()
 
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -20,6 +21,9 @@ from ..core.i18n import _
 from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..vault.paths import VaultPaths
+
+if TYPE_CHECKING:
+    from ..bundle.profile import HqProfile
 from .clipboard import SensitiveClipboard
 from .idle import IdleWatcher
 from .lock_screen import LockScreen
@@ -82,8 +86,11 @@ class MainWindow(QMainWindow):
         self.busy.setAccessibleName(_("Activity"))
         self.sync_label = QLabel()
         self.sync_label.setAccessibleName(_("Sync status"))
+        self.enrol_label = QLabel()
+        self.enrol_label.setAccessibleName(_("Enrolment status"))
         self.statusBar().addPermanentWidget(self.busy)
         self.statusBar().addPermanentWidget(self.sync_label)
+        self.statusBar().addPermanentWidget(self.enrol_label)
         self.sync.state_changed.connect(self._sync_state)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
@@ -154,9 +161,9 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self._new_in_current_list)
         file_menu.addAction(self.new_action)
-        self.find_action = QAction(_("Fin&d"), self)
+        self.find_action = QAction(_("Search &everything…"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self._focus_search)
+        self.find_action.triggered.connect(self.search_everything)
         file_menu.addAction(self.find_action)
         self.export_action = QAction(_("&Export for headquarters…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
@@ -181,9 +188,13 @@ class MainWindow(QMainWindow):
         self.panic_action = QAction(_("Erase the vault now…"), self)
         self.panic_action.setShortcut(QKeySequence("Ctrl+Shift+Delete"))
         self.panic_action.triggered.connect(self.panic)
+        self.enrol_action = QAction(_("&Headquarters and enrolment…"), self)
+        self.enrol_action.triggered.connect(self.enrol)
+        vault_menu.addAction(self.enrol_action)
+        vault_menu.addSeparator()
         vault_menu.addAction(self.panic_action)
         self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
-                                 self.export_action,
+                                 self.export_action, self.enrol_action,
                                  self.panic_action, *self.new_actions]
 
     def _build_toolbar(self) -> None:
@@ -257,6 +268,7 @@ class MainWindow(QMainWindow):
         self.workspace.nav.setFocus()
         self.idle.start()
         self.sync.start()
+        self._refresh_enrolment()
         self.unlocked.emit()
 
     def lock(self) -> None:
@@ -264,8 +276,10 @@ class MainWindow(QMainWindow):
             return
         self.sync.stop()
         self.sync_label.clear()
+        self.enrol_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
         self.session.lock(lambda _v: self.locked.emit())
         self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
@@ -282,6 +296,7 @@ class MainWindow(QMainWindow):
         """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
         self.workspace.drop_everything()
+        self._drop_search()
         self.clipboard.clear()
         # Afterwards a plain first-run screen: nothing for a bystander to read.
         self.session.wipe(self._erased)
@@ -292,11 +307,34 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
-            self.context.mask_identity = self.settings.mask_identity
-            self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
-            self.language_changed.emit(self.settings.language)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _settings_saved(self) -> None:
+        self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
+        self.context.mask_identity = self.settings.mask_identity
+        self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
+        self.language_changed.emit(self.settings.language)
+
+    def enrol(self) -> None:
+        from .enrolment import EnrolmentDialog  # the bundle stack loads on first use
+
+        if not self.session.is_open:
+            return
+        dialog = EnrolmentDialog(self.session, self)
+        dialog.enrolled.connect(self._show_enrolment)
+        dialog.enrolled.connect(lambda _p: self.sync.sync_now())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _refresh_enrolment(self) -> None:
+        self.session.enrolment(lambda state: self._show_enrolment(state[0]), parent=self)
+
+    def _show_enrolment(self, profile: HqProfile | None) -> None:
+        from .enrolment import enrolment_text
+
+        self.enrol_label.setText(enrolment_text(profile))
 
     def export(self) -> None:
         from .export_dialog import ExportDialog  # the bundle stack loads on first use
@@ -318,12 +356,29 @@ class MainWindow(QMainWindow):
         view = self.workspace.current_list()
         self.new_record(view.record_type if view else "consultation")
 
-    def _focus_search(self) -> None:
-        view = self.workspace.current_list()
-        if view is not None:
-            self.workspace.tabs.setCurrentIndex(0)
-            view.search.setFocus()
-            view.search.selectAll()
+    def _drop_search(self) -> None:
+        """Search results name records: they leave the screen and memory on lock."""
+        from .search_everything import SearchEverything
+
+        for dialog in self.findChildren(SearchEverything):
+            dialog.hide()
+            dialog.setParent(None)
+            dialog.deleteLater()
+
+    def search_everything(self) -> None:
+        from .search_everything import SearchEverything
+
+        if not self.session.is_open:
+            return
+        dialog = self.findChild(SearchEverything)
+        if dialog is None:
+            dialog = SearchEverything(self.session, self)
+            dialog.open_requested.connect(lambda rid, _t: self.workspace.open_record(rid))
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.query.setFocus()
+        dialog.query.selectAll()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()

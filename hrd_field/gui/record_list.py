@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.display import filter_fields
 from ..core.i18n import _, ngettext
-from ..vault.queries import Filters
+from ..vault.queries import MATCH_CAP, Filters
 from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
@@ -51,8 +51,8 @@ class RecordListView(QWidget):
         scale_font(self.heading, 1.3)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search this list (any language)…"))
-        self.search.setToolTip(_("Searches only this list. Ctrl+Shift+F searches every "
-                                 "kind of record."))
+        self.search.setToolTip(_("Searches only this list. Ctrl+F searches every kind of "
+                                 "record."))
         self.search.setAccessibleName(_("Search this list"))
         self.search.setClearButtonEnabled(True)
         self.filter_toggle = QToolButton()
@@ -267,4 +267,9 @@ class RecordListView(QWidget):
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
+        if n > MATCH_CAP and self.model.query.text.strip():
+            # counting every match of a common word costs more than the number tells
+            self.status.setText(_("More than {n} records match: type more to narrow the "
+                                  "search.").format(n=self.locale().toString(MATCH_CAP)))
+            return
         self.status.setText(ngettext("{n} record", "{n} records", n).format(n=n))

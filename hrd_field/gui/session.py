@@ -204,6 +204,12 @@ class VaultSession(QObject):
         return self._query(lambda v: v.records.search(text, filters, limit=limit), on_done,
                            parent=parent)
 
+    def search_everything(self, text: str, include_identity: bool,
+                          on_done: Done[dict[str, list[Hit]]],
+                          parent: QObject | None = None) -> Task:
+        return self._query(lambda v: lookups.search_everything(
+            v, text, include_identity=include_identity), on_done, parent=parent)
+
     def get(self, record_id: str, on_done: Done[Record], on_error: OnFailure | None = None,
             parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.get(record_id), on_done, on_error, parent)
@@ -356,22 +362,22 @@ class VaultSession(QObject):
                      parent: QObject | None = None) -> Task:
         return self._query(lookups.outbox_state, on_done, parent=parent)
 
-    def sync_prepare(self, on_done: Done[tuple[SyncPlan | None, int]],
+    def sync_prepare(self, on_done: Done[tuple[SyncPlan | None, int, HqProfile | None]],
                      on_error: OnFailure, parent: QObject | None = None) -> Task:
-        """Fill the outbox and list what waits; (None, waiting) when not enrolled or HQ
-        gave no intake address."""
-        def job(v: Vault) -> tuple[SyncPlan | None, int]:
+        """Fill the outbox and list what waits: (plan, waiting, profile). No plan when not
+        enrolled (no profile) or when HQ gave no intake address (USB only)."""
+        def job(v: Vault) -> tuple[SyncPlan | None, int, HqProfile | None]:
             from ..sync.identity import enrolled_profile
             from ..sync.outbox import prepare_sync
 
             try:
                 profile = enrolled_profile(v)
             except UserError:
-                return None, 0
+                return None, 0, None
             if not profile.intake_url:
-                return None, len(v.exports.waiting())
+                return None, len(v.exports.waiting()), profile
             plan = prepare_sync(v)
-            return plan, len(plan.transfers)
+            return plan, len(plan.transfers), profile
 
         return self._query(job, on_done, on_error, parent)
 

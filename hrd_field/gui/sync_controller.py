@@ -131,13 +131,18 @@ class SyncController(QObject):
         self.state_changed.emit(SyncState(_("Syncing with headquarters…"), 0, syncing=True))
         self._task = self._session.sync_prepare(self._prepared, self._failed)
 
-    def _prepared(self, prepared: tuple[SyncPlan | None, int]) -> None:
-        plan, waiting = prepared
+    def _prepared(self, prepared: tuple[SyncPlan | None, int, HqProfile | None]) -> None:
+        plan, waiting, profile = prepared
         if plan is None:
             self._task = None
-            text = _("Not enrolled with headquarters") if waiting == 0 else ngettext(
-                "{n} bundle waiting (no intake address)",
-                "{n} bundles waiting (no intake address)", waiting).format(n=waiting)
+            if profile is None:
+                text = _("Not enrolled with headquarters")
+            elif waiting:
+                text = ngettext("{n} bundle waiting: take it to HQ on a USB stick",
+                                "{n} bundles waiting: take them to HQ on a USB stick",
+                                waiting).format(n=waiting)
+            else:
+                text = _("Nothing waiting for headquarters")
             self.state_changed.emit(SyncState(text, waiting))
             self.finished.emit(None)
             return

@@ -295,7 +295,7 @@ class Casework:
                 out.individuals.non_binary += 1
             else:
                 out.individuals.not_stated += 1
-            if "women_defenders" in person.groups:
+            if "womens_rights" in person.rights_defended:  # issue 14: groups were split
                 _add(out.subjects, "women_defenders")
         if out.individuals.women:
             _add(out.subjects, "women_defenders")

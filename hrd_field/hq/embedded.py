@@ -11,13 +11,15 @@ from typing import Any
 
 from ..core.records import Record
 from ..vault.attachments import BlobWriter
+from ..vault.database import VaultBusy
 from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
-from .repository import BlobSink, BundleLog
+from .repository import BlobSink, BundleLog, StoreUnavailable
 from .rules import gap_ranges
 
 BACKEND = "embedded"
+WRITE_WAIT_MS = 30_000
 
 
 class _EmbeddedImport:
@@ -37,9 +39,12 @@ class _EmbeddedImport:
         return BundleLog(*found) if found else None
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         return self._vault.hq.store_version(self._conn, record, device_key=device_key,
-                                            bundle_id=bundle_id, seq=seq)
+                                            bundle_id=bundle_id, seq=seq, current=current)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        return self._vault.hq.person_genders(self._conn, ids)
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -79,6 +84,9 @@ class EmbeddedRepository:
 
     def __init__(self, vault: Vault):
         self.vault = vault
+        # Others may share the store (the intake, analysts): wait for their write turn
+        # rather than fail at once; an import still waiting after that is answered 503.
+        vault.db.wait_for_writers(WRITE_WAIT_MS)
 
     def close(self) -> None:
         """The vault is closed by its owner, the ``HqStore``."""
@@ -102,8 +110,11 @@ class EmbeddedRepository:
     # -- bundles -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def import_transaction(self) -> Iterator[_EmbeddedImport]:
-        with self.vault.db.transaction() as conn:
-            yield _EmbeddedImport(self.vault, conn)
+        try:
+            with self.vault.db.transaction() as conn:
+                yield _EmbeddedImport(self.vault, conn)
+        except VaultBusy as exc:  # another process writes: the sender retries later
+            raise StoreUnavailable(str(exc)) from exc
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
         found = self.vault.hq.bundle_at(device_key, seq)

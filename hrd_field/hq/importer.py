@@ -9,6 +9,7 @@ the recipient binding, every member's hash; only then are records upserted by
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import re
 import shutil
@@ -18,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
-from ..core import codec
+from ..core import codec, legacy, linking
 from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES
+from ..core.records import RECORD_TYPES, Person, ThreatReport
 from ..core.vocab import RECORD_TYPE
 from ..vault.fsutil import atomic_file
 from . import rules
@@ -223,6 +224,10 @@ def _parse_lines(data: bytes) -> list[Any]:
                 _check_tombstone(value)
                 items.append(value)
             else:
+                if isinstance(value, dict):
+                    # a device not updated yet sends release-1 codes: same mapping as the
+                    # store's own migration (consent contradictions are flagged, not changed)
+                    legacy.upgrade(value)
                 items.append(codec.from_dict(value, fast=True))
         except _HqOnly:
             raise
@@ -273,6 +278,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             results: Counter[str] = Counter()
             accepted: list[tuple[str, int]] = []
             refused: list[Alarm] = []
+            held = _people_held(tx, items)
             for item in items:
                 why = _ownership(store, tx, item, key, manifest.sequence)
                 if why is not None:
@@ -283,9 +289,13 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
                     accepted.append((item["id"], item["version"]))
                 else:
+                    current = None
+                    if isinstance(item, ThreatReport):
+                        current = copy.deepcopy(item)
+                        linking.resolve_at_hq(current, held)
                     results[tx.store_version(
                         item, device_key=key, bundle_id=manifest.bundle_id,
-                        seq=manifest.sequence)] += 1
+                        seq=manifest.sequence, current=current)] += 1
                     accepted.append((item.id, item.version))
             if refused:
                 raise _Stop(ImportOutcome(
@@ -375,6 +385,16 @@ def _ownership(store: HqStore, tx: ImportTransaction, item: Any, sender: str,
                   f"{names.get(held.owner, held.owner)}; {sender_name} sent version "
                   f"{version} ({record_type}), HQ holds version {held.version}")
     return why, sender, seq, detail
+
+
+def _people_held(tx: ImportTransaction, items: list[Any]) -> dict[str, str | None]:
+    """id → gender of every person the threats of this bundle link that HQ will hold: those
+    in the bundle and those received before."""
+    held = {i.id: i.gender for i in items if isinstance(i, Person)}
+    wanted = sorted({pid for i in items if isinstance(i, ThreatReport)
+                     for pid in i.person_ids if pid not in held})
+    held.update(tx.person_genders(wanted))
+    return held
 
 
 def _quarantine(store: HqStore, path: Path, uploader: str | None, reason: str) -> str | None:

@@ -14,12 +14,13 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 from starlette.applications import Starlette
@@ -29,9 +30,11 @@ from starlette.routing import Route
 
 from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
+from ..core.errors import UserError
 from ..core.records import utc_now
 from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
+from .repository import StoreUnavailable
 from .serving import server_options
 from .store import HqStore
 
@@ -106,7 +109,15 @@ class Intake:
 
     # -- endpoints -------------------------------------------------------------------------
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "service": "hrd-field-intake"})
+        """Up, and whether the store answers (PostgreSQL reachable)."""
+        try:
+            await anyio.to_thread.run_sync(self._locked, self.store.repo.ping)
+        except UserError:
+            return JSONResponse({"status": "unavailable", "service": "hrd-field-intake",
+                                 "backend": self.store.backend, "database": "unreachable"},
+                                status_code=503)
+        return JSONResponse({"status": "ok", "service": "hrd-field-intake",
+                             "backend": self.store.backend, "database": "ok"})
 
     async def upload(self, request: Request) -> Response:
         try:
@@ -202,11 +213,12 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
+        return Starlette(exception_handlers={StoreUnavailable: _unavailable,
+                                             Exception: _unexpected}, routes=[
             Route("/v1/health", self.health, methods=["GET"]),
             Route("/v1/bundles", self.upload, methods=["POST"]),
             Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
-        ], exception_handlers={Exception: _unexpected})
+        ])
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -227,34 +239,126 @@ class _Reject(Exception):
         self.response = response
 
 
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """The database is away: nothing was imported; the device retries later."""
+    log.warning("store unavailable: %s", exc)
+    response = _error(503, "unavailable", "HQ's database is unavailable; retry later")
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def _error(status: int, code: str, message: str) -> Response:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
-def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
-          tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+def _server(store: HqStore, host: str, port: int, *, base_url: str | None,
+            tls_cert: Path | None, tls_key: Path | None, max_upload: int) -> Any:
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
     intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
                             ssl_keyfile=str(tls_key) if tls_key else None,
                             **server_options())
     server = uvicorn.Server(config)
+    # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
+    # before the store is closed; they are handled by the caller so its ``with`` closes it.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
+    return server
 
+
+def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
     def stop(*_args: object) -> None:
         server.should_exit = True
 
-    # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
-    # before the store is closed; handle them here so the caller's ``with`` closes it.
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        server.run(sockets=sockets)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
+          tls_cert: Path | None = None, tls_key: Path | None = None,
+          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    """One intake process on an open store (the embedded store's only mode)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
+                 max_upload=max_upload))
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive its supervisor (killed with SIGKILL, it cannot pass the
+    signal on): Linux ends it then."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
+                  base_url: str | None = None, tls_cert: Path | None = None,
+                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    """``workers`` intake processes sharing one listening socket, each with its own store
+    connection pool (PostgreSQL). The parent only supervises: a worker that dies is
+    started again; SIGTERM or SIGINT stops them all gracefully.
+
+    The per-device rate limit is kept by each worker, so a device may send up to
+    ``workers`` times the single-process burst.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    listener = socket.create_server((host, port), backlog=2048)
+    children: dict[int, int] = {}
+    stopping = False
+
+    def start(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(sig, signal.SIG_DFL)
+                _die_with_parent()
+                with open_store() as store:
+                    _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert,
+                                 tls_key=tls_key, max_upload=max_upload), [listener])
+            except BaseException as exc:  # never return into the parent's code
+                log.error("worker %d stopped: %s", slot, exc)
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = slot
+
+    def stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for slot in range(workers):
+            start(slot)
+        restarts = 0
+        while children:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            slot = children.pop(pid, -1)
+            if not stopping and slot >= 0 and restarts < 10 * workers:
+                log.warning("worker %d exited; starting it again", slot)
+                restarts += 1
+                time.sleep(min(5.0, 0.2 * restarts))
+                start(slot)
+    finally:
+        stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        listener.close()

@@ -94,3 +94,10 @@ def read(root: Path, passphrase: str) -> dict[str, str]:
         raise KeyFileError(_("The HQ key store in {path} is damaged and cannot be read.")
                            .format(path=root))
     return {str(k): str(v) for k, v in secrets.items()}
+
+
+def update(root: Path, passphrase: str, secrets: dict[str, str]) -> None:
+    """Replace the sealed secrets (e.g. the database address after a restore)."""
+    keyfile = KeyFile.from_bytes((root / KEY_FILE).read_bytes())
+    key = keyfile.unwrap(passphrase)
+    write_secrets(root, keyfile, key, {**secrets, "store_id": keyfile.vault_id})

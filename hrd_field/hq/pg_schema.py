@@ -150,7 +150,7 @@ STEPS: list[str] = [
     CREATE POLICY hq_records_all ON hq_records USING (pg_has_role('hrd_analyst', 'MEMBER'));
     """,
     # 4: who owns each record (the device that first sent it), which devices share a
-    # mission's records (hq.rules), and an index for the manifest chain checks
+    # mission's records, and lookups along each device's chain of manifests
     """
     CREATE TABLE hq_owners (
         record_id text PRIMARY KEY,
@@ -160,7 +160,7 @@ STEPS: list[str] = [
     );
     INSERT INTO hq_owners (record_id, device_key, type, mission_id)
         SELECT DISTINCT ON (v.record_id) v.record_id, v.device_key, v.type,
-               CASE WHEN v.type = 'mission' THEN v.record_id ELSE r.mission_id END
+               CASE v.type WHEN 'mission' THEN v.record_id ELSE r.mission_id END
         FROM hq_versions v LEFT JOIN hq_records r ON r.id = v.record_id
         WHERE v.device_key IS NOT NULL
         ORDER BY v.record_id, v.version;
@@ -171,6 +171,10 @@ STEPS: list[str] = [
     );
     CREATE INDEX hq_bundles_by_previous ON hq_bundles (device_key, previous_manifest_sha256);
     CREATE INDEX hq_quarantine_by_device ON hq_quarantine (device_key);
+    """,
+    # 5: the least-privileged roles read and extend the ownership tables (step 4 came after
+    # ROLES_SQL was first run on existing databases)
+    """
     DO $$ BEGIN
       IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hrd_intake') THEN
         GRANT SELECT, INSERT ON hq_owners TO hrd_intake;
@@ -237,14 +241,16 @@ DO $$ BEGIN
 END $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO hrd_intake, hrd_analyst;
-GRANT SELECT ON hq_instance, hq_schema_migrations, hq_devices TO hrd_intake, hrd_analyst;
+GRANT SELECT ON hq_instance, hq_schema_migrations, hq_devices, hq_shares
+  TO hrd_intake, hrd_analyst;
 
 -- The intake: insert bundles, records, versions, attachments, alarms, receipts; read what
 -- the sequence and version checks need. Row security hides casework records from it.
 GRANT SELECT, INSERT ON hq_bundles, hq_abandoned, hq_versions, hq_receipts, hq_attachments,
-  hq_blobs, hq_blob_chunks TO hrd_intake;
+  hq_blobs, hq_blob_chunks, hq_owners TO hrd_intake;
 GRANT SELECT, INSERT, UPDATE ON hq_records TO hrd_intake;
 GRANT SELECT, INSERT, DELETE ON hq_record_terms TO hrd_intake;
+GRANT SELECT ON hq_quarantine TO hrd_intake;
 GRANT DELETE ON hq_blobs TO hrd_intake;
 GRANT UPDATE ON hq_blobs TO hrd_intake;
 GRANT INSERT ON hq_alarms, hq_quarantine, hq_audit TO hrd_intake;

@@ -17,7 +17,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +24,10 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..core import codec, indexing
+from ..core import codec, indexing, linking
 from ..core.errors import FieldError, RecordInvalid, UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -57,6 +56,20 @@ def describe(url: str) -> str:
     host = info.get("host") or "localhost"
     return f"{info.get('user') or ''}{'@' if info.get('user') else ''}{host}:" \
            f"{info.get('port') or 5432}/{info.get('dbname') or ''}"
+
+
+def for_tool(url: str) -> tuple[str, dict[str, str]]:
+    """The address for a PostgreSQL command-line tool and its environment: a password
+    goes in PGPASSWORD, never on a command line others can read in the process list."""
+    env = {**os.environ, "PGCONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return url, env
+    password = info.pop("password", None)
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(**{k: str(v) for k, v in info.items()}), env
 
 
 def unreachable(url: str, exc: BaseException | None = None) -> StoreUnavailable:
@@ -99,6 +112,9 @@ def _translate(url: str, exc: psycopg.Error) -> UserError:
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return UserError(_("The database role of this HQ process may not do this ({what}).")
                          .format(what=str(exc).strip().splitlines()[0]))
+    if isinstance(exc, psycopg.ProgrammingError | psycopg.DataError):  # a query's fault
+        return UserError(_("The HQ database refused the query: {why}").format(
+            why=(str(exc).strip().splitlines() or ["?"])[0]))
     return UserError(_("The HQ database could not complete the operation ({kind}).").format(
         kind=type(exc).__name__))
 
@@ -111,6 +127,8 @@ def portable_sql(sql: str) -> str:
     quoted strings."""
     def swap(m: re.Match[str]) -> str:
         token = m.group(0)
+        if token.startswith("'"):  # a literal: keep its '?', double its '%'
+            return token.replace("%", "%%")
         return {"?": "%s", "%": "%%"}.get(token, token)
     return _PLACEHOLDER.sub(swap, sql)
 
@@ -131,10 +149,10 @@ class _Import:
         return _bundle_at(self.conn, device_key, seq)
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         normalise(record)
         body = codec.dumps(record)
-        fp = self.repo.sealer.fingerprint(body.encode())
+        fp = self.repo.sealer.fingerprint(linking.comparable_json(body).encode())
         found = self.conn.execute("SELECT body_fingerprint FROM hq_versions WHERE"
                                   " record_id = %s AND version = %s",
                                   (record.id, record.version)).fetchone()
@@ -149,9 +167,21 @@ class _Import:
         self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=scope)
-        self._claim(record.id, device_key, record.TYPE,
-                    record.id if record.TYPE == "mission" else record.mission_id)
-        return self.repo.upsert(self.conn, record)
+        self.claim(record.id, device_key, record.TYPE,
+                   record.id if record.TYPE == "mission" else record.mission_id)
+        return self.repo.upsert(self.conn, current or record)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute("SELECT id, version, sealed FROM hq_records WHERE"
+                                 " type = 'person' AND deleted = 0 AND id = ANY(%s)",
+                                 (list(ids),)).fetchall()
+        for pid, version, sealed in rows:
+            body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
+            out[pid] = body.get("gender")
+        return out
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -161,8 +191,8 @@ class _Import:
         self.repo.insert_version(self.conn, record_id, version, record_type, "{}",
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=None)
-        self._claim(record_id, device_key, record_type,
-                    record_id if record_type == "mission" else None)
+        self.claim(record_id, device_key, record_type,
+                   record_id if record_type == "mission" else None)
         return self.repo.tombstone(self.conn, record_id, record_type, version)
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
@@ -184,14 +214,12 @@ class _Import:
     def blob_writer(self) -> BlobSink:
         return _BlobWriter(self.conn, self.repo.sealer)
 
-    def _claim(self, record_id: str, device_key: str, record_type: str,
-               mission_id: str | None) -> None:
-        self.conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
-                          " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                          (record_id, device_key, record_type, mission_id))
-
+    # -- facts the acceptance rules (hq.rules) decide on ------------------------------------
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
                     manifest_sha256: str) -> dict[str, Any]:
+        """Around ``seq``: the highest known sequence, the abandoned ones, the nearest held
+        bundles below and above, another bundle following ``previous``, and whether a held
+        bundle names this manifest as its previous one."""
         c = self.conn
         top = _scalar(c, "SELECT greatest((SELECT max(seq) FROM hq_bundles WHERE"
                          " device_key = %s), (SELECT max(seq) FROM hq_abandoned WHERE"
@@ -217,17 +245,26 @@ class _Import:
                 "same_previous": int(sibling[0]) if sibling else None, "vouched": vouched}
 
     def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
+        """(owner key, highest version held, type, mission) of a record HQ holds."""
         row = self.conn.execute(
             "SELECT o.device_key, (SELECT max(v.version) FROM hq_versions v WHERE"
-            " v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o"
-            " WHERE o.record_id = %s", (record_id,)).fetchone()
+            " v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
+            " o.record_id = %s", (record_id,)).fetchone()
         return (str(row[0]), int(row[1] or 0), str(row[2]), row[3]) if row else None
+
+    def claim(self, record_id: str, device_key: str, record_type: str,
+              mission_id: str | None) -> None:
+        """The first device to send a record owns it (later calls change nothing)."""
+        self.conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
+                          " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                          (record_id, device_key, record_type, mission_id))
 
     def mission_sharers(self, mission_id: str | None) -> set[str]:
         if mission_id is None:
             return set()
         return {str(r[0]) for r in self.conn.execute(
-            "SELECT device_key FROM hq_shares WHERE mission_id = %s", (mission_id,)).fetchall()}
+            "SELECT device_key FROM hq_shares WHERE mission_id = %s", (mission_id,)
+        ).fetchall()}
 
 
 class _BlobWriter:
@@ -412,7 +449,9 @@ class PostgresRepository:
             " consent_scope, body_fingerprint, sealed, received_at) VALUES (%s, %s, %s, %s,"
             " %s, %s, %s, %s, %s, %s)",
             (record_id, version, record_type, device_key, bundle_id, seq, scope,
-             self.sealer.fingerprint(body.encode()),
+             # a version sent again is compared without its link fields (stub references
+             # are new on each export): core.linking.comparable
+             self.sealer.fingerprint(linking.comparable_json(body).encode()),
              self.sealer.seal(body.encode(), f"version:{record_id}:{version}"), utc_now()))
 
     def _seal_record(self, record: Record) -> bytes:
@@ -538,21 +577,21 @@ class PostgresRepository:
             return _bundle_at(conn, device_key, seq)
 
     def gaps(self) -> dict[str, list[tuple[int, int]]]:
-        out: dict[str, list[tuple[int, int]]] = {}
-        with self._conn() as conn:
-            for device in self.devices():
-                got = [int(r[0]) for r in conn.execute(
-                    "SELECT seq FROM hq_bundles WHERE device_key = %s",
-                    (device.public_key,)).fetchall()]
-                dropped = [int(r[0]) for r in conn.execute(
-                    "SELECT seq FROM hq_abandoned WHERE device_key = %s",
-                    (device.public_key,)).fetchall()]
-                out[device.name] = gap_ranges(got, dropped)
-        return out
+        return {d.name: gap_ranges(*self.sequences(d.public_key)) for d in self.devices()}
 
-    def share_mission(self, mission_id: str, names: list[str], *,
-                      remove: bool = False) -> None:
-        with self._conn() as conn, conn.transaction():
+    def sequences(self, device_key: str) -> tuple[list[int], list[int]]:
+        """(received, declared abandoned) sequence numbers of a device."""
+        with self._conn() as conn:
+            got = [int(r[0]) for r in conn.execute(
+                "SELECT seq FROM hq_bundles WHERE device_key = %s", (device_key,)).fetchall()]
+            dropped = [int(r[0]) for r in conn.execute(
+                "SELECT seq FROM hq_abandoned WHERE device_key = %s",
+                (device_key,)).fetchall()]
+        return got, dropped
+
+    def share_mission(self, mission_id: str, names: list[str], *, remove: bool = False) -> None:
+        """Let these devices send versions of each other's records of this mission (or stop)."""
+        with self._conn() as conn:
             for name in names:
                 row = conn.execute("SELECT public_key FROM hq_devices WHERE name = %s",
                                    (name,)).fetchone()
@@ -568,6 +607,7 @@ class PostgresRepository:
                            "mission", f"{mission_id} {name}")
 
     def shares(self) -> list[tuple[str, str]]:
+        """(mission id, device name) of every share, sorted."""
         with self._conn() as conn:
             return [(str(r[0]), str(r[1])) for r in conn.execute(
                 "SELECT s.mission_id, coalesce(d.name, s.device_key) FROM hq_shares s"
@@ -575,9 +615,24 @@ class PostgresRepository:
             ).fetchall()]
 
     def quarantined(self, device_key: str | None) -> int:
+        """How many bundles this uploader (None: hand imports) has in quarantine."""
         with self._conn() as conn:
-            return int(_scalar(conn, "SELECT count(*) FROM hq_quarantine WHERE"
-                                     " device_key IS NOT DISTINCT FROM %s", (device_key,)))
+            return int(_scalar(conn, "SELECT count(*) FROM hq_quarantine WHERE device_key IS"
+                                     " NOT DISTINCT FROM %s", (device_key,)))
+
+    def version(self, record_id: str, version: int) -> Record:
+        """One version from HQ's history; a deletion or an unknown version is an error."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT sealed FROM hq_versions WHERE record_id = %s AND"
+                               " version = %s", (record_id, version)).fetchone()
+        if row is None:
+            raise UserError(_("HQ holds no version {version} of record {id}.").format(
+                version=version, id=record_id))
+        body = self.sealer.open(bytes(row[0]), f"version:{record_id}:{version}").decode()
+        if body == "{}":
+            raise UserError(_("Version {version} of record {id} is its deletion; earlier "
+                              "versions are kept.").format(version=version, id=record_id))
+        return codec.from_trusted(json.loads(body))
 
     def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
         with self._conn() as conn:
@@ -697,19 +752,6 @@ class PostgresRepository:
                                                                  opened["title"], terms),
                            row.codes))
         return out
-
-    def version(self, record_id: str, version: int) -> Record:
-        with self._conn() as conn:
-            row = conn.execute("SELECT sealed FROM hq_versions WHERE record_id = %s AND"
-                               " version = %s", (record_id, version)).fetchone()
-        if row is None:
-            raise UserError(_("HQ holds no version {version} of record {id}.").format(
-                version=version, id=record_id))
-        body = self.sealer.open(bytes(row[0]), f"version:{record_id}:{version}")
-        if body == b"{}":
-            raise UserError(_("Version {version} of record {id} is its deletion; earlier "
-                              "versions are kept.").format(version=version, id=record_id))
-        return codec.from_trusted(json.loads(body))
 
     def provenance(self, record_id: str) -> list[Provenance]:
         with self._conn() as conn:
@@ -835,12 +877,15 @@ class PostgresRepository:
     def backup(self, target: Path) -> None:
         """``pg_dump`` in PostgreSQL's custom format into ``target/hq.dump``: one
         consistent snapshot while the intake keeps writing."""
-        pg_dump = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
+        from .backup import _tool
+
+        pg_dump = _tool("pg_dump")
         dump = target / "hq.dump"
         part = target / "hq.dump.part"
+        address, env = for_tool(self.url)
         proc = subprocess.run([pg_dump, "--format=custom", "--no-owner", "--file", str(part),
-                               "--dbname", self.url], capture_output=True, text=True,
-                              check=False, env={**os.environ, "PGCONNECT_TIMEOUT": "10"})
+                               "--dbname", address], capture_output=True, text=True,
+                              check=False, env=env)
         if proc.returncode != 0:
             with contextlib.suppress(OSError):
                 part.unlink()

@@ -91,9 +91,17 @@ class ImportTransaction(Protocol):
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
 
     def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         """Keep this validated version with its provenance; the newest version becomes the
-        record. Returns 'new', 'updated', 'older' (kept in history only) or 'known'."""
+        record. Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
+        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
+        holds as the record (the same version with its person links resolved at HQ). The
+        same version sent again is compared without its link fields
+        (``core.linking.comparable``): stub references are new on each export."""
+        ...
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        """id → gender of the live person records among ``ids`` that HQ holds."""
         ...
 
     def store_tombstone(self, record_id: str, record_type: str, version: int, *,

@@ -99,7 +99,7 @@ class HqStore:
         from . import keystore
 
         if not keystore.exists(root):
-            return cls._embedded(Vault.unlock(root, passphrase))
+            return cls._embedded(Vault.unlock(root, passphrase, shared=True))
         from .postgres import PostgresRepository
 
         secrets = keystore.read(root, passphrase)
@@ -129,6 +129,12 @@ class HqStore:
         path = self.root / "quarantine"
         path.mkdir(mode=0o700, exist_ok=True)
         return path
+
+    @property
+    def others_present(self) -> bool:
+        """An embedded store another process (the intake, a colleague) also has open: what
+        this one reads is a snapshot that may change under it."""
+        return self.vault is not None and self.vault.others_present
 
     @property
     def backend(self) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import codec
+from ..core import codec, linking
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -176,9 +176,11 @@ class HqTables:
 
     # -- records ---------------------------------------------------------------------------
     def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         """Keep this version with its provenance; the newest version becomes the record.
         ``record`` must have been validated (the importer builds it with ``from_dict``).
+        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
+        holds as the record (the same version with its links resolved at HQ).
 
         Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
         """
@@ -186,7 +188,8 @@ class HqTables:
         found = c.execute("SELECT body FROM hq_versions WHERE record_id = ? AND version = ?",
                           (record.id, record.version)).fetchone()
         if found is not None:
-            if found[0] != body:
+            if found[0] != body and linking.comparable(json.loads(found[0])) \
+                    != linking.comparable(json.loads(body)):
                 self.alarm(c, "version_conflict", device_key, seq,
                            f"record {record.id} version {record.version} differs")
             return "known"
@@ -199,7 +202,7 @@ class HqTables:
                    body, utc_now()))
         self.claim(c, record.id, device_key, record.TYPE,
                    record.id if record.TYPE == "mission" else record.mission_id)
-        return self._records.upsert_in(c, record, validated=True)
+        return self._records.upsert_in(c, current or record, validated=True)
 
     def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -276,6 +279,18 @@ class HqTables:
                       " received_at) VALUES (?, ?, ?, ?)", (file_name, device_key, reason,
                                                            utc_now()))
             audit.append(c, self._actor, "hq.quarantine", "bundle", file_name)
+
+    def person_genders(self, c: Any, ids: list[str]) -> dict[str, str | None]:
+        """id → gender of the people among ``ids`` that HQ holds (live records)."""
+        out: dict[str, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for pid, body in c.execute(
+                    f"SELECT id, body FROM records WHERE type = 'person' AND deleted = 0"
+                    f" AND id IN ({marks})", chunk).fetchall():
+                out[pid] = json.loads(body).get("gender")
+        return out
 
     # -- reports -------------------------------------------------------------------------------
     def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

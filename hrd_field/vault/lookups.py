@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ..core.records import Mission, Record
+from collections.abc import Iterator
+
+from ..core.i18n import _
+from ..core.records import Mission, Person, Record
 from .ledger import OutboxItem, SentBundle
-from .queries import Filters, Row
+from .queries import MAX_PAGE, Filters, Hit, Row
 from .vault import Vault
 
 MAX_MISSIONS = 1000
@@ -55,3 +58,43 @@ def drafts_to_restore(vault: Vault) -> list[tuple[Record, bool]]:
 def outbox_state(vault: Vault) -> tuple[list[SentBundle], dict[int, OutboxItem]]:
     """Every bundle written, and those still waiting for HQ by sequence number."""
     return vault.exports.bundles(), {i.seq: i for i in vault.exports.waiting()}
+
+
+IDENTITY_SCAN_LIMIT = 20_000
+
+
+def search_everything(vault: Vault, text: str, *, include_identity: bool,
+                      per_type: int = 50) -> dict[str, list[Hit]]:
+    """Hits for ``text`` in every kind of record, grouped by record type, best first.
+
+    Identity fields are not in the full-text index (a hit must never show a legal name).
+    With ``include_identity`` (the user may reveal names), people whose legal name or
+    contact details contain the text are found as well; the hit shows their alias."""
+    grouped: dict[str, list[Hit]] = {}
+    for hit in vault.records.search(text, limit=per_type * 8):
+        bucket = grouped.setdefault(hit.type, [])
+        if len(bucket) < per_type:
+            bucket.append(hit)
+    needle = text.strip().casefold()
+    if include_identity and needle:
+        people = grouped.setdefault("person", [])
+        known = {h.id for h in people}
+        for person in _people(vault):
+            if len(people) >= per_type:
+                break
+            if person.id in known:
+                continue
+            if needle in person.legal_name.casefold() or needle in person.contact.casefold():
+                people.append(Hit(person.id, "person", person.alias,
+                                  _("(matches a name or contact detail)")))
+        if not people:
+            del grouped["person"]
+    return grouped
+
+
+def _people(vault: Vault) -> Iterator[Person]:
+    for offset in range(0, IDENTITY_SCAN_LIMIT, MAX_PAGE):
+        page = vault.records.page(Filters(type="person"), limit=MAX_PAGE, offset=offset)
+        yield from (p for p in page if isinstance(p, Person))
+        if len(page) < MAX_PAGE:
+            return

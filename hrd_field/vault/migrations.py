@@ -227,6 +227,25 @@ STEPS: list[Step] = [
     );
     CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
     """,
+    # HQ reports count records by type, date and region or visit, and add up the
+    # participants of consultations, from this index alone: reading the table pages (bodies
+    # included) made a report over 100k records take seconds (measured: 5.7 s → 0.35 s)
+    """
+    CREATE INDEX records_for_reports ON records (
+        type, deleted, event_date, region, mission_id,
+        json_extract(body, '$.participants.women'), json_extract(body, '$.participants.men'),
+        json_extract(body, '$.participants.non_binary'),
+        json_extract(body, '$.participants.not_stated'));
+    """,
+    # whole words beside the trigram index: one token's list instead of intersecting the
+    # lists of every trigram of a common word (search 5-20× faster at 100k records);
+    # contentless, so the text is stored once (in records_fts)
+    """
+    CREATE VIRTUAL TABLE records_words USING fts5 (
+        title, text, tokenize = 'unicode61 remove_diacritics 2', content = '',
+        contentless_delete = 1);
+    INSERT INTO records_words (rowid, title, text) SELECT rowid, title, text FROM records_fts;
+    """,
     # HQ: who owns each record (the device that first sent it), which devices share a
     # mission's records, and the chain of manifests each bundle follows
     """

@@ -26,6 +26,7 @@ class Conflict(UserError):
 def _unindex(c: Any, seq: int) -> None:
     c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
     c.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
+    c.execute("DELETE FROM records_words WHERE rowid = ?", (seq,))
     c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
 
 
@@ -216,6 +217,9 @@ class RecordStore(RecordReader):
                 title = indexing.columns(record)["title"]
                 c.execute("UPDATE records SET title = ? WHERE seq = ?", (title, seq))
                 c.execute("UPDATE records_fts SET title = ? WHERE rowid = ?", (title, seq))
+                c.execute("DELETE FROM records_words WHERE rowid = ?", (seq,))
+                c.execute("INSERT INTO records_words (rowid, title, text) SELECT rowid, title,"
+                          " text FROM records_fts WHERE rowid = ?", (seq,))
                 c.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
                 grams = indexing.cjk_bigrams(title + "\n" + indexing.search_text(record))
                 if grams:
@@ -290,6 +294,8 @@ class RecordStore(RecordReader):
             _unindex(c, seq)
         text = indexing.search_text(record)
         c.execute("INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)",
+                  (seq, cols["title"], text))
+        c.execute("INSERT INTO records_words (rowid, title, text) VALUES (?, ?, ?)",
                   (seq, cols["title"], text))
         grams = indexing.cjk_bigrams(cols["title"] + "\n" + text)
         if grams:

@@ -86,6 +86,9 @@ class Vault:
         self._lock = lock
         self.actor = actor
         self.unclean_shutdown = unclean
+        self.shared = False
+        self.others_present = False
+        """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
@@ -138,13 +141,23 @@ class Vault:
         return cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
 
     @classmethod
-    def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True) -> Vault:
+    def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
+               shared: bool = False) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
-        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``)."""
+        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``).
+
+        ``shared``: other processes may have it open at the same time (an HQ store: the
+        intake writes while analysts read; SQLite's WAL lets readers go on while one
+        writes). The first opener does the after-crash check; ``others_present`` tells a
+        later one that what it reads may change under it."""
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.lock)
-        lock.acquire()
+        if shared:
+            alone = lock.acquire_shared()
+        else:
+            lock.acquire()
+            alone = True
         try:
             try:
                 data_key = keyfile.unwrap(passphrase)
@@ -152,10 +165,15 @@ class Vault:
                 time.sleep(throttle.record_failure(paths.throttle))
                 raise
             throttle.reset(paths.throttle)
-            return cls._open(paths, keyfile, data_key, lock, refuse_if_damaged)
+            vault = cls._open(paths, keyfile, data_key, lock, refuse_if_damaged,
+                              others=not alone)
         except BaseException:
             lock.release()
             raise
+        vault.shared = shared
+        if shared:
+            lock.share()
+        return vault
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
@@ -174,20 +192,23 @@ class Vault:
 
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
-              lock: ProcessLock, refuse_if_damaged: bool = True) -> Vault:
+              lock: ProcessLock, refuse_if_damaged: bool = True, *,
+              others: bool = False) -> Vault:
         if not paths.database.exists():
             raise VaultCorrupt(_(
                 "The vault database {path} is missing. Nothing was created in its place.")
                 .format(path=paths.database))
         db = Database(paths.database, data_key)
         try:
-            unclean = paths.dirty_marker.exists()
+            # With others present the marker is theirs, not a crash's.
+            unclean = paths.dirty_marker.exists() and not others
             rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
             if not rows or rows[0][0] != keyfile.vault_id:
                 raise NotThisVault()
             owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
+            vault.others_present = others
             # Check before anything writes: a damaged vault is refused as it was found.
             if unclean and refuse_if_damaged:
                 report = vault.check(full=False)
@@ -214,10 +235,13 @@ class Vault:
         if self._stored_files:  # files added this session and then dropped from records
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
-        self.db.checkpoint()
+        last = not self.shared or self._lock.last_one()
+        if last:
+            self.db.checkpoint()
         self.db.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.paths.dirty_marker.unlink()
+        if last:  # the marker stays while another process still has the vault open
+            with contextlib.suppress(FileNotFoundError):
+                self.paths.dirty_marker.unlink()
         self._data_key = b""
         self._lock.release()
 

@@ -63,3 +63,37 @@ def test_export_dialog_summarises_then_writes_importable_bundles(qtbot, make_win
     dialog2 = ExportDialog(window.session, None, window)
     qtbot.addWidget(dialog2)
     qtbot.waitUntil(lambda: "Nothing new" in dialog2.summary.text(), timeout=10_000)
+
+
+def test_export_dialog_names_what_it_withholds_and_why(qtbot, make_window, tmp_path: Path):
+    import io
+
+    from hrd_field.core.records import Mission
+
+    vault_dir = tmp_path / "vault"
+    with HqStore.init(tmp_path / "hq", PASSPHRASE, "HQ") as hq:
+        profile = hq.profile().sign(hq.signing_key())
+    with Vault.create(vault_dir, PASSPHRASE) as vault:
+        enrol(vault, profile)
+        photo = vault.store_attachment(io.BytesIO(b"\xff\xd8 not really a photo"),
+                                       filename="meeting.jpg", media_type="image/jpeg")
+        photo.may_identify = True
+        vault.records.create(Mission(title="Visit to Kenya", status="final",
+                                     attachments=[photo]))
+        scope = ConsentScope(share_with_hq=True)
+        vault.records.create(Person(alias="Ceiba-4", legal_name="Amina X", status="final",
+                                    consent=Consent(obtained=True, scope=scope)))
+        vault.records.create(Person(alias="Ceiba-5", status="draft",
+                                    consent=Consent(obtained=True, scope=scope)))
+
+    window = make_window(vault_dir)
+    unlock(qtbot, window)
+    dialog = ExportDialog(window.session, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "Will leave" in dialog.summary.text(), timeout=10_000)
+    text = dialog.summary.text()
+    assert "“Visit to Kenya”: meeting.jpg" in text
+    assert "“Ceiba-4”: Legal name — no consent to share identity" in text
+    assert "“Ceiba-5” — Still a draft" in text
+    assert "removed from 0" not in text

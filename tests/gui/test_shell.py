@@ -270,3 +270,89 @@ def test_a_new_mission_becomes_current(qtbot, make_window, tmp_path: Path):
                     timeout=5_000)
     qtbot.waitUntil(lambda: window.mission_combo.currentText() == "Visit to Chad",
                     timeout=5_000)
+
+
+def test_enrolment_inside_the_app(qtbot, make_window, tmp_path: Path):
+    from hrd_field.gui.enrolment import EnrolmentDialog, grouped
+    from hrd_field.hq.store import HqStore
+
+    with HqStore.init(tmp_path / "hq", PASSPHRASE, "OHCHR Geneva") as hq:
+        usb = hq.profile().sign(hq.signing_key())
+        online = hq.profile(intake_url="https://intake.example.org/").sign(hq.signing_key())
+    (tmp_path / "usb.json").write_bytes(usb)
+    (tmp_path / "online.json").write_bytes(online)
+    (tmp_path / "junk.json").write_text("{}")
+
+    window = make_window()
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.enrol_label.text() == "Not enrolled with headquarters",
+                    timeout=10_000)
+    window.enrol_action.trigger()
+    dialog = window.findChild(EnrolmentDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: bool(dialog.public_key), timeout=10_000)
+    # this laptop's fingerprint, grouped for reading aloud, and its key to copy
+    assert len(dialog.own_fingerprint.text().split()) == 6
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == dialog.public_key
+
+    dialog.open_profile(tmp_path / "junk.json")
+    assert dialog.message.text() and not dialog.accept_button.isVisible()
+
+    dialog.open_profile(tmp_path / "usb.json")
+    assert dialog.organisation.text() == "OHCHR Geneva"
+    from hrd_field.bundle.profile import load_profile
+
+    assert dialog.hq_fingerprint.text() == grouped(load_profile(usb).fingerprint)
+    qtbot.mouseClick(dialog.refuse_button, Qt.MouseButton.LeftButton)
+    assert not dialog.accept_button.isVisible()
+    assert window.enrol_label.text() == "Not enrolled with headquarters"
+
+    dialog.open_profile(tmp_path / "usb.json")
+    with qtbot.waitSignal(dialog.enrolled, timeout=10_000):
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    assert "Enrolled with" in window.enrol_label.text()
+    assert "OHCHR Geneva" in window.enrol_label.text()
+    assert "USB only" in window.enrol_label.text()
+
+    dialog.open_profile(tmp_path / "online.json")
+    with qtbot.waitSignal(dialog.enrolled, timeout=10_000):
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+    assert "syncs to" in window.enrol_label.text()
+    assert "intake.example.org" in window.enrol_label.text()
+    dialog.reject()
+
+
+def test_ctrl_f_searches_everything_grouped_by_type_names_included(qtbot, make_window,
+                                                                   tmp_path: Path):
+    from hrd_field.core.records import Consultation, Person
+    from hrd_field.gui.search_everything import SearchEverything
+
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        kenya = v.records.create(Mission(title="Visit to Kenya, Garissa", country="KE")).id
+        v.records.create(Consultation(mission_id=kenya, summary="Women met in Garissa"))
+        v.records.create(Person(alias="Ceiba-9", organisation="Garissa women's network"))
+        v.records.create(Person(alias="Baobab-2", legal_name="Halima Garissa-Noor"))
+        v.records.create(Person(alias="Acacia-3", legal_name="Someone Else"))
+    window = make_window(root)
+    unlock(qtbot, window)
+    window.workspace.lists["person"].search.setFocus()
+    qtbot.keyClick(window.workspace.lists["person"].search, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(SearchEverything)
+    assert dialog is not None and dialog.isVisible()
+    type_text(qtbot, dialog.query, "Garissa")
+    qtbot.waitUntil(lambda: dialog.results.topLevelItemCount() == 3, timeout=10_000)
+    heads = [dialog.results.topLevelItem(i).text(0) for i in range(3)]
+    assert sorted(heads) == ["Consultations (1)", "Missions (1)", "People (2)"]
+    people = dialog.results.topLevelItem(heads.index("People (2)"))
+    shown = [people.child(i).text(0) for i in range(people.childCount())]
+    assert any(t.startswith("Baobab-2") for t in shown), "found by the hidden legal name"
+    assert not any("Halima" in t for t in shown), "but the name itself is not shown"
+    found = people.child(0)
+    dialog.results.itemActivated.emit(found, 0)
+    qtbot.waitUntil(lambda: len(window.workspace.editors()) == 1, timeout=10_000)
+
+    window.lock()
+    assert window.findChild(SearchEverything) is None, "results leave with the lock"

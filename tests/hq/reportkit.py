@@ -29,13 +29,14 @@ class MemorySource:
     def communications(self, date_from: str, date_to: str) -> list[CommunicationRow]:
         return [c for c in self.comms if c.sent_on and date_from <= c.sent_on <= date_to]
 
-    def grouped(self, types: Sequence[str], date_from: str, date_to: str, *,
+    def grouped(self, types: Sequence[str], starts: Sequence[str], last: str, *,
                 by: str | None, where_term: Any = None,
                 sums: Sequence[str] = ()) -> list[Grouped]:
-        out: dict[tuple[str, str | None], list[int]] = {}
+        out: dict[tuple[int, str | None], list[int]] = {}
         for r in self.received:
-            if r.type not in types or not r.day or not date_from <= r.day <= date_to:
+            if r.type not in types or not r.day or not starts[0] <= r.day <= last:
                 continue
+            period = max(i for i, s in enumerate(starts) if s <= r.day)
             if where_term is not None:
                 vocab, code = where_term
                 got = r.terms.get(vocab, [])
@@ -48,13 +49,13 @@ class MemorySource:
             elif by == "mission_id":
                 keys = [r.mission_id]
             else:
-                keys = r.terms.get(by, [])
+                keys = r.terms.get(by) or [None]
             for key in keys:
-                acc = out.setdefault((r.day, key), [0] * (1 + len(sums)))
+                acc = out.setdefault((period, key), [0] * (1 + len(sums)))
                 acc[0] += 1
                 for i, path in enumerate(sums):
                     acc[1 + i] += r.numbers.get(path, 0)
-        return [Grouped(day, key, v[0], tuple(v[1:])) for (day, key), v in out.items()]
+        return [Grouped(p, key, v[0], tuple(v[1:])) for (p, key), v in out.items()]
 
     def mission_titles(self, ids: Iterable[str]) -> dict[str, str]:
         return {i: self.titles[i] for i in ids if i in self.titles}

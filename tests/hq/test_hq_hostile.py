@@ -324,7 +324,7 @@ def test_equivocation_raises_an_alarm(world: World, tmp_path: Path) -> None:
         assert not exists(store, other[0].id)
         expect(store, forged, "equivocation", changed={"hq_alarms": 1})
         kept = store.repo.bundle_at(device.public, 1)
-        assert kept is not None and kept[0] == first.bundle_id  # the first one stays
+        assert kept is not None and kept.bundle_id == first.bundle_id  # the first one stays
     listed = world.hrd("hq", "alarms", "--json", "--store", world.store_dir)
     assert listed.returncode == 0, listed
     assert [(a["kind"], a["sequence"]) for a in listed.json()][-1:] == [("equivocation", 1)]

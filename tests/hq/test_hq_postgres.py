@@ -250,3 +250,21 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
         assert conn.execute(count).fetchone() == (1,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM hq_bundles")
+
+
+def test_documented_role_sql_is_the_code_s() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "hq-team.md").read_text("utf-8")
+    assert pg_schema.ROLES_SQL in doc, "copy 'hrd-field hq db-roles' into docs/hq-team.md"
+
+
+def test_report_sql_is_translated_for_psycopg_outside_literals() -> None:
+    from hrd_field.hq.postgres import for_tool, portable_sql
+
+    assert portable_sql("SELECT count(*) FROM report_records WHERE type = ? AND"
+                        " updated_at LIKE '2026%' AND title = 'why?' OR x = ?") == (
+        "SELECT count(*) FROM report_records WHERE type = %s AND"
+        " updated_at LIKE '2026%%' AND title = 'why?' OR x = %s")
+    assert portable_sql("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
+    address, env = for_tool("postgresql://hq:s3cret@db.example:5432/hrd?sslmode=verify-full")
+    assert "s3cret" not in address and env["PGPASSWORD"] == "s3cret"
+    assert "sslmode=verify-full" in address and "host=db.example" in address

@@ -76,7 +76,7 @@ def test_response_deadline_passing_inside_the_range() -> None:
         comm("2020-01-10", "IN", replies=(("2020-02-01", "substantive"),)),  # in time
         comm("2020-02-15", "IN"),  # due 15 April: overdue, no reply
         comm("2020-03-01", "IN", replies=(("2020-05-15", "incomplete"),)),  # late reply
-        comm("2020-06-01", "IN", replies=(("2020-06-20", "general"),)),  # due 31 July
+        comm("2020-06-01", "IN", replies=(("2020-06-20", "general_or_evasive"),)),  # due 31 July
         comm("2020-06-20", "IN"),  # due 19 August
     ]
     data = run("responses", comms, start="2020-01-01", end="2020-06-30")
@@ -89,9 +89,11 @@ def test_response_deadline_passing_inside_the_range() -> None:
     assert asia["response_rate"] == {"2020": 60.0}
     assert asia["response_rate_deadline_passed"] == {"2020": 66.7}
     assert asia["within_deadline_rate"] == {"2020": 40.0}
-    assert asia["replies_by_assessment"] == {"substantive": {"2020": 1},
+    # Every assessment of the vocabulary is listed, in its order, the empty one as 0.
+    assert asia["replies_by_assessment"] == {"none": {"2020": 0},
+                                             "general_or_evasive": {"2020": 1},
                                              "incomplete": {"2020": 1},
-                                             "general": {"2020": 1}}
+                                             "substantive": {"2020": 1}}
     # Judged on 30 April, the late reply is not in yet and the third deadline (30 April)
     # has not passed; a day later it has.
     early = row(run("responses", comms, start="2020-01-01", end="2020-06-30",

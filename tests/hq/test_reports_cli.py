@@ -1,8 +1,8 @@
-"""``hrd-field hq report`` on a real HQ store: the formats carry the JSON's numbers, bad
-input gets one clear line.
+"""``hrd-field hq report`` on a real HQ store, embedded and on PostgreSQL: the counts, the
+formats carry the JSON's numbers, bad input gets one clear line.
 
-The store's received records are written through the vault's record store, the same
-writer the importer uses for every record of a bundle.
+Records are written through the HQ repository (the importer's own writer for received
+records; casework's for communications).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from xml.etree import ElementTree
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import assert_user_error
+from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from hqkit import consent, hrd, ok
 
+from hrd_field.core.casework import Communication, Reply
 from hrd_field.core.records import (
     Consultation,
     Cooperation,
@@ -43,8 +45,16 @@ def _threat(day: str, country: str, types: list[str], cls: type = ThreatReport) 
                consent=consent())
 
 
-@pytest.fixture(scope="module")
-def hq(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def _letter(sent_on: str, state: str, **kw: Any) -> Communication:
+    kw.setdefault("kind", "urgent_appeal")
+    return Communication(sent_on=sent_on, state=state, status="sent",
+                         reference=f"UA {state} {sent_on}", **kw)
+
+
+@pytest.fixture(scope="module", params=HQ_BACKENDS)
+def hq(request: pytest.FixtureRequest,
+       tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    database = new_hq_database(request, request.param)
     root = tmp_path_factory.mktemp("reports")
     passfile = root / "pass.txt"
     passfile.write_text(PASSPHRASE + "\n", encoding="utf-8")
@@ -62,8 +72,19 @@ def hq(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                      modality="online", participants=ParticipantCounts(women=3, men=5),
                      status="final", consent=consent()),
     ]
-    with HqStore.init(root / "hq", PASSPHRASE, "OHCHR") as store:
-        store.vault.records.create_many(records)
+    letters = [
+        _letter("2019-01-10", "CO", joint_with=["SR on freedom of expression"],
+                individuals=ParticipantCounts(women=2, men=1),
+                replies=[Reply(received_on="2019-02-01", assessment="substantive")]),
+        _letter("2019-11-30", "CO", kind="letter_of_allegation",
+                subjects=["reprisal_for_cooperation"],
+                individuals=ParticipantCounts(men=1)),
+        _letter("2019-12-01", "PH", individuals=ParticipantCounts(women=1),
+                replies=[Reply(received_on="2020-03-01", assessment="incomplete")]),
+    ]
+    with HqStore.init(root / "hq", PASSPHRASE, "OHCHR", database=database) as store:
+        for record in [*records, *letters]:
+            store.repo.create(record)
     return root / "hq", passfile
 
 
@@ -85,6 +106,35 @@ def test_threats_by_type_with_a_year_starting_1_december(hq: tuple[Path, Path]) 
     assert rows["arbitrary_detention"]["total"] == 0
     assert data["totals"] == {"counts": {"2016": 1, "2017": 4, "2018": 0}, "total": 5}
     assert rows["death_threat"]["percent_of_period"]["2017"] == 50.0
+
+
+def test_communications_responses_and_individuals(hq: tuple[Path, Path]) -> None:
+    span = ["--from", "2018-12-01", "--to", "2020-11-30", "--period-start", "12-01",
+            "--format", "json"]
+    data = ok(report(hq, "communications", *span)).json()
+    assert data["periods"] == ["2018", "2019"]
+    rows = {r["key"]: r for r in data["rows"]}
+    assert rows["americas"]["counts"] == {"2018": 2, "2019": 0}
+    assert rows["asia_pacific"]["counts"] == {"2018": 0, "2019": 1}
+    assert rows["africa"]["counts"] == {"2018": 0, "2019": 0}
+    assert rows["americas"]["percent_of_period"] == {"2018": 100.0, "2019": 0.0}
+    joint = ok(report(hq, "communications", *span, "--by", "joint")).json()
+    assert {r["key"]: r["total"] for r in joint["rows"]} == {"joint": 1, "not_joint": 2}
+    responses = ok(report(hq, "responses", *span, "--by", "kind")).json()
+    ua = next(r for r in responses["rows"] if r["key"] == "urgent_appeal")
+    # The appeal of 10 January was answered in time; that of 1 December 2019 (due
+    # 30 January 2020) late, on 1 March.
+    assert ua["counts"] == {"2018": 1, "2019": 1}
+    assert ua["replied"] == {"2018": 1, "2019": 1}
+    assert ua["replied_within_deadline"] == {"2018": 1, "2019": 0}
+    assert ua["response_rate_total"] == 100.0
+    people = ok(report(hq, "individuals", *span)).json()
+    assert people["totals"]["counts"] == {"2018": 4, "2019": 1}
+    assert people["totals"]["women"] == {"2018": 2, "2019": 1}
+    assert people["totals"]["percent_concerning_women"] == {"2018": 50.0, "2019": 100.0}
+    reprisals = ok(report(hq, "reprisals", *span)).json()
+    assert next(r for r in reprisals["rows"]
+                if r["key"] == "americas")["communications"] == {"2018": 1, "2019": 0}
 
 
 def test_reprisals_and_consultations_from_the_store(hq: tuple[Path, Path]) -> None:
@@ -176,13 +226,24 @@ def test_every_format_carries_the_numbers_of_the_json(hq: tuple[Path, Path], tmp
                 if p is not None:
                     assert have == pytest.approx(p / 100)
 
-    # PDF: written whole, with its text layer (numbers checked through the HTML it is
-    # made from in test_report_pdf_html_has_the_json_numbers).
+    # PDF: written whole; its text holds every count and the footnote on what is not
+    # counted, in Arabic when asked.
+    from pypdf import PdfReader
+
     pdf = tmp_path / "r.pdf"
     ok(report(hq, *common, "--format", "pdf", "--out", str(pdf), "--language", "ar"))
     body = pdf.read_bytes()
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF")
     assert not list(tmp_path.glob("*.part"))
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    for want in expected:
+        for value in want[:n + 1]:
+            assert ("x" if value is None else str(value)) in text
+    # The title in Arabic: pypdf gives shaped glyphs in visual order, so compare letters.
+    import unicodedata
+
+    letters = "".join(unicodedata.normalize("NFKC", text).split())
+    assert "التهديدات ضد المدافعين".replace(" ", "")[::-1] in letters
 
 
 def test_report_pdf_html_has_the_json_numbers() -> None:
@@ -214,6 +275,19 @@ def test_report_pdf_html_has_the_json_numbers() -> None:
 def test_bad_input_is_one_clear_line(hq: tuple[Path, Path], args: list[str],
                                      words: list[str]) -> None:
     assert_user_error(report(hq, "threats", *args), *words)
+
+
+def test_all_reports_in_one_workbook(hq: tuple[Path, Path], tmp_path: Path) -> None:
+    out = tmp_path / "all.xlsx"
+    ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31", "--format", "xlsx",
+              "--out", str(out)))
+    with zipfile.ZipFile(out) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8")
+    assert re.findall(r'<sheet name="([^"]+)"', book) == [
+        "communications", "responses", "individuals", "reprisals", "threats", "consultations"]
+    both = ok(report(hq, "all", "--from", "2018-01-01", "--to", "2019-12-31",
+                     "--format", "json")).json()
+    assert [r["report"] for r in both][:2] == ["communications", "responses"]
 
 
 def test_binary_formats_need_a_file(hq: tuple[Path, Path]) -> None:

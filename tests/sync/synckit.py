@@ -323,11 +323,13 @@ class Hq:
         return server.start()
 
     def serve(self, *, tls: tuple[Path, Path] | None = None, max_upload: int | None = None,
-              url: str | None = None, verify: ssl.SSLContext | bool | None = None) -> Server:
-        """``hrd-field hq serve`` on loopback; ``url`` is the public URL devices sign."""
+              url: str | None = None, verify: ssl.SSLContext | bool | None = None,
+              extra: Sequence[str] = ()) -> Server:
+        """``hrd-field hq serve`` on loopback; ``url`` is the public URL devices sign;
+        ``extra``: more options (``--workers N``, ``--database URL``)."""
         argv = [sys.executable, "-m", "hrd_field", "hq", "serve", "--store",
                 str(self.store_dir), "--passphrase-file", str(self.passfile),
-                "--host", LOOPBACK, "--port", str(self.port)]
+                "--host", LOOPBACK, "--port", str(self.port), *extra]
         if url is not None:
             argv += ["--url", url]
         if max_upload is not None:

@@ -66,10 +66,10 @@ def test_hostile_auth_headers_get_401_never_500(hq: Hq, tmp_path: Path) -> None:
     url = f"{hq.url}/v1/bundles"
     good = signed_headers(key, "POST", url, b"x")
     cases = {
-        "x-hrd-timestamp": "9" * 400,  # an int too large for a float
-        "x-hrd-device": "RWQ" + "=" * 53,
-        "x-hrd-signature": "%%%",
-        "x-hrd-content-sha256": "Ä" * 64,
+        "signature-input": 'hrd=("@method" "@target-uri");created=' + "9" * 400
+                           + ';keyid="RWQ";tag="x"',  # an int too large for a float
+        "content-digest": "sha-256=:Ä" + "=" * 40 + ":",
+        "signature": "hrd=:%%%:",
     }
     with httpx.Client(timeout=10) as client:
         for name, value in cases.items():

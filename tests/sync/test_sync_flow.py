@@ -10,6 +10,7 @@ bad authentication, floods, and other devices' receipts.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import threading
 import time
@@ -38,7 +39,7 @@ from synckit import (
 
 from hrd_field.bundle.minisign import SigningKey
 from hrd_field.bundle.receipt import load_receipt
-from hrd_field.bundle.upload_auth import WINDOW_S, sign_request
+from hrd_field.bundle.upload_auth import WINDOW_S, content_digest, sign_request
 from hrd_field.sync.exporter import plan_export
 from hrd_field.sync.identity import enrol
 
@@ -423,16 +424,21 @@ def test_bad_timestamp_or_signature_is_401_and_nothing_is_read(
                                   now=time.time() - WINDOW_S - 60),
         "in the future": signed_headers(device.key, "POST", url, body,
                                         now=time.time() + WINDOW_S + 60),
-        "signed by another key": {**good, "x-hrd-signature": signed_headers(
-            stranger, "POST", url, body)["x-hrd-signature"]},
+        "signed by another key": {**good, "Signature": signed_headers(
+            stranger, "POST", url, body)["Signature"]},
         "signature over another URL": {**signed_headers(
             device.key, "POST", f"http://localhost:{hq.port}/v1/bundles", body)},
         "signature over another method": {**signed_headers(device.key, "PUT", url, body)},
-        "timestamp changed after signing": {**good, "x-hrd-timestamp": str(
-            int(good["x-hrd-timestamp"]) + 1)},
-        "garbled signature": {**good, "x-hrd-signature": "not base64!"},
-        "no signature": {k: v for k, v in good.items() if k != "x-hrd-signature"},
-        "malformed hash": {**good, "x-hrd-content-sha256": "ABC"},
+        "time changed after signing": {**good, "Signature-Input": re.sub(
+            r"created=(\d+)", lambda m: f"created={int(m[1]) + 1}",
+            good["Signature-Input"])},
+        "digest of another body after signing": {**good, "content-digest": content_digest(
+            hashlib.sha256(b"another body").hexdigest())},
+        "garbled signature": {**good, "Signature": "hrd=not base64!"},
+        "no signature": {k: v for k, v in good.items() if k != "Signature"},
+        "no signature input": {k: v for k, v in good.items() if k != "Signature-Input"},
+        "malformed digest": {**good, "content-digest": "ABC"},
+        "no digest": {k: v for k, v in good.items() if k != "content-digest"},
     }
     for why, headers in cases.items():
         answer = with_headers(headers)

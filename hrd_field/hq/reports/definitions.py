@@ -12,15 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ...core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ...core.errors import UserError
 from ...core.i18n import N_, _, language
-from ...core.introspect import LIST_NESTED, NESTED, plan
-from ...core.records import RECORD_TYPES
+from ...core.introspect import LIST_NESTED, NESTED, SCALAR, plan
 from ...core.regions import country_name
-from ...core.vocab import ACTION_REQUESTED, REGION, VOCABULARIES
+from ...core.vocab import REGION, VOCABULARIES
 from .model import PRIMARY, MeasureTable, Rate, Report, ReportSpec
 from .periods import Period, PeriodIndex, make_periods
-from .source import GENDERS, CommunicationRow, ReportSource
+from .source import GENDERS, CommunicationRow, Grouped, ReportSource
 
 UNASSIGNED = "not_stated"
 REPLY_DAYS = 60
@@ -138,6 +138,25 @@ def vocab_dimensions(*types: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def single_valued(types: Sequence[str], vocab: str) -> bool:
+    """Whether each record of ``types`` holds at most one code of ``vocab`` (one scalar
+    field, not inside a list): then the rows of a table add up to its totals."""
+    def occurrences(cls: type, in_list: bool) -> list[bool]:
+        out: list[bool] = []
+        for p in plan(cls):
+            if p.meta.get("vocab") == vocab:
+                out.append(p.kind == SCALAR and not in_list)
+            if p.kind in (NESTED, LIST_NESTED) and p.nested is not None:
+                out += occurrences(p.nested, in_list or p.kind == LIST_NESTED)
+        return out
+
+    for t in types:
+        found = occurrences(RECORD_TYPES[t], False) if t in RECORD_TYPES else [False]
+        if found != [True]:
+            return False
+    return True
+
+
 def vocab_groups(name: str) -> Groups:
     if name == "region":
         return Groups(REGION.terms)
@@ -158,12 +177,7 @@ def _field_vocab(record_type: str, field: str) -> str | None:
 
 def _kind_groups() -> Groups:
     vocab = VOCABULARIES.get(_field_vocab("communication", "kind") or "")
-    if vocab is not None:
-        return Groups(vocab.terms)
-    other = N_("Other letter")
-    return Groups((("urgent_appeal", ACTION_REQUESTED.terms[0][1]),
-                   ("letter_of_allegation", ACTION_REQUESTED.terms[1][1]),
-                   ("other_letter", other)))
+    return Groups(vocab.terms if vocab else ())
 
 
 def _assessment_terms() -> tuple[tuple[str, str], ...]:
@@ -354,43 +368,25 @@ def build_individuals(spec: ReportSpec, source: ReportSource, periods: list[Peri
                         notes=notes)
 
 
-def _received(tally: Tally, name: str, source: ReportSource, spec: ReportSpec,
-              where: PeriodIndex, types: Sequence[str], by: str) -> bool:
-    """Fill ``name`` from received records; returns whether ``by`` is multi-valued."""
-    first, last = spec.date_from.isoformat(), spec.date_to.isoformat()
-    if by in ("region", "mission"):
-        column = "mission_id" if by == "mission" else by
-        for g in source.grouped(types, first, last, by=column):
-            p = where(g.day)
-            if p is not None:
-                tally.add(name, g.key, p, g.n)
-                tally.total(name, p, g.n)
-        return False
-    for g in source.grouped(types, first, last, by=by):
-        p = where(g.day)
-        if p is not None:
-            tally.add(name, g.key, p, g.n)
-    for g in source.grouped(types, first, last, by=None):
-        p = where(g.day)
-        if p is not None:
-            tally.total(name, p, g.n)
-    _add_unassigned(tally, name, source, spec, where, types, by)
-    return True
+def _bounds(periods: list[Period]) -> tuple[list[str], str]:
+    return [p.start.isoformat() for p in periods], periods[-1].end.isoformat()
 
 
-def _add_unassigned(tally: Tally, name: str, source: ReportSource, spec: ReportSpec,
-                    where: PeriodIndex, types: Sequence[str], vocab: str) -> None:
-    """Records carrying no code of ``vocab`` go to the "not stated" row."""
-    first, last = spec.date_from.isoformat(), spec.date_to.isoformat()
-    per_day: dict[str, int] = {}
-    for g in source.grouped(types, first, last, by=None):
-        per_day[g.day] = per_day.get(g.day, 0) + g.n
-    for g in source.grouped(types, first, last, by=None, where_term=(vocab, None)):
-        per_day[g.day] = per_day.get(g.day, 0) - g.n
-    for day, n in per_day.items():
-        p = where(day)
-        if p is not None and n > 0:
-            tally.add(name, None, p, n)
+def _received(tally: Tally, name: str, source: ReportSource, periods: list[Period],
+              types: Sequence[str], by: str) -> bool:
+    """Fill ``name`` from received records; returns whether ``by`` is multi-valued.
+    Records without a value (no region, no code of the vocabulary) go to "not stated"."""
+    starts, last = _bounds(periods)
+    column = {"region": "region", "mission": "mission_id"}.get(by)
+    single = column is not None or single_valued(types, by)
+    for g in source.grouped(types, starts, last, by=column or by):
+        tally.add(name, g.key, g.period, g.n)
+        if single:
+            tally.total(name, g.period, g.n)
+    if not single:
+        for g in source.grouped(types, starts, last, by=None):
+            tally.total(name, g.period, g.n)
+    return not single
 
 
 THREAT_TYPES = ("threat_report", "reprisal_incident")
@@ -399,10 +395,9 @@ THREAT_TYPES = ("threat_report", "reprisal_incident")
 def _received_report(spec: ReportSpec, source: ReportSource, periods: list[Period], by: str,
                      types: Sequence[str], title: str, label: str, notes: list[str],
                      groups: Groups | None = None) -> tuple[Tally, bool]:
-    where = PeriodIndex(periods)
     tally = Tally(periods, groups or vocab_groups(by))
     tally.measure(PRIMARY, label)
-    multi = _received(tally, PRIMARY, source, spec, where, types, by)
+    multi = _received(tally, PRIMARY, source, periods, types, by)
     return tally, multi
 
 
@@ -452,55 +447,45 @@ PARTICIPANT_PATHS = tuple(f"participants.{g}" for g in GENDERS)
 
 def build_consultations(spec: ReportSpec, source: ReportSource, periods: list[Period],
                         by: str) -> Report:
-    where = PeriodIndex(periods)
-    first, last = spec.date_from.isoformat(), spec.date_to.isoformat()
-    if by == "mission":
-        groups = Groups()
-    else:
-        groups = vocab_groups(by)
+    starts, last = _bounds(periods)
+    groups = Groups() if by == "mission" else vocab_groups(by)
     tally = Tally(periods, groups)
     tally.measure(PRIMARY, N_("Consultations"))
     tally.measure("participants", N_("Participants"))
     for g in GENDERS:
         tally.measure(g, GENDER_LABELS[g])
     tally.measure("women_only", N_("Women-only sessions"))
-    column = {"region": "region", "mission": "mission_id"}.get(by, by)
-    multi = column not in ("region", "mission_id")
+    column = {"region": "region", "mission": "mission_id"}.get(by)
     types = ("consultation",)
-    for g in source.grouped(types, first, last, by=column, sums=PARTICIPANT_PATHS):
-        p = where(g.day)
-        if p is None:
-            continue
-        tally.add(PRIMARY, g.key, p, g.n)
-        tally.add("participants", g.key, p, sum(g.sums))
-        for gender, n in zip(GENDERS, g.sums, strict=True):
-            tally.add(gender, g.key, p, n)
-        if not multi:
-            tally.total(PRIMARY, p, g.n)
-            tally.total("participants", p, sum(g.sums))
-            for gender, n in zip(GENDERS, g.sums, strict=True):
-                tally.total(gender, p, n)
     women_only = ("consultation_format", "women_only_session")
-    for g in source.grouped(types, first, last, by=column, where_term=women_only):
-        p = where(g.day)
-        if p is not None:
-            tally.add("women_only", g.key, p, g.n)
-            if not multi:
-                tally.total("women_only", p, g.n)
-    if multi:
-        for g in source.grouped(types, first, last, by=None, sums=PARTICIPANT_PATHS):
-            p = where(g.day)
-            if p is None:
-                continue
-            tally.total(PRIMARY, p, g.n)
-            tally.total("participants", p, sum(g.sums))
-            for gender, n in zip(GENDERS, g.sums, strict=True):
-                tally.total(gender, p, n)
-        for g in source.grouped(types, first, last, by=None, where_term=women_only):
-            p = where(g.day)
-            if p is not None:
-                tally.total("women_only", p, g.n)
-        _add_unassigned(tally, PRIMARY, source, spec, where, types, by)
+
+    def add(rows: list[Grouped], *, cells: bool, totals: bool) -> None:
+        for g in rows:
+            values = {PRIMARY: g.n, "participants": sum(g.sums),
+                      **dict(zip(GENDERS, g.sums, strict=True))}
+            for measure, n in values.items():
+                if cells:
+                    tally.add(measure, g.key, g.period, n)
+                if totals:
+                    tally.total(measure, g.period, n)
+
+    def add_women_only(rows: list[Grouped], *, cells: bool, totals: bool) -> None:
+        for g in rows:
+            if cells:
+                tally.add("women_only", g.key, g.period, g.n)
+            if totals:
+                tally.total("women_only", g.period, g.n)
+
+    single = column is not None or single_valued(types, by)
+    add(source.grouped(types, starts, last, by=column or by, sums=PARTICIPANT_PATHS),
+        cells=True, totals=single)
+    add_women_only(source.grouped(types, starts, last, by=column or by, where_term=women_only),
+                   cells=True, totals=single)
+    if not single:
+        add(source.grouped(types, starts, last, by=None, sums=PARTICIPANT_PATHS),
+            cells=False, totals=True)
+        add_women_only(source.grouped(types, starts, last, by=None, where_term=women_only),
+                       cells=False, totals=True)
     if by == "mission":
         titles = source.mission_titles(
             k for rows in tally.cells.values() for k in rows if k != UNASSIGNED)
@@ -508,11 +493,11 @@ def build_consultations(spec: ReportSpec, source: ReportSource, periods: list[Pe
     notes = [_("Consultations received from the field, in the period of their date; "
                "participants as counted by the facilitators, by gender. Consultations "
                "without a date are not counted.")]
-    if multi:
+    if not single:
         notes.append(_(MULTI_NOTE))
     rates = [Rate("percent_women", N_("Women, of participants"), "women", "participants")]
     return tally.report(spec, _("Consultations with defenders"), by, notes=notes, rates=rates,
-                        multi_valued=multi)
+                        multi_valued=not single)
 
 
 REPORTS: dict[str, ReportInfo] = {

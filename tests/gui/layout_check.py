@@ -1,0 +1,84 @@
+"""What a person would see as broken layout, measured: a window wider or taller than a
+1366×768 screen, and text that does not fit its widget (elided, clipped, cut letters).
+
+Text width comes from the widget's own QFontMetrics and is compared with the geometry the
+layout gave it; wrapped labels compare heightForWidth with their height.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
+
+SCREEN = QSize(1366, 768)
+SLACK = 1  # rounding between metrics and layout
+
+
+def _where(widget: QWidget) -> str:
+    names = []
+    w: QWidget | None = widget
+    while w is not None and len(names) < 4:
+        names.append(w.objectName() or type(w).__name__)
+        w = w.parentWidget()
+    return "/".join(reversed(names))
+
+
+def _shown(text: str) -> str:
+    """The text as drawn: a single '&' marks a mnemonic and is not drawn."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _really_visible(widget: QWidget, root: QWidget) -> bool:
+    return widget.isVisibleTo(root) and widget.width() > 0
+
+
+def text_problems(root: QWidget) -> list[str]:
+    out = []
+    for label in root.findChildren(QLabel):
+        if not _really_visible(label, root) or not label.text() or \
+                label.textFormat() == Qt.TextFormat.RichText:
+            continue
+        rect = label.contentsRect()
+        margin = 2 * label.margin() + (label.indent() if label.indent() > 0 else 0)
+        metrics = label.fontMetrics()
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height() + SLACK:
+                out.append(f"wrapped label cut ({need}>{label.height()}): "
+                           f"{label.text()[:40]!r} in {_where(label)}")
+        else:
+            widest = max(metrics.horizontalAdvance(line)
+                         for line in _shown(label.text()).split("\n"))
+            if widest > rect.width() - margin + SLACK:
+                out.append(f"label clipped ({widest}>{rect.width()}): "
+                           f"{label.text()[:40]!r} in {_where(label)}")
+    for button in root.findChildren(QAbstractButton):
+        if not _really_visible(button, root) or not button.text() or \
+                isinstance(button.parentWidget(), QTabBar):
+            continue
+        if isinstance(button, QPushButton | QToolButton | QCheckBox | QRadioButton):
+            hint = button.sizeHint().width()
+            if hint > button.width() + SLACK:
+                out.append(f"button text clipped ({hint}>{button.width()}): "
+                           f"{button.text()[:40]!r} in {_where(button)}")
+    return out
+
+
+def size_problems(window: QWidget, what: str) -> list[str]:
+    need = window.minimumSizeHint().expandedTo(window.minimumSize())
+    out = []
+    if need.width() > SCREEN.width():
+        out.append(f"{what}: needs {need.width()} px wide, the screen has {SCREEN.width()}")
+    if need.height() > SCREEN.height():
+        out.append(f"{what}: needs {need.height()} px high, the screen has "
+                   f"{SCREEN.height()}")
+    return out

@@ -1,0 +1,73 @@
+"""The layout check (issue 13): every view and editor in English, Arabic and Chinese at 100 %
+and 200 % font fits a 1366×768 screen, and no text is elided or clipped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from .conftest import unlock, wait_idle
+from .layout_check import SCREEN, size_problems, text_problems
+
+SECTIONS = ("mission_page", "mission", "consultation", "threat_report", "reprisal_incident",
+            "person", "outbox")
+EDITORS = ("mission", "person", "consultation", "threat_report", "reprisal_incident")
+
+
+@pytest.fixture
+def font_scale(request) -> Iterator[float]:
+    app = QApplication.instance()
+    original = app.font()
+    scaled = app.font()
+    scaled.setPointSizeF(original.pointSizeF() * request.param)
+    app.setFont(scaled)
+    yield request.param
+    app.setFont(original)
+
+
+def _settle(qtbot, window) -> None:
+    window.resize(SCREEN)
+    qtbot.wait(30)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("font_scale", [1.0, 2.0], indirect=True, ids=["100", "200"])
+@pytest.mark.parametrize("language", ["en", "ar", "zh"])
+def test_every_view_fits_the_screen_and_shows_its_text(qtbot, make_window, language,
+                                                       font_scale):
+    window = make_window(language=language)
+    problems: list[str] = []
+    _settle(qtbot, window)
+    problems += size_problems(window, "lock screen")
+    problems += text_problems(window)
+    unlock(qtbot, window)
+    ws = window.workspace
+    for key in SECTIONS:
+        ws.show_section(key)
+        view = ws.lists.get(key)
+        if view is not None:
+            view.filter_toggle.setChecked(True)  # the widest state of a list
+        _settle(qtbot, window)
+        problems += size_problems(window, f"section {key}")
+        problems += text_problems(ws.browse.currentWidget())
+    for record_type in EDITORS:
+        editor = ws.new_record(record_type)
+        _settle(qtbot, window)
+        problems += size_problems(window, f"{record_type} editor")
+        problems += text_problems(editor)
+        editor.request_close()
+    for open_dialog in (window.export, window.enrol, window.search_everything,
+                        window.edit_settings, window.panic):
+        open_dialog()
+        wait_idle(qtbot, window)  # dialogs fill in what they load before being measured
+        qtbot.wait(20)
+        dialogs = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QDialog) and w.isVisible()]
+        for dialog in dialogs:
+            problems += size_problems(dialog, type(dialog).__name__)
+            problems += text_problems(dialog)
+            dialog.reject()
+    problems = sorted(set(problems))
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems[:60])
