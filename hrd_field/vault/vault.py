@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..core.errors import UserError
+from ..core import passphrase as passphrase_rule
 from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
@@ -101,8 +102,7 @@ class Vault:
         paths = VaultPaths(root)
         if paths.keyfile.exists() or paths.database.exists():
             raise UserError(_("A vault already exists in {path}.").format(path=root))
-        if len(passphrase) < 8:
-            raise UserError(_("The passphrase must have at least 8 characters."))
+        passphrase_rule.check(passphrase)
         os.umask(0o077)
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -177,6 +177,7 @@ class Vault:
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
+        passphrase_rule.check(new_passphrase)  # before opening: a refusal leaves it closed
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.lock)
@@ -253,8 +254,7 @@ class Vault:
 
     # -- keys ----------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str) -> None:
-        if len(new_passphrase) < 8:
-            raise UserError(_("The passphrase must have at least 8 characters."))
+        passphrase_rule.check(new_passphrase)
         self._keyfile.set_passphrase(self._data_key, new_passphrase)
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         with self.db.transaction() as c:
