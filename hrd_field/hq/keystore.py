@@ -22,8 +22,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from ..core.errors import UserError
 from ..core import passphrase as passphrase_rule
+from ..core.errors import UserError
 from ..core.i18n import _
 from ..vault.fsutil import atomic_write, io_error
 from ..vault.keyslots import KeyFile, KeyFileError, new_keyfile

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..core.errors import UserError
 from ..core import passphrase as passphrase_rule
+from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
