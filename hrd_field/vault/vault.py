@@ -5,7 +5,7 @@ Files in the vault directory (mode 0700, files 0600):
   vault.db[-wal]  the SQLCipher database, encrypted page by page with the data key
   vault.lock      held while a process has the vault open
   vault.open      present while open: found at unlock, it means an unclean shutdown
-  unlock-failures the count of consecutive wrong passphrases (a number, nothing else)
+  unlock-failures the count of consecutive wrong passphrases and its MAC (vault/throttle.py)
 """
 
 from __future__ import annotations
@@ -129,6 +129,7 @@ class Vault:
                 audit.append(c, actor, "vault.create")
             # The key file is written last: a vault without it was never usable.
             atomic_write(paths.keyfile, keyfile.to_bytes())
+            throttle.reset(paths.throttle, keyfile.vault_id)
         except BaseException:
             if db is not None:
                 db.close()
@@ -162,11 +163,11 @@ class Vault:
             try:
                 data_key = keyfile.unwrap(passphrase)
             except WrongPassphrase:
-                time.sleep(throttle.record_failure(paths.throttle))
+                time.sleep(throttle.record_failure(paths.throttle, keyfile.vault_id))
                 raise
-            throttle.reset(paths.throttle)
             vault = cls._open(paths, keyfile, data_key, lock, refuse_if_damaged,
                               others=not alone)
+            throttle.reset(paths.throttle, keyfile.vault_id)  # only once it really opened
         except BaseException:
             lock.release()
             raise
