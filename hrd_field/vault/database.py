@@ -11,6 +11,7 @@ import sqlcipher3
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from . import memwipe
 from .fsutil import DiskFull
 
 Error = sqlcipher3.Error
@@ -59,8 +60,17 @@ class Database:
     def _key(self, key: bytes) -> None:
         c = self.conn
         c.execute("PRAGMA cipher_log_level = NONE")
-        c.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        c.execute("PRAGMA cipher_memory_security = OFF")
+        # SQLCipher zeroes the memory it frees (pages, key schedule): its cost is in
+        # bench/memory_security.py.
+        c.execute("PRAGMA cipher_memory_security = ON")
+        # executescript, not execute: the statement cache would keep this text as a key.
+        hex_key = key.hex()
+        pragma = "PRAGMA key = \"x'" + hex_key + "'\";"
+        try:
+            c.executescript(pragma)
+        finally:
+            memwipe.wipe(pragma)
+            memwipe.wipe(hex_key)
         try:
             c.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:

@@ -25,7 +25,7 @@ from ..core import passphrase as passphrase_rule
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
-from . import attachments, audit, migrations, throttle
+from . import attachments, audit, memwipe, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
 from .hq_casework import CaseworkTables
@@ -82,7 +82,9 @@ class Vault:
                  lock: ProcessLock, actor: str, unclean: bool):
         self.paths = paths
         self._keyfile = keyfile
-        self._data_key = data_key
+        # A buffer we can overwrite on lock; the bytes the key slot gave are zeroed now.
+        self._data_key = bytearray(data_key)
+        memwipe.wipe(data_key)
         self.db = db
         self._lock = lock
         self.actor = actor
@@ -244,7 +246,8 @@ class Vault:
         if last:  # the marker stays while another process still has the vault open
             with contextlib.suppress(FileNotFoundError):
                 self.paths.dirty_marker.unlink()
-        self._data_key = b""
+        memwipe.wipe(self._data_key)
+        self._data_key = bytearray()
         self._lock.release()
 
     def __enter__(self) -> Vault:
@@ -256,13 +259,13 @@ class Vault:
     # -- keys ----------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str) -> None:
         passphrase_rule.check(new_passphrase)
-        self._keyfile.set_passphrase(self._data_key, new_passphrase)
+        self._keyfile.set_passphrase(bytes(self._data_key), new_passphrase)
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.passwd")
 
     def set_recovery_recipient(self, recipient: str) -> None:
-        self._keyfile.set_recovery(self._data_key, recipient)
+        self._keyfile.set_recovery(bytes(self._data_key), recipient)
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.recovery_slot")
@@ -392,7 +395,7 @@ class Vault:
         except OSError as exc:
             raise io_error(exc) from exc
         try:
-            self.db.backup_to(paths.database, self._data_key)
+            self.db.backup_to(paths.database, bytes(self._data_key))
             atomic_write(paths.keyfile, self._keyfile.to_bytes())
         except BaseException:
             for f in [*paths.sqlite_files(), paths.keyfile]:
@@ -406,7 +409,8 @@ class Vault:
     def wipe(self) -> None:
         """Crypto-erase this open vault (the panic action)."""
         self.db.close()
-        self._data_key = b""
+        memwipe.wipe(self._data_key)
+        self._data_key = bytearray()
         _erase_files(self.paths)
         self._lock.release()
         with contextlib.suppress(OSError):
