@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from synckit import LOOPBACK, Device, Hq, failed, person
@@ -21,13 +22,13 @@ HUGE = 3 << 30
 
 class _Hostile(BaseHTTPRequestHandler):
     mode = "huge"
-    posts: list[str] = []
+    posts: ClassVar[list[str]] = []
     sent = 0
 
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         length = int(self.headers.get("content-length", "0"))
         self.rfile.read(length)
         type(self).posts.append(self.path)
