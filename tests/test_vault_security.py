@@ -58,8 +58,8 @@ NEEDLES = {
 }
 
 OPEN_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.hwm",
-              "vault.open"}
-CLOSED_FILES = {"vault.key", "vault.db", "vault.hwm"}
+              "vault.open", "unlock-failures"}
+CLOSED_FILES = {"vault.key", "vault.db", "vault.hwm", "unlock-failures"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -250,20 +250,20 @@ def test_wrong_passphrase_same_error_counted_then_reset(vault_dir: Path, passfil
                                                        tmp_path: Path) -> None:
     Vault.create(vault_dir, PASSPHRASE).close()
     counter = vault_dir / "unlock-failures"
+    vid = vault_id(vault_dir)
     messages = []
     for n, attempt in enumerate(["correct horse battery stapler", "", "€" * 5000], start=1):
         with pytest.raises(WrongPassphrase) as info:
             Vault.unlock(vault_dir, attempt)
         messages.append(str(info.value))
-        assert throttle.failures(counter) == n
-        assert counter.read_text("ascii").strip() == str(n)  # a number, nothing else
+        assert throttle.failures(counter, vid) == n
+        assert counter.read_text("ascii").split()[0] == str(n)  # a number and its MAC
         assert stat.S_IMODE(counter.stat().st_mode) == 0o600
     assert len(set(messages)) == 1 and messages[0]
     assert not (vault_dir / "vault.open").exists()
 
     Vault.unlock(vault_dir, PASSPHRASE).close()
-    assert throttle.failures(counter) == 0
-    assert not counter.exists()
+    assert throttle.failures(counter, vid) == 0
 
     # the command line says the same, whatever the wrong passphrase, and counts across runs
     outputs = []
@@ -274,9 +274,9 @@ def test_wrong_passphrase_same_error_counted_then_reset(vault_dir: Path, passfil
         assert_user_error(res, "wrong passphrase")
         outputs.append(res.stderr)
     assert outputs[0] == outputs[1]
-    assert throttle.failures(counter) == 2
+    assert throttle.failures(counter, vid) == 2
     assert run_cli("record", "list", vault=vault_dir, passfile=passfile).returncode == 0
-    assert not counter.exists()
+    assert throttle.failures(counter, vid) == 0
 
 
 def test_delay_grows_and_is_capped() -> None:
@@ -293,21 +293,29 @@ def test_delay_grows_and_is_capped() -> None:
 def test_delay_is_really_applied_after_free_attempts(vault_dir: Path) -> None:
     Vault.create(vault_dir, PASSPHRASE).close()
     counter = vault_dir / "unlock-failures"
-    counter.write_text(str(throttle.FREE_ATTEMPTS), "ascii")
+    vid = vault_id(vault_dir)
+    for _ in range(throttle.FREE_ATTEMPTS):
+        throttle.record_failure(counter, vid)
     expected = throttle.delay_for(throttle.FREE_ATTEMPTS + 1)
     assert 0 < expected <= 2
     start = time.monotonic()
     with pytest.raises(WrongPassphrase):
         Vault.unlock(vault_dir, "guess number four")
     assert time.monotonic() - start >= expected * 0.9
-    assert throttle.failures(counter) == throttle.FREE_ATTEMPTS + 1
+    assert throttle.failures(counter, vid) == throttle.FREE_ATTEMPTS + 1
 
 
 def test_garbage_counter_file_does_not_lock_the_user_out(vault_dir: Path) -> None:
     Vault.create(vault_dir, PASSPHRASE).close()
     (vault_dir / "unlock-failures").write_text("not a number", "ascii")
     Vault.unlock(vault_dir, PASSPHRASE).close()
-    assert not (vault_dir / "unlock-failures").exists()
+    assert throttle.failures(vault_dir / "unlock-failures", vault_id(vault_dir)) == 0
+
+
+def vault_id(vault_dir: Path) -> str:
+    from hrd_field.vault.keyslots import KeyFile
+
+    return KeyFile.from_bytes((vault_dir / "vault.key").read_bytes()).vault_id
 
 
 def test_huge_failure_count_is_capped_quickly() -> None:
@@ -482,8 +490,9 @@ def test_corrupt_key_file_clear_error_nothing_changed(closed_vault: Path, damage
         Vault.unlock(closed_vault, PASSPHRASE)
     assert words in str(info.value).lower(), str(info.value)
     assert not isinstance(info.value, WrongPassphrase)
-    assert digest_dir(closed_vault) == before
-    assert not (closed_vault / "unlock-failures").exists()
+    assert digest_dir(closed_vault) == before  # the failure counter included: not a guess
+    key.write_bytes(saved)
+    assert throttle.failures(closed_vault / "unlock-failures", vault_id(closed_vault)) == 0
     key.write_bytes(saved)
     assert_still_opens(closed_vault)
 
@@ -623,3 +632,35 @@ def test_audit_survives_reopen_and_logs_unlocks(vault_dir: Path) -> None:
         assert actions[0] == "vault.create"
         assert actions.count("vault.unlock") == 3
         assert audit.verify(v.db.conn) is None
+
+
+@pytest.mark.parametrize("tamper", ["delete", "directory", "plain zero", "copied"])
+def test_a_tampered_counter_means_the_longest_delay(vault_dir: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    tamper: str) -> None:
+    """Issue 11, item 9: deleting ``unlock-failures``, replacing it with a directory, writing
+    a bare "0" or copying another vault's counter gives no free guesses."""
+    import hrd_field.vault.vault as vault_module
+
+    Vault.create(vault_dir, PASSPHRASE).close()
+    counter = vault_dir / "unlock-failures"
+    for _ in range(5):
+        throttle.record_failure(counter, vault_id(vault_dir))
+    other = tmp_path / "other"
+    Vault.create(other, PASSPHRASE).close()
+    if tamper == "delete":
+        counter.unlink()
+    elif tamper == "directory":
+        counter.unlink()
+        counter.mkdir()
+    elif tamper == "plain zero":
+        counter.write_text("0\n", "ascii")
+    else:
+        shutil.copyfile(other / "unlock-failures", counter)
+    waited: list[float] = []
+    monkeypatch.setattr(vault_module.time, "sleep", waited.append)  # record, do not wait
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "a wrong guess after tampering")
+    assert waited == [throttle.MAX_DELAY_S]
+    Vault.unlock(vault_dir, PASSPHRASE).close()  # the right one opens it, from zero again
+    assert throttle.failures(counter, vault_id(vault_dir)) == 0

@@ -71,9 +71,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(rev)
     rev.set_defaults(func=cmd_device_revoke)
 
+    share = dsub.add_parser("share", help="let devices send versions of each other's "
+                                          "records of one mission")
+    share.add_argument("mission_id", metavar="MISSION_ID")
+    share.add_argument("names", nargs="*", metavar="NAME")
+    share.add_argument("--remove", action="store_true",
+                       help="stop sharing the mission with these devices")
+    share.add_argument("--json", action="store_true")
+    add_store_options(share)
+    share.set_defaults(func=cmd_device_share)
+
     imp = hsub.add_parser("import", help="verify and import bundles")
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path)
     imp.add_argument("--json", action="store_true")
+    imp.add_argument("--after-revocation", action="store_true",
+                     help="import bundles of a revoked device at or below its cut that HQ "
+                          "cannot vouch for (only after checking where they came from)")
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
@@ -196,6 +209,24 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_device_share(args: argparse.Namespace) -> int:
+    """With names: change the mission's sharers; always: list who shares what."""
+    with open_store(args) as store:
+        if args.names:
+            store.repo.share_mission(args.mission_id, args.names, remove=args.remove)
+        shares = [(m, d) for m, d in store.repo.shares() if m == args.mission_id]
+    if args.json:
+        print_json([d for _m, d in shares])
+        return 0
+    if shares:
+        print(_("Mission {id} is shared by: {names}").format(
+            id=args.mission_id, names=", ".join(d for _m, d in shares)))
+    else:
+        print(_("Mission {id} is not shared: each record stays with the device that sent it "
+                "first.").format(id=args.mission_id))
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     worst = 0
     results = []
@@ -205,7 +236,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(_("{file}: not found").format(file=path), file=sys.stderr)
                 worst = 1
                 continue
-            outcome = import_bundle(store, path)
+            outcome = import_bundle(store, path, after_revocation=args.after_revocation)
             results.append({"file": str(path), "message": outcome.message,
                             **outcome.summary()})
             stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
@@ -298,10 +329,11 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         gaps = store.repo.gaps()
     if args.json:
-        print_json(gaps)
+        print_json({name: [list(r) for r in ranges] for name, ranges in gaps.items()})
         return 0
-    for name, missing in gaps.items():
-        text = ", ".join(str(s) for s in missing) if missing else _("none")
+    for name, ranges in gaps.items():
+        text = ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges) \
+            if ranges else _("none")
         print(_("{device}: missing {seqs}").format(device=name, seqs=text))
     return 0
 

@@ -52,6 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     get = rsub.add_parser("get", help="show one record")
     get.add_argument("id", type=text)
     get.add_argument("--json", action="store_true")
+    get.add_argument("--version", type=int, metavar="N",
+                     help="with --store: this version from HQ's history (deleted records too)")
     add_vault_options(get)
     get.set_defaults(func=cmd_get)
 
@@ -148,8 +150,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_get(args: argparse.Namespace) -> int:
+    if args.version is not None and args.store is None:
+        raise UserError(_("--version needs --store: only HQ keeps every version."))
     with open_records(args) as records:
-        record = records.get(args.id)
+        record = records.get(args.id) if args.version is None \
+            else records.version(args.id, args.version)  # type: ignore[union-attr]
         data = codec.to_dict(record)
         origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES \
             else None

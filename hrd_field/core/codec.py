@@ -47,7 +47,7 @@ def parse_json(text: str | bytes) -> Any:
 
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates,
-                          parse_constant=_no_constants)
+                          parse_constant=_no_constants, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise UserError(
             _("Invalid JSON at line {line}, column {col}: {msg}.").format(
@@ -55,6 +55,18 @@ def parse_json(text: str | bytes) -> Any:
         ) from exc
     except RecursionError as exc:
         raise UserError(_("Invalid JSON: nested too deeply.")) from exc
+
+
+MAX_INT_DIGITS = 20
+"""Longer integers are no record's field, and Python refuses to parse 4,300+ digits with a
+ValueError that would escape the checks."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise UserError(_("Invalid JSON: a number has more than {n} digits.").format(
+            n=MAX_INT_DIGITS))
+    return int(text)
 
 
 @cache

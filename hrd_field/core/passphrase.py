@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import UserError
 from .i18n import N_, _
 
 MIN_LENGTH = 8
@@ -34,3 +35,16 @@ def assess(passphrase: str, user_inputs: tuple[str, ...] = ()) -> Strength:
     else:
         advice = _("Good. Write it down somewhere safe, away from the laptop.")
     return Strength(score, _(LEVELS[score]), advice, len(passphrase) >= MIN_LENGTH and score >= 2)
+
+
+def rejection() -> str:
+    """Why a passphrase was refused: the same words in the CLI, the GUI and every API."""
+    return _("This passphrase is too easy to guess: use at least {n} characters, best "
+             "several unrelated words.").format(n=MIN_LENGTH)
+
+
+def check(passphrase: str) -> None:
+    """The one rule for every new passphrase (vault creation, passphrase change, recovery,
+    HQ store, lock screen): at least ``MIN_LENGTH`` characters and a zxcvbn score of 2."""
+    if not assess(passphrase).acceptable:
+        raise UserError(rejection())

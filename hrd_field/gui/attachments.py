@@ -14,7 +14,6 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -31,6 +30,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.media import gps_location, has_metadata, strip_metadata
 from ..core.records import AttachmentRef
+from . import file_dialogs
 from .attachment_queue import AddJob, AddQueue
 from .attachment_viewer import ImageViewer
 from .session import VaultSession
@@ -147,12 +147,9 @@ class AttachmentPanel(QWidget):
 
     # -- hooks (overridden in tests) ---------------------------------------------------
     def _choose_files(self) -> list[str]:
-        # Qt's own dialog: the desktop's native one records chosen files in its
-        # "recently used" list on disk, and file names can be sensitive.
-        chosen = QFileDialog.getOpenFileNames(
-            self, _("Add attachments"), "", "",
-            options=QFileDialog.Option.DontUseNativeDialog)
-        return list(chosen[0])
+        # Qt's own dialog (the desktop's native one records chosen files in its "recently
+        # used" list), leaving no folder history behind: file names can be sensitive.
+        return file_dialogs.open_files(self, _("Add attachments"))
 
     def _show_error(self, message: str) -> None:
         QMessageBox.warning(self.viewer or self, _("Attachments"), message)

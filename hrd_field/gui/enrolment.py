@@ -15,7 +15,6 @@ from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..bundle.profile import HqProfile, load_profile
 from ..core.errors import UserError
 from ..core.i18n import _
+from . import file_dialogs
 from .fit import grow_to_fit
 from .session import VaultSession
 from .tasks import Failure
@@ -161,9 +161,8 @@ class EnrolmentDialog(QDialog):
             self.copy_button.setText(_("Copied"))
 
     def _choose(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("HQ profile"), "", _("HQ profile (*.json);;All files (*)"),
-            options=QFileDialog.Option.DontUseNativeDialog)
+        path = file_dialogs.open_file(self, _("HQ profile"),
+                                      _("HQ profile (*.json);;All files (*)"))
         if path:
             self.open_profile(Path(path))
 

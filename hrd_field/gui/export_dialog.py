@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..sync.exporter import ExportPlan
+from . import file_dialogs
 from .session import VaultSession
 from .tasks import Task
 from .widgets import isolate
@@ -167,9 +167,7 @@ class ExportDialog(QDialog):
             self.folder.setText(chosen)
 
     def _ask_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(
-            self, _("Where to write the bundles"), "",
-            QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly)
+        return file_dialogs.existing_folder(self, _("Where to write the bundles"))
 
     # -- writing -----------------------------------------------------------------------------
     def start(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -139,8 +139,30 @@ class MaskedField(FieldEditor):
         self.edit.textEdited.connect(self._emit_changed)
         self.reveal.toggled.connect(self._set_revealed)
         self.copy.clicked.connect(lambda: self._clipboard.copy(self.edit.text()))
+        # Ctrl+C, Ctrl+X and the context menu's Copy would put the name on the clipboard
+        # for good: they go through the self-clearing clipboard too.
+        self.edit.installEventFilter(self)
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self._set_revealed(not masked)
         self.reveal.setChecked(not masked)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() in (QEvent.Type.ShortcutOverride,
+                                                     QEvent.Type.KeyPress):
+            assert isinstance(event, QKeyEvent)
+            copy, cut = event.matches(QKeySequence.StandardKey.Copy), \
+                event.matches(QKeySequence.StandardKey.Cut)
+            if copy or cut:
+                if event.type() == QEvent.Type.KeyPress and \
+                        self.edit.echoMode() == QLineEdit.EchoMode.Normal:
+                    text = self.edit.selectedText() or self.edit.text()
+                    self._clipboard.copy(text)
+                    if cut and self.edit.hasSelectedText() and not self.edit.isReadOnly():
+                        self.edit.del_()
+                        self._emit_changed()
+                event.accept()
+                return True
+        return super().eventFilter(watched, event)
 
     def _set_revealed(self, shown: bool) -> None:
         self.edit.setEchoMode(QLineEdit.EchoMode.Normal if shown

@@ -10,6 +10,11 @@ _ACTIVITY = {
 }
 
 
+def autolock_minutes(local: int, policy: int | None) -> int:
+    """HQ's profile sets a ceiling the local setting cannot exceed (never below a minute)."""
+    return max(1, local if policy is None or policy < 1 else min(local, policy))
+
+
 class IdleWatcher(QObject):
     """Install on the QApplication; emits ``idle`` after ``timeout_ms`` without input."""
 
@@ -26,6 +31,10 @@ class IdleWatcher(QObject):
         self._timer.setInterval(timeout_ms)
         if self._timer.isActive():
             self._timer.start()
+
+    @property
+    def timeout_ms(self) -> int:
+        return self._timer.interval()
 
     def start(self) -> None:
         self._timer.start()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from ..core.passphrase import assess
+from ..core.passphrase import assess, rejection
 from .widgets import isolate, scale_font
 
 
@@ -202,7 +202,7 @@ class LockScreen(QWidget):
         if strength.acceptable and self.repeat.text() and not same:
             self.go.setToolTip(_("The two passphrases differ."))
         elif not strength.acceptable:
-            self.go.setToolTip(_("The passphrase is too weak."))
+            self.go.setToolTip(rejection())  # the words the CLI uses for the same rule
         else:
             self.go.setToolTip("")
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     from ..bundle.profile import HqProfile
     from .record_form import FormContext
     from .workspace import Workspace
+from . import file_dialogs
 from .clipboard import SensitiveClipboard
-from .idle import IdleWatcher
+from .idle import IdleWatcher, autolock_minutes
 from .lock_screen import LockScreen
 from .session import VaultSession
 from .settings import Settings
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self.idle = idle
         self.vault_dir = vault_dir
         self.settings = settings
+        self._autolock_policy: int | None = None
         self.setWindowTitle(_("HRD Field"))
         self.resize(1280, 760)
         self.clipboard = SensitiveClipboard(settings.clipboard_clear_seconds * 1000, self)
@@ -369,11 +372,19 @@ class MainWindow(QMainWindow):
         self.sync_label.clear()
         self.enrol_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
+        self._close_dialogs()
         self.workspace.drop_everything()
         self._drop_search()
         self.clipboard.clear()
         self.session.lock(lambda _v: self.locked.emit())
         self.show_lock_screen(_("Locked. Unsaved changes were kept as drafts."))
+
+    def _close_dialogs(self) -> None:
+        """Dialogs showing vault content (export plan, settings, enrolment) go with the
+        lock: nothing stays on screen for a bystander."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
 
     def panic(self) -> None:
         from .panic import PanicDialog
@@ -386,9 +397,11 @@ class MainWindow(QMainWindow):
     def erase_now(self) -> None:
         """Crypto-erase at once: no question, no waiting for the network."""
         self.sync.stop()
+        self._close_dialogs()
         self.workspace.drop_everything()
         self._drop_search()
         self.clipboard.clear()
+        file_dialogs.forget()  # folder names Qt's file dialogs remembered
         # Afterwards a plain first-run screen: nothing for a bystander to read.
         self.session.wipe(self._erased)
 
@@ -403,7 +416,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _settings_saved(self) -> None:
-        self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
+        self._apply_autolock()
         self.context.mask_identity = self.settings.mask_identity
         self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
         self.language_changed.emit(self.settings.language)
@@ -426,6 +439,13 @@ class MainWindow(QMainWindow):
         from .enrolment import enrolment_text
 
         self.enrol_label.setText(enrolment_text(profile))
+        self._autolock_policy = profile.policy.autolock_minutes if profile else None
+        self._apply_autolock()
+
+    def _apply_autolock(self) -> None:
+        """The local setting, capped by the auto-lock policy in HQ's signed profile."""
+        self.idle.set_timeout(autolock_minutes(self.settings.autolock_minutes,
+                                               self._autolock_policy) * 60_000)
 
     def export(self) -> None:
         from .export_dialog import ExportDialog  # the bundle stack loads on first use

@@ -18,6 +18,7 @@ from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
 from .repository import BlobSink, BundleLog, StoreUnavailable
+from .rules import gap_ranges
 
 BACKEND = "embedded"
 WRITE_WAIT_MS = 30_000
@@ -65,6 +66,17 @@ class _EmbeddedImport:
 
     def blob_writer(self) -> BlobSink:
         return BlobWriter(self._conn)
+
+    def chain_facts(self, device_key: str, seq: int, previous: str | None,
+                    manifest_sha256: str) -> dict[str, Any]:
+        return self._vault.hq.chain_facts(self._conn, device_key, seq, previous,
+                                          manifest_sha256)
+
+    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
+        return self._vault.hq.record_owner(self._conn, record_id)
+
+    def mission_sharers(self, mission_id: str | None) -> set[str]:
+        return self._vault.hq.mission_sharers(self._conn, mission_id)
 
 
 class EmbeddedRepository:
@@ -114,8 +126,19 @@ class EmbeddedRepository:
         found = self.vault.hq.bundle_at(device_key, seq)
         return BundleLog(*found) if found else None
 
-    def gaps(self) -> dict[str, list[int]]:
-        return self.vault.hq.gaps()
+    def gaps(self) -> dict[str, list[tuple[int, int]]]:
+        hq = self.vault.hq
+        return {d.name: gap_ranges(*hq.sequences(d.public_key)) for d in hq.devices()}
+
+    def share_mission(self, mission_id: str, names: list[str], *,
+                      remove: bool = False) -> None:
+        self.vault.hq.share_mission(mission_id, names, remove=remove)
+
+    def shares(self) -> list[tuple[str, str]]:
+        return self.vault.hq.shares()
+
+    def quarantined(self, device_key: str | None) -> int:
+        return self.vault.hq.quarantined(device_key)
 
     def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
         return self.vault.hq.save_receipt(bundle_id, device_key, seq, body)
@@ -153,6 +176,9 @@ class EmbeddedRepository:
     def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
                offset: int = 0) -> list[Hit]:
         return self.vault.records.search(text, filters, limit=limit, offset=offset)
+
+    def version(self, record_id: str, version: int) -> Record:
+        return self.vault.hq.version(record_id, version)
 
     def provenance(self, record_id: str) -> list[Provenance]:
         return self.vault.hq.provenance(record_id)

@@ -26,13 +26,19 @@ from ..core.i18n import _, ngettext
 from ..core.records import RECORD_TYPES, Person, ThreatReport
 from ..core.vocab import RECORD_TYPE
 from ..vault.fsutil import atomic_file
+from . import rules
 from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
-IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
-    "imported", "duplicate", "unknown_device", "revoked", "equivocation", "rejected")
+IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, SUSPECT, REJECTED = (
+    "imported", "duplicate", "unknown_device", "revoked", "equivocation", "suspect",
+    "rejected")
 EXIT_CODES = {IMPORTED: 0, DUPLICATE: 0, UNKNOWN_DEVICE: 1, REVOKED: 1, EQUIVOCATION: 1,
-              REJECTED: 1}
+              SUSPECT: 1, REJECTED: 1}
+MAX_ALARMS_PER_BUNDLE = 20
+
+Alarm = tuple[str, str, "int | None", str]
+"""(kind, device key, sequence, detail) as ``hq alarms`` lists it."""
 
 
 @dataclass
@@ -59,18 +65,24 @@ class ImportOutcome:
 
 
 class _Stop(Exception):
-    """Ends reading early with a decided outcome (duplicate, revoked, equivocation)."""
+    """Ends the import with a decided outcome (duplicate, revoked, an alarm); the
+    transaction rolls back, then the alarms are recorded and the file possibly kept."""
 
-    def __init__(self, outcome: ImportOutcome):
+    def __init__(self, outcome: ImportOutcome, alarms: list[Alarm] | None = None,
+                 quarantine: str | None = None):
         super().__init__(outcome.status)
         self.outcome = outcome
+        self.alarms = alarms or []
+        self.quarantine = quarantine
 
 
 class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
-    def __init__(self, tx: ImportTransaction, uploader: str | None = None):
+    def __init__(self, tx: ImportTransaction, uploader: str | None = None,
+                 after_revocation: bool = False):
         self.tx = tx
+        self.after_revocation = after_revocation
         self.uploader = uploader
         self.verified: VerifiedManifest | None = None
         self.device: Device | None = None
@@ -82,14 +94,16 @@ class _Sink:
     def accept_manifest(self, verified: VerifiedManifest) -> None:
         tx = self.tx
         key = verified.signer.to_base64()
+        # Before looking the signer up: an enrolled device uploading bundles signed by
+        # random keys must not reach the quarantine for unknown signers.
+        if self.uploader is not None and key != self.uploader:
+            raise UserError(_("Rejected: the bundle is signed by another device than the one "
+                              "that sent it; nothing was imported."))
         tx.lock_device(key)
         device = tx.device_by_key(key)
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
-        if self.uploader is not None and key != self.uploader:
-            raise UserError(_("Rejected: the bundle is signed by another device than the one "
-                              "that sent it; nothing was imported."))
         self.device, self.verified = device, verified
         base = ImportOutcome("", "", bundle_id=verified.manifest.bundle_id, device=device.name,
                              sequence=seq, device_key=key,
@@ -112,13 +126,39 @@ class _Sink:
                 # Read on to the end anyway: a damaged copy is not "already imported".
                 self.duplicate = base
                 return
-            else:
-                base.status = EQUIVOCATION
-                base.message = _(
-                    "ALARM: device {name} sent different content under sequence {seq} — the "
-                    "device may be cloned or seized. Nothing was imported.").format(
-                    name=device.name, seq=seq)
-            raise _Stop(base)
+            base.status = EQUIVOCATION
+            base.message = _(
+                "ALARM: device {name} sent different content under sequence {seq} — the "
+                "device may be cloned or seized. Nothing was imported.").format(
+                name=device.name, seq=seq)
+            raise _Stop(base, [(EQUIVOCATION, key, seq, f"bundle {base.bundle_id}")])
+        self._check_chain(verified, device, base)
+
+    def _check_chain(self, verified: VerifiedManifest, device: Device,
+                     base: ImportOutcome) -> None:
+        manifest = verified.manifest
+        key, seq = base.device_key or "", manifest.sequence
+        facts = self.tx.chain_facts(key, seq, manifest.previous_manifest_sha256,
+                                    verified.manifest_sha256)
+        facts["abandoned"] = frozenset(facts["abandoned"] | set(manifest.abandoned_sequences))
+        why = rules.sequence_refusal(
+            seq, manifest.previous_manifest_sha256, verified.manifest_sha256,
+            rules.ChainFacts(**facts),
+            revoked_cut=device.revoked_after_seq
+            if device.status == "revoked" and not self.after_revocation else None)
+        if why is None:
+            return
+        detail = f"bundle {manifest.bundle_id}: {_CHAIN_DETAIL[why].format(**facts, seq=seq)}"
+        if why == rules.REVOKED_UNVOUCHED:
+            base.status = REVOKED
+            base.message = _(
+                "ALARM: device {name} is revoked and no bundle HQ holds vouches for sequence "
+                "{seq}; nothing was imported, the bundle is kept encrypted in quarantine for "
+                "review.").format(name=device.name, seq=seq)
+            raise _Stop(base, [(why, key, seq, detail)], quarantine=why)
+        base.status = SUSPECT
+        base.message = _CHAIN_MESSAGE[why]().format(name=device.name, seq=seq)
+        raise _Stop(base, [(why, key, seq, detail)])
 
     def records(self, data: bytes) -> None:
         if self.duplicate is None:
@@ -139,6 +179,29 @@ class _Sink:
             raise UserError(_("Attachment content does not match its hash."))
         self.blob = None
         self.attachments += 1
+
+
+_CHAIN_DETAIL = {
+    rules.ABANDONED_REUSED: "sequence {seq} was declared abandoned by the device",
+    rules.SEQUENCE_JUMP: "sequence {seq} is far beyond the highest known ({top})",
+    rules.FORK: "follows the same previous bundle as sequence {same_previous}",
+    rules.CHAIN_BREAK: "its previous-manifest hash does not match the bundles HQ holds",
+    rules.REVOKED_UNVOUCHED: "device revoked; no later bundle names this one as previous",
+}
+_CHAIN_MESSAGE = {
+    rules.ABANDONED_REUSED: lambda: _(
+        "ALARM: device {name} had declared sequence {seq} abandoned; a bundle under that "
+        "number now is a forgery or a clone. Nothing was imported."),
+    rules.SEQUENCE_JUMP: lambda: _(
+        "ALARM: device {name} jumped to sequence {seq}, far beyond any it used before. "
+        "Nothing was imported."),
+    rules.FORK: lambda: _(
+        "ALARM: device {name}'s sequence {seq} follows the same bundle as another one it "
+        "sent (a fork: the device may be cloned). Nothing was imported."),
+    rules.CHAIN_BREAK: lambda: _(
+        "ALARM: device {name}'s sequence {seq} does not link to the bundles HQ holds from "
+        "it. Nothing was imported."),
+}
 
 
 class _HqOnly(UserError):
@@ -192,16 +255,19 @@ def _check_tombstone(value: dict[str, Any]) -> None:
         raise UserError(_("malformed deletion"))
 
 
-def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) -> ImportOutcome:
+def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
+                  after_revocation: bool = False) -> ImportOutcome:
     """Import one bundle file. Never raises for a bad bundle: the outcome says why.
 
     ``uploader``: the device key that authenticated an upload; the bundle must be its own.
+    ``after_revocation``: HQ staff vouch for a bundle of a revoked device at or below its
+    cut that no bundle HQ holds vouches for (they checked where the file came from).
     """
     repo = store.repo
     sink: _Sink | None = None
     try:
         with repo.import_transaction() as tx:
-            sink = _Sink(tx, uploader)
+            sink = _Sink(tx, uploader, after_revocation)
             read_bundle(path, identities=store.identities(), sink=sink)
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)
@@ -211,9 +277,13 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             key = sink.verified.signer.to_base64()
             results: Counter[str] = Counter()
             accepted: list[tuple[str, int]] = []
+            refused: list[Alarm] = []
             held = _people_held(tx, items)
             for item in items:
-                if isinstance(item, dict):
+                why = _ownership(store, tx, item, key, manifest.sequence)
+                if why is not None:
+                    refused.append(why)
+                elif isinstance(item, dict):
                     results[tx.store_tombstone(
                         item["id"], item["type"], item["version"], device_key=key,
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
@@ -227,6 +297,18 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                         item, device_key=key, bundle_id=manifest.bundle_id,
                         seq=manifest.sequence, current=current)] += 1
                     accepted.append((item.id, item.version))
+            if refused:
+                raise _Stop(ImportOutcome(
+                    SUSPECT, ngettext(
+                        "ALARM: device {device} sent {n} record it may not change (another "
+                        "device's, or an implausible version); nothing was imported.",
+                        "ALARM: device {device} sent {n} records it may not change (another "
+                        "device's, or implausible versions); nothing was imported.",
+                        len(refused)).format(device=sink.device.name, n=len(refused)),
+                    bundle_id=manifest.bundle_id, device=sink.device.name,
+                    sequence=manifest.sequence, device_key=key,
+                    manifest_sha256=sink.verified.manifest_sha256),
+                    refused[:MAX_ALARMS_PER_BUNDLE])
             counts = {"records": len(items), "attachments": sink.attachments, **results}
             outcome = ImportOutcome(
                 IMPORTED, ngettext("Imported {n} record from {device} (sequence {seq}).",
@@ -245,18 +327,22 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                                 abandoned=list(manifest.abandoned_sequences))
         return outcome
     except _Stop as stop:
-        if stop.outcome.status == EQUIVOCATION and sink is not None \
-                and sink.verified is not None:
-            repo.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
-                                 stop.outcome.sequence, f"bundle {stop.outcome.bundle_id}")
+        for kind, device_key, seq, detail in stop.alarms:
+            repo.raise_alarm(kind, device_key, seq, detail)
+        if stop.quarantine is not None:
+            kept = _quarantine(store, path, uploader, stop.quarantine)
+            if kept is None:
+                stop.outcome.message += " " + _("The bundle could not be kept in quarantine "
+                                                "(full?); keep the original file.")
         return stop.outcome
     except UnknownSigner as exc:
-        kept = _quarantine(store, path)
+        kept = _quarantine(store, path, uploader, "unknown_device")
         fingerprint = exc.params.get("fingerprint", "?")
         if kept is None:
             return ImportOutcome(UNKNOWN_DEVICE, _(
                 "Unknown device ({fingerprint}); the bundle could not be kept in quarantine "
-                "(disk full?). Keep the original file.").format(fingerprint=fingerprint))
+                "(full or disk full?). Keep the original file.").format(
+                fingerprint=fingerprint))
         return ImportOutcome(UNKNOWN_DEVICE, _(
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
@@ -267,6 +353,38 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
         return ImportOutcome(REJECTED, str(exc))
+    except (ValueError, OverflowError, RecursionError, MemoryError) as exc:
+        # Hostile content no check above foresaw: this file is rejected, the next one
+        # still gets its own verdict.
+        return ImportOutcome(REJECTED, _("Rejected: the bundle's content cannot be read "
+                                         "({kind}); nothing was imported.").format(
+            kind=type(exc).__name__))
+
+
+def _ownership(store: HqStore, tx: ImportTransaction, item: Any, sender: str,
+               seq: int) -> Alarm | None:
+    """The alarm refusing this record (another device's, an implausible version), if any."""
+    if isinstance(item, dict):
+        record_id, record_type, version = item["id"], item["type"], item["version"]
+    else:
+        record_id, record_type, version = item.id, item.TYPE, item.version
+    found = tx.record_owner(record_id)
+    held = rules.HeldRecord(*found) if found is not None else None
+    why = rules.record_refusal(
+        held, sender=sender, version=version, record_type=record_type,
+        sharers=tx.mission_sharers(held.mission_id) if held is not None else ())
+    if why is None:
+        return None
+    names = {d.public_key: d.name for d in store.repo.devices()}
+    sender_name = names.get(sender, sender)
+    if held is None:
+        detail = (f"record {record_id} ({record_type}): {sender_name} sent it first at "
+                  f"version {version}")
+    else:
+        detail = (f"record {record_id} ({held.type}) belongs to "
+                  f"{names.get(held.owner, held.owner)}; {sender_name} sent version "
+                  f"{version} ({record_type}), HQ holds version {held.version}")
+    return why, sender, seq, detail
 
 
 def _people_held(tx: ImportTransaction, items: list[Any]) -> dict[str, str | None]:
@@ -279,14 +397,18 @@ def _people_held(tx: ImportTransaction, items: list[Any]) -> dict[str, str | Non
     return held
 
 
-def _quarantine(store: HqStore, path: Path) -> str | None:
-    """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
+def _quarantine(store: HqStore, path: Path, uploader: str | None, reason: str) -> str | None:
+    """Keep the still-encrypted bundle for review; None if it could not be kept whole (or
+    this source already has its share of the quarantine)."""
+    if uploader is not None \
+            and store.repo.quarantined(uploader) >= rules.MAX_QUARANTINE_PER_SOURCE:
+        return None
     name = random_file_name()
     target = store.quarantine_dir / name
     try:
         with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-        store.repo.quarantine(name, None, "unknown_device")
+        store.repo.quarantine(name, uploader, reason)
     except (OSError, UserError):
         with contextlib.suppress(OSError):
             target.unlink()

@@ -35,13 +35,15 @@ from ..core.records import utc_now
 from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
 from .repository import StoreUnavailable
+from .serving import server_options
 from .store import HqStore
 
 T = TypeVar("T")
 log = logging.getLogger("hrd_field.intake")
 DEFAULT_MAX_UPLOAD = 64 << 20
 RECEIPT_TYPE = "application/vnd.hrd-field.receipt+json"
-STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "rejected": 422}
+STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "suspect": 409,
+                "rejected": 422}
 
 
 @dataclass
@@ -86,7 +88,10 @@ class Intake:
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
         url = self.base_url + request.url.path
-        checked = check_request(request.headers, request.method, url, length)
+        try:
+            checked = check_request(request.headers, request.method, url, length)
+        except Exception:
+            checked = "malformed authentication headers"
         if isinstance(checked, str):
             return _error(401, "unauthenticated", checked)
         key, sha = checked
@@ -210,11 +215,24 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     def app(self) -> Starlette:
-        return Starlette(exception_handlers={StoreUnavailable: _unavailable}, routes=[
+        return Starlette(exception_handlers={StoreUnavailable: _unavailable,
+                                             Exception: _unexpected}, routes=[
             Route("/v1/health", self.health, methods=["GET"]),
             Route("/v1/bundles", self.upload, methods=["POST"]),
             Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
         ])
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Last line: input no check foresaw gets a 400, a fault of HQ's a 500 — either way one
+    log line with the exception's type (never its text: it may quote record content)."""
+    hostile = isinstance(exc, ValueError | OverflowError | UnicodeError | RecursionError
+                         | LookupError | TypeError)
+    log.warning("%s on %s %s", type(exc).__name__, request.method, request.url.path)
+    if hostile:
+        return JSONResponse({"error": "bad_request", "message": "malformed request"},
+                            status_code=400)
+    return JSONResponse({"error": "internal", "message": "internal error"}, status_code=500)
 
 
 def _alive(pid: str) -> bool:
@@ -257,7 +275,8 @@ def _server(store: HqStore, host: str, port: int, *, base_url: str | None,
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
-                            ssl_keyfile=str(tls_key) if tls_key else None)
+                            ssl_keyfile=str(tls_key) if tls_key else None,
+                            **server_options())
     server = uvicorn.Server(config)
     # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
     # before the store is closed; they are handled by the caller so its ``with`` closes it.

@@ -22,6 +22,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
+from ..core import passphrase as passphrase_rule
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..vault.fsutil import atomic_write, io_error
@@ -42,8 +43,7 @@ def _aad(store_id: str) -> bytes:
 
 def create(root: Path, passphrase: str, secrets: dict[str, str]) -> str:
     """Write a new key store; returns its id (the store id the database is claimed with)."""
-    if len(passphrase) < 8:
-        raise UserError(_("The passphrase must have at least 8 characters."))
+    passphrase_rule.check(passphrase)
     if exists(root) or (root / "vault.key").exists():
         raise UserError(_("An HQ store already exists in {path}.").format(path=root))
     os.umask(0o077)

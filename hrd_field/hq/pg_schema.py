@@ -191,6 +191,19 @@ STEPS: list[str] = [
     CREATE INDEX hq_acknowledgements_record ON hq_acknowledgements (record_id);
     CREATE TABLE hq_settings (key text PRIMARY KEY, value text NOT NULL);
     """,
+    # 6: the least-privileged roles read and extend the ownership tables (steps 4-5 came after
+    # ROLES_SQL was first run on existing databases)
+    """
+    DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hrd_intake') THEN
+        GRANT SELECT, INSERT ON hq_owners TO hrd_intake;
+        GRANT SELECT ON hq_shares TO hrd_intake;
+      END IF;
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hrd_analyst') THEN
+        GRANT SELECT ON hq_owners, hq_shares TO hrd_analyst;
+      END IF;
+    END $$;
+    """,
 ]
 
 # Two migrating processes (several workers starting at once) take turns on this lock.
@@ -261,6 +274,8 @@ GRANT DELETE ON hq_blobs TO hrd_intake;
 GRANT UPDATE ON hq_blobs TO hrd_intake;
 GRANT INSERT ON hq_alarms, hq_quarantine, hq_audit TO hrd_intake;
 GRANT UPDATE ON hq_quarantine TO hrd_intake;
+GRANT SELECT, INSERT ON hq_owners TO hrd_intake;
+GRANT SELECT ON hq_shares TO hrd_intake;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO hrd_intake;
 
 -- Analysts: read everything, write casework records (and their history) and annotations;

@@ -42,6 +42,7 @@ from ..vault.queries import _snippet as snippet
 from ..vault.repository import Conflict
 from . import pg_schema
 from .repository import BlobSink, BundleLog, StoreUnavailable
+from .rules import gap_ranges
 from .sealing import Sealer
 
 BACKEND = "postgresql"
@@ -168,6 +169,8 @@ class _Import:
         self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=scope)
+        self.claim(record.id, device_key, record.TYPE,
+                   record.id if record.TYPE == "mission" else record.mission_id)
         return self.repo.upsert(self.conn, current or record)
 
     def person_genders(self, ids: list[str]) -> dict[str, str | None]:
@@ -190,6 +193,8 @@ class _Import:
         self.repo.insert_version(self.conn, record_id, version, record_type, "{}",
                                  device_key=device_key, bundle_id=bundle_id, seq=seq,
                                  scope=None)
+        self.claim(record_id, device_key, record_type,
+                   record_id if record_type == "mission" else None)
         return self.repo.tombstone(self.conn, record_id, record_type, version)
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
@@ -573,19 +578,8 @@ class PostgresRepository:
         with self._conn() as conn:
             return _bundle_at(conn, device_key, seq)
 
-    def gaps(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        with self._conn() as conn:
-            for device in self.devices():
-                got = {int(r[0]) for r in conn.execute(
-                    "SELECT seq FROM hq_bundles WHERE device_key = %s",
-                    (device.public_key,)).fetchall()}
-                dropped = {int(r[0]) for r in conn.execute(
-                    "SELECT seq FROM hq_abandoned WHERE device_key = %s",
-                    (device.public_key,)).fetchall()}
-                top = max(got | dropped, default=0)
-                out[device.name] = sorted(set(range(1, top + 1)) - got - dropped)
-        return out
+    def gaps(self) -> dict[str, list[tuple[int, int]]]:
+        return {d.name: gap_ranges(*self.sequences(d.public_key)) for d in self.devices()}
 
     def sequences(self, device_key: str) -> tuple[list[int], list[int]]:
         """(received, declared abandoned) sequence numbers of a device."""

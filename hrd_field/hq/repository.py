@@ -117,6 +117,21 @@ class ImportTransaction(Protocol):
 
     def blob_writer(self) -> BlobSink: ...
 
+    # Facts the acceptance rules (hq.rules) decide on; store_version/store_tombstone record
+    # the first sender of a record as its owner.
+    def chain_facts(self, device_key: str, seq: int, previous: str | None,
+                    manifest_sha256: str) -> dict[str, Any]:
+        """The fields of ``rules.ChainFacts`` for this bundle (see there)."""
+        ...
+
+    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
+        """(owner device key, highest version held, type, mission id) or None."""
+        ...
+
+    def mission_sharers(self, mission_id: str | None) -> set[str]:
+        """Keys of the devices HQ lets share this mission's records."""
+        ...
+
 
 @runtime_checkable
 class HqRepository(Protocol):
@@ -147,8 +162,22 @@ class HqRepository(Protocol):
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
 
-    def gaps(self) -> dict[str, list[int]]:
-        """Per device name: sequence numbers neither received nor declared abandoned."""
+    def gaps(self) -> dict[str, list[tuple[int, int]]]:
+        """Per device name: sequence numbers neither received nor declared abandoned, as
+        inclusive (first, last) ranges."""
+        ...
+
+    def share_mission(self, mission_id: str, names: list[str], *,
+                      remove: bool = False) -> None:
+        """Let these devices send versions of each other's records of this mission."""
+        ...
+
+    def shares(self) -> list[tuple[str, str]]:
+        """(mission id, device name) of every share."""
+        ...
+
+    def quarantined(self, device_key: str | None) -> int:
+        """Bundles this uploader (None: imports by hand) has in quarantine."""
         ...
 
     def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
@@ -181,6 +210,11 @@ class HqRepository(Protocol):
 
     def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
                offset: int = 0) -> list[Hit]: ...
+
+    def version(self, record_id: str, version: int) -> Record:
+        """One version from HQ's history (of deleted records too); ``UserError`` for a
+        deletion or a version HQ does not hold."""
+        ...
 
     def provenance(self, record_id: str) -> list[Provenance]:
         """Where each version came from (device, bundle, sequence); empty for records

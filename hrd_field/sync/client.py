@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import ssl
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -22,6 +24,19 @@ from ..core.errors import UserError
 from ..core.i18n import _
 
 CHUNK = 1 << 16
+MAX_ANSWER = 1 << 20
+"""HQ's answers are receipts and short errors (a few KiB): more is refused unread."""
+RETRY_IN_CALL = frozenset({429, 502, 503, 504})
+"""Answers worth retrying at once (busy, restarting); a 500 on one bundle is retried on the
+next sync, after the other bundles, so one bad bundle never stalls the outbox."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """HQ's answer, read with a size cap."""
+
+    status_code: int
+    content: bytes
 
 
 class SyncError(UserError):
@@ -64,7 +79,7 @@ class IntakeClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, *, body_path: Path | None = None) -> httpx.Response:
+    def _call(self, method: str, path: str, *, body_path: Path | None = None) -> Answer:
         url = self.base_url + path
         sha, length = hashlib.sha256(b"").hexdigest(), 0
         if body_path is not None:
@@ -76,9 +91,9 @@ class IntakeClient:
         headers = sign_request(self._key, method, url, sha, length)
         headers["content-length"] = str(length)
         try:
-            response = self._http.request(
-                method, url, headers=headers,
-                content=_file_chunks(body_path) if body_path is not None else None)
+            with self._http.stream(method, url, headers=headers, content=_file_chunks(
+                    body_path) if body_path is not None else None) as streamed:
+                response = Answer(streamed.status_code, _read_capped(streamed))
         except httpx.TransportError as exc:
             if _certificate_refused(exc):
                 raise SyncError(_(
@@ -88,10 +103,11 @@ class IntakeClient:
                 kind=type(exc).__name__), retryable=True) from exc
         if response.status_code in (429,) or response.status_code >= 500:
             raise SyncError(_("HQ is busy or failing (HTTP {code}); will retry.").format(
-                code=response.status_code), retryable=True, status=response.status_code)
+                code=response.status_code), retryable=response.status_code in RETRY_IN_CALL,
+                status=response.status_code)
         return response
 
-    def _with_retries(self, fn: object) -> httpx.Response:
+    def _with_retries(self, fn: object) -> Answer:
         retrying = Retrying(stop=stop_after_attempt(self._attempts),
                             wait=wait_random_exponential(multiplier=0.5, max=20),
                             retry=retry_if_exception(_retryable), reraise=True)
@@ -125,8 +141,23 @@ def _certificate_refused(exc: BaseException) -> bool:
     return False
 
 
-def _reason(response: httpx.Response) -> str:
+def _read_capped(response: httpx.Response) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_ANSWER:
+        raise SyncError(_("HQ's answer is too large ({n} bytes); it was not read.").format(
+            n=declared), retryable=False, status=response.status_code)
+    body = bytearray()
+    for chunk in response.iter_bytes(CHUNK):
+        body += chunk
+        if len(body) > MAX_ANSWER:
+            raise SyncError(_("HQ's answer is too large (more than {n} bytes); it was not "
+                              "read.").format(n=MAX_ANSWER), retryable=False,
+                            status=response.status_code)
+    return bytes(body)
+
+
+def _reason(response: Answer) -> str:
     try:
-        return str(response.json().get("message", response.status_code))[:200]
-    except ValueError:
+        return str(json.loads(response.content).get("message", response.status_code))[:200]
+    except (ValueError, AttributeError):
         return str(response.status_code)

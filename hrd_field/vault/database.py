@@ -12,6 +12,7 @@ import sqlcipher3
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from . import memwipe
 from .fsutil import DiskFull, PermissionDenied, ReadOnlyMedia
 
 Error = sqlcipher3.Error
@@ -117,7 +118,7 @@ class Database:
     to exclusive locking (the index in memory), so a full disk never blocks reading.
     """
 
-    def __init__(self, path: Path, key: bytes, *, create: bool = False,
+    def __init__(self, path: Path, key: bytes | bytearray, *, create: bool = False,
                  read_only: bool = False):
         if not create and not path.exists():
             raise UserError(_("The vault database is missing: {path}").format(path=path))
@@ -138,7 +139,7 @@ class Database:
             except sqlcipher3.Error as again:
                 raise translate(again, path) from again
 
-    def reconnect(self, key: bytes) -> None:
+    def reconnect(self, key: bytes | bytearray) -> None:
         """A fresh connection to the same file. After one damaged page SQLCipher fails
         every later read on the connection, so a rescue reads on after reconnecting."""
         self.close()
@@ -147,7 +148,7 @@ class Database:
         except sqlcipher3.Error as exc:
             raise translate(exc, self.path) from exc
 
-    def _connect(self, key: bytes) -> None:
+    def _connect(self, key: bytes | bytearray) -> None:
         target, uri = str(self.path), False
         if self.read_only:
             wal = self.path.with_name(self.path.name + "-wal")
@@ -165,11 +166,20 @@ class Database:
             self.conn.close()
             raise
 
-    def _key(self, key: bytes) -> None:
+    def _key(self, key: bytes | bytearray) -> None:
         c = self.conn
         c.execute("PRAGMA cipher_log_level = NONE")
-        c.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        c.execute("PRAGMA cipher_memory_security = OFF")
+        # SQLCipher zeroes the memory it frees (pages, key schedule): its cost is in
+        # bench/memory_security.py.
+        c.execute("PRAGMA cipher_memory_security = ON")
+        # executescript, not execute: the statement cache would keep this text as a key.
+        hex_key = key.hex()
+        pragma = "PRAGMA key = \"x'" + hex_key + "'\";"
+        try:
+            c.executescript(pragma)
+        finally:
+            memwipe.wipe(pragma)
+            memwipe.wipe(hex_key)
         if self.exclusive:
             c.execute("PRAGMA locking_mode = EXCLUSIVE")
         try:
@@ -221,7 +231,7 @@ class Database:
         except sqlcipher3.Error as exc:
             raise translate(exc, self.path) from exc
 
-    def backup_to(self, path: Path, key: bytes) -> None:
+    def backup_to(self, path: Path, key: bytes | bytearray) -> None:
         """An online copy, consistent while others write, encrypted with ``key``."""
         dest = Database(path, key, create=True)
         try:

@@ -17,6 +17,7 @@ from ..core.i18n import _
 from ..core.records import Record, utc_now
 from . import audit
 from .database import Database
+from .queries import decode
 from .repository import RecordStore
 
 
@@ -94,17 +95,84 @@ class HqTables:
                       [(device_key, s) for s in abandoned])
         audit.append(c, self._actor, "hq.bundle.import", "bundle", bundle_id)
 
-    def gaps(self) -> dict[str, list[int]]:
-        """Per device name: sequence numbers neither received nor declared abandoned."""
-        out: dict[str, list[int]] = {}
-        for device in self.devices():
-            got = {int(r[0]) for r in self._db.query(
-                "SELECT seq FROM hq_bundles WHERE device_key = ?", (device.public_key,))}
-            dropped = {int(r[0]) for r in self._db.query(
-                "SELECT seq FROM hq_abandoned WHERE device_key = ?", (device.public_key,))}
-            top = max(got | dropped, default=0)
-            out[device.name] = sorted(set(range(1, top + 1)) - got - dropped)
-        return out
+    def sequences(self, device_key: str) -> tuple[list[int], list[int]]:
+        """(received, declared abandoned) sequence numbers of a device."""
+        got = [int(r[0]) for r in self._db.query(
+            "SELECT seq FROM hq_bundles WHERE device_key = ?", (device_key,))]
+        dropped = [int(r[0]) for r in self._db.query(
+            "SELECT seq FROM hq_abandoned WHERE device_key = ?", (device_key,))]
+        return got, dropped
+
+    # -- facts the acceptance rules (hq.rules) decide on -------------------------------------
+    def chain_facts(self, c: Any, device_key: str, seq: int, previous: str | None,
+                    manifest_sha256: str) -> dict[str, Any]:
+        """Around ``seq``: the highest known sequence, the abandoned ones, the nearest held
+        bundles below and above, another bundle following ``previous``, and whether a held
+        bundle names this manifest as its previous one."""
+        top = c.execute("SELECT max(s) FROM (SELECT max(seq) AS s FROM hq_bundles WHERE"
+                        " device_key = ? UNION ALL SELECT max(seq) FROM hq_abandoned WHERE"
+                        " device_key = ?)", (device_key, device_key)).fetchone()[0]
+        abandoned = {int(r[0]) for r in c.execute(
+            "SELECT seq FROM hq_abandoned WHERE device_key = ?", (device_key,))}
+        below = c.execute("SELECT seq, manifest_sha256 FROM hq_bundles WHERE device_key = ?"
+                          " AND seq < ? ORDER BY seq DESC LIMIT 1",
+                          (device_key, seq)).fetchone()
+        above = c.execute("SELECT seq, previous_manifest_sha256 FROM hq_bundles WHERE"
+                          " device_key = ? AND seq > ? ORDER BY seq LIMIT 1",
+                          (device_key, seq)).fetchone()
+        sibling = c.execute("SELECT seq FROM hq_bundles WHERE device_key = ? AND"
+                            " previous_manifest_sha256 = ? AND seq != ? LIMIT 1",
+                            (device_key, previous, seq)).fetchone() \
+            if previous is not None else None
+        vouched = c.execute("SELECT 1 FROM hq_bundles WHERE device_key = ? AND"
+                            " previous_manifest_sha256 = ? AND seq > ?",
+                            (device_key, manifest_sha256, seq)).fetchone() is not None
+        return {"top": int(top or 0), "abandoned": abandoned,
+                "below": (int(below[0]), str(below[1])) if below else None,
+                "above": (int(above[0]), above[1]) if above else None,
+                "same_previous": int(sibling[0]) if sibling else None, "vouched": vouched}
+
+    def record_owner(self, c: Any, record_id: str) -> tuple[str, int, str, str | None] | None:
+        """(owner key, highest version held, type, mission) of a record HQ holds."""
+        row = c.execute("SELECT o.device_key, (SELECT max(v.version) FROM hq_versions v"
+                        " WHERE v.record_id = o.record_id), o.type, o.mission_id"
+                        " FROM hq_owners o WHERE o.record_id = ?", (record_id,)).fetchone()
+        return (str(row[0]), int(row[1] or 0), str(row[2]), row[3]) if row else None
+
+    def claim(self, c: Any, record_id: str, device_key: str, record_type: str,
+              mission_id: str | None) -> None:
+        """The first device to send a record owns it (later calls change nothing)."""
+        c.execute("INSERT OR IGNORE INTO hq_owners (record_id, device_key, type, mission_id)"
+                  " VALUES (?, ?, ?, ?)", (record_id, device_key, record_type, mission_id))
+
+    def mission_sharers(self, c: Any, mission_id: str | None) -> set[str]:
+        if mission_id is None:
+            return set()
+        return {str(r[0]) for r in c.execute(
+            "SELECT device_key FROM hq_shares WHERE mission_id = ?", (mission_id,))}
+
+    def share_mission(self, mission_id: str, names: list[str], *, remove: bool = False) -> None:
+        """Let these devices send versions of each other's records of this mission (or stop)."""
+        with self._db.transaction() as c:
+            for name in names:
+                row = c.execute("SELECT public_key FROM hq_devices WHERE name = ?",
+                                (name,)).fetchone()
+                if row is None:
+                    raise UserError(_("No device named {name}.").format(name=name))
+                if remove:
+                    c.execute("DELETE FROM hq_shares WHERE mission_id = ? AND device_key = ?",
+                              (mission_id, row[0]))
+                else:
+                    c.execute("INSERT OR IGNORE INTO hq_shares (mission_id, device_key)"
+                              " VALUES (?, ?)", (mission_id, row[0]))
+                audit.append(c, self._actor, "hq.mission.unshare" if remove
+                             else "hq.mission.share", "mission", f"{mission_id} {name}")
+
+    def shares(self) -> list[tuple[str, str]]:
+        """(mission id, device name) of every share, sorted."""
+        return [(str(r[0]), str(r[1])) for r in self._db.query(
+            "SELECT s.mission_id, coalesce(d.name, s.device_key) FROM hq_shares s"
+            " LEFT JOIN hq_devices d ON d.public_key = s.device_key ORDER BY 1, 2")]
 
     # -- records ---------------------------------------------------------------------------
     def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
@@ -132,6 +200,8 @@ class HqTables:
                   " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (record.id, record.version, record.TYPE, device_key, bundle_id, seq, scope,
                    body, utc_now()))
+        self.claim(c, record.id, device_key, record.TYPE,
+                   record.id if record.TYPE == "mission" else record.mission_id)
         return self._records.upsert_in(c, current or record, validated=True)
 
     def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
@@ -143,7 +213,21 @@ class HqTables:
                   " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, NULL, '{}',"
                   " ?)", (record_id, version, record_type, device_key, bundle_id, seq,
                           utc_now()))
+        self.claim(c, record_id, device_key, record_type,
+                   record_id if record_type == "mission" else None)
         return self._records.tombstone_in(c, record_id, record_type, version)
+
+    def version(self, record_id: str, version: int) -> Record:
+        """One version from HQ's history; a deletion or an unknown version is an error."""
+        rows = self._db.query("SELECT body FROM hq_versions WHERE record_id = ? AND"
+                              " version = ?", (record_id, version))
+        if not rows:
+            raise UserError(_("HQ holds no version {version} of record {id}.").format(
+                version=version, id=record_id))
+        if rows[0][0] == "{}":
+            raise UserError(_("Version {version} of record {id} is its deletion; earlier "
+                              "versions are kept.").format(version=version, id=record_id))
+        return decode(rows[0][0])
 
     def provenance(self, record_id: str) -> list[Provenance]:
         rows = self._db.query(
@@ -183,6 +267,11 @@ class HqTables:
     def alarms(self) -> list[tuple[str, str, str, int | None, str]]:
         return [tuple(r) for r in self._db.query(
             "SELECT at, kind, device_key, seq, detail FROM hq_alarms ORDER BY id")]
+
+    def quarantined(self, device_key: str | None) -> int:
+        """How many bundles this uploader (None: hand imports) has in quarantine."""
+        return int(self._db.query("SELECT count(*) FROM hq_quarantine WHERE device_key IS ?",
+                                  (device_key,))[0][0])
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
         with self._db.transaction() as c:

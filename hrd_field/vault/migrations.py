@@ -248,6 +248,30 @@ STEPS: list[Step] = [
         contentless_delete = 1);
     INSERT INTO records_words (rowid, title, text) SELECT rowid, title, text FROM records_fts;
     """,
+    # HQ: who owns each record (the device that first sent it), which devices share a
+    # mission's records, and the chain of manifests each bundle follows
+    """
+    CREATE TABLE hq_owners (
+        record_id TEXT PRIMARY KEY,
+        device_key TEXT NOT NULL,
+        type TEXT NOT NULL,
+        mission_id TEXT
+    );
+    INSERT INTO hq_owners (record_id, device_key, type, mission_id)
+        SELECT v.record_id, v.device_key, v.type,
+               CASE v.type WHEN 'mission' THEN v.record_id
+                           ELSE json_extract(v.body, '$.mission_id') END
+        FROM hq_versions v
+        WHERE v.version = (SELECT min(w.version) FROM hq_versions w
+                           WHERE w.record_id = v.record_id);
+    CREATE TABLE hq_shares (
+        mission_id TEXT NOT NULL,
+        device_key TEXT NOT NULL,
+        PRIMARY KEY (mission_id, device_key)
+    );
+    CREATE INDEX hq_bundles_by_previous ON hq_bundles (device_key, previous_manifest_sha256);
+    CREATE INDEX hq_quarantine_by_device ON hq_quarantine (device_key);
+    """,
 ]
 
 LATEST = len(STEPS)

@@ -30,6 +30,17 @@ def _unindex(c: Any, seq: int) -> None:
     c.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
 
 
+def _tombstone(c: Any, seq: int, version: int | None) -> None:
+    """Turn a row into a tombstone: id, type and ``version`` (None: the next one) stay, the
+    content and everything derived from it go."""
+    _unindex(c, seq)
+    c.execute(
+        "UPDATE records SET deleted = 1, version = coalesce(?, version + 1), body = '{}',"
+        " title = '', country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
+        " case_status = NULL, urgency = NULL, flagged = 0, updated_at = ? WHERE seq = ?",
+        (version, utc_now(), seq))
+
+
 ATTACHMENT_GRACE = "-10 minutes"
 
 
@@ -166,12 +177,7 @@ class RecordStore(RecordReader):
                 raise NotFound(record_id)
             seq, rtype = row[0], row[1]
             files = {a["sha256"] for a in json.loads(row[3]).get("attachments", [])}
-            _unindex(c, seq)
-            c.execute(
-                "UPDATE records SET deleted = 1, version = version + 1, body = '{}', title = '',"
-                " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
-                " case_status = NULL, urgency = NULL, flagged = 0, updated_at = ? WHERE seq = ?",
-                (utc_now(), seq))
+            _tombstone(c, seq, None)
             c.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
             drop_unreferenced_attachments(c, files)
             audit.append(c, self._actor, "record.delete", rtype, record_id)
@@ -255,9 +261,7 @@ class RecordStore(RecordReader):
                       " deleted, body) VALUES (?, ?, ?, 'final', ?, ?, 1, '{}')",
                       (record_id, record_type, version, utc_now(), utc_now()))
             return "new"
-        _unindex(c, row[0])
-        c.execute("UPDATE records SET deleted = 1, version = ?, body = '{}', title = '',"
-                  " updated_at = ? WHERE seq = ?", (version, utc_now(), row[0]))
+        _tombstone(c, row[0], version)
         return "updated"
 
     def _check(self, record: Record) -> None:

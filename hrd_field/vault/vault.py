@@ -7,7 +7,7 @@ Files in the vault directory (mode 0700, files 0600):
   vault.open      present while open: found at unlock, it means an unclean shutdown
   vault.init      present only while 'vault init' runs: found later, init was interrupted
 The directory itself is locked (flock) while a process has the vault open.
-  unlock-failures the count of consecutive wrong passphrases (a number, nothing else)
+  unlock-failures the count of consecutive wrong passphrases and its MAC (vault/throttle.py)
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..core import passphrase as passphrase_rule
 from ..core.errors import UserError
 from ..core.faults import crash_point
 from ..core.i18n import _, ngettext
 from ..core.records import AttachmentRef, utc_now
-from . import attachments, audit, highwater, migrations, throttle
+from . import attachments, audit, highwater, memwipe, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault, read_only_media, translate
 from .fsutil import (
     DiskFull,
@@ -130,7 +131,9 @@ class Vault:
                  lock: ProcessLock, actor: str, unclean: bool, *, inspecting: bool = False):
         self.paths = paths
         self._keyfile = keyfile
-        self._data_key = data_key
+        # A buffer we can overwrite on lock; the bytes the key slot gave are zeroed now.
+        self._data_key = bytearray(data_key)
+        memwipe.wipe(data_key)
         self.db = db
         self._lock = lock
         self.actor = actor
@@ -157,8 +160,9 @@ class Vault:
     @classmethod
     def create(cls, root: Path, passphrase: str, *, actor: str | None = None) -> Vault:
         paths = VaultPaths(root)
-        if len(passphrase) < 8:
-            raise UserError(_("The passphrase must have at least 8 characters."))
+        if paths.keyfile.exists() or paths.database.exists():
+            raise UserError(_("A vault already exists in {path}.").format(path=root))
+        passphrase_rule.check(passphrase)
         os.umask(0o077)
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -201,6 +205,7 @@ class Vault:
             paths.dirty_marker.touch(mode=0o600)
             paths.init_marker.unlink()
             fsync_dir(paths.root)
+            throttle.reset(paths.throttle, keyfile.vault_id)
         except BaseException:
             if db is not None:
                 db.close()
@@ -240,13 +245,12 @@ class Vault:
             try:
                 data_key = keyfile.unwrap(passphrase)
             except WrongPassphrase:
-                time.sleep(throttle.record_failure(paths.throttle))
+                time.sleep(throttle.record_failure(paths.throttle, keyfile.vault_id))
                 raise
-            with contextlib.suppress(OSError):
-                throttle.reset(paths.throttle)
             vault = cls._open(paths, keyfile, data_key, lock,
                               refuse_if_damaged and not inspect, inspect=inspect,
                               others=not alone, defer_check=defer_check)
+            throttle.reset(paths.throttle, keyfile.vault_id)  # only once it really opened
         except BaseException:
             lock.release()
             raise
@@ -257,6 +261,7 @@ class Vault:
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
+        passphrase_rule.check(new_passphrase)  # before opening: a refusal leaves it closed
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.root)
@@ -376,7 +381,8 @@ class Vault:
         if last and not self.check_pending:
             with contextlib.suppress(OSError):
                 self.paths.dirty_marker.unlink()
-        self._data_key = b""
+        memwipe.wipe(self._data_key)
+        self._data_key = bytearray()
         self._lock.release()
 
     def __enter__(self) -> Vault:
@@ -387,9 +393,8 @@ class Vault:
 
     # -- keys ----------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str) -> None:
-        if len(new_passphrase) < 8:
-            raise UserError(_("The passphrase must have at least 8 characters."))
-        self._keyfile.set_passphrase(self._data_key, new_passphrase)
+        passphrase_rule.check(new_passphrase)
+        self._keyfile.set_passphrase(bytes(self._data_key), new_passphrase)
         crash_point("passwd.before_keyfile")
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         crash_point("passwd.keyfile")
@@ -397,7 +402,7 @@ class Vault:
             audit.append(c, self.actor, "vault.passwd")
 
     def set_recovery_recipient(self, recipient: str) -> None:
-        self._keyfile.set_recovery(self._data_key, recipient)
+        self._keyfile.set_recovery(bytes(self._data_key), recipient)
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.recovery_slot")
@@ -583,7 +588,7 @@ class Vault:
         except OSError as exc:
             raise io_error(exc) from exc
         try:
-            self.db.backup_to(paths.database, self._data_key)
+            self.db.backup_to(paths.database, bytes(self._data_key))
             atomic_write(paths.keyfile, self._keyfile.to_bytes())
         except BaseException:
             for f in [*paths.sqlite_files(), paths.keyfile]:
@@ -597,7 +602,8 @@ class Vault:
     def wipe(self) -> None:
         """Crypto-erase this open vault (the panic action)."""
         self.db.close()
-        self._data_key = b""
+        memwipe.wipe(self._data_key)
+        self._data_key = bytearray()
         _erase_files(self.paths)
         self._lock.release()
 

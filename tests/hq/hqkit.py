@@ -47,7 +47,7 @@ CANARY = "Qx7-canary-Zebulon-4471"
 """Put in record text; must never be found in clear in any file on disk."""
 
 STATUSES = frozenset({"imported", "duplicate", "unknown_device", "revoked", "equivocation",
-                      "rejected"})
+                      "suspect", "rejected"})
 COUNTED = ("records", "hq_versions", "hq_bundles", "hq_abandoned", "attachments", "blobs",
            "blob_chunks", "hq_alarms", "hq_quarantine", "records_fts", "record_terms")
 
@@ -220,20 +220,38 @@ def source(data: bytes) -> AttachmentSource:
                             lambda: io.BytesIO(data))
 
 
+_SIGNED: dict[bytes, dict[int, str]] = {}
+"""Manifest hashes each test key signed, by sequence: a hand-made bundle follows the last
+one its key signed below it, as a device's exporter does."""
+AUTO = "auto"
+
+
 def sign_bundle(out_dir: Path, key: SigningKey, recipients: Sequence[str], seq: int,
                 records: bytes, *, attachments: Sequence[bytes] = (),
-                abandoned: Sequence[int] = (), previous: str | None = None,
+                abandoned: Sequence[int] = (), previous: str | None = AUTO,
                 counts: dict[str, int] | None = None) -> Path:
     """A correctly signed and encrypted bundle, whatever ``records`` holds (the writer does
-    not look at record content)."""
+    not look at record content). ``previous``: by default the manifest this key last signed
+    below ``seq`` (None if none)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return write_bundle(
+    signed = _SIGNED.setdefault(key.seed(), {})
+    if previous == AUTO:
+        earlier = [s for s in signed if s < seq and s not in abandoned]
+        previous = signed[max(earlier)] if earlier else None
+    written = write_bundle(
         out_dir, signing_key=key, recipients=list(recipients), sequence=seq,
         previous_manifest_sha256=previous, records_jsonl=records,
         attachments=[source(a) for a in attachments], abandoned_sequences=list(abandoned),
         app_version="0.1.0", schema_version=1,
         counts=counts if counts is not None else {"person": 1},
-    ).path
+    )
+    signed.setdefault(seq, written.manifest_sha256)
+    return written.path
+
+
+def signed_manifest(key: SigningKey, seq: int) -> str:
+    """The manifest hash of the bundle ``key`` signed as ``seq`` with ``sign_bundle``."""
+    return _SIGNED[key.seed()][seq]
 
 
 def tar_member(name: str, data: bytes, mtime: int = 1_700_000_000) -> bytes:

@@ -310,7 +310,7 @@ def test_gaps_reported_then_filled(flow: Flow) -> None:
     by_seq = {int(seq): Path(p) for p, seq in WROTE.findall(res.stdout)}
     assert sorted(by_seq) == [1, 2, 3]
     ok(flow.at_hq("hq", "import", by_seq[1], by_seq[3]))
-    assert ok(flow.at_hq("hq", "gaps", "--json")).json() == {DEVICE: [], "laptop-2": [2]}
+    assert ok(flow.at_hq("hq", "gaps", "--json")).json() == {DEVICE: [], "laptop-2": [[2, 2]]}
     assert "laptop-2: missing 2" in ok(flow.at_hq("hq", "gaps")).stdout
     ok(flow.at_hq("hq", "import", by_seq[2]))
     assert ok(flow.at_hq("hq", "gaps", "--json")).json() == {DEVICE: [], "laptop-2": []}

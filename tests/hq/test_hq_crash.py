@@ -81,9 +81,9 @@ def manifest_of(bundle: Path, identity: str):  # type: ignore[no-untyped-def]
         return parse_manifest(member.read())
 
 
-def hq_gaps(world: World) -> dict[str, list[int]]:
+def hq_gaps(world: World) -> dict[str, list[tuple[int, int]]]:
     with world.store() as store:
-        return store.vault.hq.gaps()
+        return store.repo.gaps()
 
 
 # --- disk full while exporting ----------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_disk_full_during_export(tmp_path: Path) -> None:
         outcome = import_bundle(store, bundle)
         assert outcome.status == "imported", outcome.message
         assert outcome.counts["records"] == 4 and outcome.counts["attachments"] == 1
-        assert store.vault.hq.gaps() == {world.device_name: []}
+        assert store.repo.gaps() == {world.device_name: []}
     res = world.hrd("hq", "gaps", "--store", world.store_dir)
     assert f"{world.device_name}: missing none" in res.stdout
 
@@ -141,7 +141,7 @@ def test_disk_full_during_import(tmp_path: Path) -> None:
             assert store.vault.check().ok
             counts = snapshot(store)
             assert {k: v for k, v in counts.items() if v} == {}, counts
-            assert store.vault.hq.gaps() == {world.device_name: []}
+            assert store.repo.gaps() == {world.device_name: []}
         assert files_containing(small, [CANARY.encode()]) == []
         # Once there is room again, the same bundle imports completely.
         remount(small, "64m")

@@ -86,6 +86,7 @@ def test_one_changed_character_in_the_key_file_is_named_damage(
         tmp_path: Path, passfile: Path, field: str) -> None:
     root = tmp_path / "vault"
     Vault.create(root, PASSPHRASE).close()
+    counter = (root / "unlock-failures").read_bytes()  # an authentic zero (issue 11)
     keyfile = root / "vault.key"
     doc = json.loads(keyfile.read_text("utf-8"))
     slot = doc["slots"][0]
@@ -98,7 +99,7 @@ def test_one_changed_character_in_the_key_file_is_named_damage(
         res = run_cli("record", "list", vault=root, passfile=passfile)
         assert_user_error(res, "key file is damaged")
         assert "Wrong passphrase" not in res.stderr
-    assert not (root / "unlock-failures").exists()
+    assert (root / "unlock-failures").read_bytes() == counter  # no failure was counted
 
 
 def test_zero_length_database_is_named(tmp_path: Path, passfile: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import uvicorn
 
 from hrd_field.hq.intake import DEFAULT_MAX_UPLOAD, Intake, RateLimit
+from hrd_field.hq.serving import server_options
 from hrd_field.hq.store import HqStore
 
 
@@ -37,7 +38,7 @@ def main() -> None:
                         rate=RateLimit(capacity=args.capacity, per_second=args.per_second),
                         **extra)
         uvicorn.run(intake.app(), host="127.0.0.1", port=args.port, access_log=False,
-                    log_level="warning", timeout_graceful_shutdown=5)
+                    log_level="warning", timeout_graceful_shutdown=5, **server_options())
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from ...hq.reports import REPORTS, Report, ReportSpec
 from ...hq.reports.layout import Block, blocks, fmt_number
 from ...hq.reports.render import csv_text, dimension_label, json_text
 from ...vault.fsutil import atomic_write
+from .. import file_dialogs
 from ..widgets import isolate, scale_font
 
 RunReport = Callable[[ReportSpec, Callable[[Report], None], Callable[[str], None]], None]
@@ -284,8 +284,8 @@ class ReportsView(QWidget):
         if self.report is None:
             return
         name = f"{self.report.spec.name}-{self.report.spec.date_from}-{self.report.spec.date_to}"
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the report"), f"{name}.{fmt}", f"{fmt.upper()} (*.{fmt})")
+        path = file_dialogs.save_file(self, _("Export the report"), f"{name}.{fmt}",
+                                      f"{fmt.upper()} (*.{fmt})")
         if path:
             self.export_to(Path(path), fmt)
 
