@@ -66,7 +66,7 @@ class RecordListView(QWidget):
         self.f_mission = CodeCombo([], _("All missions"), _("Show records of"))
         self.f_mission.setSizeAdjustPolicy(
             CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.f_mission.setMinimumContentsLength(16)
+        self.f_mission.setMinimumContentsLength(26)
         self.f_mission.setVisible(record_type != "mission")
         self._current_mission: str | None = None
         top.addWidget(self.heading)
@@ -199,6 +199,7 @@ class RecordListView(QWidget):
             title = dict(self._missions).get(mission_id, "…")
             self.f_mission.addItem(title, mission_id)
         self.f_mission.set_code(mission_id)
+        self.f_mission.setToolTip(self.f_mission.currentText())
         self.apply()
 
     def current_filters(self) -> Filters:

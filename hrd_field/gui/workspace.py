@@ -51,6 +51,7 @@ class Workspace(QSplitter):
         self.current_mission: str | None = None
         self._mission: Mission | None = None  # the current one, for new records' defaults
         self._opening: set[str] = set()
+        self._chosen = False
         self.missions: list[tuple[str, str]] = []
 
         self.nav = QListWidget()
@@ -130,6 +131,8 @@ class Workspace(QSplitter):
         self.session.drafts_to_restore(self._restore_drafts, parent=self)
 
     def _remembered(self, mission: Mission | None) -> None:
+        if self._chosen:
+            return  # the user picked one while this was loading: theirs wins
         self._set_current(mission.id if mission else None, mission, remember=False)
 
     def _restore_drafts(self, drafts: list[tuple[Record, bool]]) -> None:
@@ -158,6 +161,7 @@ class Workspace(QSplitter):
     def set_current_mission(self, mission_id: str | None) -> None:
         """The user chose (or made) the current mission: lists follow, new records take
         its country and dates, and it is remembered across restarts."""
+        self._chosen = True
         self._set_current(mission_id, None, remember=True)
 
     def _set_current(self, mission_id: str | None, mission: Mission | None, *,
