@@ -58,14 +58,14 @@ def run() -> int:
             assert len(bundles) == 1, "expected one bundle"
             _step(_("bundle exported"))
         with HqStore.open(tmp / "hq", secret) as hq:
-            hq.vault.hq.add_device("self-test", device)
+            hq.repo.add_device("self-test", device)
             outcome = import_bundle(hq, bundles[0].path)
             assert outcome.status == "imported", outcome.message
-            got = hq.vault.records.get(person.id)
+            got = hq.repo.get(person.id)
             assert getattr(got, "alias", None) == CANARY
             assert got.attachments[0].sha256 == ref.sha256
-            assert hq.vault.attachment_size(ref.sha256) == len(data)
-            assert hq.vault.check().ok
+            assert hq.repo.attachment_size(ref.sha256) == len(data)
+            assert hq.vault is not None and hq.vault.check().ok
             _step(_("bundle verified and imported at HQ"))
         from .core.i18n import UN_LANGUAGES, catalog
 

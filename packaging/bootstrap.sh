@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt needs these libraries even offscreen; fonts so text is not drawn as boxes (Arabic and
-# Chinese included); age and minisign to check that bundles open without HRD Field.
+# Chinese included); age and minisign to check that bundles open without HRD Field;
+# PostgreSQL's server for the HQ tests (a throwaway cluster per test session) and pg_dump.
 SYSTEM_PACKAGES=(
   python3-venv python3-pip
   libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6
@@ -13,6 +14,7 @@ SYSTEM_PACKAGES=(
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   fontconfig-config fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   age minisign xvfb xauth binutils libpython3.11
+  postgresql
 )
 
 missing=()

@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"
 
 from helpers import PASSPHRASE
+from helpers.hqdb import HQ_BACKENDS, new_hq_database
 
 
 @dataclass
@@ -56,3 +57,27 @@ def cli(tmp_path: Path, vault_dir: Path, passfile: Path) -> Callable[..., CliRes
                          proc.stderr.decode("utf-8", "replace"))
 
     return run
+
+
+# --- HQ backends: every HQ test that takes ``hq_database`` runs on both ------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL cluster for the whole session (skipped, with the reason, where
+    the server binaries are missing; CI must have them)."""
+    from helpers import pgcluster
+
+    why = pgcluster.unavailable()
+    if why is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {why}")
+        pytest.skip(why)
+    with pgcluster.cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=HQ_BACKENDS)
+def hq_database(request: pytest.FixtureRequest) -> str | None:
+    """Parametrises a test over both HQ backends: None (embedded) or a PostgreSQL URL."""
+    return new_hq_database(request, request.param)

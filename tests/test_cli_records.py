@@ -421,7 +421,7 @@ BAD_INPUT: list[tuple[str, list[str], str | bytes | None, tuple[str, ...]]] = [
     ("not-an-object", ["record", "add", "--type", "person", "--json", "-"], '[{"alias": "a"}]',
      ("object",)),
     ("unknown-code", ["record", "add", "--type", "person", "--json", "-"],
-     '{"alias": "a", "groups": ["freedom_fighters"]}', ("groups", "allowed codes")),
+     '{"alias": "a", "professions": ["freedom_fighters"]}', ("professions", "allowed codes")),
     ("unknown-field", ["record", "add", "--type", "person", "--json", "-"],
      '{"alias": "a", "real_name": "b"}', ("real_name",)),
     ("over-long", ["record", "add", "--type", "person", "--json", "-"],

@@ -110,7 +110,7 @@ def test_minimal_records_get_defaults() -> None:
     ("data", "path"),
     [
         (person_data(gender="female"), "gender"),
-        (person_data(groups=["women_defenders", "bogus_group"]), "groups.1"),
+        (person_data(rights_defended=["womens_rights", "bogus_group"]), "rights_defended.1"),
         (person_data(risk_level="extreme"), "risk_level"),
         (person_data(status="published"), "status"),
         (person_data(consent={"method": "telepathy"}), "consent.method"),
@@ -132,7 +132,7 @@ def test_unknown_vocabulary_code_is_refused_with_its_path(data: dict[str, Any],
 @pytest.mark.parametrize(
     "data",
     [
-        person_data(groups=["women_defenders", "bogus_group"]),
+        person_data(rights_defended=["womens_rights", "bogus_group"]),
         person_data(status="published"),
         {"type": "mission", "title": "t", "kind": "holiday"},
     ],
@@ -157,8 +157,8 @@ def test_unknown_code_in_optional_field_message_says_so(data: dict[str, Any],
 
 def test_unknown_vocabulary_code_is_refused_by_validate_too() -> None:
     # The vault validates dataclasses built in code (editors, demo data) without the schema.
-    errors = validate(Person(alias="Rose", gender="female", groups=["nope"]))
-    assert {e.path for e in errors} == {"gender", "groups.0"}
+    errors = validate(Person(alias="Rose", gender="female", situations=["nope"]))
+    assert {e.path for e in errors} == {"gender", "situations.0"}
 
 
 def test_unknown_top_level_field_is_named() -> None:
@@ -534,8 +534,8 @@ def test_demo_records_are_valid_and_round_trip() -> None:
 FAST_CASES = [
     {"type": "person", "alias": 42},
     {"type": "person", "alias": "A", "nickname": "x"},
-    {"type": "person", "alias": "A", "groups": "women_defenders"},
-    {"type": "person", "alias": "A", "groups": [1]},
+    {"type": "person", "alias": "A", "professions": "lawyer"},
+    {"type": "person", "alias": "A", "professions": [1]},
     {"type": "person", "alias": "A", "location": {"country": "FR", "city": "Lyon"}},
     {"type": "person", "alias": "A", "location": None},
     {"type": "person", "alias": "A", "consent": {"obtained": "yes"}},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -233,13 +232,8 @@ def test_timestamps_are_ordered_and_in_range(batch: list[Record]) -> None:
             assert (record.version == 1) == (record.created_at == record.updated_at)
 
 
-@pytest.mark.slow
-def test_hundred_thousand_records_are_fast() -> None:
-    started = time.perf_counter()
-    records = demo_batch(100_000, seed=0)
-    elapsed = time.perf_counter() - started
-    assert len(records) == 100_000
-    assert elapsed < 10
+# Generation speed is a figure of bench/vault.py ("demo.generate: µs per record"), not a
+# wall-clock assertion here (it failed on a loaded machine with unchanged code).
 
 
 def test_corpus_is_public_and_complete_in_six_languages() -> None:
@@ -254,3 +248,26 @@ def test_corpus_is_public_and_complete_in_six_languages() -> None:
         assert all(s.strip() for s in corpus.threat_body)
     with pytest.raises(KeyError):
         texts("pt")
+
+
+def test_demo_records_follow_the_consent_and_people_rules() -> None:
+    from hrd_field.core import linking
+    from hrd_field.core.consent import act_contradictions
+    from hrd_field.core.records import Person, ReprisalIncident, ThreatReport
+
+    records = demo_batch(3000, seed=3)
+    genders = {r.id: r.gender for r in records if isinstance(r, Person)}
+    reprisals = [r for r in records if isinstance(r, ReprisalIncident)]
+    assert len({r.consent_to_act for r in reprisals}) == 4
+    assert [r.id for r in reprisals if act_contradictions(r.consent_to_act, r.consent)] == []
+    for r in records:
+        if isinstance(r, ThreatReport):
+            known = linking.counts_of(genders[p] for p in r.person_ids)
+            assert linking.at_least(r.persons_concerned, known) == r.persons_concerned
+            assert linking.total(r.persons_concerned) >= len(r.person_ids)
+    consultations = [r for r in records if isinstance(r, Consultation)]
+    regional = [c for c in consultations if c.countries_represented]
+    assert regional and all(c.countries_count >= len(c.countries_represented)
+                            for c in regional)
+    assert any(c.first_time_participants for c in consultations)
+    assert any(c.themes for c in consultations)

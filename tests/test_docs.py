@@ -19,3 +19,12 @@ def test_committed_schema_is_generated_from_the_model() -> None:
 def test_records_md_embeds_the_current_reference() -> None:
     text = (DOCS / "records.md").read_text(encoding="utf-8")
     assert markdown_reference() in text, "regenerate with: hrd-field schema --markdown"
+
+
+def test_huridocs_mapping_covers_every_act_and_perpetrator() -> None:
+    from hrd_field.core.vocab import PERPETRATOR, THREAT_TYPE
+
+    text = (DOCS / "huridocs-mapping.md").read_text(encoding="utf-8")
+    for vocab in (THREAT_TYPE, PERPETRATOR):
+        for code in vocab.codes():
+            assert f"| `{code}` |" in text, f"{vocab.name}: {code} missing from the mapping"

@@ -38,7 +38,7 @@ def old_records() -> list[Record]:
                       end_date="2023-05-09", status="final", author="old-officer")
     return [
         mission,
-        Person(alias="وردة", notes="المدافعات عن حقوق الإنسان", groups=["women_defenders"],
+        Person(alias="وردة", notes="المدافعات عن حقوق الإنسان", rights_defended=["womens_rights"],
                mission_id=mission.id, author="old-officer"),
         Consultation(summary="她是人权捍卫者", mission_id=mission.id, author="old-officer"),
         ThreatReport(description="Smear campaign after the hearing",
@@ -126,11 +126,11 @@ def test_old_vault_is_upgraded_and_keeps_its_records(v1: tuple[Path, list[Record
         assert [h.id for h in v.records.search("حقوق")] == [records[1].id]
         assert [h.id for h in v.records.search("人权")] == [records[2].id]
         # filters over the old summary columns and terms
-        from hrd_field.vault.repository import Filters
+        from hrd_field.vault.queries import Filters
         assert {r.id for r in v.records.rows(Filters(mission_id=records[0].id))} == {
             records[1].id, records[2].id}
         assert [r.id for r in v.records.rows(Filters(
-            terms={"group_at_risk": "women_defenders"}))] == [records[1].id]
+            terms={"rights_defended": "womens_rights"}))] == [records[1].id]
         assert [r.region for r in v.records.rows(Filters(type="mission"))] == ["africa"]
 
         # the features of later steps work on the upgraded vault

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from hrd_field.core.i18n import _
+from hrd_field.vault.fsutil import atomic_file
 
 from . import agefile, ustar
 from .errors import MemberMismatch, WriteFailed
@@ -192,40 +193,6 @@ class _ChunkReader:
         return out
 
 
-class _CheckedFile:
-    """The ``.part`` file; counts bytes and treats a short write as an error."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.written = 0
-
-    def write(self, data: bytes) -> int:
-        n = self._stream.write(data)
-        if n != len(data):
-            raise OSError(28, os.strerror(28))
-        self.written += n
-        return n
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-
-def _fsync_directory(directory: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a directory; NTFS journals the rename.
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _open_part(path: Path) -> BinaryIO:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    return os.fdopen(os.open(path, flags, 0o600), "wb", buffering=256 * 1024)
-
-
 def write_bundle(
     out_dir: str | os.PathLike[str],
     *,
@@ -263,26 +230,11 @@ def write_bundle(
     final = directory / (stem + SUFFIX)
     tar = _ChunkReader(_tar_stream(manifest, manifest_bytes, signature, records_jsonl, atts))
     try:
-        with _open_part(part) as raw:
-            out = _CheckedFile(raw)
+        with atomic_file(final, part=part, buffering=256 * 1024) as out:
             agefile.encrypt(tar.read, out, manifest.recipients)
-            raw.flush()
-            os.fsync(raw.fileno())
-            # pyrage.encrypt_file once lost a buffer silently on a full disk: check.
-            if os.fstat(raw.fileno()).st_size != out.written:
-                raise OSError(5, _("the file on disk is shorter than what was written"))
-        os.replace(part, final)
-        try:
-            _fsync_directory(directory)
-        except OSError:
-            final.unlink(missing_ok=True)
-            raise
     except OSError as exc:
-        part.unlink(missing_ok=True)
+        final.unlink(missing_ok=True)  # a fresh random name: only ours can be there
         raise WriteFailed(directory=str(directory), reason=exc.strerror or str(exc)) from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     return WrittenBundle(
         path=final,
         manifest=manifest,

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..core.records import utc_now
+from ..hq.embedded import EmbeddedRepository
+from ..hq.repository import HqRepository
+from ..hq.store import HqStore, require_hq
 from ..vault.paths import default_vault_dir
+from ..vault.repository import RecordStore
 from ..vault.vault import Vault, require_vault
 from .io import passphrase
 
@@ -19,6 +27,9 @@ def add_vault_options(parser: argparse.ArgumentParser) -> None:
                         help="read the passphrase from the first line of FILE")
     parser.add_argument("--store", metavar="DIR", type=Path, default=None,
                         help="work on an HQ store instead of a field vault")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="with --store on PostgreSQL: connect with this address (e.g. "
+                             "your own role) instead of the one given at init")
 
 
 def vault_dir(args: argparse.Namespace) -> Path:
@@ -33,14 +44,56 @@ def open_vault(args: argparse.Namespace) -> Vault:
     root = vault_dir(args)
     require_vault(root)  # before prompting, so a missing vault is reported at once
     vault = Vault.unlock(root, passphrase(args))
-    if getattr(args, "store", None) is not None and vault.meta("role") != "hq":
-        vault.close()
-        raise UserError(_("{path} is a field vault, not an HQ store.").format(path=root))
+    if getattr(args, "store", None) is not None:
+        require_hq(vault)
     return vault
 
 
-def provenance(vault: Vault, record_id: str) -> list[dict[str, object]]:
-    """Where each version of a record at HQ came from (device, bundle, sequence)."""
+Records = RecordStore | HqRepository
+"""What record commands work on: a field vault's records or an HQ store's repository."""
+
+
+@contextlib.contextmanager
+def open_records(args: argparse.Namespace) -> Iterator[Records]:
+    """The records of the field vault, or of the HQ store with ``--store`` (either
+    backend)."""
+    if getattr(args, "store", None) is None:
+        with open_vault(args) as vault:
+            yield vault.records
+        return
+    with open_hq_store(args) as store:
+        yield store.repo
+
+
+def open_hq_store(args: argparse.Namespace) -> HqStore:
+    if getattr(args, "vault", None) is not None:
+        raise UserError(_("Give either --vault or --store, not both."))
+    store = HqStore.open(Path(args.store), passphrase(args),
+                         database=getattr(args, "database", None))
+    note_snapshot(store)
+    return store
+
+
+def note_snapshot(store: HqStore) -> None:
+    if store.others_present:
+        print(_("note: another process (the intake?) has this HQ store open; this is a "
+                "snapshot as of {time} and may already have changed.").format(
+            time=utc_now()[:19].replace("T", " ") + " UTC"), file=sys.stderr)
+
+
+def casework_vault(records: Records) -> Vault:
+    """The embedded HQ store's vault, where casework (communications, annotations, …) is
+    kept for now."""
+    if isinstance(records, EmbeddedRepository):
+        return records.vault
+    raise UserError(_("Casework is not yet available on an HQ store kept in PostgreSQL."))
+
+
+def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:
+    """Where each version of a record at HQ came from (device, bundle, sequence); None for
+    a field vault."""
+    if isinstance(records, RecordStore):
+        return None
     return [{"version": p.version, "device": p.device, "bundle_id": p.bundle_id,
              "sequence": p.seq, "received_at": p.received_at, "consent_scope": p.consent_scope}
-            for p in vault.hq.provenance(record_id)]
+            for p in records.provenance(record_id)]

@@ -9,10 +9,13 @@ from pathlib import Path
 from ..bundle.minisign import PublicKey
 from ..bundle.profile import Policy
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..hq.importer import import_bundle
+from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import casework_cmds, report_cmds
+from .common import note_snapshot
 from .io import passphrase, print_json
 
 
@@ -20,10 +23,15 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", type=Path, required=True,
                         help="the HQ store directory")
     parser.add_argument("--passphrase-file", metavar="FILE")
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help="PostgreSQL store: connect with this address (e.g. this "
+                             "process's own role) instead of the one given at init")
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    return HqStore.open(args.store, passphrase(args))
+    store = HqStore.open(args.store, passphrase(args), database=args.database)
+    note_snapshot(store)
+    return store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,6 +76,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
+    exp = hsub.add_parser("export", help="write received records for Uwazi (CSV and ZIP), "
+                          "as CSV or as JSON Lines")
+    add_store_options(exp)
+    exp.add_argument("--format", required=True, choices=FORMATS)
+    exp.add_argument("--out", required=True, type=Path,
+                     help="a folder (uwazi, csv) or a file (jsonl)")
+    exp.add_argument("--type", action="append", dest="types", metavar="TYPE",
+                     help="only this record type (repeatable)")
+    exp.add_argument("--with-identity", action="store_true",
+                     help="include names and contacts where consent allows it")
+    exp.set_defaults(func=cmd_export)
+
     ident = hsub.add_parser("export-identity",
                             help="write HQ's age identity to a file (to open bundles with age)")
     add_store_options(ident)
@@ -82,7 +102,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
     serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="intake processes (PostgreSQL-backed stores only)")
     serve.set_defaults(func=cmd_serve)
+
+    back = hsub.add_parser("backup", help="copy the HQ store while it is in use "
+                                          "(pg_dump for PostgreSQL)")
+    add_store_options(back)
+    back.add_argument("--out", required=True, type=Path, metavar="DIR",
+                      help="a new directory for the backup")
+    back.set_defaults(func=cmd_backup)
+
+    rest = hsub.add_parser("restore", help="make a new HQ store from a backup")
+    rest.add_argument("backup", type=Path, metavar="BACKUP_DIR")
+    add_store_options(rest)
+    rest.set_defaults(func=cmd_restore)
+
+    roles = hsub.add_parser("db-roles", help="print the SQL that creates the least-privileged "
+                                             "PostgreSQL roles (intake, analyst)")
+    roles.set_defaults(func=cmd_db_roles)
 
     alarms = hsub.add_parser("alarms", help="list alarms (e.g. a device that equivocated)")
     alarms.add_argument("--json", action="store_true")
@@ -94,10 +132,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(gaps)
     gaps.set_defaults(func=cmd_gaps)
 
+    casework_cmds.register_hq(hsub, add_store_options)
+    report_cmds.register(hsub, add_store_options)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     secret = passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "))
-    with HqStore.init(args.store, secret, args.organisation) as store:
+    with HqStore.init(args.store, secret, args.organisation,
+                      database=args.database) as store:
         key = store.signing_key().public_key()
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
@@ -122,7 +164,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
         raise UserError(_("Not a device public key (expected the base64 line that "
                           "'hrd-field identity show' prints).")) from exc
     with open_store(args) as store:
-        store.vault.hq.add_device(args.name, key.to_base64())
+        store.repo.add_device(args.name, key.to_base64())
     print(_("Device {name} registered (fingerprint {fp}).").format(
         name=args.name, fp=key.fingerprint()))
     return 0
@@ -130,7 +172,7 @@ def cmd_device_add(args: argparse.Namespace) -> int:
 
 def cmd_device_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        devices = store.vault.hq.devices()
+        devices = store.repo.devices()
     if args.json:
         print_json([{"name": d.name, "public_key": d.public_key, "status": d.status,
                      "revoked_after_seq": d.revoked_after_seq,
@@ -147,7 +189,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        store.vault.hq.revoke_device(args.name, args.after_seq)
+        store.repo.revoke_device(args.name, args.after_seq)
     print(_("Device {name} revoked.").format(name=args.name))
     return 0
 
@@ -173,6 +215,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return worst
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        repo = store.repo
+        summary = export(
+            lambda t: live_records(repo, t), args.out, args.format, types=args.types,
+            with_identity=args.with_identity, open_file=repo.open_attachment,
+            has_file=lambda sha: repo.attachment_size(sha) is not None)
+    total = sum(summary.records.values())
+    print(ngettext("Exported {n} record to {path}.", "Exported {n} records to {path}.",
+                   total).format(n=total, path=args.out))
+    return 0
+
+
 def cmd_export_identity(args: argparse.Namespace) -> int:
     if args.out.exists():
         raise UserError(_("{path} exists; choose another file.").format(path=args.out))
@@ -187,23 +242,38 @@ def cmd_export_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..hq.intake import serve
+    from ..hq.intake import serve, serve_workers
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
-    with open_store(args) as store:
-        scheme = "https" if args.tls_cert else "http"
-        print(_("Serving the intake at {url} (Ctrl+C to stop).").format(
-            url=args.url or f"{scheme}://{args.host}:{args.port}"), flush=True)
-        serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-              tls_key=args.tls_key, max_upload=args.max_upload)
+    if not 1 <= args.workers <= 64:
+        raise UserError(_("--workers must be between 1 and 64."))
+    scheme = "https" if args.tls_cert else "http"
+    banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
+        url=args.url or f"{scheme}://{args.host}:{args.port}")
+    if args.workers == 1:
+        with open_store(args) as store:
+            print(banner, flush=True)
+            serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+                  tls_key=args.tls_key, max_upload=args.max_upload)
+        return 0
+    secret = passphrase(args)
+    # Checked once here (passphrase, database, schema) before any worker starts.
+    with HqStore.open(args.store, secret, database=args.database) as store:
+        if store.backend != "postgresql":
+            raise UserError(_("Several intake workers need an HQ store kept in PostgreSQL; "
+                              "the embedded store serves one."))
+    print(banner, flush=True)
+    serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
+                  args.workers, args.host, args.port, base_url=args.url,
+                  tls_cert=args.tls_cert, tls_key=args.tls_key, max_upload=args.max_upload)
     return 0
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        alarms = store.vault.hq.alarms()
-        names = {d.public_key: d.name for d in store.vault.hq.devices()}
+        alarms = store.repo.alarms()
+        names = {d.public_key: d.name for d in store.repo.devices()}
     rows = [{"at": at, "kind": kind, "device": names.get(key, key), "sequence": seq,
              "detail": detail} for at, kind, key, seq, detail in alarms]
     if args.json:
@@ -218,11 +288,39 @@ def cmd_alarms(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        gaps = store.vault.hq.gaps()
+        gaps = store.repo.gaps()
     if args.json:
         print_json(gaps)
         return 0
     for name, missing in gaps.items():
         text = ", ".join(str(s) for s in missing) if missing else _("none")
         print(_("{device}: missing {seqs}").format(device=name, seqs=text))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ..hq.backup import backup
+
+    with open_store(args) as store:
+        backup(store, args.out)
+    print(_("Backup written to {path}. It opens only with the HQ passphrase; keep it on an "
+            "encrypted disk.").format(path=args.out))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..hq.backup import restore
+
+    with restore(args.backup, args.store, passphrase(args), database=args.database) as store:
+        devices = len(store.repo.devices())
+        records = store.repo.counts()["records"]
+    print(_("HQ store restored in {path}: {records} records, {devices} devices.").format(
+        path=args.store, records=records, devices=devices))
+    return 0
+
+
+def cmd_db_roles(args: argparse.Namespace) -> int:
+    from ..hq.pg_schema import ROLES_SQL
+
+    sys.stdout.write(ROLES_SQL)
     return 0

@@ -5,21 +5,31 @@ from __future__ import annotations
 import argparse
 import contextlib
 import mimetypes
-import os
 import sys
 from pathlib import Path
 
 from ..core import codec
+from ..core.casework import ALL_RECORD_TYPES as RECORD_TYPES
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES, Record
+from ..core.records import Record
 from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..vault.fsutil import fsync_dir, io_error
-from ..vault.repository import Filters
+from ..hq.embedded import EmbeddedRepository
+from ..vault.fsutil import atomic_file, io_error
+from ..vault.queries import Filters
 from ..vault.summaries import mission_summary
-from .common import add_vault_options, open_vault, provenance
+from . import casework_cmds
+from .common import (
+    add_vault_options,
+    casework_vault,
+    open_hq_store,
+    open_records,
+    open_vault,
+    provenance,
+)
 from .io import existing_file, print_json, read_json_input
 
 
@@ -110,29 +120,42 @@ def _load(source: str, record_type: str | None, record_id: str | None) -> Record
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if args.type in HQ_RECORD_TYPES:
+        if args.store is None:
+            raise UserError(_("A {type} is kept at headquarters only: give the HQ store with "
+                              "--store DIR.").format(type=RECORD_TYPE.label(args.type)))
+        data = read_json_input(args.json_source)
+        with open_vault(args) as v:
+            ids = casework_cmds.add_records(v, data, args.type)
+        print("\n".join(ids))
+        return 0
     record = _load(args.json_source, args.type, None)
-    with open_vault(args) as v:
-        v.records.create(record)
+    with open_records(args) as records:
+        records.create(record)
     print(record.id)
     return 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    with open_vault(args) as v:
-        current = v.records.get(args.id)
+    with open_records(args) as records:
+        current = records.get(args.id)
         record = _load(args.json_source, current.TYPE, args.id)
-        saved = v.records.update(record)
+        saved = casework_cmds.update_record(casework_vault(records), record) \
+            if current.TYPE in HQ_RECORD_TYPES else records.update(record)
     print(_("{id} saved as version {version}.").format(id=saved.id, version=saved.version))
     return 0
 
 
 def cmd_get(args: argparse.Namespace) -> int:
-    with open_vault(args) as v:
-        record = v.records.get(args.id)
+    with open_records(args) as records:
+        record = records.get(args.id)
         data = codec.to_dict(record)
-        origin = provenance(v, args.id) if args.store else None
+        origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES else None
+        extras = casework_cmds.hq_extras(records.vault, record) \
+            if isinstance(records, EmbeddedRepository) else {}
     if args.json:
-        print_json(data if origin is None else {**data, "provenance": origin})
+        print_json({**data, **extras} if origin is None else
+                   {**data, "provenance": origin, **extras})
         return 0
     for key, value in data.items():
         print(f"{key}: {value}")
@@ -144,12 +167,12 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     filters = Filters(type=args.type, mission_id=args.mission)
-    with open_vault(args) as v:
+    with open_records(args) as records:
         if args.json:
-            print_json([codec.to_dict(r) for r in v.records.page(
+            print_json([codec.to_dict(r) for r in records.page(
                 filters, limit=args.limit, offset=args.offset)])
             return 0
-        rows = v.records.rows(filters, limit=args.limit, offset=args.offset)
+        rows = records.rows(filters, limit=args.limit, offset=args.offset)
     for row in rows:
         flag = " !" if row.flagged else ""
         print(f"{row.id}  {row.type:<17} {row.event_date or '':<10}  {row.headline}{flag}")
@@ -183,22 +206,23 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    with open_vault(args) as v:
-        v.records.delete(args.id)
+    with open_records(args) as records:
+        records.delete(args.id)
     print(_("{id} deleted.").format(id=args.id))
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_vault(args) as v:
-        hits = v.records.search(args.query, Filters(type=args.type), limit=args.limit)
-        origins = {h.id: provenance(v, h.id)[-1:] for h in hits} if args.store else {}
+    with open_records(args) as records:
+        hits = records.search(args.query, Filters(type=args.type), limit=args.limit)
+        origins = {h.id: provenance(records, h.id) for h in hits}
     out = []
     for h in hits:
         item: dict[str, object] = {"id": h.id, "type": h.type, "title": h.headline,
                                    "snippet": h.snippet}
-        if args.store:
-            item["provenance"] = origins[h.id][0] if origins[h.id] else None
+        found = origins[h.id]
+        if found is not None:
+            item["provenance"] = found[-1] if found else None
         out.append(item)
     if args.json:
         print_json(out)
@@ -251,20 +275,18 @@ def cmd_attachment_get(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserError(_("{path} exists; add --force to overwrite it.").format(path=out))
-    tmp = out.with_name(out.name + ".part")
-    with open_vault(args) as v, v.open_attachment(args.sha256) as chunks:
+    with contextlib.ExitStack() as stack:
+        if args.store is not None:
+            store = stack.enter_context(open_hq_store(args))
+            chunks = stack.enter_context(store.repo.open_attachment(args.sha256))
+        else:
+            vault = stack.enter_context(open_vault(args))
+            chunks = stack.enter_context(vault.open_attachment(args.sha256))
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(out) as fh:
                 for chunk in chunks:
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise io_error(exc) from exc
-    fsync_dir(out.parent.resolve())
     print(_("Written to {path}.").format(path=out))
     return 0

@@ -7,10 +7,11 @@ import typing
 from functools import cache
 from typing import Any
 
+from .casework import ALL_RECORD_TYPES as RECORD_TYPES
 from .errors import FieldError, RecordInvalid, UserError
 from .i18n import _, ngettext
 from .introspect import LIST, LIST_NESTED, NESTED, plan, to_plain
-from .records import RECORD_TYPES, Record
+from .records import Record
 from .schema import schema_for_type
 from .validation import normalise, validate
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .casework import COMMUNICATION_KIND, Communication, Legislation, Recommendation
 from .i18n import _
 from .records import Consultation, Mission, Person, Record, ThreatReport
 from .vocab import CONSULTATION_FORMAT, THREAT_TYPE
@@ -18,6 +19,12 @@ def stored_title(record: Record) -> str:
         return record.place.locality or record.place.admin_area
     if isinstance(record, ThreatReport):
         return record.unnamed_group
+    if isinstance(record, Communication):
+        return " ".join(p for p in (record.reference, record.non_state_addressee) if p)
+    if isinstance(record, Recommendation):
+        return record.text[:200]
+    if isinstance(record, Legislation):
+        return record.title
     return ""
 
 
@@ -27,6 +34,8 @@ def label_codes(record: Record) -> tuple[str, ...]:
         return (record.format,)
     if isinstance(record, ThreatReport):
         return tuple(record.threat_types)
+    if isinstance(record, Communication):
+        return (record.kind,)
     return ()
 
 
@@ -39,6 +48,8 @@ def headline(record_type: str, stored: str, codes: tuple[str, ...]) -> str:
         # TRANSLATORS: between items of a short list, e.g. two types of threat
         kinds = _(", ").join(THREAT_TYPE.label(c) for c in codes[:2])
         parts = [kinds or _("(no type yet)"), stored]
+    elif record_type == "communication":
+        parts = [COMMUNICATION_KIND.label(c) for c in codes[:1]] + [stored]
     else:
         parts = [stored]
     return " · ".join(p for p in parts if p)
@@ -56,4 +67,23 @@ def event_date(record: Record) -> str | None:
         return record.date
     if isinstance(record, ThreatReport):
         return record.incident_date.date if record.incident_date else None
+    if isinstance(record, Communication):
+        return record.sent_on
+    if isinstance(record, Recommendation | Legislation):
+        return max((c.date for c in record.status_history), default=None)
     return None
+
+
+def filter_fields(record_type: str) -> list[tuple[str, str]]:
+    """(vocabulary, field label) of the coded fields lists of ``record_type`` filter on,
+    in declaration order: the fields declared with ``filter=True``."""
+    import dataclasses
+
+    from .records import RECORD_TYPES
+
+    out: list[tuple[str, str]] = []
+    for f in dataclasses.fields(RECORD_TYPES[record_type]):
+        vocab = f.metadata.get("vocab")
+        if f.metadata.get("filter") and vocab and all(v != vocab for v, _l in out):
+            out.append((vocab, f.metadata["label"]))
+    return out

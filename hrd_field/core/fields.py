@@ -32,6 +32,7 @@ def fld(
     maximum: int | None = None,
     derived: bool = False,
     help: str = "",
+    filter: bool = False,
 ) -> Any:
     """Declare a record field with the metadata the rest of the app relies on."""
     meta = {
@@ -49,6 +50,8 @@ def fld(
         "maximum": maximum,
         "derived": derived,
         "help": help,
+        # lists offer a filter on this coded field (record lists, HQ reports)
+        "filter": filter,
     }
     if factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=factory, metadata=meta)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .casework import Communication, Legislation, Recommendation
 from .display import event_date, stored_title
 from .introspect import LIST, LIST_NESTED, NESTED, plan
 from .records import Mission, Person, Record, ReprisalIncident, ThreatReport
@@ -92,8 +93,26 @@ def country(record: Record) -> str | None:
         return record.country
     if isinstance(record, Person):
         return record.location.country
+    if isinstance(record, Communication):
+        return record.state
+    if isinstance(record, Recommendation | Legislation):
+        return record.country
     place = getattr(record, "place", None)
     return place.country if place is not None else None
+
+
+def _case_status(record: Record) -> str | None:
+    """The state of the case a list shows: the field case status, a letter's reply
+    deadline, how far a recommendation is implemented, where a law stands."""
+    if isinstance(record, ThreatReport):
+        return record.case_status
+    if isinstance(record, Communication):
+        return record.reply_due
+    if isinstance(record, Recommendation):
+        return record.implementation_status
+    if isinstance(record, Legislation):
+        return record.legislative_status
+    return None
 
 
 def columns(record: Record) -> dict[str, Any]:
@@ -110,7 +129,7 @@ def columns(record: Record) -> dict[str, Any]:
         "region": region_of(c) if c else None,
         "event_date": event_date(record),
         "risk_level": risk,
-        "case_status": record.case_status if isinstance(record, ThreatReport) else None,
+        "case_status": _case_status(record),
         "urgency": record.urgency if isinstance(record, ThreatReport) else None,
         "flagged": int(isinstance(record, ReprisalIncident) and record.met_this_mission),
     }

@@ -127,6 +127,22 @@ class RiskAssessment:
 
 
 @dataclass(kw_only=True)
+class PersonStub:
+    """What HQ may know of a linked person whose own record stays on the laptop (a draft, or
+    no consent to share it): no name, no contact, nothing to find the person by. ``ref`` is
+    random for each export unless the person agreed to be shared with HQ, so stubs from
+    different bundles cannot be matched."""
+
+    ref: str = fld(N_("Reference"), factory=new_id, fmt="uuid", required=True)
+    gender: str | None = fld(N_("Gender"), default=None, vocab="gender")
+    age_group: str | None = fld(N_("Age group"), default=None, vocab="age_group")
+    rights_defended: list[str] = fld(N_("Rights defended or field of work"), factory=list,
+                                     vocab="rights_defended")
+    professions: list[str] = fld(N_("Profession or role"), factory=list, vocab="profession")
+    situations: list[str] = fld(N_("Situation or identity"), factory=list, vocab="situation")
+
+
+@dataclass(kw_only=True)
 class Cooperation:
     with_whom: list[str] = fld(N_("Cooperation with"), factory=list, vocab="cooperation_with")
     when: PartialDate | None = fld(N_("When"), default=None)
@@ -192,8 +208,12 @@ class Person(Record):
     gender: str | None = fld(N_("Gender"), default=None, vocab="gender", section="person")
     age_group: str | None = fld(N_("Age group"), default=None, vocab="age_group",
                                 section="person")
-    groups: list[str] = fld(N_("Groups at risk"), factory=list, vocab="group_at_risk",
-                            section="person")
+    rights_defended: list[str] = fld(N_("Rights defended or field of work"), factory=list,
+                                     vocab="rights_defended", section="person", filter=True)
+    professions: list[str] = fld(N_("Profession or role"), factory=list, vocab="profession",
+                                 section="person", filter=True)
+    situations: list[str] = fld(N_("Situation or identity"), factory=list, vocab="situation",
+                                section="person", filter=True)
     organisation: str = fld(N_("Organisation"), default="", section="person")
     location: Place = fld(N_("Location"), factory=Place, section="person")
     risk_level: str | None = fld(N_("Current risk level"), default=None, vocab="risk_level",
@@ -220,10 +240,32 @@ class Consultation(Record):
     interpreter_used: bool = fld(N_("Interpreter used"), default=False, section="consultation")
     participants: ParticipantCounts = fld(N_("Participants by gender"),
                                           factory=ParticipantCounts, section="participants")
-    organisations_count: int = fld(N_("Organisations represented"), default=0, minimum=0,
+    organisations: list[str] = fld(
+        N_("Organisations represented"), factory=list, max_length=300, section="participants",
+        help=N_("Names, one per line. Older records may have only the number."),
+    )
+    organisations_count: int = fld(N_("Number of organisations"), default=0, minimum=0,
                                    maximum=100_000, section="participants")
-    groups: list[str] = fld(N_("Groups represented"), factory=list, vocab="group_at_risk",
-                            section="participants")
+    first_time_participants: int = fld(
+        N_("Participants contacting the mandate for the first time"), default=0, minimum=0,
+        maximum=100_000, section="participants")
+    countries_represented: list[str] = fld(
+        N_("Countries represented"), factory=list, fmt="country", section="participants",
+        help=N_("For regional and online consultations: the countries participants came "
+                "from."))
+    countries_count: int = fld(
+        N_("Number of countries represented"), default=0, minimum=0, maximum=300,
+        section="participants",
+        help=N_("At least the number of countries listed; more when not all are named."))
+    rights_defended: list[str] = fld(N_("Rights defended by participants"), factory=list,
+                                     vocab="rights_defended", section="participants",
+                                     filter=True)
+    professions: list[str] = fld(N_("Professions or roles of participants"), factory=list,
+                                 vocab="profession", section="participants", filter=True)
+    situations: list[str] = fld(N_("Situations or identities of participants"), factory=list,
+                                vocab="situation", section="participants", filter=True)
+    themes: list[str] = fld(N_("Themes"), factory=list, vocab="consultation_theme",
+                            section="content", filter=True)
     topics: list[str] = fld(N_("Topics discussed"), factory=list, section="content")
     summary: str = fld(N_("Summary notes"), default="", long=True, section="content")
     concerns: str = fld(N_("Main concerns"), default="", long=True, section="content")
@@ -244,16 +286,30 @@ class ThreatReport(Record):
     person_ids: list[str] = fld(N_("Defenders concerned"), factory=list, fmt="uuid",
                                 section="incident")
     unnamed_group: str = fld(N_("Unnamed group concerned"), default="", section="incident")
+    persons_concerned: ParticipantCounts = fld(
+        N_("Persons concerned by gender"), factory=ParticipantCounts, section="incident",
+        help=N_("Counted from the linked people when saved; enter the numbers when the "
+                "victims are a group."))
+    persons_not_shared: list[PersonStub] = fld(
+        N_("People not shared with headquarters"), factory=list, section="incident",
+        help=N_("Filled at export for linked people whose own record stays on the laptop: "
+                "gender, age group and groups only."))
     incident_date: PartialDate | None = fld(N_("Incident date"), default=None,
                                             section="incident")
     place: Place = fld(N_("Place"), factory=Place, section="incident")
     threat_types: list[str] = fld(N_("Types of threat or violation"), factory=list,
-                                  vocab="threat_type", section="incident")
+                                  vocab="threat_type", section="incident", filter=True)
     channels: list[str] = fld(N_("Channel"), factory=list, vocab="channel", section="incident")
     perpetrators: list[str] = fld(N_("Alleged perpetrators"), factory=list,
-                                  vocab="perpetrator", section="incident")
+                                  vocab="perpetrator", section="incident", filter=True)
     business_sector: str | None = fld(N_("Business sector"), default=None,
                                       vocab="business_sector", section="incident")
+    charges: list[str] = fld(N_("Pretext or charge used"), factory=list, vocab="charge",
+                             section="incident",
+                             help=N_("Where the threat is judicial: what the person is accused "
+                                     "of."))
+    sentence: str | None = fld(N_("Sentence"), default=None, vocab="sentence",
+                               section="incident")
     description: str = fld(N_("Description"), default="", long=True, section="incident")
     risk: RiskAssessment | None = fld(N_("Risk assessment"), default=None, section="assessment")
     urgency: str = fld(N_("Urgency"), default="routine", vocab="urgency", section="assessment")
@@ -261,6 +317,10 @@ class ThreatReport(Record):
                                        vocab="action_requested", section="assessment")
     case_status: str = fld(N_("Case status"), default="open", vocab="case_status",
                            section="assessment")
+    review: list[str] = fld(
+        N_("Needs review"), factory=list, vocab="review_reason", section="consent",
+        derived=True, filter=True,
+        help=N_("Set when an upgrade found a contradiction; cleared once it is resolved."))
     consent: Consent = fld(N_("Consent"), factory=Consent, section="consent")
 
 
@@ -273,8 +333,12 @@ class ReprisalIncident(ThreatReport):
                                    factory=Cooperation, section="reprisal")
     met_this_mission: bool = fld(N_("The person met this mission"), default=False,
                                  section="reprisal")
-    consent_to_act: str = fld(N_("Consent to act"), default="internal_only",
-                              vocab="consent_to_act", section="reprisal")
+    consent_to_act: str = fld(
+        N_("Consent to act"), default="internal_only", vocab="consent_to_act",
+        section="reprisal",
+        help=N_("Must agree with the consent scope: raising the case needs consent to raise "
+                "it with the State; the Secretary-General's report and publication need "
+                "consent to publish."))
     previous_reprisals: str = fld(N_("Previous reprisals against the same person"), default="",
                                   long=True, section="reprisal")
 

@@ -9,7 +9,8 @@ import dataclasses
 import typing
 from typing import Any
 
-from .records import RECORD_TYPES
+from .casework import ALL_RECORD_TYPES as RECORD_TYPES
+from .casework import HQ_RECORD_TYPES
 from .schema import hints, unwrap_optional
 from .vocab import VOCABULARIES
 
@@ -57,7 +58,10 @@ def markdown_reference() -> str:
     out = [BEGIN, ""]
     nested: dict[str, type] = {}
     for code, cls in RECORD_TYPES.items():
-        out += [f"### {cls.__name__}", "", f"`\"type\": \"{code}\"`", "", *_table(cls), ""]
+        where = " — kept at headquarters only, never in a field bundle" \
+            if code in HQ_RECORD_TYPES else ""
+        out += [f"### {cls.__name__}", "", f"`\"type\": \"{code}\"`{where}", "",
+                *_table(cls), ""]
         for f in dataclasses.fields(cls):
             inner, _ = unwrap_optional(hints(cls)[f.name])
             if typing.get_origin(inner) is list:

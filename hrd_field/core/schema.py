@@ -8,8 +8,9 @@ import typing
 from functools import cache
 from typing import Any
 
+from .casework import ALL_RECORD_TYPES as RECORD_TYPES
 from .fields import LIST_MAX
-from .records import RECORD_TYPES, Record
+from .records import Record
 from .vocab import VOCABULARIES
 
 SCHEMA_ID = "https://hrd-field.invalid/schema/record/v1"

@@ -9,14 +9,19 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from .casework import Communication, Legislation, Recommendation
+from .consent import act_contradictions
+from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
 from .introspect import LIST, LIST_NESTED, NESTED, plan
-from .records import Consent, Mission, Record, ReprisalIncident, ThreatReport
+from .linking import at_least, counts_of, total
+from .records import Consent, Consultation, Mission, Record, ReprisalIncident, ThreatReport
 from .regions import is_country, region_of
 from .vocab import VOCABULARIES
 
+CONSENT_REVIEW = "consent_contradiction"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
@@ -28,6 +33,71 @@ def normalise(record: Record) -> None:
         if record.country:
             record.country = record.country.upper()
         record.region = region_of(record.country) if record.country else None
+    elif isinstance(record, Consultation):
+        countries = list(dict.fromkeys(c.upper() for c in record.countries_represented))
+        record.countries_represented = countries
+        record.countries_count = max(record.countries_count, len(countries))
+        # Named organisations are counted; the number may be higher (not all were named),
+        # and records made before names were kept have only the number.
+        record.organisations_count = max(record.organisations_count, len(record.organisations))
+    elif isinstance(record, Communication):
+        if record.state:
+            record.state = record.state.upper()
+        record.region = region_of(record.state) if record.state else None
+        record.reply_due = _due_or_none(record.sent_on, record.reply_period_days)
+    elif isinstance(record, Recommendation | Legislation):
+        if record.country:
+            record.country = record.country.upper()
+        record.region = region_of(record.country) if record.country else None
+        # The current status is the latest dated entry (the list may be in any order).
+        if isinstance(record, Recommendation):
+            done = max(record.status_history, key=lambda c: c.date, default=None)
+            record.implementation_status = done.status if done else None
+        else:
+            law = max(record.status_history, key=lambda c: c.date, default=None)
+            record.legislative_status = law.status if law else None
+    if isinstance(record, ThreatReport):
+        # the stubs carry their gender; links by id are counted where the people are known
+        record.persons_concerned = at_least(
+            record.persons_concerned, counts_of(s.gender for s in record.persons_not_shared))
+
+
+def resolve_review(record: Record) -> None:
+    """A person saved the record and its consent no longer contradicts itself: the review
+    flag goes, the consent stays as that person left it. (Imports and upgrades never call
+    this: only someone editing the record resolves a flag.)"""
+    if isinstance(record, ReprisalIncident) and CONSENT_REVIEW in record.review \
+            and not act_contradictions(record.consent_to_act, record.consent):
+        record.review = [r for r in record.review if r != CONSENT_REVIEW]
+
+
+def _due_or_none(sent_on: str | None, days: int) -> str | None:
+    if not sent_on or not 1 <= days <= 365:
+        return None
+    try:
+        return reply_due(sent_on, days)
+    except ValueError:  # reported by validation as a bad date
+        return None
+
+
+def _check_communication(record: Communication, errors: list[FieldError]) -> None:
+    if record.status != "draft":
+        if not record.sent_on:
+            errors.append(FieldError("sent_on", _("a communication that was sent needs the "
+                                                  "date it was sent")))
+        if not record.state and not record.non_state_addressee.strip():
+            errors.append(FieldError("state", _("say to which State (or other addressee) "
+                                                "the communication went")))
+    dated = [(f"replies.{i}.received_on", r.received_on) for i, r in enumerate(record.replies)]
+    dated += [(f"reminders.{i}.sent_on", r.sent_on) for i, r in enumerate(record.reminders)]
+    dated += [(f"follow_up_letters.{i}.sent_on", r.sent_on)
+              for i, r in enumerate(record.follow_up_letters)]
+    for path, when in dated:
+        if not record.sent_on:
+            errors.append(FieldError(path, _("the communication has no date it was sent")))
+        elif when < record.sent_on:
+            errors.append(FieldError(path, _("earlier than the date the communication was "
+                                             "sent ({date})").format(date=record.sent_on)))
 
 
 def _check_format(fmt: str | None, value: str) -> str | None:
@@ -154,13 +224,26 @@ def validate(record: Record) -> list[FieldError]:
     if isinstance(record, ThreatReport) and record.status == "final":
         if not record.threat_types:
             errors.append(FieldError("threat_types", _("choose at least one type of threat")))
-        if not record.person_ids and not record.unnamed_group.strip():
+        if not record.person_ids and not record.persons_not_shared \
+                and not record.unnamed_group.strip():
             errors.append(FieldError("person_ids", _(
                 "link at least one defender or describe the group concerned")))
     if isinstance(record, ThreatReport) and record.business_sector \
             and "business" not in record.perpetrators:
         errors.append(FieldError("business_sector", _(
             "a business sector is only recorded when a business is an alleged perpetrator")))
+    if isinstance(record, ReprisalIncident) and CONSENT_REVIEW not in record.review:
+        # A record flagged for review (by an upgrade) may keep its contradiction until a
+        # person resolves it; anything new must be consistent.
+        errors += [FieldError(path, message) for path, message
+                   in act_contradictions(record.consent_to_act, record.consent)]
+    if isinstance(record, Consultation):
+        people = total(record.participants)
+        if record.first_time_participants > people:
+            errors.append(FieldError("first_time_participants", _(
+                "more than the {n} participants counted").format(n=people)))
+    if isinstance(record, Communication):
+        _check_communication(record, errors)
     if isinstance(record, ReprisalIncident) and record.status == "final" \
             and not record.cooperation.with_whom:
         errors.append(FieldError("cooperation.with_whom", _(

@@ -22,8 +22,11 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import TypeVar
 
+from ..core.consent import act_contradictions
+from ..core.linking import at_least, counts_of, total
 from ..core.records import (
     AttachmentRef,
     Consent,
@@ -51,6 +54,7 @@ from .tables import (
     BUSINESS_SECTOR,
     CASE_STATUS,
     CHANNEL,
+    CHARGE,
     CONSENT_METHOD,
     CONSENT_TO_ACT,
     CONSULT_SENSITIVITY,
@@ -62,20 +66,26 @@ from .tables import (
     GBV_TYPE,
     GENDER,
     GRAVEST,
-    GROUP,
     INCIDENT_SENSITIVITY,
+    JUDICIAL,
     MISSION_DAYS,
     MISSION_KIND,
     MODALITY,
     PERPETRATOR,
     PERSON_SENSITIVITY,
     PRECISION,
+    PROFESSION,
     REGIONAL_MECHANISMS,
     REPRISAL_TYPE,
+    RIGHTS,
     RISK_LEVEL,
+    SENTENCE,
+    SITUATION,
+    THEME,
     THREAT_TYPE,
     URGENCY_BY_LEVEL,
     Country,
+    Weighted,
 )
 
 __all__ = ["demo_batch", "generate"]
@@ -106,6 +116,11 @@ _MEDIA = (
     ("consultation_{n:03d}.m4a", "audio/mp4", True),
     ("scan_{n:03d}.pdf", "application/pdf", False),
 )
+
+
+@cache
+def _countries_in(region: str) -> tuple[str, ...]:
+    return tuple(c.code for c in COUNTRIES if region_of(c.code) == region)
 
 
 # --- dates and times ---------------------------------------------------------------------------
@@ -151,7 +166,7 @@ class _MissionInfo:
     team: tuple[str, ...]
     localities: dict[str, tuple[str, ...]]
     admin_areas: dict[str, tuple[str, ...]]
-    people: list[tuple[str, int]] = field(default_factory=list)  # (person id, day created)
+    people: list[tuple[str, int, str]] = field(default_factory=list)  # (id, day, gender)
 
 
 class _Generator:
@@ -373,20 +388,24 @@ class _Generator:
         day = self.randint(mission.start, mission.end)
         created_at, updated_at, version = self.times(day)
         person_id = self.uid()
-        mission.people.append((person_id, day))
 
         gender = GENDER.pick(rng)
+        mission.people.append((person_id, day, gender))
         age = AGE_GROUP.pick(rng)
-        groups: list[str] = []
-        if gender == "woman" and rng.random() < 0.9:
-            groups.append("women_defenders")
+        rights = RIGHTS.pick_many(rng, self.randint(1, 2))
+        if gender == "woman" and "womens_rights" not in rights and rng.random() < 0.4:
+            rights.append("womens_rights")
+        professions = PROFESSION.pick_many(rng, 1) if rng.random() < 0.8 else []
+        situations = SITUATION.pick_many(rng, 1) if rng.random() < 0.5 else []
         if age == "child":
-            groups.append("child_defenders")
+            situations.insert(0, "child")
+        elif age == "older_person" and "older_person" not in situations:
+            situations.append("older_person")
         if gender in ("non_binary", "another_identity") and rng.random() < 0.6:
-            groups.append("lgbti_rights")
-        for code in GROUP.pick_many(rng, self.randint(1, 2)):
-            if code not in groups:
-                groups.append(code)
+            if "lgbti" not in situations:
+                situations.append("lgbti")
+            if "lgbti_rights" not in rights:
+                rights.append("lgbti_rights")
 
         legal_name = self.person_name(lang) if rng.random() < 0.45 else ""
         contact = ""
@@ -405,7 +424,8 @@ class _Generator:
             attachments=self.attachments(0.05, created_at, (0, 2)),
             alias=f"{self.choice(t.alias_words)}-{self.randint(1, 99):02d}",
             legal_name=legal_name, contact=contact,
-            gender=gender, age_group=age, groups=groups,
+            gender=gender, age_group=age, rights_defended=rights, professions=professions,
+            situations=situations,
             organisation=self.choice(self.organisations[lang]) if rng.random() < 0.75 else "",
             location=self.place(mission, lang),
             risk_level=RISK_LEVEL.pick(rng) if rng.random() < 0.95 else None,
@@ -430,8 +450,13 @@ class _Generator:
             languages.append(self.choice(mission.country.local))
         if lang != mission.lang and rng.random() < 0.5:
             languages.append(mission.lang)
-        groups = ["women_defenders"] if fmt == "women_only_session" or rng.random() < 0.6 else []
-        groups += [g for g in GROUP.pick_many(rng, self.randint(1, 4)) if g not in groups]
+        rights = ["womens_rights"] if fmt == "women_only_session" or rng.random() < 0.5 else []
+        rights += [g for g in RIGHTS.pick_many(rng, self.randint(1, 3)) if g not in rights]
+        regional = fmt == "thematic_regional_meeting" or modality == "online"
+        countries: list[str] = []
+        if regional:
+            pool = _countries_in(mission.region)
+            countries = self.sample(pool, self.randint(min(2, len(pool)), len(pool)))
         place = self.place(mission, lang, online=modality != "in_person")
         loc = place.locality or mission.localities[lang][0]
         status = self.status()
@@ -443,7 +468,14 @@ class _Generator:
             date=_date(day), place=place, modality=modality, format=fmt,
             facilitators=self.sample(mission.team, min(len(mission.team), self.randint(1, 2))),
             languages=languages, interpreter_used=len(languages) > 1,
-            participants=participants, organisations_count=organisations, groups=groups,
+            participants=participants, organisations_count=organisations,
+            first_time_participants=self.randint(0, total(participants) // 3),
+            countries_represented=countries,
+            countries_count=len(countries) + (self.randint(0, 12) if countries else 0),
+            rights_defended=rights,
+            professions=PROFESSION.pick_many(rng, self.randint(1, 3)),
+            situations=SITUATION.pick_many(rng, self.randint(0, 2)),
+            themes=THEME.pick_many(rng, self.randint(1, 3)),
             topics=self.sample(t.topics, self.randint(2, 5)),
             summary=self.paragraph(t, t.summary_open, t.summary_body, t.summary_close, loc),
             concerns=self.sentences(t.concerns, 1, 3, "\n"),
@@ -520,14 +552,14 @@ class _Generator:
         status = self.status()
 
         people = mission.people
-        linked: list[tuple[str, int]] = []
+        linked: list[tuple[str, int, str]] = []
         if people and rng.random() < 0.9:
             k = 1 if rng.random() < 0.8 else self.randint(2, 3)
             linked = self.sample(people, min(k, len(people)))
         unnamed = ""
         if not linked or rng.random() < 0.1:
             unnamed = self.choice(t.unnamed_groups)
-        met_day = max((d for _pid, d in linked), default=mission.start)
+        met_day = max((d for _pid, d, _g in linked), default=mission.start)
 
         with_whom: list[str] = []
         if reprisal and not (status == "draft" and rng.random() < 0.25):
@@ -563,8 +595,24 @@ class _Generator:
         if "business" in perpetrators and rng.random() < 0.9:
             sector = BUSINESS_SECTOR.pick(rng)
         channels = CHANNEL.pick_many(rng, self.choice((1, 1, 2)))
-        if "online_attack" in threat_types and "online" not in channels:
+        if "digital_attack" in threat_types and "online" not in channels:
             channels.append("online")
+        charges: list[str] = []
+        sentence = None
+        if not JUDICIAL.isdisjoint(threat_types):
+            charges = CHARGE.pick_many(rng, self.choice((1, 1, 2)))
+            sentence = SENTENCE.pick(rng)
+            if "long_prison_sentence" in threat_types:
+                sentence = self.choice(("prison_5_to_10", "prison_over_10"))
+        concerned = counts_of(g for _pid, _d, g in linked)
+        if unnamed:
+            size = self.randint(2, 30)
+            women = self.randint(0, size)
+            group = ParticipantCounts(women=women, men=size - women)
+            concerned = ParticipantCounts(women=concerned.women + group.women,
+                                          men=concerned.men + group.men,
+                                          non_binary=concerned.non_binary,
+                                          not_stated=concerned.not_stated)
 
         risk = None
         if status == "final" or rng.random() < 0.5:
@@ -593,10 +641,12 @@ class _Generator:
             author=self.author, mission_id=mission.id,
             sensitivity=INCIDENT_SENSITIVITY.pick(rng), status=status, tags=self.tags(t),
             attachments=self.attachments(0.08, created_at, (0, 2)),
-            person_ids=[pid for pid, _day in linked], unnamed_group=unnamed,
+            person_ids=[pid for pid, _day, _g in linked], unnamed_group=unnamed,
+            persons_concerned=at_least(concerned, counts_of(g for _p, _d, g in linked)),
             incident_date=_partial(incident, precision),
             place=place, threat_types=threat_types, channels=channels,
-            perpetrators=perpetrators, business_sector=sector,
+            perpetrators=perpetrators, business_sector=sector, charges=charges,
+            sentence=sentence,
             description=self.paragraph(t, t.threat_open, t.threat_body, t.threat_close,
                                        place.locality, extra),
             risk=risk, urgency=self.choice(urgency), actions_requested=actions,
@@ -612,7 +662,10 @@ class _Generator:
                     with_whom=with_whom, when=_partial(cooperation_day, when), how=how,
                 )
             record.met_this_mission = met_this_mission
-            record.consent_to_act = CONSENT_TO_ACT.pick(rng)
+            # consent to act follows the consent scope (never contradicts it)
+            allowed = [(level, weight) for level, weight in CONSENT_TO_ACT.items()
+                       if not act_contradictions(level, record.consent)]
+            record.consent_to_act = Weighted(*allowed).pick(rng) if allowed else "internal_only"
             if rng.random() < 0.3:
                 record.previous_reprisals = self.choice(t.previous_reprisals)
         return record

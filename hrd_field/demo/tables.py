@@ -48,13 +48,26 @@ GENDER = Weighted(
 AGE_GROUP = Weighted(
     ("adult", 68), ("youth", 16), ("older_person", 8), ("child", 3), ("not_stated", 5),
 )
-GROUP = Weighted(
-    ("environment_land", 14), ("indigenous_peoples", 9), ("community_leaders", 10),
-    ("journalists_bloggers", 8), ("lawyers", 6), ("lgbti_rights", 5), ("migrants_rights", 4),
-    ("climate", 5), ("remote_areas", 7), ("anti_corruption", 4), ("business_human_rights", 4),
-    ("trade_unionists", 4), ("health_workers", 3), ("whistle_blowers", 2),
-    ("defenders_with_disabilities", 2), ("long_term_prisoners", 1), ("child_defenders", 1),
-    ("women_defenders", 6),
+RIGHTS = Weighted(
+    ("land_environment", 16), ("indigenous_rights", 9), ("womens_rights", 10),
+    ("lgbti_rights", 5), ("migrants_rights", 4), ("climate", 5), ("anti_corruption", 4),
+    ("business_human_rights", 5), ("labour_rights", 4), ("escr", 5), ("disability_rights", 2),
+    ("minority_rights", 3), ("childrens_rights", 2), ("civil_political_rights", 8),
+)
+PROFESSION = Weighted(
+    ("community_leader", 14), ("journalist", 9), ("lawyer", 7), ("ngo_staff", 12),
+    ("trade_unionist", 4), ("health_worker", 3), ("academic", 3), ("student", 4),
+    ("whistle_blower", 1),
+)
+SITUATION = Weighted(
+    ("remote_area", 10), ("indigenous", 8), ("minority", 4), ("lgbti", 3), ("disability", 2),
+    ("migrant_displaced", 3), ("in_exile", 2), ("in_detention", 1), ("older_person", 1),
+)
+THEME = Weighted(
+    ("protection", 20), ("criminalisation", 14), ("gender_based_violence", 14),
+    ("online_safety", 10), ("civic_space", 10), ("land_environment", 12), ("reprisals", 6),
+    ("business_human_rights", 6), ("indigenous_rights", 6), ("lgbti_rights", 4),
+    ("wellbeing", 6), ("recognition", 6), ("participation", 5),
 )
 RISK_LEVEL = Weighted(("low", 20), ("medium", 40), ("high", 28), ("critical", 12))
 PERSON_SENSITIVITY = Weighted(
@@ -73,7 +86,8 @@ FORMAT = Weighted(
 )
 THREAT_TYPE = Weighted(
     ("death_threat", 30), ("judicial_harassment", 26), ("smear_campaign", 24),
-    ("online_attack", 18), ("police_harassment", 14), ("threat_against_family", 12),
+    ("threat_intimidation_harassment", 30), ("digital_attack", 4),
+    ("threat_against_family", 12),
     ("unlawful_surveillance", 10), ("arbitrary_detention", 10), ("physical_attack", 8),
     ("sexual_gender_based_violence", 7), ("economic_pressure", 6), ("raid_confiscation", 5),
     ("family_community_exclusion", 5), ("travel_ban", 4), ("abduction", 2), ("torture", 2),
@@ -81,14 +95,16 @@ THREAT_TYPE = Weighted(
     ("killing", 1), ("citizenship_stripping", 0.5), ("other", 2),
 )
 REPRISAL_TYPE = Weighted(
-    ("smear_campaign", 22), ("police_harassment", 18), ("unlawful_surveillance", 16),
+    ("smear_campaign", 22), ("threat_intimidation_harassment", 26), ("unlawful_surveillance", 16),
+    ("attack_at_un_premises", 3),
     ("travel_ban", 14), ("judicial_harassment", 16), ("arbitrary_detention", 10),
-    ("death_threat", 12), ("threat_against_family", 8), ("online_attack", 10),
+    ("death_threat", 12), ("threat_against_family", 8), ("digital_attack", 3),
     ("raid_confiscation", 4), ("economic_pressure", 4), ("physical_attack", 3),
     ("citizenship_stripping", 1), ("enforced_disappearance", 0.5), ("killing", 0.3),
 )
 GBV_TYPE = Weighted(
-    ("sexual_gender_based_violence", 30), ("smear_campaign", 25), ("online_attack", 20),
+    ("sexual_gender_based_violence", 30), ("smear_campaign", 25),
+    ("threat_intimidation_harassment", 20),
     ("family_community_exclusion", 12), ("threat_against_family", 10), ("death_threat", 6),
 )
 CHANNEL = Weighted(
@@ -100,6 +116,19 @@ PERPETRATOR = Weighted(
     ("online_actors", 11), ("state_judiciary", 9), ("armed_group", 7), ("criminal_group", 7),
     ("state_military", 6), ("state_intelligence", 6), ("state_national_officials", 5),
     ("community_religious_leaders", 5), ("family_members", 3), ("financial_institution", 1),
+    ("state_media", 4), ("fundamentalist_nationalist", 3), ("business_contractor", 3),
+    ("private_security", 3), ("community_members", 3),
+)
+JUDICIAL = frozenset({"judicial_harassment", "arbitrary_detention", "long_prison_sentence"})
+CHARGE = Weighted(
+    ("counter_terrorism", 18), ("public_order", 18), ("defamation", 14),
+    ("foreign_agent_funding", 10), ("national_security", 8), ("cybercrime", 7),
+    ("tax_financial", 6), ("trespass_property", 6), ("incitement", 5),
+    ("unregistered_organisation", 5), ("immigration", 2), ("other", 3),
+)
+SENTENCE = Weighted(
+    ("pending", 50), ("acquitted", 8), ("fine", 10), ("suspended", 10), ("prison_under_5", 14),
+    ("prison_5_to_10", 5), ("prison_over_10", 3),
 )
 BUSINESS_SECTOR = Weighted(
     ("extractive", 40), ("agribusiness", 25), ("hydroelectric", 15), ("wood", 12), ("other", 8),
@@ -111,19 +140,22 @@ ACTION = Weighted(
 CASE_STATUS = Weighted(("open", 55), ("monitoring", 30), ("closed", 15))
 COOPERATION_OTHER = Weighted(
     ("previous_sr_visit", 20), ("hrc_session", 22), ("upr", 20), ("treaty_body", 15),
-    ("ohchr_field_presence", 23),
+    ("ohchr_field_presence", 23), ("other_special_procedures", 8), ("peace_operation", 4),
 )
 REGIONAL_MECHANISMS: dict[str, tuple[str, ...]] = {
-    "africa": ("african_commission",),
-    "americas": ("inter_american_commission",),
-    "europe_central_asia": ("council_of_europe", "osce_odihr", "european_union"),
+    "africa": ("african_commission", "african_court"),
+    "americas": ("inter_american_commission", "inter_american_court"),
+    "europe_central_asia": ("council_of_europe", "osce_odihr", "european_union",
+                            "european_court"),
+    "asia_pacific": ("asean_ichr",),
+    "mena": ("arab_committee",),
 }
 COOPERATION_HOW = Weighted(
     ("meeting", 50), ("submission", 25), ("testimony", 18), ("travel_to_geneva", 7),
 )
-CONSENT_TO_ACT = Weighted(
-    ("raise_confidentially", 40), ("internal_only", 25), ("sg_report", 25), ("make_public", 10),
-)
+CONSENT_TO_ACT = {  # weights among the levels the consent scope allows
+    "raise_confidentially": 40, "internal_only": 25, "sg_report": 25, "make_public": 10,
+}
 CONSENT_METHOD = Weighted(("verbal", 60), ("written", 28), ("recorded", 12))
 PRECISION = Weighted(("day", 70), ("month", 20), ("year", 10))
 URGENCY_BY_LEVEL: dict[str, tuple[str, ...]] = {  # drawn uniformly: repeats are weights

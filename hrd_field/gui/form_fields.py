@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -23,9 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _, ngettext
+from ..core.records import PartialDate
 from ..core.vocab import VOCABULARIES
 from .clipboard import SensitiveClipboard
-from .widgets import CodeCombo, OptionalDate, country_combo, vocab_combo
+from .date_input import DateInput
+from .dates import iso_from
+from .widgets import CodeCombo, country_combo, guard_wheel, vocab_combo
 
 
 class FieldEditor(QObject):
@@ -169,21 +175,53 @@ class BoolField(FieldEditor):
 
 
 class IntField(FieldEditor):
-    def __init__(self, label: str, minimum: int | None, maximum: int | None):
+    """A count or a score. With ``blank`` (inside an optional group) it starts as "—",
+    meaning not given, so a default never looks like something the user entered."""
+
+    def __init__(self, label: str, minimum: int | None, maximum: int | None,
+                 blank: bool = False):
         spin = QSpinBox()
         spin.setAccessibleName(label)
-        spin.setRange(minimum if minimum is not None else 0,
+        low = minimum if minimum is not None else 0
+        self.blank = blank
+        self.low = low
+        spin.setRange(low - 1 if blank else low,
                       maximum if maximum is not None else 1_000_000)
+        if blank:
+            spin.setSpecialValueText("—")
+        spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        guard_wheel(spin)
         super().__init__(spin)
         self.spin = spin
         spin.valueChanged.connect(self._emit_changed)
+        # Typing replaces the number: focus selects it (a "0" must not become "012").
+        spin.installEventFilter(self)
 
-    def value(self) -> int:
-        return int(self.spin.value())
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.spin:
+            return False
+        if event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self.spin, self.spin.selectAll)
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.text().isdigit() and self.is_blank():
+            line = self.spin.lineEdit()
+            if line is not None:
+                line.setText("")  # a digit typed over "—" starts the number
+        return False
+
+    def is_blank(self) -> bool:
+        return self.blank and self.spin.value() < self.low
+
+    def value(self) -> int | None:
+        return None if self.is_blank() else int(self.spin.value())
 
     def set_value(self, value: Any) -> None:
         self.spin.blockSignals(True)
-        self.spin.setValue(int(value or 0))
+        if value is None and self.blank:
+            self.spin.setValue(self.low - 1)
+        else:
+            self.spin.setValue(int(value or 0))
         self.spin.blockSignals(False)
 
 
@@ -208,19 +246,75 @@ class CodeField(FieldEditor):
 
 
 class DateField(FieldEditor):
+    """A plain date (the full day): ISO out, or the typed text when it is not understood
+    so validation can say so beside the field."""
+
     def __init__(self, label: str):
-        edit = OptionalDate(label)
+        edit = DateInput(label, ("day",))
         super().__init__(edit)
         self.edit = edit
-        edit.dateChanged.connect(self._emit_changed)
+        edit.edited.connect(self._emit_changed)
 
     def value(self) -> str | None:
-        return self.edit.iso()
+        parsed = self.edit.value()
+        if not self.edit.text():
+            return None
+        if parsed is None or parsed.precision != "day":
+            return self.edit.text()
+        return parsed.iso
 
     def set_value(self, value: Any) -> None:
-        self.edit.blockSignals(True)
-        self.edit.set_iso(value)
-        self.edit.blockSignals(False)
+        self.edit.set_value(value or None)
+
+
+class PartialDateField(FieldEditor):
+    """A date known to the day, the month or the year, in one field (no precision combo:
+    what was typed says it, and the field shows what it understood)."""
+
+    def __init__(self, label: str):
+        edit = DateInput(label, ("day", "month", "year"))
+        super().__init__(edit)
+        self.edit = edit
+        edit.edited.connect(self._emit_changed)
+
+    def value(self) -> PartialDate | None:
+        parsed = self.edit.value()
+        if not self.edit.text():
+            return None
+        if parsed is None:
+            return PartialDate(date=self.edit.text(), precision="day")
+        return PartialDate(date=iso_from(parsed), precision=parsed.precision)
+
+    def set_value(self, value: Any) -> None:
+        if isinstance(value, PartialDate) and value.date:
+            self.edit.set_value(value.date, value.precision)
+        else:
+            self.edit.set_value(None)
+
+
+class DerivedField(FieldEditor):
+    """A value the app works out (a mission's region from its country): shown, not edited."""
+
+    def __init__(self, label: str, vocab: str | None):
+        shown = QLabel()
+        shown.setAccessibleName(label)
+        shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().__init__(shown)
+        self.shown = shown
+        self.vocab = vocab
+        self._value: Any = None
+
+    def value(self) -> Any:
+        return self._value
+
+    def set_value(self, value: Any) -> None:
+        self._value = value
+        if value and self.vocab:
+            text = VOCABULARIES[self.vocab].label(value)
+        else:
+            text = str(value) if value else ""
+        self.shown.setText(_("{value} (from the country)").format(value=text) if text else
+                           _("Set from the country"))
 
 
 class CheckListField(FieldEditor):
@@ -253,12 +347,31 @@ class CheckListField(FieldEditor):
         super().__init__(box)
         self.filter.textChanged.connect(self._filter)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        self.list.installEventFilter(self)
 
     def _filter(self, text: str) -> None:
         needle = text.casefold()
+        first_visible = None
         for i in range(self.list.count()):
             item = self.list.item(i)
             item.setHidden(bool(needle) and needle not in item.text().casefold())
+            if first_visible is None and not item.isHidden():
+                first_visible = item
+        current = self.list.currentItem()
+        if current is None or current.isHidden():
+            # Space acts on the current item: it must be one the user can see.
+            if first_visible is not None:
+                self.list.setCurrentItem(first_visible)
+            else:
+                self.list.setCurrentRow(-1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space:
+            current = self.list.currentItem()
+            if current is None or current.isHidden():
+                return True
+        return False
 
     def value(self) -> list[str]:
         out = []

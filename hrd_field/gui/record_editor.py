@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -19,15 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import display
-from ..core.i18n import _, ngettext
-from ..core.records import Record, ThreatReport
+from ..core.i18n import N_, _, ngettext
+from ..core.records import Record, ReprisalIncident, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
+from .dates import ui_locale
+from .form_fields import BoolField
 from .links import PersonLinks
-from .record_form import FormContext, RecordForm
+from .record_form import Form, FormContext, RecordForm, SubForm
 from .session import VaultSession
-from .widgets import CodeCombo, scale_font
+from .widgets import CodeCombo, chain_tab_order, scale_font, visual_order
+
+# Wording that fits a group: a consultation's consent is given by the people in the room.
+GROUP_WORDING = {
+    "consultation": {"consent.scope": N_("What the participants agreed to")},
+}
 
 AUTOSAVE_MS = 4_000
 VALIDATE_MS = 250
@@ -48,6 +58,11 @@ class RecordEditor(QWidget):
         self.base = record
         self.is_new = is_new
         self.dirty = draft_restored
+        self.draft_restored = draft_restored
+        self.question: QMessageBox | None = None  # the open question, if any (tests read it)
+        self._focused_once = False
+        # Dates, numbers and the calendar in the chosen language, one convention for all.
+        self.setLocale(ui_locale())
 
         outer = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -57,15 +72,25 @@ class RecordEditor(QWidget):
         self.heading.setWordWrap(True)
         self.version = QLabel()
         self.version.setObjectName("muted")
+        self.status_label = QLabel()
+        self.status_label.setObjectName("muted")
+        self.status_label.setAccessibleName(_("Save status"))
         head.addWidget(self.heading, 1)
+        head.addWidget(self.status_label)
         head.addWidget(self.version)
         outer.addLayout(head)
 
+        banner_row = QHBoxLayout()
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
+        self.discard_button = QPushButton(_("Discard the draft…"))
+        self.discard_button.setAccessibleName(_("Discard the recovered draft"))
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.discard_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.banner.hide()
-        outer.addWidget(self.banner)
+        self.discard_button.hide()
+        outer.addLayout(banner_row)
 
         mission_row = QHBoxLayout()
         mission_label = QLabel(_("&Mission"))
@@ -80,7 +105,9 @@ class RecordEditor(QWidget):
             self.mission.hide()
 
         self.form = RecordForm(type(record), context)
+        self._apply_wording(record.TYPE)
         self.links: PersonLinks | None = None
+        self.met_note: QLabel | None = None
         body = QWidget()
         body_layout = QVBoxLayout(body)
         for section, box in self.form.sections.items():
@@ -90,7 +117,13 @@ class RecordEditor(QWidget):
                     and isinstance(section_layout, QFormLayout):
                 self.links = PersonLinks(session)
                 section_layout.insertRow(0, self.links)
-            if section == "consent":
+            if section == "reprisal" and isinstance(section_layout, QFormLayout):
+                self.met_note = QLabel()
+                self.met_note.setObjectName("muted")
+                self.met_note.setWordWrap(True)
+                self.met_note.hide()
+                section_layout.addRow(self.met_note)
+            if section == "consent" and isinstance(box, QGroupBox):
                 box.setProperty("prominent", True)
                 intro = QLabel(_(
                     "Consent decides what leaves this laptop. Without consent to share with "
@@ -106,23 +139,27 @@ class RecordEditor(QWidget):
         body_layout.addWidget(self.attachments)
         body_layout.addStretch(1)
         body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 130)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll_area.setWidget(body)
+        self.scroll_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not an invisible Tab stop
+        outer.addWidget(self.scroll_area, 1)
 
         self.problems = QLabel()
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName(_("Problems to fix before saving"))
+        self.problems.hide()
         outer.addWidget(self.problems)
 
         buttons = QHBoxLayout()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("muted")
-        self.status_label.setAccessibleName(_("Save status"))
+        self.explain = QLabel(_(
+            "Save keeps your work as a draft you can change. Finalise marks it ready for "
+            "headquarters: only final records are exported."))
+        self.explain.setObjectName("muted")
+        self.explain.setWordWrap(True)
         self.delete_button = QPushButton(_("Delete…"))
         self.delete_button.setAccessibleName(_("Delete this record"))
         self.finalise_button = QPushButton(_("Finalise"))
@@ -133,7 +170,7 @@ class RecordEditor(QWidget):
         self.save_button.setAccessibleName(_("Save"))
         self.close_button = QPushButton(_("Close"))
         self.close_button.setAccessibleName(_("Close the editor"))
-        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.explain, 1)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.finalise_button)
@@ -143,8 +180,9 @@ class RecordEditor(QWidget):
         self._load(record)
         if draft_restored:
             self.banner.setText(_("Unsaved changes were recovered from an autosaved draft. "
-                                  "Save to keep them, or close and discard them."))
+                                  "Save to keep them, or discard the draft."))
             self.banner.show()
+            self.discard_button.show()
 
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -156,16 +194,51 @@ class RecordEditor(QWidget):
         self._autosave.start()
 
         self.form.changed.connect(self._edited)
+        self.form.structure_changed.connect(self.order_tabs)
+        if self.form.fold is not None:
+            self.form.fold.header.toggled.connect(lambda _on: self.order_tabs())
         self.mission.currentIndexChanged.connect(self._edited)
         self.attachments.changed.connect(self._edited)
         if self.links is not None:
             self.links.changed.connect(self._edited)
+            self.links.met_mission.connect(self._person_met_mission)
         self.save_button.clicked.connect(lambda: self.save(final=False))
         self.finalise_button.clicked.connect(lambda: self.save(final=True))
         self.close_button.clicked.connect(self.request_close)
         self.delete_button.clicked.connect(self._delete)
+        self.discard_button.clicked.connect(self._ask_discard)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(final=False))
         self.validate_now()
+        self.order_tabs()
+
+    def _apply_wording(self, record_type: str) -> None:
+        for path, label in GROUP_WORDING.get(record_type, {}).items():
+            form: Form | None = self.form.form
+            *parents, name = path.split(".")
+            for part in parents:
+                nested = form.editors.get(part) if form is not None else None
+                form = nested if isinstance(nested, Form) else None
+            editor = form.editors.get(name) if form is not None else None
+            if isinstance(editor, SubForm) and isinstance(editor.widget, QGroupBox):
+                editor.widget.setTitle(_(label))
+                editor.widget.setAccessibleName(_(label))
+
+    # -- keyboard ----------------------------------------------------------------------------
+    def order_tabs(self) -> None:
+        """Tab follows what the eye reads: heading banner, mission, form, files, buttons."""
+        chain_tab_order(visual_order(self))
+
+    def first_field(self) -> QWidget | None:
+        form_widgets = visual_order(self.scroll_area)
+        return form_widgets[0] if form_widgets else None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.is_new and not self._focused_once:
+            self._focused_once = True
+            first = self.first_field()
+            if first is not None:  # New puts the cursor where typing starts
+                QTimer.singleShot(0, first, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
 
     # -- state -------------------------------------------------------------------------------
     def _load(self, record: Record) -> None:
@@ -173,7 +246,7 @@ class RecordEditor(QWidget):
         self.mission.set_code(record.mission_id)
         self.attachments.set_refs(list(record.attachments))
         if self.links is not None and isinstance(record, ThreatReport):
-            self.links.set_value(list(record.person_ids))
+            self.links.set_value(list(record.person_ids), record.mission_id)
         self._show_header(record)
 
     def _show_header(self, record: Record) -> None:
@@ -186,7 +259,11 @@ class RecordEditor(QWidget):
             status = _("final") if record.status == "final" else _("draft")
             self.version.setText(_("Version {v} · {status}").format(v=record.version,
                                                                     status=status))
-        self.delete_button.setEnabled(not self.is_new)
+        # A never-saved record can still be thrown away (its draft), after a question.
+        self.delete_button.setText(_("Discard…") if self.is_new else _("Delete…"))
+        self.delete_button.setAccessibleName(_("Discard this new record") if self.is_new
+                                             else _("Delete this record"))
+        self.delete_button.setEnabled(True)
         self.title_changed.emit(title)
 
     def current(self) -> Record:
@@ -202,9 +279,18 @@ class RecordEditor(QWidget):
         self.dirty = True
         self.status_label.setText(_("Unsaved changes"))
         self._validate_timer.start()
+        if self.links is not None:
+            self.links.set_mission(self.mission.code())
+
+    def _show_derived(self, record: Record) -> None:
+        """Values the app works out (a mission's region) follow the fields they come from."""
+        for name, editor in self.form.form.editors.items():
+            if type(editor).__name__ == "DerivedField":
+                editor.set_value(getattr(record, name))  # type: ignore[union-attr]
 
     def validate_now(self, final: bool | None = None) -> bool:
         record = self.current()
+        self._show_derived(record)
         if final or (final is None and record.status == "final"):
             record.status = "final"
         errors = validate(record)
@@ -215,14 +301,35 @@ class RecordEditor(QWidget):
                               len(errors)).format(n=len(errors))]
             lines += [str(e) for e in unplaced[:3]]
             self.problems.setText("\n".join(lines))
+            self.problems.show()
             self.save_button.setEnabled(False)
             self.save_button.setToolTip(lines[0])
         else:
             self.problems.setText("")
+            self.problems.hide()
             self.save_button.setEnabled(True)
             self.save_button.setToolTip("")
-        self.finalise_button.setEnabled(not errors)
+        already_final = self.base.status == "final" and not self.is_new
+        self.finalise_button.setEnabled(not errors and not already_final)
+        self.finalise_button.setToolTip(
+            _("This record is already final; Save keeps it final.") if already_final else
+            _("Final records can be exported to headquarters."))
         return not errors
+
+    # -- links -------------------------------------------------------------------------------
+    def _person_met_mission(self, alias: str) -> None:
+        """A reprisal against someone recorded during this mission: the gravest case, so the
+        box is ticked for the user to confirm, with the reason beside it."""
+        editor = self.form.form.editors.get("met_this_mission")
+        if not isinstance(self.base, ReprisalIncident) or not isinstance(editor, BoolField):
+            return
+        if not editor.value():
+            editor.box.setChecked(True)
+        if self.met_note is not None:
+            self.met_note.setText(_(
+                "Ticked because {alias} was recorded during this mission. Untick it if "
+                "they did not meet the mission.").format(alias=alias))
+            self.met_note.show()
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, *, final: bool) -> None:
@@ -240,10 +347,12 @@ class RecordEditor(QWidget):
         self.base = copy.deepcopy(record)
         self.is_new = False
         self.dirty = False
+        self.draft_restored = False
         self.banner.hide()
+        self.discard_button.hide()
         self._show_header(record)
         self.status_label.setText(_("Saved at {time}").format(
-            time=QTime.currentTime().toString("HH:mm:ss")))
+            time=self.locale().toString(QTime.currentTime(), "HH:mm:ss")))
         self.validate_now()
         self.saved.emit(record)
 
@@ -261,40 +370,115 @@ class RecordEditor(QWidget):
         def done(_v: object) -> None:
             if self.dirty:
                 self.status_label.setText(_("Draft autosaved at {time}").format(
-                    time=QTime.currentTime().toString("HH:mm:ss")))
+                    time=self.locale().toString(QTime.currentTime(), "HH:mm:ss")))
 
         self.session.save_draft(record, done, lambda msg: self.status_label.setText(
             _("Autosave failed: {reason}").format(reason=msg)), parent=self)
 
-    def _delete(self) -> None:
-        answer = QMessageBox.question(
-            self, _("Delete record"),
-            _("Delete this record? A tombstone stays so it is not exported again."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish(),
-                                parent=self)
+    # -- questions ---------------------------------------------------------------------------
+    def _ask(self, title: str, text: str, info: str,
+             choices: list[tuple[str, QMessageBox.ButtonRole, Callable[[], None] | None]],
+             default: int = 0) -> QMessageBox:
+        """A question that does not block the event loop (window-modal, answered by signal)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(info)
+        actions: dict[QAbstractButton, Callable[[], None] | None] = {}
+        for i, (label, role, action) in enumerate(choices):
+            button = box.addButton(label, role)
+            actions[button] = action
+            if i == default:
+                box.setDefaultButton(button)
+            if role == QMessageBox.ButtonRole.RejectRole:
+                box.setEscapeButton(button)
+
+        def answered(button: QAbstractButton) -> None:
+            self.question = None
+            action = actions.get(button)
+            if action is not None:
+                action()
+
+        box.buttonClicked.connect(answered)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.question = box
+        box.open()
+        return box
+
+    def _where_drafts_live(self) -> str:
+        if self.is_new:
+            return _("Your changes are kept as an encrypted draft in this vault. The new "
+                     "record opens again by itself the next time you unlock the vault; it "
+                     "appears in the list once you save it.")
+        return _("Your changes are kept as an encrypted draft in this vault. They come back "
+                 "when you open this record again, or by themselves at the next unlock.")
 
     def request_close(self) -> None:
-        """Close; unsaved changes stay as a draft (the vault keeps them encrypted)."""
-        if self.dirty:
-            self.autosave()
+        """Close; with unsaved changes, ask (keep them as a draft, discard them, or stay)."""
+        if not self.dirty:
+            self._finish()
+            return
+        if self.question is not None:
+            self.question.raise_()
+            return
+        self._ask(_("Unsaved changes"), _("This record has changes that are not saved."),
+                  self._where_drafts_live(),
+                  [(_("Keep the draft and close"), QMessageBox.ButtonRole.AcceptRole,
+                    self._keep_draft_and_close),
+                   (_("Discard the changes"), QMessageBox.ButtonRole.DestructiveRole,
+                    self._discard),
+                   (_("Go back to the record"), QMessageBox.ButtonRole.RejectRole, None)])
+
+    def _keep_draft_and_close(self) -> None:
+        self.autosave()
         self._finish()
+
+    def _ask_discard(self) -> None:
+        self._ask(_("Discard the draft"),
+                  _("Discard the unsaved changes of this record?") if not self.is_new else
+                  _("Discard this new record? It was never saved."),
+                  _("The draft is removed from the vault. This cannot be undone."),
+                  [(_("Discard"), QMessageBox.ButtonRole.DestructiveRole, self._discard),
+                   (_("Keep it"), QMessageBox.ButtonRole.RejectRole, None)], default=1)
+
+    def _discard(self) -> None:
+        """The draft leaves the vault; a new record is gone, a saved one is back as saved."""
+        self.dirty = False
+        self._autosave.stop()
+        record_id = self.base.id
+        self.session.discard_draft(record_id)
+        self._finish()
+
+    def _delete(self) -> None:
+        if self.is_new:
+            self._ask_discard()
+            return
+        self._ask(_("Delete record"),
+                  _("Delete this record? A tombstone stays so it is not exported again."), "",
+                  [(_("Delete"), QMessageBox.ButtonRole.DestructiveRole, self._delete_now),
+                   (_("Keep it"), QMessageBox.ButtonRole.RejectRole, None)], default=1)
+
+    def _delete_now(self) -> None:
+        self.session.delete(self.base.id, self.base.TYPE, lambda _v: self._finish(),
+                            parent=self)
 
     def _finish(self) -> None:
         self._autosave.stop()
+        self._validate_timer.stop()
         self.closed.emit()
 
     def discard_on_lock(self) -> None:
         """Drop the editor without touching the vault (it is being locked)."""
         self._autosave.stop()
         self._validate_timer.stop()
+        if self.question is not None:
+            self.question.close()
+            self.question = None
         for field in self.form.masked_fields():
             field.hide_again()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
+            # Never closes silently: with unsaved changes this asks first.
             self.request_close()
             return
         super().keyPressEvent(event)

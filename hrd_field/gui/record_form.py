@@ -12,13 +12,16 @@ import dataclasses
 import typing
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,19 +29,22 @@ from PySide6.QtWidgets import (
 from ..core.errors import FieldError
 from ..core.fields import SHORT_TEXT_MAX
 from ..core.i18n import _
-from ..core.records import SECTIONS, Record
+from ..core.records import SECTIONS, PartialDate, Record
 from ..core.schema import hints, unwrap_optional
+from ..core.vocab import VOCABULARIES
 from .clipboard import SensitiveClipboard
 from .form_fields import (
     BoolField,
     CheckListField,
     CodeField,
     DateField,
+    DerivedField,
     FieldEditor,
     IntField,
     LinesField,
     LongTextField,
     MaskedField,
+    PartialDateField,
     TextField,
 )
 
@@ -46,9 +52,19 @@ from .form_fields import (
 HANDLED_ELSEWHERE = {"id", "created_at", "updated_at", "version", "author", "status",
                      "mission_id", "attachments", "person_ids"}
 # Sections in reading order; consent comes right after what the record is about.
-SECTION_ORDER = ["mission", "person", "identity", "consultation", "participants", "content",
-                 "gender", "follow_up", "incident", "reprisal", "assessment", "consent",
-                 "record"]
+SECTION_ORDER = ["first", "mission", "person", "identity", "consultation", "participants",
+                 "content", "gender", "follow_up", "incident", "reprisal", "assessment",
+                 "consent", "more", "record"]
+# What a facilitator types during the session, on the first screen, in this order; the
+# record type's other fields of these sections fold into "More details". Names the model
+# does not have are skipped, so the model can change without breaking the editor.
+FIRST_SCREEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "consultation": (("date", "place", "format", "participants", "topics", "summary",
+                      "organisations", "organisations_count"),
+                     ("consultation", "participants", "content")),
+}
+# Nested values this small are laid out on one row (labels above their fields).
+INLINE_MAX_FIELDS = 4
 
 
 class ErrorLabel(QLabel):
@@ -67,9 +83,12 @@ class Form(QObject):
     """Editors for one dataclass instance (a record or a nested value)."""
 
     changed = Signal()
+    structure_changed = Signal()  # rows added or removed: the Tab order must follow
 
-    def __init__(self, cls: type, prefix: str, context: FormContext, skip: set[str]):
+    def __init__(self, cls: type, prefix: str, context: FormContext, skip: set[str],
+                 blank_numbers: bool = False):
         super().__init__()
+        self.blank_numbers = blank_numbers
         self.cls = cls
         self.prefix = prefix
         self.context = context
@@ -82,6 +101,8 @@ class Form(QObject):
             editor = self._editor_for(f, hints(cls)[f.name])
             self.editors[f.name] = editor
             editor.changed.connect(self.changed.emit)
+            if isinstance(editor, RowsForm):
+                editor.structure_changed.connect(self.structure_changed.emit)
             error = ErrorLabel()
             self.errors[prefix + f.name] = error
             label = _(f.metadata.get("label", f.name))
@@ -97,6 +118,10 @@ class Form(QObject):
         label = _(meta.get("label", f.name))
         inner, optional = unwrap_optional(tp)
         path = self.prefix + f.name
+        if meta.get("derived"):
+            return DerivedField(label, meta.get("vocab"))
+        if inner is PartialDate:
+            return PartialDateField(label)
         if typing.get_origin(inner) is list:
             (item,) = typing.get_args(inner)
             if isinstance(item, type) and dataclasses.is_dataclass(item):
@@ -111,7 +136,8 @@ class Form(QObject):
         if inner is bool:
             return BoolField(label)
         if inner is int:
-            return IntField(label, meta.get("minimum"), meta.get("maximum"))
+            return IntField(label, meta.get("minimum"), meta.get("maximum"),
+                            blank=self.blank_numbers)
         if meta.get("vocab"):
             return CodeField(label, meta["vocab"], optional)
         if meta.get("format") == "country":
@@ -145,6 +171,28 @@ class Form(QObject):
                 lab.setBuddy(widget)
                 lab.setWordWrap(True)
                 layout.addRow(lab, holder)
+
+    def inline(self) -> bool:
+        """Small values of short fields (a place, counts by gender, a follow-up action)."""
+        return 0 < len(self.rows) <= INLINE_MAX_FIELDS and all(
+            isinstance(e, FieldEditor) and not isinstance(e, LongTextField | LinesField |
+                                                           CheckListField | MaskedField)
+            for e in self.editors.values())
+
+    def fill_inline(self, grid: QGridLayout) -> None:
+        """One row: each label above its field, each error below it."""
+        grid.setContentsMargins(0, 0, 0, 0)
+        for column, (_name, label, widget, error, _section) in enumerate(self.rows):
+            if widget.metaObject().className() == "QCheckBox":
+                grid.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignVCenter)
+            else:
+                lab = QLabel(label)
+                lab.setBuddy(widget)
+                lab.setWordWrap(True)
+                grid.addWidget(lab, 0, column)
+                grid.addWidget(widget, 1, column)
+            grid.addWidget(error, 2, column)
+            grid.setColumnStretch(column, 1)
 
     def load(self, obj: Any) -> None:
         for name, editor in self.editors.items():
@@ -184,10 +232,13 @@ class Form(QObject):
 class SubForm(Form):
     def __init__(self, cls: type, prefix: str, context: FormContext, title: str):
         super().__init__(cls, prefix, context, set())
-        self._box = QGroupBox(title)
+        if self.inline():  # a row of its own under the form's label, no frame around it
+            self._box: QWidget = QWidget()
+            self.fill_inline(QGridLayout(self._box))
+        else:
+            self._box = QGroupBox(title)
+            self.fill_layout(QFormLayout(self._box), self.rows)
         self._box.setAccessibleName(title)
-        layout = QFormLayout(self._box)
-        self.fill_layout(layout, self.rows)
 
     @property
     def widget(self) -> QWidget:
@@ -198,44 +249,114 @@ class SubForm(Form):
 
 
 class OptionalForm(QObject):
-    """A nested value that may be absent: a group box with a check box in its title."""
+    """A nested value that may be absent (a risk assessment). Its fields are always enabled
+    and start blank; the value exists once something is entered, and "Clear" removes it.
+    No check box to tick first: a field that looks editable is editable."""
 
     changed = Signal()
 
     def __init__(self, cls: type, prefix: str, context: FormContext, title: str):
         super().__init__()
         self.cls = cls
-        self.form = Form(cls, prefix, context, set())
+        self.form = Form(cls, prefix, context, set(), blank_numbers=True)
         self.box = QGroupBox(title)
-        self.box.setCheckable(True)
-        self.box.setChecked(False)
         self.box.setAccessibleName(title)
-        layout = QFormLayout(self.box)
-        self.form.fill_layout(layout, self.form.rows)
-        self.form.changed.connect(self.changed.emit)
-        self.box.toggled.connect(lambda _on: self.changed.emit())
+        outer = QVBoxLayout(self.box)
+        if self.form.inline():
+            grid = QGridLayout()
+            self.form.fill_inline(grid)
+            outer.addLayout(grid)
+        else:
+            layout = QFormLayout()
+            self.form.fill_layout(layout, self.form.rows)
+            outer.addLayout(layout)
+        foot = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setObjectName("derived")
+        self.summary.setAccessibleName(_("{title}: result").format(title=title))
+        self.summary.setWordWrap(True)
+        self.clear_button = QPushButton(_("Clear"))
+        self.clear_button.setAccessibleName(_("Clear {field}").format(field=title))
+        foot.addWidget(self.summary, 1)
+        foot.addWidget(self.clear_button)
+        outer.addLayout(foot)
+        self.form.changed.connect(self._edited)
+        self.clear_button.clicked.connect(self._clear)
+        self._show_summary()
 
     @property
     def widget(self) -> QWidget:
         return self.box
 
+    def _edited(self) -> None:
+        self._show_summary()
+        self.changed.emit()
+
+    def _clear(self) -> None:
+        self.load(None)
+        self.changed.emit()
+
+    def _blank(self) -> bool:
+        empty = self.cls()
+        for name, editor in self.form.editors.items():
+            if isinstance(editor, IntField):
+                if not editor.is_blank():
+                    return False
+            elif isinstance(editor, FieldEditor) and editor.value() != getattr(empty, name):
+                return False
+        return True
+
+    def _show_summary(self) -> None:
+        value = self.collect()
+        self.clear_button.setEnabled(value is not None)
+        self.summary.setText(derived_summary(value) if value is not None else
+                             _("Not recorded yet: fill in a field to record it."))
+
     def load(self, value: Any) -> None:
-        self.box.blockSignals(True)
-        self.box.setChecked(value is not None)
-        self.box.blockSignals(False)
-        self.form.load(value if value is not None else self.cls())
+        if value is None:
+            for editor in self.form.editors.values():
+                if isinstance(editor, FieldEditor):
+                    editor.set_value(None if isinstance(editor, IntField) else
+                                     getattr(self.cls(), _name_of(self.form, editor)))
+        else:
+            self.form.load(value)
+        self._show_summary()
 
     def collect(self) -> Any:
-        return self.form.collect(self.cls()) if self.box.isChecked() else None
+        if self._blank():
+            return None
+        values = {}
+        empty = self.cls()
+        for name, editor in self.form.editors.items():
+            if isinstance(editor, IntField) and editor.is_blank():
+                values[name] = getattr(empty, name)  # the other number was given
+        return dataclasses.replace(self.form.collect(empty), **values)
 
     def all_errors(self) -> dict[str, ErrorLabel]:
         return self.form.all_errors()
 
 
+def _name_of(form: Form, editor: object) -> str:
+    return next(name for name, e in form.editors.items() if e is editor)
+
+
+def derived_summary(value: Any) -> str:
+    """What the app works out from a nested value, shown beside it (a risk level)."""
+    level = getattr(value, "level", None)
+    if isinstance(level, str) and "risk_level" in VOCABULARIES:
+        score = getattr(value, "likelihood", 0) * getattr(value, "impact", 0)
+        return _("Risk level: {level} ({likelihood} × {impact} = {score})").format(
+            level=VOCABULARIES["risk_level"].label(level),
+            likelihood=getattr(value, "likelihood", 0), impact=getattr(value, "impact", 0),
+            score=score)
+    return ""
+
+
 class RowsForm(QObject):
-    """A short list of nested values (follow-up actions): one sub-form per row."""
+    """A short list of nested values (follow-up actions): one row of fields per entry."""
 
     changed = Signal()
+    structure_changed = Signal()
 
     def __init__(self, cls: type, prefix: str, context: FormContext, title: str):
         super().__init__()
@@ -250,7 +371,7 @@ class RowsForm(QObject):
         self.add_button = QPushButton(_("Add"))
         self.add_button.setAccessibleName(_("Add to {list}").format(list=title))
         self.add_button.clicked.connect(self._add_empty)
-        self._layout.addWidget(self.add_button)
+        self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeading)
         self._forms: list[tuple[Form, QWidget]] = []
 
     @property
@@ -258,10 +379,14 @@ class RowsForm(QObject):
         return self.box
 
     def _add_empty(self) -> None:
-        self._add(self.cls())
+        form = self._add(self.cls())
+        self.structure_changed.emit()
         self.changed.emit()
+        first = form.rows[0][2] if form.rows else None
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)  # type the action straight away
 
-    def _add(self, value: Any) -> None:
+    def _add(self, value: Any) -> Form:
         index = len(self._forms)
         form = Form(self.cls, f"{self.prefix}{index}.", self.context, set())
         form.load(value)
@@ -269,28 +394,64 @@ class RowsForm(QObject):
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         inner = QWidget()
-        grid = QFormLayout(inner)
-        form.fill_layout(grid, form.rows)
+        if form.inline():
+            form.fill_inline(QGridLayout(inner))
+        else:
+            form.fill_layout(QFormLayout(inner), form.rows)
         remove = QPushButton(_("Remove"))
         remove.setAccessibleName(_("Remove this entry"))
         remove.clicked.connect(lambda: self._remove(form))
         row.addWidget(inner, 1)
-        row.addWidget(remove)
+        row.addWidget(remove, 0, Qt.AlignmentFlag.AlignBottom)
         self._rows_layout.addWidget(holder)
+        if self.box.isVisible():
+            holder.show()  # now, not at the next layout pass: Tab must reach it at once
         form.changed.connect(self.changed.emit)
         self._forms.append((form, holder))
+        first = form.rows[0][2] if form.rows else None
+        if isinstance(first, QLineEdit):
+            first.returnPressed.connect(lambda: self._enter_in(form))
+        return form
+
+    def _enter_in(self, form: Form) -> None:
+        """Enter in an entry's first field: the next entry (a new one after the last);
+        Enter on a new entry left empty drops it and moves on, as in a typed list."""
+        forms = [f for f, _h in self._forms]
+        index = forms.index(form)
+        if index + 1 < len(forms):
+            nxt = forms[index + 1].rows[0][2]
+            nxt.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        if form.collect(self.cls()) == self.cls():
+            self._remove_entry(form)  # the Tab order is rebuilt: ask for the next stop now
+            after = self.add_button.nextInFocusChain()
+            while after is not None and after is not self.add_button and not (
+                    after.isVisible() and after.isEnabled()
+                    and after.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                after = after.nextInFocusChain()
+            if after is not None:
+                after.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        self._add_empty()
 
     def _remove(self, form: Form) -> None:
+        self._remove_entry(form)
+        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _remove_entry(self, form: Form) -> None:
         values = [f.collect(self.cls()) for f, _h in self._forms if f is not form]
         self.load(values)
+        self.structure_changed.emit()
         self.changed.emit()
 
     def load(self, values: Any) -> None:
         for _form, holder in self._forms:
+            holder.hide()
             holder.deleteLater()
         self._forms = []
         for value in values or []:
             self._add(value)
+        self.structure_changed.emit()
 
     def collect(self) -> list[Any]:
         return [form.collect(self.cls()) for form, _h in self._forms]
@@ -300,6 +461,40 @@ class RowsForm(QObject):
         for form, _h in self._forms:
             out.update(form.all_errors())
         return out
+
+
+class Fold(QWidget):
+    """A section that folds: a header button (Space or a click opens it) over its content."""
+
+    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.header = QToolButton()
+        self.header.setObjectName("foldHeader")
+        self.header.setCheckable(True)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.header.setAccessibleName(title)
+        self.title = title
+        self.content = content
+        layout.addWidget(self.header, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addWidget(content)
+        self.header.toggled.connect(self.set_open)
+        self.set_open(False)
+
+    def set_open(self, shown: bool) -> None:
+        self.header.blockSignals(True)
+        self.header.setChecked(shown)
+        self.header.blockSignals(False)
+        self.header.setArrowType(Qt.ArrowType.DownArrow if shown else
+                                 Qt.ArrowType.RightArrow if self.layoutDirection() ==
+                                 Qt.LayoutDirection.LeftToRight else Qt.ArrowType.LeftArrow)
+        self.header.setText(self.title)
+        self.content.setVisible(shown)
+
+    def is_open(self) -> bool:
+        return self.header.isChecked()
 
 
 @dataclasses.dataclass
@@ -312,26 +507,57 @@ class RecordForm(QObject):
     """The whole record form, laid out in titled sections."""
 
     changed = Signal()
+    structure_changed = Signal()
 
     def __init__(self, cls: type[Record], context: FormContext):
         super().__init__()
         self.form = Form(cls, "", context, HANDLED_ELSEWHERE)
         self.form.changed.connect(self.changed.emit)
-        self.sections: dict[str, QGroupBox] = {}
+        self.form.structure_changed.connect(self.structure_changed.emit)
+        self.sections: dict[str, QWidget] = {}
+        self.fold: Fold | None = None
+        first, folded = FIRST_SCREEN.get(cls.TYPE, ((), ()))
         by_section: dict[str, list[Any]] = {}
         for row in self.form.rows:
-            by_section.setdefault(row[4], []).append(row)
+            section = row[4]
+            if row[0] in first:
+                section = "first"
+            elif section in folded:
+                section = "more"
+            by_section.setdefault(section, []).append(row)
+        if "first" in by_section:
+            by_section["first"].sort(key=lambda r: first.index(r[0]))
         for section in sorted(by_section, key=lambda s: SECTION_ORDER.index(s)
                               if s in SECTION_ORDER else len(SECTION_ORDER)):
-            box = QGroupBox(_(SECTIONS.get(section, section)))
+            title = (_(SECTIONS.get(folded[0], folded[0])) if section == "first" else
+                     _("More details") if section == "more" else
+                     _(SECTIONS.get(section, section)))
+            box = QGroupBox(title if section != "more" else "")
             box.setObjectName(f"section_{section}")
-            box.setAccessibleName(_(SECTIONS.get(section, section)))
+            box.setAccessibleName(title)
             layout = QFormLayout(box)
             self.form.fill_layout(layout, by_section[section])
-            self.sections[section] = box
+            if section == "more":
+                names = ", ".join(r[1] for r in by_section[section])
+                self.fold = Fold(_("More details: {fields}").format(fields=names), box)
+                self.sections[section] = self.fold
+            else:
+                self.sections[section] = box
+
+    def unfold_if_filled(self, record: Record) -> None:
+        """A folded section opens when it holds something (never hide entered data)."""
+        if self.fold is None:
+            return
+        empty = type(record)()
+        for name, _label, _w, _e, _s in self.form.rows:
+            if self.fold.content.isAncestorOf(_w) and getattr(record, name) != getattr(
+                    empty, name):
+                self.fold.set_open(True)
+                return
 
     def load(self, record: Record) -> None:
         self.form.load(record)
+        self.unfold_if_filled(record)
 
     def collect(self, base: Record) -> Record:
         return typing.cast(Record, self.form.collect(base))

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.display import filter_fields
 from ..core.i18n import _, ngettext
-from ..vault.repository import Filters
+from ..vault.queries import MATCH_CAP, Filters
 from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
@@ -152,14 +153,16 @@ class RecordListView(QWidget):
         self.f_region = vocab_combo("region", _("Any region"), _("Filter by region"))
         self.f_status = vocab_combo("status", _("Any status"), _("Filter by status"))
         combos: list[QWidget] = [self.f_from, self.f_to, self.f_country, self.f_region]
-        self.f_group = vocab_combo("group_at_risk", _("Any group"), _("Filter by group at risk"))
-        self.f_threat = vocab_combo("threat_type", _("Any threat"), _("Filter by threat type"))
+        # one filter per coded field the model marks filterable (groups, types, perpetrators…)
+        self.f_terms = {
+            vocab: vocab_combo(vocab, _("Any: {field}").format(field=_(label)),
+                               _("Filter by {field}").format(field=_(label)))
+            for vocab, label in filter_fields(self.record_type)}
         self.f_risk = vocab_combo("risk_level", _("Any risk"), _("Filter by risk level"))
         self.f_case = vocab_combo("case_status", any_, _("Filter by case status"))
-        if self.record_type in ("person", "consultation"):
-            combos.append(self.f_group)
+        combos += list(self.f_terms.values())
         if self.record_type in ("threat_report", "reprisal_incident"):
-            combos += [self.f_threat, self.f_case]
+            combos.append(self.f_case)
         if self.record_type in ("person", "threat_report", "reprisal_incident"):
             combos.append(self.f_risk)
         combos.append(self.f_status)
@@ -208,13 +211,9 @@ class RecordListView(QWidget):
         mission = self.f_mission.code() if t != "mission" else None
         if self.filters is None:
             return Filters(type=t, mission_id=mission)
-        people = t in ("person", "consultation")
         threats = t in ("threat_report", "reprisal_incident")
-        terms: dict[str, str] = {}
-        if people and self.f_group.code():
-            terms["group_at_risk"] = self.f_group.code() or ""
-        if threats and self.f_threat.code():
-            terms["threat_type"] = self.f_threat.code() or ""
+        terms = {vocab: code for vocab, combo in self.f_terms.items()
+                 if (code := combo.code())}
         return Filters(
             type=t,
             mission_id=mission,
@@ -269,4 +268,9 @@ class RecordListView(QWidget):
 
     def _update_status(self) -> None:
         n = self.model.rowCount()
+        if n > MATCH_CAP and self.model.query.text.strip():
+            # counting every match of a common word costs more than the number tells
+            self.status.setText(_("More than {n} records match: type more to narrow the "
+                                  "search.").format(n=self.locale().toString(MATCH_CAP)))
+            return
         self.status.setText(ngettext("{n} record", "{n} records", n).format(n=n))

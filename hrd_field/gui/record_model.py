@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 from ..core.i18n import N_, _, language
 from ..core.regions import country_name
 from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, STATUS
-from ..vault.repository import Filters, Row
+from ..vault.queries import Filters, Row
 from .session import VaultSession
 from .tasks import Task
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _, ngettext
 from ..core.records import RECORD_TYPES
-from ..vault.repository import Hit
+from ..vault.queries import Hit
 from .session import VaultSession
 
 DELAY_MS = 150

@@ -27,7 +27,7 @@ from ..vault.database import NotThisVault
 from ..vault.keyslots import WrongPassphrase
 from ..vault.ledger import OutboxItem, SentBundle
 from ..vault.lock import VaultInUse
-from ..vault.repository import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, Row
 from ..vault.summaries import MissionSummary, mission_summary
 from ..vault.vault import Vault, VaultCorrupt
 from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner

@@ -1,9 +1,21 @@
-"""Small reusable widgets: vocabulary combos, optional dates, the country picker."""
+"""Small reusable widgets: vocabulary combos, the country picker, the wheel guard."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QWidget
+import itertools
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QLayout,
+    QLayoutItem,
+    QWidget,
+)
 
 from ..core.i18n import _, language
 from ..core.regions import countries, country_name
@@ -28,6 +40,36 @@ def scale_font(widget: QWidget, factor: float) -> None:
     widget.setFont(font)
 
 
+class _WheelGuard(QObject):
+    """Scrolling a long form over a combo or spin box must scroll the form, not change the
+    value: a field without focus hands the wheel to the scroll area around it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False
+        area = watched.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            viewport = area.viewport()
+            QApplication.sendEvent(viewport if viewport is not None else area, event)
+        return True
+
+
+_WHEEL_GUARD: _WheelGuard | None = None
+
+
+def guard_wheel(widget: QWidget) -> None:
+    """Make ``widget`` take the wheel only once it has focus (clicked or tabbed into)."""
+    global _WHEEL_GUARD
+    if _WHEEL_GUARD is None:
+        _WHEEL_GUARD = _WheelGuard()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WHEEL_GUARD)
+
+
 class CodeCombo(QComboBox):
     """A combo over (code, label) pairs; ``None`` is the 'any' / 'not set' entry."""
 
@@ -35,6 +77,7 @@ class CodeCombo(QComboBox):
                  accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
+        guard_wheel(self)
         if none_label is not None:
             self.addItem(none_label, None)
         for code, label in items:
@@ -73,11 +116,13 @@ def country_combo(none_label: str | None, accessible_name: str) -> CodeCombo:
 
 
 class OptionalDate(QDateEdit):
-    """A date that may be left empty (shown blank); ISO strings in and out."""
+    """A date that may be left empty (shown blank); ISO strings in and out. Record lists'
+    date filters use it; editors use ``date_input.DateInput``."""
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
+        guard_wheel(self)
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(NO_DATE)
@@ -91,3 +136,69 @@ class OptionalDate(QDateEdit):
     def set_iso(self, value: str | None) -> None:
         d = QDate.fromString(value[:10], "yyyy-MM-dd") if value else QDate()
         self.setDate(d if d.isValid() else NO_DATE)
+
+
+def _takes_tab(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isEnabled() \
+        and widget.focusProxy() is None
+
+
+def visual_order(root: QWidget) -> list[QWidget]:
+    """The Tab stops under ``root`` in the order they are laid out (reading order; Qt
+    mirrors it on screen for right-to-left languages). Qt's default follows the order the
+    widgets were created in, which is not what a person sees once rows are inserted."""
+    out: list[QWidget] = []
+
+    def visit_widget(widget: QWidget) -> None:
+        # Hidden on purpose (not merely added and about to be shown with its layout).
+        if widget is not root and widget.isHidden() and widget.testAttribute(
+                Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+            return
+        if widget is not root and _takes_tab(widget):
+            out.append(widget)
+            if not widget.layout():
+                return
+        scrolled = getattr(widget, "widget", None)
+        if isinstance(widget, QAbstractScrollArea) and callable(scrolled):
+            inner = scrolled()
+            if isinstance(inner, QWidget):
+                visit_widget(inner)
+            return
+        layout = widget.layout()
+        if layout is not None:
+            visit_layout(layout)
+
+    def visit_layout(layout: QLayout) -> None:
+        items: list[QLayoutItem | None] = []
+        if isinstance(layout, QFormLayout):
+            for row in range(layout.rowCount()):
+                for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
+                             QFormLayout.ItemRole.SpanningRole):
+                    items.append(layout.itemAt(row, role))
+        elif isinstance(layout, QGridLayout):
+            cells: list[tuple[int, int, int]] = []
+            for i in range(layout.count()):
+                position = layout.getItemPosition(i)
+                cells.append((int(position[0]), int(position[1]), i))  # type: ignore[index]
+            # Fields of an inline row come column by column (label, field, error).
+            items = [layout.itemAt(i) for _r, _c, i in sorted(cells, key=lambda t: (t[1], t[0]))]
+        else:
+            items = [layout.itemAt(i) for i in range(layout.count())]
+        for item in items:
+            if item is None:
+                continue
+            child = item.widget()
+            if child is not None:
+                visit_widget(child)
+                continue
+            inner = item.layout()
+            if inner is not None:
+                visit_layout(inner)
+
+    visit_widget(root)
+    return out
+
+
+def chain_tab_order(widgets: list[QWidget]) -> None:
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)

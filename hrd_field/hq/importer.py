@@ -9,8 +9,8 @@ the recipient binding, every member's hash; only then are records upserted by
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
-import os
 import re
 import shutil
 from collections import Counter
@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
-from ..core import codec
+from ..core import codec, legacy, linking
+from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES
-from ..vault.attachments import BlobWriter
-from ..vault.hq_tables import Device
+from ..core.records import RECORD_TYPES, Person, ThreatReport
+from ..core.vocab import RECORD_TYPE
+from ..vault.fsutil import atomic_file
+from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, REJECTED = (
@@ -67,21 +69,21 @@ class _Stop(Exception):
 class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
-    def __init__(self, store: HqStore, conn: Any, uploader: str | None = None):
-        self.store = store
-        self.conn = conn
+    def __init__(self, tx: ImportTransaction, uploader: str | None = None):
+        self.tx = tx
         self.uploader = uploader
         self.verified: VerifiedManifest | None = None
         self.device: Device | None = None
         self.records_data = b""
-        self.blob: BlobWriter | None = None
+        self.blob: BlobSink | None = None
         self.attachments = 0
         self.duplicate: ImportOutcome | None = None
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
-        hq = self.store.vault.hq
+        tx = self.tx
         key = verified.signer.to_base64()
-        device = hq.device_by_key(key)
+        tx.lock_device(key)
+        device = tx.device_by_key(key)
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
@@ -98,15 +100,15 @@ class _Sink:
             base.message = _("Rejected: device {name} is revoked; nothing was imported.").format(
                 name=device.name)
             raise _Stop(base)
-        seen = hq.bundle_at(key, seq)
+        seen = tx.bundle_at(key, seq)
         if seen is not None:
-            if seen[1] == verified.manifest_sha256:
+            if seen.manifest_sha256 == verified.manifest_sha256:
                 base.status = DUPLICATE
                 base.message = _("Already imported (bundle {id}); nothing changed.").format(
-                    id=seen[0])
-                base.accepted = [(a["id"], a["version"])
-                                 for a in json.loads(seen[2]).get("accepted", [])]
-                base.counts = json.loads(seen[2]).get("counts", {})
+                    id=seen.bundle_id)
+                summary = json.loads(seen.summary)
+                base.accepted = [(a["id"], a["version"]) for a in summary.get("accepted", [])]
+                base.counts = summary.get("counts", {})
                 # Read on to the end anyway: a damaged copy is not "already imported".
                 self.duplicate = base
                 return
@@ -124,7 +126,7 @@ class _Sink:
 
     def begin_attachment(self, sha256: str, size: int) -> None:
         if self.duplicate is None:
-            self.blob = BlobWriter(self.conn)
+            self.blob = self.tx.blob_writer()
 
     def attachment_data(self, chunk: bytes) -> None:
         if self.blob is not None:
@@ -139,6 +141,10 @@ class _Sink:
         self.attachments += 1
 
 
+class _HqOnly(UserError):
+    """A casework type in a field bundle: a device that sends one is broken or forged."""
+
+
 def _parse_lines(data: bytes) -> list[Any]:
     items: list[Any] = []
     for number, line in enumerate(data.split(b"\n"), start=1):
@@ -146,11 +152,22 @@ def _parse_lines(data: bytes) -> list[Any]:
             continue
         try:
             value = codec.parse_json(line)
+            if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
+                raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is "
+                                "kept at headquarters only and never travels in a field "
+                                "bundle; nothing was imported.").format(
+                    n=number, type=RECORD_TYPE.label(value["type"])))
             if isinstance(value, dict) and value.get("deleted") is True:
                 _check_tombstone(value)
                 items.append(value)
             else:
+                if isinstance(value, dict):
+                    # a device not updated yet sends release-1 codes: same mapping as the
+                    # store's own migration (consent contradictions are flagged, not changed)
+                    legacy.upgrade(value)
                 items.append(codec.from_dict(value, fast=True))
+        except _HqOnly:
+            raise
         except RecordInvalid as exc:
             raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
                               "nothing was imported.").format(n=number, why=exc)) from exc
@@ -180,10 +197,11 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
 
     ``uploader``: the device key that authenticated an upload; the bundle must be its own.
     """
-    vault = store.vault
+    repo = store.repo
+    sink: _Sink | None = None
     try:
-        with vault.db.transaction() as conn:
-            sink = _Sink(store, conn, uploader)
+        with repo.import_transaction() as tx:
+            sink = _Sink(tx, uploader)
             read_bundle(path, identities=store.identities(), sink=sink)
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)
@@ -193,16 +211,21 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             key = sink.verified.signer.to_base64()
             results: Counter[str] = Counter()
             accepted: list[tuple[str, int]] = []
+            held = _people_held(tx, items)
             for item in items:
                 if isinstance(item, dict):
-                    results[vault.hq.store_tombstone(
-                        conn, item["id"], item["type"], item["version"], device_key=key,
+                    results[tx.store_tombstone(
+                        item["id"], item["type"], item["version"], device_key=key,
                         bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
                     accepted.append((item["id"], item["version"]))
                 else:
-                    results[vault.hq.store_version(
-                        conn, item, device_key=key, bundle_id=manifest.bundle_id,
-                        seq=manifest.sequence)] += 1
+                    current = None
+                    if isinstance(item, ThreatReport):
+                        current = copy.deepcopy(item)
+                        linking.resolve_at_hq(current, held)
+                    results[tx.store_version(
+                        item, device_key=key, bundle_id=manifest.bundle_id,
+                        seq=manifest.sequence, current=current)] += 1
                     accepted.append((item.id, item.version))
             counts = {"records": len(items), "attachments": sink.attachments, **results}
             outcome = ImportOutcome(
@@ -214,7 +237,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                 sequence=manifest.sequence, device_key=key,
                 manifest_sha256=sink.verified.manifest_sha256, counts=counts,
                 accepted=accepted)
-            vault.hq.log_bundle(conn, device_key=key, seq=manifest.sequence,
+            tx.log_bundle(device_key=key, seq=manifest.sequence,
                                 bundle_id=manifest.bundle_id,
                                 manifest_sha256=sink.verified.manifest_sha256,
                                 previous=manifest.previous_manifest_sha256,
@@ -222,8 +245,9 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
                                 abandoned=list(manifest.abandoned_sequences))
         return outcome
     except _Stop as stop:
-        if stop.outcome.status == EQUIVOCATION and sink.verified is not None:
-            vault.hq.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
+        if stop.outcome.status == EQUIVOCATION and sink is not None \
+                and sink.verified is not None:
+            repo.raise_alarm(EQUIVOCATION, sink.verified.signer.to_base64(),
                                  stop.outcome.sequence, f"bundle {stop.outcome.bundle_id}")
         return stop.outcome
     except UnknownSigner as exc:
@@ -237,28 +261,33 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None) ->
             "Unknown device ({fingerprint}): the bundle is kept, still encrypted, in "
             "quarantine as {file} until the device is approved.").format(
             fingerprint=fingerprint, file=kept))
+    except StoreUnavailable:
+        raise  # not the bundle's fault: nothing was imported, the sender may retry
     except BundleError as exc:
         return ImportOutcome(REJECTED, _("Rejected: {reason}").format(reason=exc))
     except UserError as exc:
         return ImportOutcome(REJECTED, str(exc))
 
 
+def _people_held(tx: ImportTransaction, items: list[Any]) -> dict[str, str | None]:
+    """id → gender of every person the threats of this bundle link that HQ will hold: those
+    in the bundle and those received before."""
+    held = {i.id: i.gender for i in items if isinstance(i, Person)}
+    wanted = sorted({pid for i in items if isinstance(i, ThreatReport)
+                     for pid in i.person_ids if pid not in held})
+    held.update(tx.person_genders(wanted))
+    return held
+
+
 def _quarantine(store: HqStore, path: Path) -> str | None:
     """Keep the still-encrypted bundle for approval; None if it could not be kept whole."""
     name = random_file_name()
     target = store.quarantine_dir / name
-    part = target.with_name(name + ".part")
     try:
-        with open(path, "rb") as src, open(part, "wb") as dst:
-            os.chmod(part, 0o600)
+        with open(path, "rb") as src, atomic_file(target) as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(part, target)
-        store.vault.hq.quarantine(name, None, "unknown_device")
+        store.repo.quarantine(name, None, "unknown_device")
     except (OSError, UserError):
-        with contextlib.suppress(OSError):
-            part.unlink()
         with contextlib.suppress(OSError):
             target.unlink()
         return None

@@ -14,12 +14,13 @@ import hashlib
 import logging
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 from starlette.applications import Starlette
@@ -29,8 +30,11 @@ from starlette.routing import Route
 
 from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
+from ..core.errors import UserError
 from ..core.records import utc_now
+from ..vault.fsutil import atomic_file
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
+from .repository import StoreUnavailable
 from .store import HqStore
 
 T = TypeVar("T")
@@ -72,7 +76,11 @@ class Intake:
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        self._store_lock = threading.Lock()  # one SQLCipher connection: one user at a time
+        # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
+        # takes concurrent requests (each gets a pooled connection; imports of one device
+        # take turns on that device's lock inside the database).
+        self._store_lock: contextlib.AbstractContextManager[object] = (
+            threading.Lock() if store.backend == "embedded" else contextlib.nullcontext())
 
     # -- helpers ---------------------------------------------------------------------------
     async def _authenticate(self, request: Request, length: int) -> tuple[str, str] | Response:
@@ -83,7 +91,7 @@ class Intake:
         key, sha = checked
         # Off the event loop: an import may hold the store for a while.
         device = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.device_by_key(key.to_base64()))
+            self._locked, lambda: self.store.repo.device_by_key(key.to_base64()))
         if device is None or device.status != "active":
             return _error(403, "forbidden", "unknown or revoked device")
         if not self.rate.allow(device.public_key):
@@ -96,7 +104,15 @@ class Intake:
 
     # -- endpoints -------------------------------------------------------------------------
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "service": "hrd-field-intake"})
+        """Up, and whether the store answers (PostgreSQL reachable)."""
+        try:
+            await anyio.to_thread.run_sync(self._locked, self.store.repo.ping)
+        except UserError:
+            return JSONResponse({"status": "unavailable", "service": "hrd-field-intake",
+                                 "backend": self.store.backend, "database": "unreachable"},
+                                status_code=503)
+        return JSONResponse({"status": "ok", "service": "hrd-field-intake",
+                             "backend": self.store.backend, "database": "ok"})
 
     async def upload(self, request: Request) -> Response:
         try:
@@ -128,12 +144,11 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
-        part = self.spool / (os.urandom(16).hex() + ".part")
+        final = self.spool / (os.urandom(16).hex() + ".hrdb")
         digest = hashlib.sha256()
         received = 0
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(final) as fh:
                 chunks = request.stream().__aiter__()
                 while True:
                     # A connection that goes silent (Wi-Fi drop, no FIN) must not hold this
@@ -150,20 +165,13 @@ class Intake:
                         raise _Reject(_error(413, "too_large", "body longer than declared"))
                     digest.update(chunk)
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if received != length:
-                raise _Reject(_error(400, "incomplete", "body shorter than declared"))
-            if digest.hexdigest() != sha:
-                raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
-            final = part.with_suffix(".hrdb")
-            os.replace(part, final)
+                if received != length:
+                    raise _Reject(_error(400, "incomplete", "body shorter than declared"))
+                if digest.hexdigest() != sha:
+                    raise _Reject(_error(400, "hash_mismatch", "body does not match its hash"))
             return final
         except _Reject as reject:
             return reject.response
-        finally:
-            with contextlib.suppress(OSError):
-                part.unlink()
 
     def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
         """Import and answer in one turn on the store: the receipt does not queue again
@@ -177,14 +185,14 @@ class Intake:
     def _receipt_for(self, outcome: ImportOutcome) -> bytes:
         """The receipt for an imported bundle (the first one made, if asked again)."""
         assert outcome.bundle_id and outcome.device_key and outcome.sequence is not None
-        hq = self.store.vault.hq
-        known = hq.receipt(outcome.bundle_id, outcome.device_key)
+        repo = self.store.repo
+        known = repo.receipt(outcome.bundle_id, outcome.device_key)
         if known is not None:
             return known
         receipt = Receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                           outcome.manifest_sha256 or "", IMPORTED, tuple(outcome.accepted),
                           utc_now())
-        return hq.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
+        return repo.save_receipt(outcome.bundle_id, outcome.device_key, outcome.sequence,
                                receipt.sign(self.store.signing_key()))
 
     async def receipt(self, request: Request) -> Response:
@@ -194,13 +202,13 @@ class Intake:
         device_key, _sha = auth
         bundle_id = request.path_params["bundle_id"]
         body = await anyio.to_thread.run_sync(
-            self._locked, lambda: self.store.vault.hq.receipt(bundle_id, device_key))
+            self._locked, lambda: self.store.repo.receipt(bundle_id, device_key))
         if body is None:
             return _error(404, "not_found", "no receipt for this bundle")
         return Response(body, media_type=RECEIPT_TYPE)
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
+        return Starlette(exception_handlers={StoreUnavailable: _unavailable}, routes=[
             Route("/v1/health", self.health, methods=["GET"]),
             Route("/v1/bundles", self.upload, methods=["POST"]),
             Route("/v1/receipts/{bundle_id}", self.receipt, methods=["GET"]),
@@ -213,33 +221,125 @@ class _Reject(Exception):
         self.response = response
 
 
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """The database is away: nothing was imported; the device retries later."""
+    log.warning("store unavailable: %s", exc)
+    response = _error(503, "unavailable", "HQ's database is unavailable; retry later")
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def _error(status: int, code: str, message: str) -> Response:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
-def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
-          tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+def _server(store: HqStore, host: str, port: int, *, base_url: str | None,
+            tls_cert: Path | None, tls_key: Path | None, max_upload: int) -> Any:
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
     intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
                             ssl_keyfile=str(tls_key) if tls_key else None)
     server = uvicorn.Server(config)
+    # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
+    # before the store is closed; they are handled by the caller so its ``with`` closes it.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
+    return server
 
+
+def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
     def stop(*_args: object) -> None:
         server.should_exit = True
 
-    # uvicorn re-raises SIGTERM/SIGINT after its shutdown, which would kill the process
-    # before the store is closed; handle them here so the caller's ``with`` closes it.
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        server.run()
+        server.run(sockets=sockets)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
+          tls_cert: Path | None = None, tls_key: Path | None = None,
+          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    """One intake process on an open store (the embedded store's only mode)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
+                 max_upload=max_upload))
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive its supervisor (killed with SIGKILL, it cannot pass the
+    signal on): Linux ends it then."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
+                  base_url: str | None = None, tls_cert: Path | None = None,
+                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    """``workers`` intake processes sharing one listening socket, each with its own store
+    connection pool (PostgreSQL). The parent only supervises: a worker that dies is
+    started again; SIGTERM or SIGINT stops them all gracefully.
+
+    The per-device rate limit is kept by each worker, so a device may send up to
+    ``workers`` times the single-process burst.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    listener = socket.create_server((host, port), backlog=2048)
+    children: dict[int, int] = {}
+    stopping = False
+
+    def start(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 0
+            try:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    signal.signal(sig, signal.SIG_DFL)
+                _die_with_parent()
+                with open_store() as store:
+                    _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert,
+                                 tls_key=tls_key, max_upload=max_upload), [listener])
+            except BaseException as exc:  # never return into the parent's code
+                log.error("worker %d stopped: %s", slot, exc)
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = slot
+
+    def stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for slot in range(workers):
+            start(slot)
+        restarts = 0
+        while children:
+            try:
+                pid, _status = os.wait()
+            except ChildProcessError:
+                break
+            except InterruptedError:
+                continue
+            slot = children.pop(pid, -1)
+            if not stopping and slot >= 0 and restarts < 10 * workers:
+                log.warning("worker %d exited; starting it again", slot)
+                restarts += 1
+                time.sleep(min(5.0, 0.2 * restarts))
+                start(slot)
+    finally:
+        stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        listener.close()

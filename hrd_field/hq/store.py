@@ -1,9 +1,13 @@
-"""The HQ store: an encrypted vault holding HQ's keys, its device registry and the records
-received from the field. Its secrets (the age identity that decrypts bundles and the key
-that signs profiles and receipts) live only inside the encrypted database."""
+"""The HQ store: HQ's keys and the repository holding its device registry and the records
+received from the field. HQ's secrets (the age identity that decrypts bundles and the key
+that signs profiles and receipts) live only encrypted under the HQ passphrase: inside the
+embedded store's SQLCipher database, or in the key store of a PostgreSQL-backed HQ, never
+in PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import os
 import ssl
 from pathlib import Path
@@ -16,41 +20,99 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import utc_now
 from ..vault.vault import Vault
+from .embedded import EmbeddedRepository
+from .repository import HqRepository
 
 ROLE = "hq"
 
 
-class HqStore:
-    """An unlocked HQ store; ``close`` locks it."""
+def require_hq(vault: Vault) -> Vault:
+    """The one check that a vault is an HQ store; closes it and refuses otherwise."""
+    if vault.meta("role") != ROLE:
+        vault.close()
+        raise UserError(_("{path} is a field vault, not an HQ store.").format(
+            path=vault.paths.root))
+    return vault
 
-    def __init__(self, vault: Vault):
-        if vault.meta("role") != ROLE:
-            vault.close()
-            raise UserError(_("{path} is a field vault, not an HQ store.").format(
-                path=vault.paths.root))
+
+class HqStore:
+    """An unlocked HQ store: HQ's keys and its repository (``repo``); ``close`` locks it.
+
+    The embedded store keeps both in one SQLCipher vault (``vault``); a PostgreSQL-backed
+    store keeps the keys in ``root`` (``hq.keystore``) and the records in the database.
+    """
+
+    def __init__(self, root: Path, secrets: dict[str, str], repo: HqRepository,
+                 vault: Vault | None = None):
+        self._root = root
+        self._secrets = secrets
+        self.repo = repo
         self.vault = vault
 
     @classmethod
-    def init(cls, root: Path, passphrase: str, organisation: str) -> HqStore:
-        vault = Vault.create(root, passphrase)
-        identity = pyrage.x25519.Identity.generate()
-        key = SigningKey.generate()
-        with vault.db.transaction() as c:
-            for name, value in (("role", ROLE), ("hq_age_identity", str(identity)),
-                                ("hq_signing_seed", key.seed().hex()),
-                                ("hq_signing_key_id", key.key_id.hex()),
-                                ("hq_organisation", organisation)):
-                c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                          (name, value))
-        (root / "quarantine").mkdir(mode=0o700, exist_ok=True)
-        return cls(vault)
+    def _embedded(cls, vault: Vault) -> HqStore:
+        require_hq(vault)
+        secrets = {name: vault.meta(name) or "" for name in _SECRETS}
+        return cls(vault.paths.root, secrets, EmbeddedRepository(vault), vault)
 
     @classmethod
-    def open(cls, root: Path, passphrase: str) -> HqStore:
-        return cls(Vault.unlock(root, passphrase))
+    def init(cls, root: Path, passphrase: str, organisation: str, *,
+             database: str | None = None) -> HqStore:
+        """A new HQ: embedded, or with ``database`` (a PostgreSQL URL) a key store in
+        ``root`` and the records in that database, which must not belong to another HQ."""
+        if database is not None:
+            return cls._init_postgres(root, passphrase, organisation, database)
+        vault = Vault.create(root, passphrase)
+        for name, value in new_secrets(organisation).items():
+            vault.set_meta(name, value)
+        vault.set_meta("role", ROLE)
+        (root / "quarantine").mkdir(mode=0o700, exist_ok=True)
+        return cls._embedded(vault)
+
+    @classmethod
+    def _init_postgres(cls, root: Path, passphrase: str, organisation: str,
+                       database: str) -> HqStore:
+        from . import keystore, postgres
+        from .sealing import new_key
+
+        if keystore.exists(root) or (root / "vault.key").exists():
+            raise UserError(_("An HQ store already exists in {path}.").format(path=root))
+        postgres.connect(database).close()  # unreachable: say so before writing anything
+        secrets = {**new_secrets(organisation), "database": database,
+                   "record_key": new_key()}
+        store_id = keystore.create(root, passphrase, secrets)
+        try:
+            postgres.claim(database, store_id)
+        except BaseException:
+            for name in (keystore.KEY_FILE, keystore.SECRETS_FILE):
+                with contextlib.suppress(OSError):
+                    (root / name).unlink()
+            raise
+        (root / "quarantine").mkdir(mode=0o700, exist_ok=True)
+        return cls.open(root, passphrase)
+
+    @classmethod
+    def open(cls, root: Path, passphrase: str, *, database: str | None = None,
+             max_connections: int = 8) -> HqStore:
+        """Unlock the store in ``root``. ``database``: another address of the same database
+        (e.g. with this process's least-privileged role), for a PostgreSQL-backed store."""
+        from . import keystore
+
+        if not keystore.exists(root):
+            return cls._embedded(Vault.unlock(root, passphrase, shared=True))
+        from .postgres import PostgresRepository
+
+        secrets = keystore.read(root, passphrase)
+        repo = PostgresRepository(database or secrets["database"], secrets["store_id"],
+                                  secrets["record_key"], actor=_actor(),
+                                  max_connections=max_connections)
+        return cls(root, secrets, repo)
 
     def close(self) -> None:
-        self.vault.close()
+        self.repo.close()
+        if self.vault is not None:
+            self.vault.close()
+        self._secrets = {}
 
     def __enter__(self) -> HqStore:
         return self
@@ -60,7 +122,7 @@ class HqStore:
 
     @property
     def root(self) -> Path:
-        return self.vault.paths.root
+        return self._root
 
     @property
     def quarantine_dir(self) -> Path:
@@ -68,8 +130,18 @@ class HqStore:
         path.mkdir(mode=0o700, exist_ok=True)
         return path
 
+    @property
+    def others_present(self) -> bool:
+        """An embedded store another process (the intake, a colleague) also has open: what
+        this one reads is a snapshot that may change under it."""
+        return self.vault is not None and self.vault.others_present
+
+    @property
+    def backend(self) -> str:
+        return self.repo.backend
+
     def identities(self) -> list[str]:
-        identity = self.vault.meta("hq_age_identity")
+        identity = self._secrets.get("hq_age_identity")
         if not identity:
             raise UserError(_("The HQ store has no decryption key."))
         return [identity]
@@ -78,7 +150,7 @@ class HqStore:
         return [str(pyrage.x25519.Identity.from_str(i).to_public()) for i in self.identities()]
 
     def signing_key(self) -> SigningKey:
-        seed, key_id = self.vault.meta("hq_signing_seed"), self.vault.meta("hq_signing_key_id")
+        seed, key_id = self._secrets.get("hq_signing_seed"), self._secrets.get("hq_signing_key_id")
         if not seed or not key_id:
             raise UserError(_("The HQ store has no signing key."))
         return SigningKey(bytes.fromhex(seed), bytes.fromhex(key_id))
@@ -94,7 +166,7 @@ class HqStore:
                 raise UserError(_("Cannot read the certificate {path}.").format(
                     path=tls_cert)) from exc
         return HqProfile(
-            organisation=self.vault.meta("hq_organisation") or "",
+            organisation=self._secrets.get("hq_organisation", ""),
             recipients=tuple(self.recipients()),
             signing_key=self.signing_key().public_key(),
             intake_url=intake_url,
@@ -102,6 +174,25 @@ class HqStore:
             policy=policy or Policy(),
             created_at=utc_now(),
         )
+
+
+_SECRETS = ("hq_age_identity", "hq_signing_seed", "hq_signing_key_id", "hq_organisation")
+
+
+def new_secrets(organisation: str) -> dict[str, str]:
+    """HQ's keys, made once: the age identity that decrypts bundles and the Ed25519 key that
+    signs profiles and receipts."""
+    identity = pyrage.x25519.Identity.generate()
+    key = SigningKey.generate()
+    return {"hq_age_identity": str(identity), "hq_signing_seed": key.seed().hex(),
+            "hq_signing_key_id": key.key_id.hex(), "hq_organisation": organisation}
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "hq"
 
 
 def random_file_name() -> str:

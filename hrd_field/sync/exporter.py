@@ -22,13 +22,15 @@ from ..bundle import (
     remove_partial_bundles,
     write_bundle,
 )
-from ..core import codec
-from ..core.consent import export_decision
+from ..core import codec, linking
+from ..core.consent import ExportDecision, export_decision
 from ..core.display import title
 from ..core.errors import UserError
 from ..core.i18n import _
+from ..core.records import Person, Record, ThreatReport, new_id
 from ..vault.ledger import Tombstone, tombstone_json
 from ..vault.migrations import LATEST
+from ..vault.queries import NotFound
 from ..vault.vault import Vault
 from .identity import device_key, enrolled_profile
 
@@ -86,6 +88,10 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
                 cancel: threading.Event | None = None) -> ExportPlan:
     plan = ExportPlan()
     seen_attachments: set[str] = set()
+    # Threats wait until every person of this export is known: a link to a person whose
+    # record stays here becomes a pseudonymous stub (core/linking.py).
+    threats: list[tuple[ThreatReport, ExportDecision, Record]] = []
+    people_out: set[str] = set()
     for entry in vault.exports.pending(since_last=since_last, mission_id=mission_id):
         if cancel is not None and cancel.is_set():
             raise UserError(_("Export cancelled; nothing was written."))
@@ -100,27 +106,55 @@ def plan_export(vault: Vault, *, since_last: bool, mission_id: str | None = None
             plan.kept.append(KeptBack(entry.TYPE, title(entry), decision.reason or ""))
             continue
         record = decision.record
-        atts = []
-        for ref in record.attachments:
-            size = vault.attachment_size(ref.sha256)
-            if size is None:
-                continue  # referenced but never stored: the bundle must not promise it
-            atts.append((ref.sha256, size))
-            if ref.sha256 not in seen_attachments:
-                seen_attachments.add(ref.sha256)
-                plan.attachment_bytes += size
-        plan.withheld_attachments += len(decision.withheld_attachments)
-        plan.redacted += bool(decision.redacted_fields)
-        if decision.redacted_fields or decision.withheld_attachments:
-            names = {a.sha256: a.filename for a in entry.attachments}
-            plan.trimmed.append(Trimmed(
-                record.TYPE, title(entry), decision.redacted_fields,
-                tuple(names.get(sha, "") or sha[:12] for sha in
-                      decision.withheld_attachments)))
-        plan.by_type[record.TYPE] += 1
-        plan.items.append(Item(record.TYPE, record.id, record.version,
-                               codec.dumps(record).encode(), atts))
+        if isinstance(record, Person):
+            people_out.add(record.id)
+        if isinstance(record, ThreatReport):
+            threats.append((record, decision, entry))
+            continue
+        _add_item(vault, plan, entry, record, decision, seen_attachments)
+    linked = _link_for_hq(vault, [t for t, _d, _e in threats], people_out)
+    for threat, (_t, decision, entry) in zip(linked, threats, strict=True):
+        _add_item(vault, plan, entry, threat, decision, seen_attachments)
     return plan
+
+
+def _link_for_hq(vault: Vault, threats: list[ThreatReport],
+                 people_out: set[str]) -> list[ThreatReport]:
+    linked = sorted({pid for t in threats for pid in t.person_ids})
+    shared = people_out | vault.exports.ever_exported([p for p in linked
+                                                       if p not in people_out])
+    people: dict[str, Person | None] = {}
+    for pid in linked:
+        try:
+            found = vault.records.get(pid)
+        except NotFound:
+            found = None
+        people[pid] = found if isinstance(found, Person) else None
+    return [linking.for_hq(t, shared=shared, people=people, new_ref=new_id) for t in threats]
+
+
+def _add_item(vault: Vault, plan: ExportPlan, entry: Record, record: Record,
+              decision: ExportDecision, seen_attachments: set[str]) -> None:
+    """Add ``record`` (what leaves of ``entry``) to the plan, saying what was held back."""
+    atts = []
+    for ref in record.attachments:
+        size = vault.attachment_size(ref.sha256)
+        if size is None:
+            continue  # referenced but never stored: the bundle must not promise it
+        atts.append((ref.sha256, size))
+        if ref.sha256 not in seen_attachments:
+            seen_attachments.add(ref.sha256)
+            plan.attachment_bytes += size
+    plan.withheld_attachments += len(decision.withheld_attachments)
+    plan.redacted += bool(decision.redacted_fields)
+    if decision.redacted_fields or decision.withheld_attachments:
+        names = {a.sha256: a.filename for a in entry.attachments}
+        plan.trimmed.append(Trimmed(
+            record.TYPE, title(entry), decision.redacted_fields,
+            tuple(names.get(sha, "") or sha[:12] for sha in decision.withheld_attachments)))
+    plan.by_type[record.TYPE] += 1
+    plan.items.append(Item(record.TYPE, record.id, record.version,
+                           codec.dumps(record).encode(), atts))
 
 
 def _split(items: list[Item], max_size: int, recipients: int) -> list[list[Item]]:

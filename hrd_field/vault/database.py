@@ -24,6 +24,10 @@ class NotThisVault(UserError):
             "or is damaged. Nothing was changed."))
 
 
+class VaultBusy(UserError):
+    """Another process holds the write turn longer than the busy timeout; nothing changed."""
+
+
 def translate(exc: Exception) -> UserError:
     """Map SQLite failures to messages a user can act on."""
     text = str(exc).lower()
@@ -32,7 +36,7 @@ def translate(exc: Exception) -> UserError:
     if "not a database" in text or "malformed" in text:
         return NotThisVault()
     if "locked" in text or "busy" in text:
-        return UserError(_("The vault is busy; try again in a moment."))
+        return VaultBusy(_("The vault is busy; try again in a moment."))
     return UserError(_("The vault could not complete the operation ({kind}).").format(
         kind=type(exc).__name__))
 
@@ -68,6 +72,10 @@ class Database:
             "foreign_keys = ON",
             "secure_delete = ON",
             "busy_timeout = 2000",
+            # Pages are decrypted into this cache: at the default 8 MiB a filtered list of a
+            # 100k-record vault decrypted the same index pages again on every query (count
+            # 10× plain SQLite); 64 MiB keeps the lists' indexes decrypted (measured 10× less).
+            "cache_size = -65536",
         ):
             c.execute(f"PRAGMA {pragma}")
 
@@ -93,6 +101,21 @@ class Database:
             return list(self.conn.execute(sql, params).fetchall())
         except sqlcipher3.Error as exc:
             raise translate(exc) from exc
+
+    def backup_to(self, path: Path, key: bytes) -> None:
+        """An online copy, consistent while others write, encrypted with ``key``."""
+        dest = Database(path, key, create=True)
+        try:
+            self.conn.backup(dest.conn)
+        except sqlcipher3.Error as exc:
+            raise translate(exc) from exc
+        finally:
+            dest.close()
+
+    def wait_for_writers(self, milliseconds: int) -> None:
+        """How long a write waits for another process's write to end (shared HQ stores:
+        the intake's imports and the analysts' changes take turns)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
     def checkpoint(self) -> None:
         with contextlib.suppress(sqlcipher3.Error):

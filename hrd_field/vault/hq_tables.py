@@ -7,10 +7,11 @@ the methods taking ``c`` work on that connection and never commit themselves.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import codec
+from ..core import codec, linking
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
@@ -107,9 +108,11 @@ class HqTables:
 
     # -- records ---------------------------------------------------------------------------
     def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int) -> str:
+                      seq: int, current: Record | None = None) -> str:
         """Keep this version with its provenance; the newest version becomes the record.
         ``record`` must have been validated (the importer builds it with ``from_dict``).
+        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
+        holds as the record (the same version with its links resolved at HQ).
 
         Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
         """
@@ -117,7 +120,8 @@ class HqTables:
         found = c.execute("SELECT body FROM hq_versions WHERE record_id = ? AND version = ?",
                           (record.id, record.version)).fetchone()
         if found is not None:
-            if found[0] != body:
+            if found[0] != body and linking.comparable(json.loads(found[0])) \
+                    != linking.comparable(json.loads(body)):
                 self.alarm(c, "version_conflict", device_key, seq,
                            f"record {record.id} version {record.version} differs")
             return "known"
@@ -128,7 +132,7 @@ class HqTables:
                   " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (record.id, record.version, record.TYPE, device_key, bundle_id, seq, scope,
                    body, utc_now()))
-        return self._records.upsert_in(c, record, validated=True)
+        return self._records.upsert_in(c, current or record, validated=True)
 
     def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
                         device_key: str, bundle_id: str, seq: int) -> str:
@@ -186,3 +190,57 @@ class HqTables:
                       " received_at) VALUES (?, ?, ?, ?)", (file_name, device_key, reason,
                                                            utc_now()))
             audit.append(c, self._actor, "hq.quarantine", "bundle", file_name)
+
+    def person_genders(self, c: Any, ids: list[str]) -> dict[str, str | None]:
+        """id → gender of the people among ``ids`` that HQ holds (live records)."""
+        out: dict[str, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for pid, body in c.execute(
+                    f"SELECT id, body FROM records WHERE type = 'person' AND deleted = 0"
+                    f" AND id IN ({marks})", chunk).fetchall():
+                out[pid] = json.loads(body).get("gender")
+        return out
+
+    # -- reports -------------------------------------------------------------------------------
+    def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """One read-only query over the portable report views (see hq.repository)."""
+        if not _READ_ONLY.match(sql):
+            raise UserError(_("A report query must be a single SELECT."))
+        conn = self._db.conn
+        for statement in _REPORT_VIEWS:
+            conn.execute(statement)
+        conn.execute("PRAGMA query_only = ON")
+        try:
+            return [tuple(r) for r in self._db.query(sql, params)]
+        finally:
+            conn.execute("PRAGMA query_only = OFF")
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind HQ holds (for status pages and tests)."""
+        return {name: int(self._db.query(sql)[0][0]) for name, sql in _COUNTS.items()}
+
+
+_READ_ONLY = re.compile(r"^\s*(SELECT|WITH)\b[^;]*;?\s*$", re.IGNORECASE | re.DOTALL)
+# Temporary views: nothing is added to the store's schema, and they follow it on each open.
+_REPORT_VIEWS = (
+    "CREATE TEMP VIEW IF NOT EXISTS report_records AS SELECT id, type, version, status,"
+    " mission_id, country, region, event_date, risk_level, case_status, urgency, flagged,"
+    " created_at, updated_at FROM main.records WHERE deleted = 0",
+    "CREATE TEMP VIEW IF NOT EXISTS report_terms AS SELECT r.id AS record_id, r.type,"
+    " t.vocab, t.code FROM main.record_terms t JOIN main.records r ON r.seq = t.record_seq"
+    " WHERE r.deleted = 0",
+)
+_COUNTS = {
+    "records": "SELECT count(*) FROM records WHERE deleted = 0",
+    "tombstones": "SELECT count(*) FROM records WHERE deleted <> 0",
+    "versions": "SELECT count(*) FROM hq_versions",
+    "bundles": "SELECT count(*) FROM hq_bundles",
+    "abandoned": "SELECT count(*) FROM hq_abandoned",
+    "attachments": "SELECT count(*) FROM attachments",
+    "alarms": "SELECT count(*) FROM hq_alarms",
+    "quarantine": "SELECT count(*) FROM hq_quarantine",
+    "receipts": "SELECT count(*) FROM hq_receipts",
+    "devices": "SELECT count(*) FROM hq_devices",
+}

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.records import Record, utc_now
 from . import audit
 from .database import Database
-from .repository import decode
+from .queries import decode
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,17 @@ class ExportLedger:
                              (seq,)).fetchall()
             audit.append(c, self._actor, "sync.received", "sequence", str(seq))
         return [(str(r[0]), int(r[1])) for r in rows]
+
+    def ever_exported(self, ids: list[str]) -> set[str]:
+        """Those of ``ids`` of which some version already left in a bundle."""
+        out: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.update(str(r[0]) for r in self._db.query(
+                f"SELECT DISTINCT record_id FROM exported_versions WHERE record_id IN ({marks})",
+                chunk))
+        return out
 
     def pending(self, *, since_last: bool, mission_id: str | None = None,
                 batch: int = 500) -> Iterator[Record | Tombstone]:

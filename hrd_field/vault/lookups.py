@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ..core.i18n import _
 from ..core.records import Mission, Person, Record
 from .ledger import OutboxItem, SentBundle
-from .repository import MAX_PAGE, Filters, Hit, Row
+from .queries import MAX_PAGE, Filters, Hit, Row
 from .vault import Vault
 
 MAX_MISSIONS = 1000

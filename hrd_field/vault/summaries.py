@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .repository import Filters, NotFound, Row
+from .queries import Filters, NotFound, Row
 from .vault import Vault
 
 SUMMARY_TYPES = ("consultation", "person", "threat_report", "reprisal_incident")

@@ -27,6 +27,7 @@ from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault
 from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from .hq_casework import CaseworkTables
 from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
@@ -85,10 +86,14 @@ class Vault:
         self._lock = lock
         self.actor = actor
         self.unclean_shutdown = unclean
+        self.shared = False
+        self.others_present = False
+        """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
+        self.casework = CaseworkTables(db, actor)
 
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
@@ -136,13 +141,23 @@ class Vault:
         return cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
 
     @classmethod
-    def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True) -> Vault:
+    def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
+               shared: bool = False) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
-        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``)."""
+        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``).
+
+        ``shared``: other processes may have it open at the same time (an HQ store: the
+        intake writes while analysts read; SQLite's WAL lets readers go on while one
+        writes). The first opener does the after-crash check; ``others_present`` tells a
+        later one that what it reads may change under it."""
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
         lock = ProcessLock(paths.lock)
-        lock.acquire()
+        if shared:
+            alone = lock.acquire_shared()
+        else:
+            lock.acquire()
+            alone = True
         try:
             try:
                 data_key = keyfile.unwrap(passphrase)
@@ -150,10 +165,15 @@ class Vault:
                 time.sleep(throttle.record_failure(paths.throttle))
                 raise
             throttle.reset(paths.throttle)
-            return cls._open(paths, keyfile, data_key, lock, refuse_if_damaged)
+            vault = cls._open(paths, keyfile, data_key, lock, refuse_if_damaged,
+                              others=not alone)
         except BaseException:
             lock.release()
             raise
+        vault.shared = shared
+        if shared:
+            lock.share()
+        return vault
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
@@ -172,20 +192,23 @@ class Vault:
 
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
-              lock: ProcessLock, refuse_if_damaged: bool = True) -> Vault:
+              lock: ProcessLock, refuse_if_damaged: bool = True, *,
+              others: bool = False) -> Vault:
         if not paths.database.exists():
             raise VaultCorrupt(_(
                 "The vault database {path} is missing. Nothing was created in its place.")
                 .format(path=paths.database))
         db = Database(paths.database, data_key)
         try:
-            unclean = paths.dirty_marker.exists()
+            # With others present the marker is theirs, not a crash's.
+            unclean = paths.dirty_marker.exists() and not others
             rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
             if not rows or rows[0][0] != keyfile.vault_id:
                 raise NotThisVault()
             owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean)
+            vault.others_present = others
             # Check before anything writes: a damaged vault is refused as it was found.
             if unclean and refuse_if_damaged:
                 report = vault.check(full=False)
@@ -212,10 +235,13 @@ class Vault:
         if self._stored_files:  # files added this session and then dropped from records
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
-        self.db.checkpoint()
+        last = not self.shared or self._lock.last_one()
+        if last:
+            self.db.checkpoint()
         self.db.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.paths.dirty_marker.unlink()
+        if last:  # the marker stays while another process still has the vault open
+            with contextlib.suppress(FileNotFoundError):
+                self.paths.dirty_marker.unlink()
         self._data_key = b""
         self._lock.release()
 
@@ -351,6 +377,29 @@ class Vault:
         if found is None:
             raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
         yield attachments.chunks(self.db.conn, found[0])
+
+    # -- backup --------------------------------------------------------------------------
+    def backup(self, target: Path) -> None:
+        """Copy the vault, open and in use, into the new directory ``target``: the same key
+        file and an online copy of the database (it opens with the same passphrase)."""
+        paths = VaultPaths(target)
+        if target.exists() and any(target.iterdir()):
+            raise UserError(_("{path} is not empty; back up into a new directory.").format(
+                path=target))
+        try:
+            target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise io_error(exc) from exc
+        try:
+            self.db.backup_to(paths.database, self._data_key)
+            atomic_write(paths.keyfile, self._keyfile.to_bytes())
+        except BaseException:
+            for f in [*paths.sqlite_files(), paths.keyfile]:
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+            raise
+        with self.db.transaction() as c:
+            audit.append(c, self.actor, "vault.backup")
 
     # -- erase ---------------------------------------------------------------------------
     def wipe(self) -> None:

@@ -23,9 +23,9 @@ from hrd_field.bundle import (
     read_bundle,
     remove_partial_bundles,
     write_bundle,
-    writer,
 )
 from hrd_field.bundle.manifest import parse
+from hrd_field.vault import fsutil
 
 
 def _write(out: Path, keys: Keys, **overrides: Any) -> WrittenBundle:
@@ -198,9 +198,10 @@ class _FailingFile(io.RawIOBase):
 def test_disk_full_leaves_no_file(
     keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, silent: bool
 ) -> None:
-    real_open = writer._open_part
+    real_open = fsutil.create_exclusive
     monkeypatch.setattr(
-        writer, "_open_part", lambda path: _FailingFile(real_open(path), limit, silent)
+        fsutil, "create_exclusive",
+        lambda path, buffering: _FailingFile(real_open(path), limit, silent)
     )
     with pytest.raises(WriteFailed) as info:
         _write(tmp_path, keys)
@@ -212,11 +213,11 @@ def test_disk_full_leaves_no_file(
 def test_real_enospc_from_dev_full(
     keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def dev_full(path: Path) -> Any:
+    def dev_full(path: Path, buffering: int) -> Any:
         path.touch(mode=0o600)  # so the cleanup has something to remove
         return open("/dev/full", "wb")
 
-    monkeypatch.setattr(writer, "_open_part", dev_full)
+    monkeypatch.setattr(fsutil, "create_exclusive", dev_full)
     with pytest.raises(WriteFailed) as info:
         _write(tmp_path, keys)
     assert "space" in str(info.value)

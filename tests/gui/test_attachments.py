@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QPushButton
 
 from hrd_field.core.media import gps_location, has_metadata
 from hrd_field.core.records import AttachmentRef
+from hrd_field.gui import attachment_queue
 from hrd_field.gui import attachments as attachments_module
 from hrd_field.gui.attachments import AttachmentPanel, ImageViewer
 from hrd_field.gui.session import VaultSession
@@ -250,7 +251,7 @@ def test_unreadable_paths_give_an_error_and_add_nothing(qtbot, tmp_path, make_pa
 
 def test_file_vanishing_before_the_worker_opens_it(qtbot, tmp_path, make_panel, monkeypatch):
     # The GUI-side check passed, then the file disappeared: the worker's message is clear.
-    monkeypatch.setattr(attachments_module, "_readable_problem", lambda _path: None)
+    monkeypatch.setattr(attachment_queue, "_readable_problem", lambda _path: None)
     panel = make_panel()
     add(qtbot, panel, tmp_path / "vanished.pdf")
     assert panel.refs() == [] and panel.changes == 0
@@ -441,3 +442,33 @@ def test_large_image_is_not_read_for_viewing(qtbot, make_panel, monkeypatch):
     assert panel.viewer is None and not panel.busy
     [info] = panel.infos
     assert "too large" in info and "hrd-field attachment get" in info
+
+
+def test_photo_still_fits_after_remove_location(qtbot, tmp_path, make_panel):
+    source = tmp_path / "wide.jpg"
+    source.write_bytes(photo_with_gps((1600, 2400)))  # tall: its height decides the fit
+    panel = make_panel()
+    add(qtbot, panel, source)
+    panel.list_widget.setCurrentRow(0)
+    panel.view_button.click()
+    qtbot.waitUntil(lambda: panel.viewer is not None and panel.viewer.isVisible(), timeout=WAIT)
+    viewer = panel.viewer
+
+    def fits() -> bool:
+        """Scaled to the space it has now: inside it, and touching two of its sides."""
+        shown = viewer.image_label.pixmap().size()
+        area = viewer.scroll_area.viewport().size()
+        return shown.width() <= area.width() and shown.height() <= area.height() and (
+            area.width() - shown.width() <= 1 or area.height() - shown.height() <= 1)
+
+    viewer.resize(520, 640)  # narrow: the longer "removed" text takes more lines
+    qtbot.waitUntil(fits, timeout=WAIT)
+    before = viewer.scroll_area.viewport().size()
+    with qtbot.waitSignal(panel.changed, timeout=WAIT):
+        viewer.remove_location_button.click()
+    qtbot.waitUntil(lambda: "removed" in viewer.warning_text.text(), timeout=WAIT)
+    qtbot.wait(50)  # let the layout settle around the new warning text
+    assert viewer.scroll_area.viewport().size() != before, "the space did change"
+    assert fits(), (viewer.image_label.pixmap().size(), viewer.scroll_area.viewport().size())
+    bar = viewer.scroll_area.verticalScrollBar()
+    assert not bar.isVisible()

@@ -203,7 +203,7 @@ def test_qt_bindings_keep_python_objects_alive(qtbot):
 
 def test_filters_narrow_the_list(qtbot, make_window, tmp_path):
     from hrd_field.demo import demo_batch
-    from hrd_field.vault.repository import Filters
+    from hrd_field.vault.queries import Filters
 
     with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
         vault.records.create_many(demo_batch(800, seed=5))

@@ -40,6 +40,7 @@ from hrd_field.core.records import (
 from hrd_field.hq.store import HqStore
 from hrd_field.sync.exporter import plan_export, write_export
 from hrd_field.sync.identity import device_key, enrol
+from hrd_field.vault.queries import NotFound
 from hrd_field.vault.vault import Vault
 
 CANARY = "Qx7-canary-Zebulon-4471"
@@ -139,6 +140,7 @@ class World:
     identity: str  # HQ's age identity (AGE-SECRET-KEY-1…)
     recipients: tuple[str, ...]
     field: FieldDevice
+    database: str | None = None  # the PostgreSQL URL of a PostgreSQL-backed HQ
 
     @property
     def vault_dir(self) -> Path:
@@ -172,25 +174,26 @@ class World:
                 vault.records.create_many(list(records))
         if register:
             if store is not None:
-                store.vault.hq.add_device(name, key.public_key().to_base64())
+                store.repo.add_device(name, key.public_key().to_base64())
             else:
                 with self.store() as opened:
-                    opened.vault.hq.add_device(name, key.public_key().to_base64())
+                    opened.repo.add_device(name, key.public_key().to_base64())
         return FieldDevice(name, vault_dir, key)
 
 
 def make_world(root: Path, *, device_name: str = "laptop-1", register: bool = True,
-               records: Sequence[Record] = ()) -> World:
+               records: Sequence[Record] = (), database: str | None = None) -> World:
+    """``database``: a PostgreSQL URL for a PostgreSQL-backed HQ (None: embedded)."""
     root.mkdir(parents=True, exist_ok=True)
     passfile = root / "passphrase.txt"
     passfile.write_text(PASSPHRASE + "\n", encoding="utf-8")
     store_dir = root / "hq"
-    with HqStore.init(store_dir, PASSPHRASE, "UN HQ (test)") as store:
+    with HqStore.init(store_dir, PASSPHRASE, "UN HQ (test)", database=database) as store:
         profile = store.profile().sign(store.signing_key())
         identity = store.identities()[0]
         recipients = tuple(store.recipients())
     world = World(root, store_dir, passfile, profile, identity, recipients,
-                  FieldDevice(device_name, root / "field", SigningKey.generate()))
+                  FieldDevice(device_name, root / "field", SigningKey.generate()), database)
     world.field = world.add_device(device_name, records=records, register=register)
     return world
 
@@ -324,9 +327,29 @@ def fake_stanzas(n: int) -> bytes:
 
 
 def snapshot(store: HqStore) -> dict[str, int]:
-    """Row counts of everything an import could touch."""
-    db = store.vault.db
-    return {t: int(db.query(f"SELECT count(*) FROM {t}")[0][0]) for t in COUNTED}
+    """Row counts of everything an import could touch (every table of the embedded store;
+    the repository's counts on PostgreSQL)."""
+    if store.vault is not None:
+        db = store.vault.db
+        return {t: int(db.query(f"SELECT count(*) FROM {t}")[0][0]) for t in COUNTED}
+    return repo_counts(store)
+
+
+def repo_counts(store: HqStore) -> dict[str, int]:
+    """The counts both backends report, under the embedded store's table names."""
+    c = store.repo.counts()
+    return {"records": c["records"] + c["tombstones"], "hq_versions": c["versions"],
+            "hq_bundles": c["bundles"], "hq_abandoned": c["abandoned"],
+            "attachments": c["attachments"], "hq_alarms": c["alarms"],
+            "hq_quarantine": c["quarantine"], "hq_receipts": c["receipts"]}
+
+
+def exists(store: HqStore, record_id: str) -> bool:
+    try:
+        store.repo.get(record_id)
+    except NotFound:
+        return False
+    return True
 
 
 def content(store: HqStore) -> dict[str, Any]:
@@ -345,7 +368,7 @@ def content(store: HqStore) -> dict[str, Any]:
 
 
 def attachment_bytes(store: HqStore, sha256: str) -> bytes:
-    with store.vault.open_attachment(sha256) as chunks:
+    with store.repo.open_attachment(sha256) as chunks:
         return b"".join(chunks)
 
 

@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from hqkit import (
     CANARY,
     World,
     consultation,
     decrypt,
     encrypt,
+    exists,
     export,
     fake_stanzas,
     files_containing,
@@ -51,13 +53,14 @@ from hrd_field.hq.store import HqStore
 ATTACHMENT = os.urandom(200_000)  # 4 age chunks: first, middle, last (partial)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+@pytest.fixture(scope="module", params=HQ_BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> World:
+    database = new_hq_database(request, request.param)
     root = tmp_path_factory.mktemp("hostile")
     people = [person(f"Defender {i}", notes=f"{CANARY} note {i}") for i in range(5)]
     records = [*people, threat(f"{CANARY} threat", person_ids=[people[0].id]),
                consultation(f"{CANARY} consultation")]
-    world = make_world(root, records=records)
+    world = make_world(root, records=records, database=database)
     with world.vault() as vault:
         vault.add_attachment(people[1].id, io.BytesIO(ATTACHMENT),
                              filename="photo.jpg")
@@ -96,7 +99,7 @@ def expect(store: HqStore, path: Path, status: str, *, changed: dict[str, int] |
     """Import ``path``; the status is ``status`` and the store did not change (apart from
     the ``changed`` counters, e.g. one alarm)."""
     before = snapshot(store)
-    gaps = store.vault.hq.gaps()
+    gaps = store.repo.gaps()
     outcome = import_bundle(store, path)
     assert outcome.status == status, (outcome.status, outcome.message)
     assert outcome.exit_code == (0 if status in ("imported", "duplicate") else 1)
@@ -105,7 +108,7 @@ def expect(store: HqStore, path: Path, status: str, *, changed: dict[str, int] |
     for key, delta in (changed or {}).items():
         expected[key] += delta
     assert after == expected, f"{status}: store changed {before} -> {after}"
-    assert store.vault.hq.gaps() == gaps
+    assert store.repo.gaps() == gaps
     assert CANARY not in outcome.message
     for word in words:
         assert word.lower() in outcome.message.lower(), outcome.message
@@ -218,7 +221,7 @@ def test_unknown_signer_is_quarantined_encrypted(tmp_path: Path) -> None:
     with world.store() as store:
         after = snapshot(store)
         assert after == {**before, "hq_quarantine": before["hq_quarantine"] + 1}
-        assert store.vault.hq.gaps() == {world.device_name: []}
+        assert store.repo.gaps() == {world.device_name: []}
     # Nothing in clear anywhere: not the records, not the tar, not the manifest.
     assert files_containing(tmp_path, [CANARY.encode(), b"ustar\x0000", b"manifest.json",
                                        b'"alias"']) == []
@@ -241,7 +244,7 @@ def test_revoked_device_is_rejected(world: World, tmp_path: Path) -> None:
     assert res.json()[0]["status"] == "revoked"
     with world.store() as store:
         expect(store, bundle, "revoked", words=("revoked",))
-        listed = {d.name: d for d in store.vault.hq.devices()}
+        listed = {d.name: d for d in store.repo.devices()}
         assert listed[device.name].status == "revoked"
 
 
@@ -262,7 +265,7 @@ def test_revoked_after_a_sequence(world: World, tmp_path: Path) -> None:
         assert outcome.status == "imported", outcome.message
         assert snapshot(store)["records"] == before + 2
         expect(store, two, "revoked")
-        assert store.vault.hq.bundle_at(device.public, 2) is None
+        assert store.repo.bundle_at(device.public, 2) is None
 
 
 # --- replays, equivocation, order -------------------------------------------------------------
@@ -296,7 +299,7 @@ def test_equivocation_raises_an_alarm(world: World, tmp_path: Path) -> None:
     with world.store() as store:
         first = import_bundle(store, real)
         assert first.status == "imported"
-        alarms = len(store.vault.hq.alarms())
+        alarms = len(store.repo.alarms())
     # The same device key signs other content under the same sequence number (a clone).
     from hrd_field.sync.identity import device_key
 
@@ -310,13 +313,13 @@ def test_equivocation_raises_an_alarm(world: World, tmp_path: Path) -> None:
     assert res.returncode == 1, res
     assert "ALARM" in res.stderr
     with world.store() as store:
-        new_alarms = store.vault.hq.alarms()[alarms:]
+        new_alarms = store.repo.alarms()[alarms:]
         assert [(a[1], a[2], a[3]) for a in new_alarms] == [
             ("equivocation", key.public_key().to_base64(), 1)]
-        assert not store.vault.records.exists(other[0].id)
+        assert not exists(store, other[0].id)
         expect(store, forged, "equivocation", changed={"hq_alarms": 1})
-        kept = store.vault.hq.bundle_at(device.public, 1)
-        assert kept is not None and kept[0] == first.bundle_id  # the first one stays
+        kept = store.repo.bundle_at(device.public, 1)
+        assert kept is not None and kept.bundle_id == first.bundle_id  # the first one stays
     listed = world.hrd("hq", "alarms", "--json", "--store", world.store_dir)
     assert listed.returncode == 0, listed
     assert [(a["kind"], a["sequence"]) for a in listed.json()][-1:] == [("equivocation", 1)]
@@ -328,12 +331,12 @@ def test_out_of_order_arrival_fills_the_gaps(world: World, store: HqStore,
     bundles = {n: sign_bundle(tmp_path / str(n), device.key, world.recipients, n,
                               jsonl(valid_records(1))) for n in (1, 2, 3)}
     assert import_bundle(store, bundles[3]).status == "imported"
-    assert store.vault.hq.gaps()[device.name] == [1, 2]
+    assert store.repo.gaps()[device.name] == [1, 2]
     assert import_bundle(store, bundles[1]).status == "imported"
-    assert store.vault.hq.gaps()[device.name] == [2]
+    assert store.repo.gaps()[device.name] == [2]
     assert import_bundle(store, bundles[2]).status == "imported"
-    assert store.vault.hq.gaps()[device.name] == []
-    assert store.vault.hq.bundle_at(device.public, 2) is not None
+    assert store.repo.gaps()[device.name] == []
+    assert store.repo.bundle_at(device.public, 2) is not None
 
 
 # --- the archive inside: members --------------------------------------------------------------
@@ -560,7 +563,7 @@ def test_counts_unchanged_after_all_hostile_cases(world: World, store: HqStore) 
     with world.vault() as vault:
         ids = [r.id for r in vault.records.page(limit=100)]
     assert ids
-    assert not any(store.vault.records.exists(i) for i in ids)
+    assert not any(exists(store, i) for i in ids)
 
 
 # --- records that contradict what HQ already holds ---------------------------------------------
@@ -577,7 +580,7 @@ def test_a_new_version_cannot_change_the_record_type(world: World, store: HqStor
     second = sign_bundle(tmp_path / "2", device.key, world.recipients, 2, jsonl([hijack]),
                          counts={"mission": 1})
     expect(store, second, "rejected")
-    assert store.vault.records.get(victim.id).TYPE == "person"
+    assert store.repo.get(victim.id).TYPE == "person"
 
 
 def test_a_damaged_copy_of_an_imported_bundle_is_not_a_duplicate(
@@ -602,4 +605,4 @@ def test_one_bad_file_does_not_stop_the_others(world: World, tmp_path: Path) -> 
     assert res.returncode == 1, res
     assert [r["status"] for r in res.json()] == ["imported", "rejected", "imported"]
     with world.store() as store:
-        assert store.vault.hq.gaps()[device.name] == []
+        assert store.repo.gaps()[device.name] == []

@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.hqdb import new_hq_database
 from synckit import Hq, Proxy
 
 
 @pytest.fixture
-def hq(tmp_path: Path) -> Iterator[Hq]:
-    """A fresh HQ store; every server started through it is stopped at the end."""
-    world = Hq.create(tmp_path / "hq")
+def hq(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hq]:
+    """A fresh HQ store; every server started through it is stopped at the end. Embedded,
+    unless the module runs on both backends with
+    ``pytestmark = pytest.mark.parametrize("hq", HQ_BACKENDS, indirect=True)``."""
+    backend = getattr(request, "param", "embedded")
+    world = Hq.create(tmp_path / "hq", database=new_hq_database(request, backend))
     try:
         yield world
     finally:

@@ -244,11 +244,14 @@ class Hq:
     servers: list[Server] = field(default_factory=list)
 
     @classmethod
-    def create(cls, root: Path, *, organisation: str = "HQ (sync tests)") -> Hq:
+    def create(cls, root: Path, *, organisation: str = "HQ (sync tests)",
+               database: str | None = None) -> Hq:
+        """``database``: a PostgreSQL URL for a PostgreSQL-backed HQ (None: embedded)."""
         root.mkdir(parents=True, exist_ok=True)
         passfile = root / "passphrase.txt"
         passfile.write_text(PASSPHRASE + "\n", encoding="utf-8")
-        with HqStore.init(root / "store", PASSPHRASE, organisation) as store:
+        with HqStore.init(root / "store", PASSPHRASE, organisation,
+                          database=database) as store:
             key = store.signing_key().public_key()
         return cls(root, free_port(), passfile, key)
 
@@ -304,14 +307,14 @@ class Hq:
             ok(self.hrd("hq", "device", "add", public_key, "--name", name))
             return
         with self.store() as store:
-            store.vault.hq.add_device(name, public_key)
+            store.repo.add_device(name, public_key)
 
     def revoke(self, name: str, *, cli: bool = False) -> None:
         if cli:
             ok(self.hrd("hq", "device", "revoke", name))
             return
         with self.store() as store:
-            store.vault.hq.revoke_device(name, None)
+            store.repo.revoke_device(name, None)
 
     def _launch(self, argv: list[str], verify: ssl.SSLContext | bool) -> Server:
         log = self.root / f"server-{len(self.servers)}.log"
@@ -320,11 +323,13 @@ class Hq:
         return server.start()
 
     def serve(self, *, tls: tuple[Path, Path] | None = None, max_upload: int | None = None,
-              url: str | None = None, verify: ssl.SSLContext | bool | None = None) -> Server:
-        """``hrd-field hq serve`` on loopback; ``url`` is the public URL devices sign."""
+              url: str | None = None, verify: ssl.SSLContext | bool | None = None,
+              extra: Sequence[str] = ()) -> Server:
+        """``hrd-field hq serve`` on loopback; ``url`` is the public URL devices sign;
+        ``extra``: more options (``--workers N``, ``--database URL``)."""
         argv = [sys.executable, "-m", "hrd_field", "hq", "serve", "--store",
                 str(self.store_dir), "--passphrase-file", str(self.passfile),
-                "--host", LOOPBACK, "--port", str(self.port)]
+                "--host", LOOPBACK, "--port", str(self.port), *extra]
         if url is not None:
             argv += ["--url", url]
         if max_upload is not None:
@@ -362,6 +367,12 @@ class Hq:
 
 
 def snapshot(store: HqStore) -> dict[str, int]:
+    if store.vault is None:
+        c = store.repo.counts()
+        return {"records": c["records"] + c["tombstones"], "hq_versions": c["versions"],
+                "hq_bundles": c["bundles"], "hq_receipts": c["receipts"],
+                "hq_quarantine": c["quarantine"], "attachments": c["attachments"],
+                "hq_alarms": c["alarms"]}
     db = store.vault.db
     return {t: int(db.query(f"SELECT count(*) FROM {t}")[0][0]) for t in COUNTED}
 

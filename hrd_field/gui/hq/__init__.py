@@ -1,0 +1,1 @@
+"""The HQ workspace's views."""

@@ -1,0 +1,181 @@
+"""The embedded HQ repository: HQ's records in its own SQLCipher vault (one person, one
+machine). The SQL lives in the vault layer (``vault.hq_tables``, ``vault.repository``);
+this adapter gives it the shape of ``HqRepository``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..core.records import Record
+from ..vault.attachments import BlobWriter
+from ..vault.database import VaultBusy
+from ..vault.hq_tables import Device, Provenance
+from ..vault.queries import Filters, Hit, Row
+from ..vault.vault import Vault
+from .repository import BlobSink, BundleLog, StoreUnavailable
+
+BACKEND = "embedded"
+WRITE_WAIT_MS = 30_000
+
+
+class _EmbeddedImport:
+    def __init__(self, vault: Vault, conn: Any):
+        self._vault = vault
+        self._conn = conn
+
+    def lock_device(self, device_key: str) -> None:
+        """Nothing to do: the transaction (BEGIN IMMEDIATE) already holds the only write
+        turn on the store."""
+
+    def device_by_key(self, public_key: str) -> Device | None:
+        return self._vault.hq.device_by_key(public_key)
+
+    def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
+        found = self._vault.hq.bundle_at(device_key, seq)
+        return BundleLog(*found) if found else None
+
+    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
+                      seq: int, current: Record | None = None) -> str:
+        return self._vault.hq.store_version(self._conn, record, device_key=device_key,
+                                            bundle_id=bundle_id, seq=seq, current=current)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        return self._vault.hq.person_genders(self._conn, ids)
+
+    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
+                        device_key: str, bundle_id: str, seq: int) -> str:
+        return self._vault.hq.store_tombstone(self._conn, record_id, record_type, version,
+                                              device_key=device_key, bundle_id=bundle_id,
+                                              seq=seq)
+
+    def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
+                   previous: str | None, summary: dict[str, Any],
+                   abandoned: list[int]) -> None:
+        self._vault.hq.log_bundle(self._conn, device_key=device_key, seq=seq,
+                                  bundle_id=bundle_id, manifest_sha256=manifest_sha256,
+                                  previous=previous, summary=summary, abandoned=abandoned)
+
+    def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
+        self._vault.hq.alarm(self._conn, kind, device_key, seq, detail)
+
+    def blob_writer(self) -> BlobSink:
+        return BlobWriter(self._conn)
+
+
+class EmbeddedRepository:
+    """``HqRepository`` over an open HQ vault (which the ``HqStore`` owns and closes)."""
+
+    backend = BACKEND
+
+    def __init__(self, vault: Vault):
+        self.vault = vault
+        # Others may share the store (the intake, analysts): wait for their write turn
+        # rather than fail at once; an import still waiting after that is answered 503.
+        vault.db.wait_for_writers(WRITE_WAIT_MS)
+
+    def close(self) -> None:
+        """The vault is closed by its owner, the ``HqStore``."""
+
+    def ping(self) -> None:
+        self.vault.meta("role")
+
+    # -- devices -------------------------------------------------------------------------------
+    def add_device(self, name: str, public_key: str) -> None:
+        self.vault.hq.add_device(name, public_key)
+
+    def revoke_device(self, name: str, after_seq: int | None) -> None:
+        self.vault.hq.revoke_device(name, after_seq)
+
+    def devices(self) -> list[Device]:
+        return self.vault.hq.devices()
+
+    def device_by_key(self, public_key: str) -> Device | None:
+        return self.vault.hq.device_by_key(public_key)
+
+    # -- bundles -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def import_transaction(self) -> Iterator[_EmbeddedImport]:
+        try:
+            with self.vault.db.transaction() as conn:
+                yield _EmbeddedImport(self.vault, conn)
+        except VaultBusy as exc:  # another process writes: the sender retries later
+            raise StoreUnavailable(str(exc)) from exc
+
+    def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
+        found = self.vault.hq.bundle_at(device_key, seq)
+        return BundleLog(*found) if found else None
+
+    def gaps(self) -> dict[str, list[int]]:
+        return self.vault.hq.gaps()
+
+    def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
+        return self.vault.hq.save_receipt(bundle_id, device_key, seq, body)
+
+    def receipt(self, bundle_id: str, device_key: str) -> bytes | None:
+        return self.vault.hq.receipt(bundle_id, device_key)
+
+    def raise_alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
+        self.vault.hq.raise_alarm(kind, device_key, seq, detail)
+
+    def alarms(self) -> list[tuple[str, str, str, int | None, str]]:
+        return self.vault.hq.alarms()
+
+    def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
+        self.vault.hq.quarantine(file_name, device_key, reason)
+
+    # -- records -------------------------------------------------------------------------------
+    def get(self, record_id: str) -> Record:
+        return self.vault.records.get(record_id)
+
+    def rows(self, filters: Filters | None = None, *, text: str = "",
+             order_by: str = "updated_at", descending: bool = True, limit: int = 100,
+             offset: int = 0) -> list[Row]:
+        return self.vault.records.rows(filters, text=text, order_by=order_by,
+                                       descending=descending, limit=limit, offset=offset)
+
+    def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
+        return self.vault.records.page(filters, order_by=order_by, descending=descending,
+                                       limit=limit, offset=offset)
+
+    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
+        return self.vault.records.count(filters, text=text)
+
+    def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[Hit]:
+        return self.vault.records.search(text, filters, limit=limit, offset=offset)
+
+    def provenance(self, record_id: str) -> list[Provenance]:
+        return self.vault.hq.provenance(record_id)
+
+    def create(self, record: Record) -> Record:
+        return self.vault.records.create(record)
+
+    def update(self, record: Record) -> Record:
+        return self.vault.records.update(record)
+
+    def delete(self, record_id: str) -> None:
+        self.vault.records.delete(record_id)
+
+    def open_attachment(self, sha256: str) -> contextlib.AbstractContextManager[
+            Iterator[bytes]]:
+        return self.vault.open_attachment(sha256)
+
+    def attachment_size(self, sha256: str) -> int | None:
+        return self.vault.attachment_size(sha256)
+
+    # -- reports, audit, operations ------------------------------------------------------------
+    def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return self.vault.hq.report(sql, params)
+
+    def counts(self) -> dict[str, int]:
+        return self.vault.hq.counts()
+
+    def log(self, action: str, object_type: str = "", object_id: str = "") -> None:
+        self.vault.log(action, object_type, object_id)
+
+    def backup(self, target: Path) -> None:
+        self.vault.backup(target)

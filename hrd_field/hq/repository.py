@@ -1,0 +1,225 @@
+"""The HQ repository: everything HQ code needs from where HQ keeps its records.
+
+Two backends implement it: ``hq.embedded`` (today's SQLCipher store, one person on one
+machine) and ``hq.postgres`` (a team: several intake workers and analysts on one
+PostgreSQL database). The importer, the intake service, the CLI, casework and reports use
+only this interface; nothing above it writes SQL against HQ's tables, except report queries
+through ``report``, which read two portable views (see ``REPORT_VIEWS``).
+
+Writes that must be all-or-nothing with the bundle that carried them (an import) go through
+``import_transaction``: the bundle log, the record versions, the attachments and the alarms
+it raises commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from ..core.errors import UserError
+from ..core.records import Record
+from ..vault.hq_tables import Device, Provenance
+from ..vault.queries import Filters, Hit, Row
+
+__all__ = [
+    "REPORT_VIEWS",
+    "BlobSink",
+    "BundleLog",
+    "Device",
+    "Filters",
+    "Hit",
+    "HqRepository",
+    "ImportTransaction",
+    "Provenance",
+    "Row",
+    "StoreUnavailable",
+]
+
+REPORT_VIEWS = {
+    "report_records": ("id", "type", "version", "status", "mission_id", "country", "region",
+                       "event_date", "risk_level", "case_status", "urgency", "flagged",
+                       "created_at", "updated_at"),
+    "report_terms": ("record_id", "type", "vocab", "code"),
+}
+"""What a report query may read, the same on both backends: one row per live record
+(no content, no names: the columns any backend keeps in clear) and one row per vocabulary
+code a live record carries (threat types, groups at risk, perpetrators, …). Dates are ISO
+text (``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM:SSZ``), ``flagged`` is 0 or 1."""
+
+
+class StoreUnavailable(UserError):
+    """The store cannot be reached now (database down, connection lost, disk full): nothing
+    was changed, and the same request may succeed later (the intake answers 503)."""
+
+
+@dataclass(frozen=True)
+class BundleLog:
+    """What HQ remembers of a bundle a device sent under one sequence number."""
+
+    bundle_id: str
+    manifest_sha256: str
+    summary: str
+    """The import outcome as JSON (status, counts, accepted versions)."""
+
+
+class BlobSink(Protocol):
+    """Receives one attachment's content in chunks inside an import transaction."""
+
+    size: int
+
+    def write(self, data: bytes) -> None: ...
+
+    def finish(self) -> str:
+        """Store it (identical content is kept once); returns its SHA-256."""
+        ...
+
+
+class ImportTransaction(Protocol):
+    """One bundle's import: nothing is visible to others until the ``with`` block ends
+    without an exception; any exception rolls everything back."""
+
+    def lock_device(self, device_key: str) -> None:
+        """Take this device's import turn until the transaction ends: imports of one device
+        never interleave (sequence checks stay exact), other devices' imports go on."""
+        ...
+
+    def device_by_key(self, public_key: str) -> Device | None: ...
+
+    def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
+
+    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
+                      seq: int, current: Record | None = None) -> str:
+        """Keep this validated version with its provenance; the newest version becomes the
+        record. Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
+        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
+        holds as the record (the same version with its person links resolved at HQ). The
+        same version sent again is compared without its link fields
+        (``core.linking.comparable``): stub references are new on each export."""
+        ...
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        """id → gender of the live person records among ``ids`` that HQ holds."""
+        ...
+
+    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
+                        device_key: str, bundle_id: str, seq: int) -> str: ...
+
+    def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
+                   previous: str | None, summary: dict[str, Any],
+                   abandoned: list[int]) -> None: ...
+
+    def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None: ...
+
+    def blob_writer(self) -> BlobSink: ...
+
+
+@runtime_checkable
+class HqRepository(Protocol):
+    """HQ's records, devices, bundles, receipts, alarms and audit trail."""
+
+    backend: str
+    """'embedded' or 'postgresql'."""
+
+    def close(self) -> None: ...
+
+    def ping(self) -> None:
+        """Raise ``UserError`` with a clear message unless the store answers."""
+        ...
+
+    # -- devices (admin) ---------------------------------------------------------------------
+    def add_device(self, name: str, public_key: str) -> None: ...
+
+    def revoke_device(self, name: str, after_seq: int | None) -> None: ...
+
+    def devices(self) -> list[Device]: ...
+
+    def device_by_key(self, public_key: str) -> Device | None:
+        """Read fresh on every call: a revocation takes effect on the next request."""
+        ...
+
+    # -- bundles, receipts, alarms, quarantine (intake) ---------------------------------------
+    def import_transaction(self) -> contextlib.AbstractContextManager[ImportTransaction]: ...
+
+    def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
+
+    def gaps(self) -> dict[str, list[int]]:
+        """Per device name: sequence numbers neither received nor declared abandoned."""
+        ...
+
+    def save_receipt(self, bundle_id: str, device_key: str, seq: int, body: bytes) -> bytes:
+        """Keep the first receipt given for a bundle; returns the stored one."""
+        ...
+
+    def receipt(self, bundle_id: str, device_key: str) -> bytes | None: ...
+
+    def raise_alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None: ...
+
+    def alarms(self) -> list[tuple[str, str, str, int | None, str]]:
+        """(at, kind, device key, sequence, detail), oldest first."""
+        ...
+
+    def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None: ...
+
+    # -- records (analysts, casework) ---------------------------------------------------------
+    def get(self, record_id: str) -> Record:
+        """The current version; ``NotFound`` if there is none or it is deleted."""
+        ...
+
+    def rows(self, filters: Filters | None = None, *, text: str = "",
+             order_by: str = "updated_at", descending: bool = True, limit: int = 100,
+             offset: int = 0) -> list[Row]: ...
+
+    def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]: ...
+
+    def count(self, filters: Filters | None = None, *, text: str = "") -> int: ...
+
+    def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[Hit]: ...
+
+    def provenance(self, record_id: str) -> list[Provenance]:
+        """Where each version came from (device, bundle, sequence); empty for records
+        HQ made itself (casework)."""
+        ...
+
+    def create(self, record: Record) -> Record:
+        """A record made at HQ (communications, recommendations, legislation, …):
+        validated, version 1, audited."""
+        ...
+
+    def update(self, record: Record) -> Record:
+        """A new version; ``record.version`` must be the one it was based on."""
+        ...
+
+    def delete(self, record_id: str) -> None:
+        """Leave a tombstone (a new version without content)."""
+        ...
+
+    def open_attachment(self, sha256: str) -> contextlib.AbstractContextManager[
+            Iterator[bytes]]:
+        """The decrypted content chunk by chunk; ``UserError`` if HQ has no such file."""
+        ...
+
+    def attachment_size(self, sha256: str) -> int | None: ...
+
+    # -- reports ------------------------------------------------------------------------------
+    def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one read-only SELECT over ``REPORT_VIEWS`` with ``?`` placeholders; the same
+        text runs on both backends (keep to standard SQL: count, sum, CASE, GROUP BY,
+        substr(event_date, 1, 4) for the year, ``||`` for concatenation)."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """How many records, tombstones, versions, bundles, abandoned sequence numbers,
+        attachments, alarms, quarantined files, receipts and devices HQ holds."""
+        ...
+
+    # -- audit and operations -----------------------------------------------------------------
+    def log(self, action: str, object_type: str = "", object_id: str = "") -> None: ...
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store at ``target`` taken while it is in use."""
+        ...

@@ -1,0 +1,127 @@
+"""The HQ repository's promises, the same on both backends (``hq_database`` runs each test
+on the embedded store and on PostgreSQL): reports through the portable views, records
+made at HQ, search with provenance, backup while open and restore into a new store."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from helpers.cli import assert_user_error
+from hqkit import (
+    CANARY,
+    World,
+    attachment_bytes,
+    export,
+    make_world,
+    ok,
+    person,
+    repo_counts,
+    threat,
+)
+
+from hrd_field.core.records import Mission, Place
+from hrd_field.hq.importer import import_bundle
+from hrd_field.vault.queries import Filters, NotFound
+
+
+@pytest.fixture
+def world(tmp_path: Path, hq_database: str | None) -> World:
+    people = [person(f"Defender {i}", notes=f"{CANARY} {i}") for i in range(3)]
+    threats = [threat(f"{CANARY} threat {i}", person_ids=[people[i].id]) for i in range(3)]
+    for t, (country, kind) in zip(threats, [("KE", "death_threat"), ("KE", "smear_campaign"),
+                                            ("CO", "death_threat")]):
+        t.place = Place(country=country)
+        t.threat_types = [kind]
+    world = make_world(tmp_path / "w", records=[*people, *threats], database=hq_database)
+    with world.vault() as vault:
+        vault.add_attachment(people[0].id, io.BytesIO(b"scan " * 4000), filename="a.pdf")
+    [bundle] = export(world.field, world.root / "out")
+    with world.store() as store:
+        assert import_bundle(store, bundle).status == "imported"
+    return world
+
+
+def test_reports_run_the_same_sql_on_both_backends(world: World) -> None:
+    with world.store() as store:
+        by_region = store.repo.report(
+            "SELECT region, count(*) FROM report_records WHERE type = ? GROUP BY region"
+            " ORDER BY region", ("threat_report",))
+        assert by_region == [("africa", 2), ("americas", 1)]
+        by_kind = store.repo.report(
+            "SELECT t.code, count(*) AS n FROM report_terms t WHERE t.vocab = 'threat_type'"
+            " GROUP BY t.code ORDER BY n DESC, t.code")
+        assert by_kind == [("death_threat", 2), ("smear_campaign", 1)]
+        share = store.repo.report(
+            "SELECT sum(CASE WHEN country = 'KE' THEN 1 ELSE 0 END) * 100 / count(*)"
+            " FROM report_records WHERE type = 'threat_report' AND updated_at LIKE '2%'")
+        assert share == [(66,)]
+        with pytest.raises(Exception, match="single SELECT"):
+            store.repo.report("DELETE FROM report_records")
+        with pytest.raises(Exception, match="single SELECT"):
+            store.repo.report("WITH x AS (SELECT 1) SELECT * FROM x; DROP TABLE hq_devices")
+
+
+def test_records_made_at_hq_and_search_with_provenance(world: World) -> None:
+    with world.store() as store:
+        made = store.repo.create(Mission(title="Follow-up visit", country="KE",
+                                         status="final"))
+        assert made.version == 1 and store.repo.provenance(made.id) == []
+        made.title = "Follow-up visit (postponed)"
+        assert store.repo.update(made).version == 2
+        assert store.repo.get(made.id).title == "Follow-up visit (postponed)"
+        assert [r.id for r in store.repo.rows(Filters(type="mission"))] == [made.id]
+        store.repo.delete(made.id)
+        with pytest.raises(NotFound):
+            store.repo.get(made.id)
+        hits = store.repo.search(f"{CANARY} threat 2")
+        assert len(hits) == 1 and "[" in hits[0].snippet
+        [origin] = store.repo.provenance(hits[0].id)
+        assert origin.device == world.device_name and origin.seq == 1
+        assert store.repo.count(Filters(type="threat_report"), text=CANARY) == 3
+        rows = store.repo.rows(Filters(type="threat_report"), order_by="event_date")
+        assert len(rows) == 3 and {r.codes for r in rows} == {("death_threat",),
+                                                               ("smear_campaign",)}
+
+
+def test_backup_while_open_and_restore(world: World, tmp_path: Path,
+                                       request: pytest.FixtureRequest) -> None:
+    from helpers.hqdb import new_hq_database
+
+    with world.store() as store:
+        before = repo_counts(store)
+        people = {r.id for r in store.repo.rows(Filters(type="person"))}
+        [sha] = {a.sha256 for i in people for a in store.repo.get(i).attachments}
+        content = attachment_bytes(store, sha)
+        if world.database:  # another process, while this one holds the store open
+            ok(world.hrd("hq", "backup", "--store", world.store_dir, "--out",
+                         tmp_path / "b"))
+        else:  # the embedded store is held by this process: its online backup
+            (tmp_path / "b").mkdir()
+            store.repo.backup(tmp_path / "b")
+    target = None if world.database is None else new_hq_database(request, "postgresql")
+    extra = [] if target is None else ["--database", target]
+    res = ok(world.hrd("hq", "restore", tmp_path / "b", "--store", tmp_path / "restored",
+                       *extra))
+    assert "restored" in res.stdout
+    world.store_dir = tmp_path / "restored"
+    with world.store() as restored:
+        assert repo_counts(restored) == before
+        assert attachment_bytes(restored, sha) == content
+        assert restored.repo.gaps() == {world.device_name: []}
+    # A restore never lands on something that exists.
+    assert_user_error(world.hrd("hq", "restore", tmp_path / "b", "--store",
+                                tmp_path / "restored", *extra), "not empty")
+
+
+def test_unknown_sql_and_files_are_clear_errors(world: World, tmp_path: Path) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert_user_error(world.hrd("hq", "restore", empty, "--store", tmp_path / "x"),
+                      "no HQ backup")
+    with world.store() as store:
+        with pytest.raises(Exception, match="SHA-256"):
+            attachment_bytes(store, "0" * 64)
+    assert os.listdir(world.store_dir)

@@ -1,0 +1,91 @@
+"""Search as a person types it: words, accents, Arabic prefixes, Chinese, newest first,
+and lists narrowed by a common word. Real vaults, the public RecordStore API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import PASSPHRASE
+
+from hrd_field.core.records import Mission, Record
+from hrd_field.vault.queries import MATCH_CAP, Filters
+from hrd_field.vault.vault import Vault
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    v = Vault.create(tmp_path / "vault", PASSPHRASE)
+    yield v
+    v.close()
+
+
+def _mission(title: str, notes: str = "") -> Record:
+    return Mission(title=title, country="KE", notes=notes)
+
+
+def _ids(vault: Vault, text: str) -> list[str]:
+    return [h.id for h in vault.records.search(text)]
+
+
+def test_a_word_is_found_from_its_first_letters_and_without_its_accents(vault: Vault) -> None:
+    m = vault.records.create(_mission("Visite", "Rencontre avec une défenseuse des droits"))
+    assert _ids(vault, "défens") == [m.id]
+    assert _ids(vault, "defenseuse") == [m.id]
+    assert _ids(vault, "DROITS") == [m.id]
+
+
+def test_the_middle_of_a_word_is_found_when_no_word_starts_so(vault: Vault) -> None:
+    m = vault.records.create(_mission("Visit", "Met three defenders in Kisumu"))
+    assert _ids(vault, "fender") == [m.id]
+    assert _ids(vault, "isum") == [m.id]
+    assert vault.records.count(Filters(type="mission"), text="fender") == 1
+
+
+def test_arabic_words_are_found_inside_their_prefixes(vault: Vault) -> None:
+    m = vault.records.create(_mission("زيارة", "التقينا بالمدافعة عن حقوق الإنسان والمدافعين"))
+    assert _ids(vault, "مدافعة") == [m.id]
+    assert _ids(vault, "حقوق الإنسان") == [m.id]
+
+
+def test_chinese_words_of_two_and_more_characters(vault: Vault) -> None:
+    m = vault.records.create(_mission("访问", "与人权维护者会面"))
+    assert _ids(vault, "人权") == [m.id]
+    assert _ids(vault, "维护者") == [m.id]
+
+
+def test_newest_matches_come_first(vault: Vault) -> None:
+    made = [vault.records.create(_mission(f"Visit {i}", "hearing in the district court"))
+            for i in range(3)]
+    assert _ids(vault, "hearing") == [m.id for m in reversed(made)]
+    assert [h.id for h in vault.records.search("hearing", limit=1, offset=1)] == [made[1].id]
+
+
+def test_every_term_must_match(vault: Vault) -> None:
+    both = vault.records.create(_mission("Visit", "court hearing in Nakuru"))
+    vault.records.create(_mission("Visit", "court hearing in Mombasa"))
+    assert _ids(vault, "hearing nakuru") == [both.id]
+    assert _ids(vault, "hearing zanzibar") == []
+
+
+def test_a_deleted_or_edited_record_leaves_the_word_index(vault: Vault) -> None:
+    m = vault.records.create(_mission("Visit", "interview with a journalist"))
+    m.notes = "interview with a lawyer"
+    m = vault.records.update(m)
+    assert _ids(vault, "journalist") == []
+    assert _ids(vault, "lawyer") == [m.id]
+    vault.records.delete(m.id)
+    assert _ids(vault, "lawyer") == []
+
+
+def test_a_common_word_counts_to_one_thousand_and_the_list_still_holds_every_match(
+        vault: Vault) -> None:
+    vault.records.create_many([_mission(f"Visit {i}", "consultation notes")
+                               for i in range(MATCH_CAP + 20)])
+    filters = Filters(type="mission")
+    assert vault.records.count(filters) == MATCH_CAP + 20  # no search: exact
+    assert vault.records.count(filters, text="notes") == MATCH_CAP + 1  # "1,000+"
+    assert vault.records.count(filters, text="Visit 70") == 11  # 70 and 700–709
+    tail = vault.records.rows(filters, text="notes", limit=100, offset=MATCH_CAP)
+    assert len(tail) == 20
