@@ -28,6 +28,9 @@ from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
 
 SEARCH_DELAY_MS = 150
+# Lists that do not follow the current mission by default: missions themselves, and
+# people, who outlive any one mission (their editor has no mission link).
+UNSCOPED = ("mission", "person")
 
 
 class RecordListView(QWidget):
@@ -194,7 +197,7 @@ class RecordListView(QWidget):
 
     def set_current_mission(self, mission_id: str | None) -> None:
         """The list follows the current mission; the user can still pick All missions."""
-        if self.record_type == "mission":
+        if self.record_type in UNSCOPED:
             self.apply()
             return
         self._current_mission = mission_id
