@@ -169,7 +169,10 @@ class Form(QObject):
             else:
                 lab = QLabel(label)
                 lab.setBuddy(widget)
-                lab.setWordWrap(True)
+                # Only long labels wrap: QFormLayout gives a row the height of its field,
+                # so a short label wrapped in a narrow column lost its last line (the
+                # layout check caught "Participants by gender" at 200 %).
+                lab.setWordWrap(len(label) > LABEL_WRAP_CHARS)
                 layout.addRow(lab, holder)
 
     def inline(self) -> bool:
@@ -188,7 +191,10 @@ class Form(QObject):
             else:
                 lab = QLabel(label)
                 lab.setBuddy(widget)
-                lab.setWordWrap(True)
+                # Only long labels wrap: QFormLayout gives a row the height of its field,
+                # so a short label wrapped in a narrow column lost its last line (the
+                # layout check caught "Participants by gender" at 200 %).
+                lab.setWordWrap(len(label) > LABEL_WRAP_CHARS)
                 grid.addWidget(lab, 0, column)
                 grid.addWidget(widget, 1, column)
             grid.addWidget(error, 2, column)
@@ -463,6 +469,9 @@ class RowsForm(QObject):
         return out
 
 
+LABEL_WRAP_CHARS = 32
+
+
 class Fold(QWidget):
     """A section that folds: a header button (Space or a click opens it) over its content."""
 
@@ -538,8 +547,12 @@ class RecordForm(QObject):
             layout = QFormLayout(box)
             self.form.fill_layout(layout, by_section[section])
             if section == "more":
-                names = ", ".join(r[1] for r in by_section[section])
+                labels = [r[1] for r in by_section[section]]
+                # Three names say what is inside; all of them would not fit a screen at
+                # 200 % (the layout check measures it); the tooltip has the full list.
+                names = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
                 self.fold = Fold(_("More details: {fields}").format(fields=names), box)
+                self.fold.header.setToolTip(", ".join(labels))
                 self.sections[section] = self.fold
             else:
                 self.sections[section] = box

@@ -64,6 +64,11 @@ class Workspace(QSplitter):
             item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
         # Wide enough for the longest section name at any font size (large-font users).
+        # Long section names (large fonts, long languages) wrap onto the row's second line
+        # instead of being cut to "Curre…".
+        self.nav.setWordWrap(True)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setMinimumWidth(self.nav.fontMetrics().averageCharWidth() * 14)
         self.nav.setMaximumWidth(max(240, self.nav.fontMetrics().averageCharWidth() * 30))
         self.addWidget(self.nav)
 
