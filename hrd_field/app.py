@@ -20,12 +20,16 @@ from .vault.paths import default_vault_dir
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("--vault", metavar="DIR", type=Path, default=None)
+    gui.add_argument("--store", metavar="DIR", type=Path, default=None,
+                     help="open an HQ store (the HQ workspace) instead of a field vault")
     gui.add_argument("--language", choices=["ar", "zh", "en", "fr", "ru", "es"])
     gui.set_defaults(func=_gui)
     demo = sub.add_parser("demo", help="open the app on a throw-away vault of demo data")
     demo.add_argument("--vault", metavar="DIR", type=Path, default=None,
                       help="keep the demo vault here instead of a temporary folder")
     demo.add_argument("--count", type=int, default=2000)
+    demo.add_argument("--hq", action="store_true",
+                      help="a populated HQ store instead (devices, bundles, casework)")
     demo.add_argument("--language", choices=["ar", "zh", "en", "fr", "ru", "es"])
     demo.set_defaults(func=_demo)
 
@@ -43,6 +47,10 @@ def _require_gui() -> None:
 
 def _gui(args: argparse.Namespace) -> int:
     _require_gui()
+    if getattr(args, "store", None) is not None:
+        from .gui.hq.window import run_hq
+
+        return run_hq(args.store, language=args.language)
     from .gui.launch import run as run_gui
 
     return run_gui(args.vault or default_vault_dir(), language=args.language)
@@ -50,6 +58,10 @@ def _gui(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     _require_gui()
+    if args.hq:
+        from .gui.hq.window import run_hq_demo
+
+        return run_hq_demo(args.vault, language=args.language)
     from .gui.launch import run_demo
 
     return run_demo(args.vault, args.count, language=args.language)
@@ -62,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return self_test()
     return run(argv, extra=[_register_gui],
-               default=lambda: _gui(argparse.Namespace(vault=None, language=None)))
+               default=lambda: _gui(argparse.Namespace(vault=None, store=None,
+                                                                     language=None)))
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:
     window.lock()
     pump(0.5)
     window.close()
-    window.session.runner.shutdown()
+    window.session.shutdown()
     font.setPointSizeF(base)
     app.setFont(font)
 

@@ -57,9 +57,9 @@ NEEDLES = {
     "chinese part": "-证人".encode(),
 }
 
-OPEN_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.lock",
+OPEN_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.hwm",
               "vault.open"}
-CLOSED_FILES = {"vault.key", "vault.db", "vault.lock"}
+CLOSED_FILES = {"vault.key", "vault.db", "vault.hwm"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_no_plaintext_on_disk_open_or_closed(vault_dir: Path, tmp_path: Path,
         # while open: WAL and all
         names = {p.name for p in vault_dir.iterdir()}
         assert names <= OPEN_FILES, names - OPEN_FILES
-        assert {"vault.key", "vault.db", "vault.db-wal", "vault.open", "vault.lock"} <= names
+        assert {"vault.key", "vault.db", "vault.db-wal", "vault.open", "vault.hwm"} <= names
         assert (vault_dir / "vault.db-wal").stat().st_size > 0
         assert_no_canary(vault_dir)
         assert_private(vault_dir)

@@ -207,6 +207,7 @@ def write_bundle(
     schema_version: int,
     counts: Mapping[str, int],
     limits: Limits = DEFAULT_LIMITS,
+    file_stem: str | None = None,
 ) -> WrittenBundle:
     """Write one bundle into ``out_dir`` under a random ``<hex>.hrdb`` name.
 
@@ -225,7 +226,7 @@ def write_bundle(
     )
     manifest_bytes = manifest.to_bytes()
     signature = signing_key.sign(manifest_bytes, trusted_comment(manifest)).encode("utf-8")
-    stem = secrets.token_hex(16)
+    stem = file_stem if file_stem is not None else new_file_stem()
     part = directory / (stem + PART_SUFFIX)
     final = directory / (stem + SUFFIX)
     tar = _ChunkReader(_tar_stream(manifest, manifest_bytes, signature, records_jsonl, atts))
@@ -242,6 +243,12 @@ def write_bundle(
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
         size=out.written,
     )
+
+
+def new_file_stem() -> str:
+    """A random bundle file name (without suffix): it reveals nothing about the content.
+    The caller may choose it first, to record which file a sequence number will use."""
+    return secrets.token_hex(16)
 
 
 def remove_partial_bundles(out_dir: str | os.PathLike[str]) -> int:

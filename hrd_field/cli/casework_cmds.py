@@ -18,9 +18,9 @@ from ..core.introspect import to_plain
 from ..core.records import Record
 from ..core.regions import country_name
 from ..hq.casework import Casework
+from ..hq.repository import HqRepository
+from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
-from ..vault.vault import Vault
-from .common import casework_vault
 from .io import print_json
 
 MAX_BATCH = 100_000
@@ -67,16 +67,11 @@ def register_hq(hsub: argparse._SubParsersAction[argparse.ArgumentParser],
     conf.set_defaults(func=cmd_settings)
 
 
-def _open(args: argparse.Namespace) -> tuple[Vault, Casework]:
-    from .hq_cmds import open_store
+def _open(args: argparse.Namespace) -> tuple[HqStore, Casework]:
+    from .common import open_hq_store
 
-    store = open_store(args)
-    try:
-        vault = casework_vault(store.repo)
-        return vault, Casework(vault)
-    except BaseException:
-        store.close()
-        raise
+    store = open_hq_store(args)
+    return store, Casework(store.repo)
 
 
 # -- record add / update / get for casework types ---------------------------------------------
@@ -109,12 +104,12 @@ def _one_object(text: str) -> bool:
     return True
 
 
-def add_records(vault: Vault, data: bytes, record_type: str) -> list[str]:
+def add_records(repo: HqRepository, data: bytes, record_type: str) -> list[str]:
     """Records from one JSON object, an array or JSON Lines: all saved, or none."""
     items, unit = parse_batch(data)
     if len(items) > MAX_BATCH:
         raise UserError(_("At most {n} records at once.").format(n=MAX_BATCH))
-    casework = Casework(vault)
+    casework = Casework(repo)
     days = casework.settings().reply_period_days
     records: list[Record] = []
     where: list[str] = []
@@ -142,17 +137,17 @@ def add_records(vault: Vault, data: bytes, record_type: str) -> list[str]:
     return [r.id for r in records]
 
 
-def update_record(vault: Vault, record: Record) -> Record:
-    return Casework(vault).update(record)
+def update_record(repo: HqRepository, record: Record) -> Record:
+    return Casework(repo).update(record)
 
 
-def hq_extras(vault: Vault, record: Record) -> dict[str, Any]:
+def hq_extras(repo: HqRepository, record: Record) -> dict[str, Any]:
     """What HQ keeps beside a received record: its reprisal notes, letters sent."""
     out: dict[str, Any] = {}
     if record.TYPE == "reprisal_incident":
-        note = vault.casework.annotation(record.id)
+        note = repo.annotation(record.id)
         out["hq_annotation"] = to_plain(note) if note else None
-    acks = vault.casework.acknowledgements(record.id)
+    acks = repo.acknowledgements(record.id)
     if acks:
         out["acknowledgements"] = [{"language": a.language, "format": a.format,
                                     "sha256": a.sha256, "sent_at": a.sent_at} for a in acks]
@@ -167,8 +162,8 @@ def is_casework(record_type: str | None) -> bool:
 def cmd_due(args: argparse.Namespace) -> int:
     if not 0 <= args.days <= 365:
         raise UserError(_("--days must be between 0 and 365."))
-    vault, casework = _open(args)
-    with vault:
+    store, casework = _open(args)
+    with store:
         tz = casework.settings().timezone
         today = parse_as_of(args.as_of, tz) if args.as_of else today_at(tz)
         items = casework.due(today, args.days)
@@ -199,10 +194,10 @@ def cmd_acknowledge(args: argparse.Namespace) -> int:
         raise UserError(_("{path} exists; add --force to overwrite it.").format(path=out))
     if not out.parent.is_dir():
         raise UserError(_("No such folder: {path}").format(path=out.parent))
-    vault, casework = _open(args)
-    with vault:
+    store, casework = _open(args)
+    with store:
         record = casework.acknowledgement_subject(args.record_id)
-        received = _received_on(vault, record)
+        received = _received_on(store.repo, record)
         reference = record.reference if isinstance(record, Communication) and \
             record.reference else record.id[:8].upper()
         tz = casework.settings().timezone
@@ -217,18 +212,18 @@ def cmd_acknowledge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _received_on(vault: Vault, record: Record) -> date:
+def _received_on(repo: HqRepository, record: Record) -> date:
     """When HQ received the submission: the first version's arrival, else the record's
     creation (a communication: the earliest arrival among the records it concerns)."""
     ids = [record.id, *(record.record_ids if isinstance(record, Communication) else [])]
-    dates = [p.received_at[:10] for i in ids for p in vault.hq.provenance(i)[:1]]
+    dates = [p.received_at[:10] for i in ids for p in repo.provenance(i)[:1]]
     return date.fromisoformat(min(dates) if dates else record.created_at[:10])
 
 
 # -- hq annotate / settings -------------------------------------------------------------------
 def cmd_annotate(args: argparse.Namespace) -> int:
-    vault, casework = _open(args)
-    with vault:
+    store, casework = _open(args)
+    with store:
         note = casework.annotation(args.record_id)
         if args.sg_report is not None:
             note = replace(note, sg_report_year=_year(args.sg_report))
@@ -257,8 +252,8 @@ def _year(text: str) -> int | None:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    vault, casework = _open(args)
-    with vault:
+    store, casework = _open(args)
+    with store:
         s = casework.configure(reply_period_days=args.reply_days, timezone=args.timezone)
     print(_("Reply period: {days} days; time zone: {tz}").format(days=s.reply_period_days,
                                                                  tz=s.timezone))

@@ -15,6 +15,7 @@ from ..sync.client import IntakeClient
 from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
 from ..sync.identity import device_key, device_public_key, enrol, enrolled_profile
 from ..sync.outbox import sync_once
+from .args import text
 from .common import add_vault_options, open_vault
 from .io import existing_file, print_json
 
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which.add_argument("--all", action="store_true", help="every record consent allows")
     which.add_argument("--since-last", action="store_true",
                        help="only what changed since the last export")
-    export.add_argument("--mission", metavar="ID")
+    export.add_argument("--mission", metavar="ID", type=text)
     export.add_argument("--max-size", type=int, default=DEFAULT_MAX_SIZE, metavar="BYTES")
     export.add_argument("--dry-run", action="store_true", help="only say what would leave")
     add_vault_options(export)

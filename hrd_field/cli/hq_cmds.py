@@ -14,6 +14,7 @@ from ..hq.importer import import_bundle
 from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
+from . import args as args_mod
 from . import casework_cmds, report_cmds
 from .common import note_snapshot
 from .io import passphrase, print_json
@@ -97,12 +98,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = hsub.add_parser("serve", help="run the intake service devices sync with")
     add_store_options(serve)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--port", type=args_mod.port, default=8443)
     serve.add_argument("--url", help="the public URL devices use (default: from host/port)")
     serve.add_argument("--tls-cert", type=Path)
     serve.add_argument("--tls-key", type=Path)
-    serve.add_argument("--max-upload", type=int, default=64 << 20, metavar="BYTES")
-    serve.add_argument("--workers", type=int, default=1, metavar="N",
+    serve.add_argument("--max-upload", type=args_mod.bounded_int(1 << 10, 1 << 40),
+                       default=64 << 20, metavar="BYTES")
+    serve.add_argument("--workers", type=args_mod.bounded_int(1, 64), default=1, metavar="N",
                        help="intake processes (PostgreSQL-backed stores only)")
     serve.set_defaults(func=cmd_serve)
 
@@ -246,27 +248,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
-    if not 1 <= args.workers <= 64:
-        raise UserError(_("--workers must be between 1 and 64."))
+    # Everything that can be wrong is checked before the store opens and the start message.
+    if args.tls_cert:
+        args_mod.check_tls(args.tls_cert, args.tls_key)
     scheme = "https" if args.tls_cert else "http"
     banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
         url=args.url or f"{scheme}://{args.host}:{args.port}")
-    if args.workers == 1:
-        with open_store(args) as store:
-            print(banner, flush=True)
-            serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-                  tls_key=args.tls_key, max_upload=args.max_upload)
-        return 0
-    secret = passphrase(args)
-    # Checked once here (passphrase, database, schema) before any worker starts.
-    with HqStore.open(args.store, secret, database=args.database) as store:
-        if store.backend != "postgresql":
-            raise UserError(_("Several intake workers need an HQ store kept in PostgreSQL; "
-                              "the embedded store serves one."))
-    print(banner, flush=True)
-    serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
-                  args.workers, args.host, args.port, base_url=args.url,
-                  tls_cert=args.tls_cert, tls_key=args.tls_key, max_upload=args.max_upload)
+    sock = args_mod.listen(args.host, args.port)
+    try:
+        if args.workers == 1:
+            with open_store(args) as store:
+                print(banner, flush=True)
+                serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
+                      tls_key=args.tls_key, max_upload=args.max_upload, sock=sock)
+            return 0
+        secret = passphrase(args)
+        # Checked once here (passphrase, database, schema) before any worker starts.
+        with HqStore.open(args.store, secret, database=args.database) as store:
+            if store.backend != "postgresql":
+                raise UserError(_("Several intake workers need an HQ store kept in "
+                                  "PostgreSQL; the embedded store serves one."))
+        print(banner, flush=True)
+        serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
+                      args.workers, args.host, args.port, base_url=args.url,
+                      tls_cert=args.tls_cert, tls_key=args.tls_key,
+                      max_upload=args.max_upload, sock=sock)
+    finally:
+        sock.close()
     return 0
 
 

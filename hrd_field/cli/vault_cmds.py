@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
 from ..vault import vault as vault_mod
-from ..vault.vault import Vault
+from ..vault.salvage import salvage
+from ..vault.vault import Vault, require_vault
 from .common import add_vault_options, open_vault, vault_dir
 from .io import passphrase, read_secret_file
 
@@ -25,6 +27,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = vsub.add_parser("check", help="check the vault's integrity")
     add_vault_options(check)
     check.set_defaults(func=cmd_check)
+
+    salvage = vsub.add_parser(
+        "salvage", help="copy every record and attachment that can still be read from a "
+                        "damaged vault into a new vault")
+    add_vault_options(salvage)
+    salvage.add_argument("--out", required=True, type=Path, metavar="NEW_VAULT",
+                         help="folder for the new vault (must not hold a vault)")
+    salvage.set_defaults(func=cmd_salvage)
 
     passwd = vsub.add_parser("passwd", help="change the passphrase")
     add_vault_options(passwd)
@@ -64,16 +74,49 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with open_vault(args) as v:
+    root = vault_dir(args)
+    require_vault(root)
+    # Opened for inspection: a damaged vault opens too, and nothing is written to it.
+    with Vault.unlock(root, passphrase(args), inspect=True) as v:
         report = v.check()
     if report.ok:
         print(_("The vault is intact."))
         return 0
     for problem in report.problems:
-        print(problem, file=sys.stderr)
+        # SQLite's own report can run to hundreds of lines: one line per problem.
+        flat = "; ".join(part.strip() for part in problem.splitlines() if part.strip())
+        print(flat if len(flat) <= 300 else flat[:299] + "…", file=sys.stderr)
     raise UserError(ngettext("The integrity check found {n} problem.",
                              "The integrity check found {n} problems.",
                              len(report.problems)).format(n=len(report.problems)))
+
+
+def cmd_salvage(args: argparse.Namespace) -> int:
+    root = vault_dir(args)
+    out = Path(args.out)
+    if out.resolve() == root.resolve():
+        raise UserError(_("--out must be a new folder, not the damaged vault itself."))
+    require_vault(root)
+    secret = passphrase(args)
+    with Vault.unlock(root, secret, inspect=True) as v:
+        report = salvage(v, out, secret)
+    for rid in report.unreadable_records:
+        print(_("could not read record {id}").format(id=rid), file=sys.stderr)
+    for sha in report.unreadable_attachments:
+        print(_("could not read attachment {sha}").format(sha=sha), file=sys.stderr)
+    print(ngettext("{n} record copied into {path}.", "{n} records copied into {path}.",
+                   report.records).format(n=report.records, path=out))
+    print(ngettext("{n} attachment copied.", "{n} attachments copied.",
+                   report.attachments).format(n=report.attachments))
+    if not report.same_device:
+        print(_("The new vault signs as a new device: HQ must register its key before it "
+                "accepts the vault's next export."))
+    lost = len(report.unreadable_records) + len(report.unreadable_attachments)
+    if lost:
+        raise UserError(ngettext("{n} item could not be read; the damaged vault was left as "
+                                 "it is.", "{n} items could not be read; the damaged vault "
+                                 "was left as it is.", lost).format(n=lost))
+    return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

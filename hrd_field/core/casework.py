@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from .fields import fld
 from .i18n import N_
-from .records import RECORD_TYPES, ParticipantCounts, Record
+from .records import RECORD_TYPES, SECTIONS, ParticipantCounts, Record
 from .vocab import _vocab
 
 DEFAULT_REPLY_DAYS = 60  # States have 60 days to reply to a communication (2020 report §13)
@@ -318,3 +318,4 @@ class ReprisalAnnotation:
                               help=N_("The same person suffered earlier reprisals."))
     notes: str = fld(N_("HQ notes"), default="", long=True)
     updated_at: str = fld(N_("Updated"), default="", fmt="datetime")
+SECTIONS.update(CASEWORK_SECTIONS)  # the editors title casework sections like field ones

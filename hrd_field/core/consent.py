@@ -114,7 +114,7 @@ def act_contradictions(consent_to_act: str, consent: Consent) -> list[tuple[str,
     for name in _ACT_NEEDS.get(consent_to_act, ()):
         if not getattr(scope, name):
             out.append(("consent_to_act", _(
-                "this needs the consent scope '{scope}', which is not granted").format(
+                "this needs the person's agreement to '{scope}', which is not ticked").format(
                 scope=_(_SCOPE_LABELS[name]))))
     if consent_to_act == "internal_only":
         granted = [n for n in ("raise_with_state", "publish_anonymised", "publish_with_name")
@@ -146,10 +146,12 @@ def may_include_in_sg_report(record: Record) -> bool:
     to it (or to making it public) and consent is recorded as obtained."""
     consent = getattr(record, "consent", None)
     code = getattr(record, "consent_to_act", "internal_only")
-    if not isinstance(consent, Consent) or not consent.obtained:
+    if not isinstance(consent, Consent) or not consent.obtained \
+            or code not in CONSENT_TO_ACT_ORDER:
         return False
+    # the report is public and goes to the State: both scopes, whatever the level says
     return CONSENT_TO_ACT_ORDER.index(code) >= CONSENT_TO_ACT_ORDER.index("sg_report") \
-        if code in CONSENT_TO_ACT_ORDER else False
+        and consent.scope.raise_with_state and consent.scope.publish_anonymised
 
 
 def may_raise_with_state(record: Record) -> bool:

@@ -61,7 +61,6 @@ class DueItem:
     sent_on: str
     reply_due: str
     days_left: int  # negative: days overdue
-    reminders: int
     last_reminder: str | None
 
 

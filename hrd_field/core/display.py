@@ -20,7 +20,7 @@ def stored_title(record: Record) -> str:
     if isinstance(record, ThreatReport):
         return record.unnamed_group
     if isinstance(record, Communication):
-        return " ".join(p for p in (record.reference, record.non_state_addressee) if p)
+        return " — ".join(p for p in (record.reference, record.non_state_addressee) if p)
     if isinstance(record, Recommendation):
         return record.text[:200]
     if isinstance(record, Legislation):

@@ -102,12 +102,13 @@ def country(record: Record) -> str | None:
 
 
 def _case_status(record: Record) -> str | None:
-    """The state of the case a list shows: the field case status, a letter's reply
-    deadline, how far a recommendation is implemented, where a law stands."""
+    """The state of the case a list shows: the field case status, the reply deadline of a
+    letter awaiting its reply, how far a recommendation is implemented, where a law stands."""
     if isinstance(record, ThreatReport):
         return record.case_status
     if isinstance(record, Communication):
-        return record.reply_due
+        # only while a reply is awaited: the deadline board then reads indexed columns
+        return record.reply_due if record.status == "sent" and not record.replies else None
     if isinstance(record, Recommendation):
         return record.implementation_status
     if isinstance(record, Legislation):
@@ -130,6 +131,9 @@ def columns(record: Record) -> dict[str, Any]:
         "event_date": event_date(record),
         "risk_level": risk,
         "case_status": _case_status(record),
-        "urgency": record.urgency if isinstance(record, ThreatReport) else None,
+        "urgency": record.urgency if isinstance(record, ThreatReport) else
+        # a letter's last reminder, so the deadline board never opens a record body
+        max((r.sent_on for r in record.reminders), default=None)
+        if isinstance(record, Communication) else None,
         "flagged": int(isinstance(record, ReprisalIncident) and record.met_this_mission),
     }

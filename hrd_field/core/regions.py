@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import functools
 import gettext
-
-import pycountry
+from typing import Any
 
 REGIONS: tuple[str, ...] = (
     "asia_pacific",
@@ -343,13 +342,17 @@ class _Untranslated(gettext.NullTranslations):
 
 
 @functools.cache
-def _countries_by_code() -> dict[str, pycountry.db.Country]:
+def _countries_by_code() -> dict[str, Any]:
+    import pycountry  # its catalogs load on first use, not when the app starts
+
     return {country.alpha_2: country for country in pycountry.countries}
 
 
 @functools.cache
 def _translation(language: str) -> gettext.NullTranslations:
     """pycountry's ISO 3166-1 catalog for ``language``; misses raise ``_NotInCatalog``."""
+    import pycountry
+
     languages = [language]
     if language.split("_")[0] == "zh" and "_" not in language:
         languages.append(f"{language}_CN")  # pycountry ships zh_CN, zh_HK and zh_TW only

@@ -198,7 +198,8 @@ def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
     granted = [f.name for f in dataclasses.fields(scope) if getattr(scope, f.name)]
     if granted and not consent.obtained:
         errors.append(FieldError("consent.obtained", _(
-            "consent is not marked as obtained, but a scope is granted")))
+            "“Consent obtained” is not ticked, but uses are ticked below: tick it, or untick "
+            "them")))
     if scope.share_identity_with_hq and not scope.share_with_hq:
         errors.append(FieldError("consent.scope.share_identity_with_hq", _(
             "sharing identity requires sharing the record with headquarters")))

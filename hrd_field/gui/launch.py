@@ -88,6 +88,7 @@ def build_window(vault_dir: Path, settings: Settings | None = None,
         window.retranslate()
 
     window.language_changed.connect(switch)
+    window.prepare()
     return window
 
 

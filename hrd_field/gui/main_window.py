@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+    QWindow,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -24,17 +32,17 @@ from ..vault.paths import VaultPaths
 
 if TYPE_CHECKING:
     from ..bundle.profile import HqProfile
+    from .record_form import FormContext
+    from .workspace import Workspace
 from .clipboard import SensitiveClipboard
 from .idle import IdleWatcher
 from .lock_screen import LockScreen
-from .record_form import FormContext
 from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
 from .widgets import CodeCombo
-from .workspace import Workspace
 
 
 class _WindowShortcuts(QObject):
@@ -59,6 +67,22 @@ class _WindowShortcuts(QObject):
         return False
 
 
+
+class _OnExpose(QObject):
+    """Calls back once, when the window it watches is first exposed (and so painted)."""
+
+    def __init__(self, callback: Callable[[], None], parent: QObject):
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) \
+                and watched.isExposed():
+            watched.removeEventFilter(self)
+            self._callback()
+        return False
+
+
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
@@ -75,7 +99,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("HRD Field"))
         self.resize(1280, 760)
         self.clipboard = SensitiveClipboard(settings.clipboard_clear_seconds * 1000, self)
-        self.context = FormContext(self.clipboard, settings.mask_identity)
+        self._context: FormContext | None = None
+        self._prepare_pending = False
+        self._exposed = _OnExpose(self._build_when_exposed, self)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -97,23 +123,73 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(_WindowShortcuts(self))
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        session.integrity_checking.connect(lambda: self.statusBar().showMessage(_(
+            "The vault was not closed properly: checking it while you work…")))
+        session.integrity_checked.connect(self._integrity_checked)
         session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
         self.show_lock_screen()
 
     def _build_views(self) -> None:
         self.lock_screen = LockScreen()
-        self.workspace = Workspace(self.session, self.context)
+        self._workspace: Workspace | None = None
         self.stack.addWidget(self.lock_screen)
-        self.stack.addWidget(self.workspace)
         self.lock_screen.unlock_requested.connect(self._unlock)
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
-        self.workspace.missions_loaded.connect(self._missions_loaded)
-        self.workspace.current_mission_changed.connect(self.mission_combo_follow)
-        self.workspace.sync_requested.connect(self.sync.sync_now)
-        self.sync.state_changed.connect(self.workspace.show_sync_state)
-        self.sync.finished.connect(self.workspace.sync_finished)
+
+    @property
+    def workspace(self) -> Workspace:
+        """The lists and editors, built on first use: the lock screen shows without them,
+        and ``prepare`` builds them while the person types the passphrase."""
+        if self._workspace is None:
+            from .workspace import Workspace
+
+            # built inside the stack: a parentless widget would be a window of its own
+            self._workspace = workspace = Workspace(self.session, self.context, self.stack)
+            self.stack.addWidget(workspace)
+            workspace.missions_loaded.connect(self._missions_loaded)
+            workspace.current_mission_changed.connect(self.mission_combo_follow)
+            workspace.sync_requested.connect(self.sync.sync_now)
+            self.sync.state_changed.connect(workspace.show_sync_state)
+            self.sync.finished.connect(workspace.sync_finished)
+        return self._workspace
+
+    @property
+    def context(self) -> FormContext:
+        if self._context is None:
+            from .record_form import FormContext
+
+            self._context = FormContext(self.clipboard, self.settings.mask_identity)
+        return self._context
+
+    def prepare(self) -> None:
+        """Build the workspace as soon as the window has been shown (Qt paints it while it
+        handles the expose event), while the person types the passphrase: start-up shows
+        the lock screen without waiting for the lists and editors."""
+        self._prepare_pending = self._workspace is None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if self._prepare_pending and handle is not None:
+            handle.installEventFilter(self._exposed)
+
+    def _build_when_exposed(self) -> None:
+        if self._prepare_pending:
+            self._prepare_pending = False
+            QTimer.singleShot(0, self._load_rest)
+
+    def _load_rest(self) -> None:
+        self.session.load_vault_stack()
+        focus = self.focusWidget()
+        _ = self.workspace
+        # Building the lists makes top-level popup frames for their combo boxes, and the
+        # window lost its activation (and the passphrase field its keys): give them back.
+        if QApplication.activeWindow() in (None, self):
+            self.activateWindow()
+            if focus is not None:
+                focus.setFocus()
 
     def _sync_state(self, state: SyncState) -> None:
         self.sync_label.setText(state.text)
@@ -145,6 +221,7 @@ class MainWindow(QMainWindow):
                 self.workspace.open_record(record_id)
         else:
             self.show_lock_screen()
+            self.prepare()
 
     # -- actions -----------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -246,6 +323,20 @@ class MainWindow(QMainWindow):
         self.lock_screen.set_busy(True, _("Creating the vault…"))
         self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
                             self._unlock_failed)
+
+    def _integrity_checked(self, problems: list[str]) -> None:
+        if not problems:
+            self.statusBar().showMessage(_("The vault was checked: it is intact."), 10_000)
+            return
+        self.statusBar().clearMessage()
+        box = QMessageBox(QMessageBox.Icon.Warning, _("The vault is damaged"), _(
+            "The check after the unclean shutdown found damage: {problem}\n\nNothing more "
+            "will be written to this vault; you can still read and export what it holds. "
+            "Keep a copy of the vault folder, then run 'hrd-field vault salvage --out "
+            "NEW_FOLDER' to rescue what can be read.").format(problem=problems[0]),
+            QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the app goes on while the message is up
 
     def _unlock_failed(self, failure: Failure) -> None:
         self.lock_screen.show_error(failure, offer_check=failure.kind is FailureKind.DAMAGED)

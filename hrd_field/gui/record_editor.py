@@ -6,7 +6,7 @@ import copy
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from ..core import display
 from ..core.i18n import N_, _, ngettext
-from ..core.records import Record, ReprisalIncident, ThreatReport
+from ..core.records import SECTIONS, Mission, Record, ReprisalIncident, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
+from .date_input import DateInput
 from .dates import ui_locale
 from .form_fields import BoolField
 from .links import PersonLinks
@@ -136,7 +137,10 @@ class RecordEditor(QWidget):
                     if isinstance(layout, QFormLayout):
                         layout.insertRow(0, intro)
         self.attachments = AttachmentPanel(session)
-        body_layout.addWidget(self.attachments)
+        files = QGroupBox(_(SECTIONS["files"]))
+        files.setObjectName("section_files")
+        QVBoxLayout(files).addWidget(self.attachments)
+        body_layout.addWidget(files)
         body_layout.addStretch(1)
         body.setMaximumWidth(body.fontMetrics().averageCharWidth() * 130)
         self.scroll_area = QScrollArea()
@@ -198,6 +202,7 @@ class RecordEditor(QWidget):
         if self.form.fold is not None:
             self.form.fold.header.toggled.connect(lambda _on: self.order_tabs())
         self.mission.currentIndexChanged.connect(self._edited)
+        self.mission.currentIndexChanged.connect(lambda _i: self._load_mission_dates())
         self.attachments.changed.connect(self._edited)
         if self.links is not None:
             self.links.changed.connect(self._edited)
@@ -241,9 +246,34 @@ class RecordEditor(QWidget):
                 QTimer.singleShot(0, first, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
 
     # -- state -------------------------------------------------------------------------------
+    def _load_mission_dates(self) -> None:
+        """Calendars open at the mission's dates (the days this record most likely has)."""
+        mission_id = self.base.id if isinstance(self.base, Mission) else self.mission.code()
+        if mission_id and not (isinstance(self.base, Mission) and self.is_new):
+            self.session.get(mission_id, self._mission_dates, lambda _f: None, parent=self)
+
+    def _name_mission(self, mission: Record) -> None:
+        index = self.mission.findData(mission.id)
+        if index >= 0:
+            self.mission.setItemText(index, display.title(mission) or _("(untitled)"))
+
+    def _mission_dates(self, mission: Record) -> None:
+        start = getattr(mission, "start_date", None) or getattr(mission, "end_date", None)
+        hint = QDate.fromString(start, "yyyy-MM-dd") if start else QDate()
+        for field in self.findChildren(DateInput):
+            field.hint = hint if hint.isValid() else None
+
     def _load(self, record: Record) -> None:
         self.form.load(record)
+        if record.mission_id and self.mission.findData(record.mission_id) < 0:
+            # A mission made a moment ago may not be in the list yet: keep the link.
+            self.mission.blockSignals(True)
+            self.mission.addItem("…", record.mission_id)
+            self.mission.blockSignals(False)
+            self.session.get(record.mission_id, self._name_mission, lambda _f: None,
+                             parent=self)
         self.mission.set_code(record.mission_id)
+        self._load_mission_dates()
         self.attachments.set_refs(list(record.attachments))
         if self.links is not None and isinstance(record, ThreatReport):
             self.links.set_value(list(record.person_ids), record.mission_id)

@@ -65,6 +65,9 @@ FIRST_SCREEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 # Nested values this small are laid out on one row (labels above their fields).
 INLINE_MAX_FIELDS = 4
+LABEL_COLUMN_CHARS = 22  # longer labels wrap
+INLINE_FIELD_CHARS = 28  # room one inline field needs, in average characters
+INLINE_LINE_PX = 960  # what a 1366-pixel screen leaves the form beside the navigation
 
 
 class ErrorLabel(QLabel):
@@ -169,10 +172,12 @@ class Form(QObject):
             else:
                 lab = QLabel(label)
                 lab.setBuddy(widget)
-                # Only long labels wrap: QFormLayout gives a row the height of its field,
-                # so a short label wrapped in a narrow column lost its last line (the
-                # layout check caught "Participants by gender" at 200 %).
-                lab.setWordWrap(len(label) > LABEL_WRAP_CHARS)
+                lab.setWordWrap(True)
+                # A wrapped label is laid out at a width it guesses; Arabic lost its last
+                # letters that way. Give it the width of its text, up to a column's worth.
+                metrics = lab.fontMetrics()
+                lab.setMinimumWidth(min(metrics.horizontalAdvance(label) + 4,
+                                        metrics.averageCharWidth() * LABEL_COLUMN_CHARS))
                 layout.addRow(lab, holder)
 
     def inline(self) -> bool:
@@ -182,23 +187,30 @@ class Form(QObject):
                                                            CheckListField | MaskedField)
             for e in self.editors.values())
 
-    def fill_inline(self, grid: QGridLayout) -> None:
-        """One row: each label above its field, each error below it."""
-        grid.setContentsMargins(0, 0, 0, 0)
-        for column, (_name, label, widget, error, _section) in enumerate(self.rows):
-            if widget.metaObject().className() == "QCheckBox":
-                grid.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignVCenter)
-            else:
-                lab = QLabel(label)
-                lab.setBuddy(widget)
-                # Only long labels wrap: QFormLayout gives a row the height of its field,
-                # so a short label wrapped in a narrow column lost its last line (the
-                # layout check caught "Participants by gender" at 200 %).
-                lab.setWordWrap(len(label) > LABEL_WRAP_CHARS)
-                grid.addWidget(lab, 0, column)
-                grid.addWidget(widget, 1, column)
-            grid.addWidget(error, 2, column)
-            grid.setColumnStretch(column, 1)
+    def fill_inline(self, layout: QVBoxLayout) -> None:
+        """Each label above its field, each error below it; as many on a line as fit a
+        laptop screen at this font size (large fonts get two per line)."""
+        layout.setContentsMargins(0, 0, 0, 0)
+        per_line = len(self.rows)
+        char = max(1, QLabel().fontMetrics().averageCharWidth())
+        while per_line > 2 and per_line * char * INLINE_FIELD_CHARS > INLINE_LINE_PX:
+            per_line -= 1
+        for start in range(0, len(self.rows), per_line):
+            grid = QGridLayout()
+            grid.setContentsMargins(0, 0, 0, 0)
+            for column, (_name, label, widget, error, _section) in enumerate(
+                    self.rows[start:start + per_line]):
+                if widget.metaObject().className() == "QCheckBox":
+                    grid.addWidget(widget, 1, column, Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    lab = QLabel(label)
+                    lab.setBuddy(widget)
+                    lab.setWordWrap(True)
+                    grid.addWidget(lab, 0, column)
+                    grid.addWidget(widget, 1, column)
+                grid.addWidget(error, 2, column)
+                grid.setColumnStretch(column, 1)
+            layout.addLayout(grid)
 
     def load(self, obj: Any) -> None:
         for name, editor in self.editors.items():
@@ -238,9 +250,18 @@ class Form(QObject):
 class SubForm(Form):
     def __init__(self, cls: type, prefix: str, context: FormContext, title: str):
         super().__init__(cls, prefix, context, set())
-        if self.inline():  # a row of its own under the form's label, no frame around it
+        if self.inline():  # a titled line across the form, no frame around it
             self._box: QWidget = QWidget()
-            self.fill_inline(QGridLayout(self._box))
+            self._box.setProperty("fullRow", True)
+            column = QVBoxLayout(self._box)
+            column.setContentsMargins(0, 0, 0, 0)
+            heading = QLabel(title)
+            heading.setObjectName("inlineTitle")
+            heading.setWordWrap(True)
+            column.addWidget(heading)
+            lines = QVBoxLayout()
+            self.fill_inline(lines)
+            column.addLayout(lines)
         else:
             self._box = QGroupBox(title)
             self.fill_layout(QFormLayout(self._box), self.rows)
@@ -269,9 +290,9 @@ class OptionalForm(QObject):
         self.box.setAccessibleName(title)
         outer = QVBoxLayout(self.box)
         if self.form.inline():
-            grid = QGridLayout()
-            self.form.fill_inline(grid)
-            outer.addLayout(grid)
+            line = QVBoxLayout()
+            self.form.fill_inline(line)
+            outer.addLayout(line)
         else:
             layout = QFormLayout()
             self.form.fill_layout(layout, self.form.rows)
@@ -401,7 +422,7 @@ class RowsForm(QObject):
         row.setContentsMargins(0, 0, 0, 0)
         inner = QWidget()
         if form.inline():
-            form.fill_inline(QGridLayout(inner))
+            form.fill_inline(QVBoxLayout(inner))
         else:
             form.fill_layout(QFormLayout(inner), form.rows)
         remove = QPushButton(_("Remove"))
@@ -469,13 +490,12 @@ class RowsForm(QObject):
         return out
 
 
-LABEL_WRAP_CHARS = 32
-
-
 class Fold(QWidget):
-    """A section that folds: a header button (Space or a click opens it) over its content."""
+    """A section that folds: a header button (Space or a click opens it) over its content;
+    while folded, a line says what is inside."""
 
-    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None):
+    def __init__(self, title: str, inside: str, content: QWidget,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -485,9 +505,14 @@ class Fold(QWidget):
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.header.setAccessibleName(title)
+        self.header.setAccessibleDescription(inside)
+        self.inside = QLabel(inside)
+        self.inside.setObjectName("muted")
+        self.inside.setWordWrap(True)
         self.title = title
         self.content = content
         layout.addWidget(self.header, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addWidget(self.inside)
         layout.addWidget(content)
         self.header.toggled.connect(self.set_open)
         self.set_open(False)
@@ -501,6 +526,7 @@ class Fold(QWidget):
                                  Qt.LayoutDirection.LeftToRight else Qt.ArrowType.LeftArrow)
         self.header.setText(self.title)
         self.content.setVisible(shown)
+        self.inside.setVisible(not shown)
 
     def is_open(self) -> bool:
         return self.header.isChecked()
@@ -547,12 +573,8 @@ class RecordForm(QObject):
             layout = QFormLayout(box)
             self.form.fill_layout(layout, by_section[section])
             if section == "more":
-                labels = [r[1] for r in by_section[section]]
-                # Three names say what is inside; all of them would not fit a screen at
-                # 200 % (the layout check measures it); the tooltip has the full list.
-                names = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
-                self.fold = Fold(_("More details: {fields}").format(fields=names), box)
-                self.fold.header.setToolTip(", ".join(labels))
+                names = ", ".join(r[1] for r in by_section[section])
+                self.fold = Fold(_("More details"), names, box)
                 self.sections[section] = self.fold
             else:
                 self.sections[section] = box

@@ -154,7 +154,10 @@ class RecordListView(QWidget):
         self.f_to = OptionalDate(_("To date"))
         self.f_country = country_combo(_("Any country"), _("Filter by country"))
         self.f_region = vocab_combo("region", _("Any region"), _("Filter by region"))
-        self.f_status = vocab_combo("status", _("Any status"), _("Filter by status"))
+        # a communication's status is the letter's (draft, sent, closed)
+        self.f_status = vocab_combo(
+            "communication_status" if self.record_type == "communication" else "status",
+            _("Any status"), _("Filter by status"))
         combos: list[QWidget] = [self.f_from, self.f_to, self.f_country, self.f_region]
         # one filter per coded field the model marks filterable (groups, types, perpetrators…)
         self.f_terms = {

@@ -19,9 +19,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from ..core import casework  # noqa: F401 - registers the casework vocabularies
 from ..core.i18n import N_, _, language
 from ..core.regions import country_name
-from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, STATUS
+from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, VOCABULARIES
 from ..vault.queries import Filters, Row
 from .dates import format_date, ui_locale
 from .session import VaultSession
@@ -40,6 +41,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "case_status": (N_("Case"), "case_status"),
     "status": (N_("Status"), "updated_at"),
     "updated_at": (N_("Updated"), "updated_at"),
+    # casework: the stored case column holds the reply due date, the implementation or
+    # the legislative status (core/indexing.py)
+    "reply_due": (N_("Reply due"), "case_status"),
+    "implementation": (N_("Implementation"), "case_status"),
+    "legislative_status": (N_("Legislative status"), "case_status"),
 }
 
 COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -49,6 +55,9 @@ COLUMNS_BY_TYPE: dict[str, tuple[str, ...]] = {
     "threat_report": ("title", "country", "event_date", "risk_level", "case_status", "status"),
     "reprisal_incident": ("title", "country", "event_date", "risk_level", "case_status",
                           "status"),
+    "communication": ("title", "country", "event_date", "reply_due", "status", "updated_at"),
+    "recommendation": ("title", "country", "event_date", "implementation", "updated_at"),
+    "legislation": ("title", "country", "event_date", "legislative_status", "updated_at"),
 }
 
 # Risk is never shown by colour alone: the cell also carries the word and a symbol.
@@ -196,7 +205,13 @@ class RecordTableModel(QAbstractTableModel):
         if key == "case_status":
             return CASE_STATUS.label(row.case_status) if row.case_status else ""
         if key == "status":
-            return STATUS.label(row.status)
+            vocab = "communication_status" if row.type == "communication" else "status"
+            return VOCABULARIES[vocab].label(row.status)
+        if key == "reply_due":
+            return row.case_status or ""
+        if key in ("implementation", "legislative_status"):
+            vocab = "implementation_status" if key == "implementation" else key
+            return VOCABULARIES[vocab].label(row.case_status) if row.case_status else ""
         if key == "updated_at":
             return _updated(row.updated_at)
         return ""

@@ -22,23 +22,26 @@ from shiboken6 import isValid
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import AttachmentRef, Mission, Record
-from ..vault import lookups
-from ..vault.database import NotThisVault
-from ..vault.keyslots import WrongPassphrase
-from ..vault.ledger import OutboxItem, SentBundle
-from ..vault.lock import VaultInUse
-from ..vault.queries import Filters, Hit, Row
-from ..vault.summaries import MissionSummary, mission_summary
-from ..vault.vault import Vault, VaultCorrupt
+from . import lazy
 from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner
 
-if TYPE_CHECKING:  # the bundle and sync stacks load on first use
+if TYPE_CHECKING:  # the vault, bundle and sync stacks load after the lock screen shows
     from ..bundle import WrittenBundle
     from ..bundle.profile import HqProfile
     from ..sync.client import SyncError
     from ..sync.exporter import ExportPlan
     from ..sync.outbox import SyncPlan, SyncReport
     from ..sync.transfer import Transfer
+    from ..vault import lookups, summaries
+    from ..vault import vault as vaults
+    from ..vault.ledger import OutboxItem, SentBundle
+    from ..vault.queries import Filters, Hit, Row
+    from ..vault.summaries import MissionSummary
+    from ..vault.vault import Vault
+else:
+    lookups = lazy.module("hrd_field.vault.lookups")
+    summaries = lazy.module("hrd_field.vault.summaries")
+    vaults = lazy.module("hrd_field.vault.vault")
 
 T = TypeVar("T")
 Done = Callable[[T], None]
@@ -48,6 +51,11 @@ Progress = Callable[[int, int], None]
 
 def classify(exc: UserError) -> FailureKind:
     """What kind of failure a vault error is, for screens that react differently."""
+    from ..vault.database import NotThisVault
+    from ..vault.keyslots import WrongPassphrase
+    from ..vault.lock import VaultInUse
+    from ..vault.vault import VaultCorrupt
+
     if isinstance(exc, WrongPassphrase):
         return FailureKind.WRONG_PASSPHRASE
     if isinstance(exc, VaultCorrupt | NotThisVault):
@@ -63,12 +71,17 @@ class VaultSession(QObject):
     changed = Signal(str)  # record type whose lists need a refresh ("" = all)
     failed = Signal(object)  # Failure
     busy_changed = Signal(bool)
+    # after an unclean shutdown: the check runs beside the work ("" = started, then the
+    # problems found, none when the vault is sound)
+    integrity_checking = Signal()
+    integrity_checked = Signal(list)
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self._runner = runner
         runner.classify = classify
         runner.busy_changed.connect(self.busy_changed)
+        self.integrity_checked.connect(self._after_check)
         self._vault: Vault | None = None  # touched on the worker thread only
         self._open = threading.Event()
         self.root: Path | None = None
@@ -81,7 +94,7 @@ class VaultSession(QObject):
     def create(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
         def job() -> None:
-            self._vault = Vault.create(root, passphrase)
+            self._vault = vaults.Vault.create(root, passphrase)
             self._open.set()
 
         self.root = root
@@ -90,23 +103,49 @@ class VaultSession(QObject):
 
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
-        def job() -> None:
-            self._vault = Vault.unlock(root, passphrase)
+        def job() -> bool:
+            self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True)
             self._open.set()
+            return self._vault.check_pending
 
         self.root = root
-        self._runner.submit(job, on_success=lambda _v: self._did_unlock(on_done),
+        self._runner.submit(job, on_success=lambda pending: self._did_unlock(on_done, pending),
                             on_failure=on_error)
 
-    def _did_unlock(self, on_done: Done[None]) -> None:
+    def _did_unlock(self, on_done: Done[None], check_pending: bool = False) -> None:
         on_done(None)
         self.unlocked.emit()
+        if check_pending:
+            self._check_beside_the_work()
+
+    def _after_check(self, problems: list[str]) -> None:
+        if problems and self._vault is not None:
+            self._runner.submit(lambda: self._vault_or_fail().db.conn.execute(
+                "PRAGMA query_only = ON"))
+
+    def _check_beside_the_work(self) -> None:
+        """After an unclean shutdown the vault opens at once and its pages are checked on a
+        thread of their own (tens of seconds on a large vault); on damage it turns read-only:
+        what is there can still be read and exported, nothing more is written over it."""
+        vault = self._vault
+        if vault is None:
+            return
+        self.integrity_checking.emit()
+
+        def run() -> None:
+            try:
+                problems = vault.check_snapshot().problems
+            except (vaults.CheckInterrupted, UserError):
+                return  # locked meanwhile: the check runs again at the next unlock
+            self.integrity_checked.emit(problems)  # queued to the GUI thread
+
+        threading.Thread(target=run, name="vault-check", daemon=True).start()
 
     def check_integrity(self, root: Path, passphrase: str, on_done: Done[list[str]],
                         on_error: OnFailure) -> None:
         """Open a vault that refused to unlock, list its problems, close it again."""
         def job() -> list[str]:
-            vault = Vault.unlock(root, passphrase, refuse_if_damaged=False)
+            vault = vaults.Vault.unlock(root, passphrase, refuse_if_damaged=False)
             try:
                 return vault.check().problems
             finally:
@@ -162,6 +201,12 @@ class VaultSession(QObject):
         self._runner.shutdown()
 
     # -- the generic way, private: every public operation below has a name ----------------
+    @staticmethod
+    def load_vault_stack() -> None:
+        """Import the vault modules now, on the GUI thread (see ``gui.lazy``)."""
+        for module in (lookups, summaries, vaults):
+            vars(module)  # reading the lazy module's namespace runs its import
+
     def _vault_or_fail(self) -> Vault:
         if self._vault is None:
             raise Cancelled(_("The vault is locked."))
@@ -235,7 +280,8 @@ class VaultSession(QObject):
     def mission_summary(self, mission_id: str, on_done: Done[MissionSummary],
                         on_error: OnFailure | None = None,
                         parent: QObject | None = None) -> Task:
-        return self._query(lambda v: mission_summary(v, mission_id), on_done, on_error, parent)
+        return self._query(lambda v: summaries.mission_summary(v, mission_id), on_done,
+                           on_error, parent)
 
     def person_aliases(self, ids: list[str], on_done: Done[list[tuple[str, str | None]]],
                        parent: QObject | None = None) -> Task:

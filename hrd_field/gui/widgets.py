@@ -78,6 +78,9 @@ class CodeCombo(QComboBox):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         guard_wheel(self)
+        # Long entries (country names, vocabulary labels) must not widen the whole form.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
         if none_label is not None:
             self.addItem(none_label, None)
         for code, label in items:

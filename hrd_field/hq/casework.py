@@ -35,70 +35,55 @@ from ..core.i18n import _
 from ..core.records import Person, Record, ReprisalIncident, ThreatReport, utc_now
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
-from ..vault.hq_casework import Acknowledgement, OpenCommunication
-from ..vault.queries import Filters, Row
-from ..vault.vault import Vault
+from ..vault.hq_casework import OpenCommunication
+from .repository import HqRepository
 
 
 class CaseworkData:
-    """Thin data access for casework: the functions to port to another HQ backend."""
+    """The casework's only way to the store: the HQ repository (either backend)."""
 
-    def __init__(self, vault: Vault):
-        self._v = vault
+    def __init__(self, repo: HqRepository):
+        self.repo = repo
 
     def get(self, record_id: str) -> Record:
-        return self._v.records.get(record_id)
+        return self.repo.get(record_id)
 
     def types_of(self, ids: list[str]) -> dict[str, str]:
-        return self._v.casework.types_of(ids)
+        return self.repo.types_of(ids)
 
     def create(self, record: Record) -> Record:
-        return self._v.records.create(record)
+        return self.repo.create(record)
 
     def create_many(self, records: list[Record]) -> None:
-        self._v.records.create_many(records)
+        self.repo.create_many(records)
 
     def update(self, record: Record) -> Record:
-        return self._v.records.update(record)
-
-    def rows(self, filters: Filters, *, text: str = "", limit: int = 100, offset: int = 0,
-             order_by: str = "updated_at") -> list[Row]:
-        return self._v.records.rows(filters, text=text, limit=limit, offset=offset,
-                                    order_by=order_by)
+        return self.repo.update(record)
 
     def open_communications(self) -> list[OpenCommunication]:
-        return self._v.casework.open_communications()
+        return self.repo.open_communications()
 
     def annotation(self, record_id: str) -> ReprisalAnnotation | None:
-        return self._v.casework.annotation(record_id)
-
-    def annotations(self) -> dict[str, ReprisalAnnotation]:
-        return self._v.casework.annotations()
+        return self.repo.annotation(record_id)
 
     def save_annotation(self, note: ReprisalAnnotation) -> None:
-        self._v.casework.save_annotation(note)
+        self.repo.save_annotation(note)
 
     def reprisals_of(self, person_ids: list[str]) -> list[tuple[str, str | None]]:
-        return self._v.casework.reprisals_of(person_ids)
+        return self.repo.reprisals_of(person_ids)
 
     def record_acknowledgement(self, record_id: str, language: str, fmt: str,
                                sha256: str) -> None:
-        self._v.casework.record_acknowledgement(record_id, language, fmt, sha256)
-
-    def acknowledgements(self, record_id: str) -> list[Acknowledgement]:
-        return self._v.casework.acknowledgements(record_id)
+        self.repo.record_acknowledgement(record_id, language, fmt, sha256)
 
     def setting(self, key: str) -> str | None:
-        return self._v.casework.setting(key)
+        return self.repo.setting(key)
 
     def set_setting(self, key: str, value: str) -> None:
-        self._v.casework.set_setting(key, value)
+        self.repo.set_setting(key, value)
 
     def actor(self) -> str:
-        return self._v.actor
-
-    def is_hq(self) -> bool:
-        return self._v.meta("role") == "hq"
+        return str(getattr(self.repo, "actor", "hq"))
 
 
 @dataclass(frozen=True)
@@ -108,11 +93,8 @@ class Settings:
 
 
 class Casework:
-    def __init__(self, vault: Vault):
-        self.data = CaseworkData(vault)
-        if not self.data.is_hq():
-            raise UserError(_("{path} is a field vault, not an HQ store: casework records "
-                              "are kept at headquarters only.").format(path=vault.paths.root))
+    def __init__(self, repo: HqRepository):
+        self.data = CaseworkData(repo)
 
     # -- settings -----------------------------------------------------------------------------
     def settings(self) -> Settings:
@@ -244,13 +226,14 @@ class Casework:
     def due(self, today: date, soon_days: int = DUE_SOON_DAYS) -> list[DueItem]:
         items: list[DueItem] = []
         for c in self.data.open_communications():
+            reminders = [c.last_reminder] if c.last_reminder else []
             for category in classify(sent_on=c.sent_on, due=c.reply_due, status="sent",
-                                     has_reply=False, reminders=list(c.reminders),
-                                     today=today, soon_days=soon_days):
+                                     has_reply=False, reminders=reminders, today=today,
+                                     soon_days=soon_days):
                 items.append(DueItem(
                     c.id, category, c.reference, c.state, c.addressee, c.kind, c.sent_on,
                     c.reply_due, (date.fromisoformat(c.reply_due) - today).days,
-                    len(c.reminders), c.reminders[-1] if c.reminders else None))
+                    c.last_reminder))
         items.sort(key=lambda d: (d.reply_due, d.reference))
         return items
 

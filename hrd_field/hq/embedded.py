@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..core.casework import ReprisalAnnotation
 from ..core.records import Record
 from ..vault.attachments import BlobWriter
 from ..vault.database import VaultBusy
+from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
@@ -75,6 +77,10 @@ class EmbeddedRepository:
         # Others may share the store (the intake, analysts): wait for their write turn
         # rather than fail at once; an import still waiting after that is answered 503.
         vault.db.wait_for_writers(WRITE_WAIT_MS)
+
+    @property
+    def actor(self) -> str:
+        return self.vault.actor
 
     def close(self) -> None:
         """The vault is closed by its owner, the ``HqStore``."""
@@ -166,6 +172,44 @@ class EmbeddedRepository:
 
     def attachment_size(self, sha256: str) -> int | None:
         return self.vault.attachment_size(sha256)
+
+    # -- casework ------------------------------------------------------------------------------
+    def create_many(self, records: list[Record]) -> None:
+        self.vault.records.create_many(records)
+
+    def types_of(self, record_ids: list[str]) -> dict[str, str]:
+        return self.vault.casework.types_of(record_ids)
+
+    def open_communications(self) -> list[OpenCommunication]:
+        return self.vault.casework.open_communications()
+
+    def reprisals_of(self, person_ids: list[str]) -> list[tuple[str, str | None]]:
+        return self.vault.casework.reprisals_of(person_ids)
+
+    def annotation(self, record_id: str) -> ReprisalAnnotation | None:
+        return self.vault.casework.annotation(record_id)
+
+    def annotations(self) -> dict[str, ReprisalAnnotation]:
+        return self.vault.casework.annotations()
+
+    def save_annotation(self, note: ReprisalAnnotation) -> None:
+        self.vault.casework.save_annotation(note)
+
+    def record_acknowledgement(self, record_id: str, language: str, fmt: str,
+                               sha256: str) -> None:
+        self.vault.casework.record_acknowledgement(record_id, language, fmt, sha256)
+
+    def acknowledgements(self, record_id: str) -> list[Acknowledgement]:
+        return self.vault.casework.acknowledgements(record_id)
+
+    def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
+        return self.vault.casework.bundle_log(limit)
+
+    def setting(self, key: str) -> str | None:
+        return self.vault.casework.setting(key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.vault.casework.set_setting(key, value)
 
     # -- reports, audit, operations ------------------------------------------------------------
     def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

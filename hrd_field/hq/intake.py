@@ -74,8 +74,9 @@ class Intake:
         self.spool = store.root / "spool"
         self.spool.mkdir(mode=0o700, exist_ok=True)
         for leftover in self.spool.iterdir():  # ciphertext from an interrupted upload
-            with contextlib.suppress(OSError):
-                leftover.unlink()
+            if not _alive(leftover.name.lstrip(".").split("-", 1)[0]):  # not a live worker's
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
         # The embedded store has one SQLCipher connection: one user at a time. PostgreSQL
         # takes concurrent requests (each gets a pooled connection; imports of one device
         # take turns on that device's lock inside the database).
@@ -144,7 +145,8 @@ class Intake:
         return Response(body, media_type=RECEIPT_TYPE)
 
     async def _receive(self, request: Request, sha: str, length: int) -> Path | Response:
-        final = self.spool / (os.urandom(16).hex() + ".hrdb")
+        # Named after this process: several intake workers share the spool.
+        final = self.spool / f"{os.getpid()}-{os.urandom(16).hex()}.hrdb"
         digest = hashlib.sha256()
         received = 0
         try:
@@ -215,6 +217,19 @@ class Intake:
         ])
 
 
+def _alive(pid: str) -> bool:
+    """Whether the process that wrote a spool file still runs (then it is still in use)."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class _Reject(Exception):
     def __init__(self, response: Response):
         super().__init__(response.status_code)
@@ -264,11 +279,12 @@ def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
 
 def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
           tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
-    """One intake process on an open store (the embedded store's only mode)."""
+          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None) -> None:
+    """One intake process on an open store (the embedded store's only mode); on ``sock``
+    if given (bound by the caller, so a port in use is reported before starting)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
-                 max_upload=max_upload))
+                 max_upload=max_upload), [sock] if sock is not None else None)
 
 
 def _die_with_parent() -> None:
@@ -282,7 +298,8 @@ def _die_with_parent() -> None:
 
 def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
                   base_url: str | None = None, tls_cert: Path | None = None,
-                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+                  tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD,
+                  sock: socket.socket | None = None) -> None:
     """``workers`` intake processes sharing one listening socket, each with its own store
     connection pool (PostgreSQL). The parent only supervises: a worker that dies is
     started again; SIGTERM or SIGINT stops them all gracefully.
@@ -291,7 +308,7 @@ def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, po
     ``workers`` times the single-process burst.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    listener = socket.create_server((host, port), backlog=2048)
+    listener = sock if sock is not None else socket.create_server((host, port), backlog=2048)
     children: dict[int, int] = {}
     stopping = False
 

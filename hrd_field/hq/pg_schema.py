@@ -172,6 +172,25 @@ STEPS: list[str] = [
     CREATE INDEX hq_bundles_by_previous ON hq_bundles (device_key, previous_manifest_sha256);
     CREATE INDEX hq_quarantine_by_device ON hq_quarantine (device_key);
     """,
+    # 5: casework beside the records: HQ's notes on received reprisals (sealed like record
+    # bodies), acknowledgement letters sent, casework settings
+    """
+    CREATE TABLE hq_reprisal_notes (
+        record_id text PRIMARY KEY,
+        sealed bytea NOT NULL,
+        updated_at text NOT NULL
+    );
+    CREATE TABLE hq_acknowledgements (
+        id bigserial PRIMARY KEY,
+        record_id text NOT NULL,
+        language text NOT NULL,
+        format text NOT NULL,
+        sha256 text NOT NULL,
+        sent_at text NOT NULL
+    );
+    CREATE INDEX hq_acknowledgements_record ON hq_acknowledgements (record_id);
+    CREATE TABLE hq_settings (key text PRIMARY KEY, value text NOT NULL);
+    """,
 ]
 
 # Two migrating processes (several workers starting at once) take turns on this lock.
@@ -250,5 +269,6 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO hrd_analyst;
 GRANT INSERT, UPDATE ON hq_records TO hrd_analyst;
 GRANT INSERT, DELETE ON hq_record_terms TO hrd_analyst;
 GRANT INSERT ON hq_versions, hq_audit, hq_alarms TO hrd_analyst;
+GRANT INSERT, UPDATE ON hq_reprisal_notes, hq_acknowledgements, hq_settings TO hrd_analyst;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO hrd_analyst;
 """

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ..core.casework import ReprisalAnnotation
 from ..core.errors import UserError
 from ..core.records import Record
+from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import Filters, Hit, Row
 
@@ -216,6 +218,46 @@ class HqRepository(Protocol):
         """How many records, tombstones, versions, bundles, abandoned sequence numbers,
         attachments, alarms, quarantined files, receipts and devices HQ holds."""
         ...
+
+    # -- casework (HQ's own work on what it received) -------------------------------------------
+    def create_many(self, records: list[Record]) -> None:
+        """Validated casework records in one transaction: all or nothing."""
+        ...
+
+    def types_of(self, record_ids: list[str]) -> dict[str, str]:
+        """Type of each live record among ``record_ids``; ids HQ does not hold are absent."""
+        ...
+
+    def open_communications(self) -> list[OpenCommunication]:
+        """Sent communications with a reply due and no reply yet (the deadline board)."""
+        ...
+
+    def reprisals_of(self, person_ids: list[str]) -> list[tuple[str, str | None]]:
+        """(id, incident date) of every live reprisal incident naming one of these people."""
+        ...
+
+    def annotation(self, record_id: str) -> ReprisalAnnotation | None:
+        """HQ's notes on a received reprisal: kept apart, never overwritten by an import."""
+        ...
+
+    def annotations(self) -> dict[str, ReprisalAnnotation]: ...
+
+    def save_annotation(self, note: ReprisalAnnotation) -> None: ...
+
+    def record_acknowledgement(self, record_id: str, language: str, fmt: str,
+                               sha256: str) -> None: ...
+
+    def acknowledgements(self, record_id: str) -> list[Acknowledgement]: ...
+
+    def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
+        """The latest imported bundles (device name, sequence, summary), for the inbox."""
+        ...
+
+    def setting(self, key: str) -> str | None:
+        """A casework setting (reply period, HQ time zone)."""
+        ...
+
+    def set_setting(self, key: str, value: str) -> None: ...
 
     # -- audit and operations -----------------------------------------------------------------
     def log(self, action: str, object_type: str = "", object_id: str = "") -> None: ...

@@ -7,6 +7,8 @@ is written; records are marked exported only once their bundle is durable.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -22,10 +24,13 @@ from ..bundle import (
     remove_partial_bundles,
     write_bundle,
 )
+from ..bundle.writer import SUFFIX as BUNDLE_SUFFIX
+from ..bundle.writer import new_file_stem
 from ..core import codec, linking
 from ..core.consent import ExportDecision, export_decision
 from ..core.display import title
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
 from ..core.records import Person, Record, ThreatReport, new_id
 from ..vault.ledger import Tombstone, tombstone_json
@@ -184,9 +189,25 @@ def _split(items: list[Item], max_size: int, recipients: int) -> list[list[Item]
 Progress = Callable[[int, int], None]
 
 
+def recover_unfinished(vault: Vault, out_dir: Path) -> None:
+    """After a crash: abandon sequences reserved but never recorded, and delete their
+    bundle file if it reached ``out_dir`` (HQ will not wait for them; their records were
+    never marked exported and leave in the next bundle); remove partial files."""
+    for _seq, name in vault.exports.abandon_unfinished():
+        if name and SAFE_NAME.fullmatch(name):
+            with contextlib.suppress(OSError):
+                (out_dir / name).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        remove_partial_bundles(out_dir)
+
+
+SAFE_NAME = re.compile(r"[0-9a-f]{32}\.hrdb")
+
+
 def write_export(vault: Vault, plan: ExportPlan, out_dir: Path, *,
                  max_size: int = DEFAULT_MAX_SIZE, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> list[WrittenBundle]:
+                 cancel: threading.Event | None = None,
+                 to_outbox: bool = False) -> list[WrittenBundle]:
     if max_size < MIN_MAX_SIZE:
         raise UserError(_("--max-size must be at least {n} bytes.").format(n=MIN_MAX_SIZE))
     if plan.empty:
@@ -194,14 +215,15 @@ def write_export(vault: Vault, plan: ExportPlan, out_dir: Path, *,
     profile = enrolled_profile(vault)
     key = device_key(vault)
     out_dir.mkdir(parents=True, exist_ok=True)
-    vault.exports.abandon_unfinished()
-    remove_partial_bundles(out_dir)
+    recover_unfinished(vault, out_dir)
     parts = _split(plan.items, max_size, len(profile.recipients))
     written: list[WrittenBundle] = []
     for index, part in enumerate(parts):
         if cancel is not None and cancel.is_set():
             break
-        seq = vault.exports.reserve_sequence()
+        stem = new_file_stem()
+        seq = vault.exports.reserve_sequence(file_name=stem + BUNDLE_SUFFIX)
+        crash_point("export.reserved")
         try:
             counts = Counter(item.type for item in part)
             attachments: dict[str, int] = {}
@@ -214,14 +236,17 @@ def write_export(vault: Vault, plan: ExportPlan, out_dir: Path, *,
                 attachments=[AttachmentSource(sha, size, _opener(vault, sha))
                              for sha, size in attachments.items()],
                 abandoned_sequences=vault.exports.abandoned(),
-                app_version=__version__, schema_version=LATEST, counts=dict(counts))
+                app_version=__version__, schema_version=LATEST, counts=dict(counts),
+                file_stem=stem)
         except BaseException:
             vault.exports.abandon(seq)
             raise
+        crash_point("export.bundle_written")
         vault.exports.mark_written(
             seq, bundle_id=bundle.manifest.bundle_id, manifest_sha256=bundle.manifest_sha256,
             file_name=bundle.path.name, size=bundle.size,
-            versions=[(i.record_id, i.version) for i in part])
+            versions=[(i.record_id, i.version) for i in part], to_outbox=to_outbox)
+        crash_point("export.marked")
         written.append(bundle)
         if progress is not None:
             progress(index + 1, len(parts))

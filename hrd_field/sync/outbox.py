@@ -19,10 +19,11 @@ from ..bundle.minisign import SigningKey
 from ..bundle.profile import HqProfile
 from ..bundle.receipt import Receipt, load_receipt
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
 from ..vault.vault import Vault
 from .client import IntakeClient, SyncError
-from .exporter import plan_export, write_export
+from .exporter import plan_export, recover_unfinished, write_export
 from .identity import device_key, enrolled_profile
 from .transfer import Transfer, transfer
 
@@ -56,13 +57,19 @@ def backoff(attempts: int) -> float:
     return random.uniform(0, min(MAX_BACKOFF_S, 30 * 2 ** max(0, attempts)))  # noqa: S311
 
 
+def recover_outbox(vault: Vault) -> Path:
+    """After a crash: orphan bundle files abandoned, written bundles queued again."""
+    folder = outbox_dir(vault)
+    recover_unfinished(vault, folder)
+    vault.exports.requeue_written({p.name for p in folder.iterdir()})
+    return folder
+
+
 def fill_outbox(vault: Vault) -> int:
     """Export what changed since the last export into the outbox; returns bundles made."""
+    folder = recover_outbox(vault)
     plan = plan_export(vault, since_last=True)
-    written = write_export(vault, plan, outbox_dir(vault))
-    for bundle in written:
-        vault.exports.add_to_outbox(bundle.manifest.sequence)
-    return len(written)
+    return len(write_export(vault, plan, folder, to_outbox=True))
 
 
 Progress = Callable[[int, int], None]
@@ -83,7 +90,7 @@ def prepare_sync(vault: Vault, *, export_first: bool = True) -> SyncPlan:
     profile = enrolled_profile(vault)
     key = device_key(vault)
     exported = fill_outbox(vault) if export_first else 0
-    folder = outbox_dir(vault)
+    folder = recover_outbox(vault)
     transfers = [Transfer(i.seq, i.bundle_id, folder / i.file_name, i.attempts)
                  for i in vault.exports.waiting()]
     return SyncPlan(profile, key, transfers, exported)
@@ -112,6 +119,7 @@ def settle(vault: Vault, plan: SyncPlan, item: Transfer, outcome: bytes | SyncEr
             why=exc))
         return True
     report.uploaded += int(item.path.exists())
+    crash_point("sync.uploaded")
     carried = vault.exports.mark_received(item.seq, outcome)
     accepted = set(receipt.accepted)
     if plan.profile.policy.delete_after_receipt:

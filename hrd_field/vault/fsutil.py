@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
 
 PART_SUFFIX = ".part"
@@ -138,6 +139,7 @@ def atomic_file(path: Path, *, part: Path | None = None,
             # pyrage once lost a buffer silently on a full disk: trust only what is on disk.
             if os.fstat(fh.fileno()).st_size != out.written:
                 raise OSError(errno.EIO, _("the file on disk is shorter than what was written"))
+        crash_point("atomic_file.before_rename")
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.casework import ReprisalAnnotation
 from ..core.introspect import to_plain
@@ -25,7 +26,18 @@ class OpenCommunication:
     addressee: str
     sent_on: str
     reply_due: str
-    reminders: tuple[str, ...]
+    last_reminder: str | None
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One imported bundle, for HQ's inbox."""
+
+    device: str
+    seq: int
+    bundle_id: str
+    imported_at: str
+    summary: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -79,20 +91,22 @@ class CaseworkTables:
 
     # -- queries ------------------------------------------------------------------------------
     def open_communications(self) -> list[OpenCommunication]:
-        """Sent communications without any reply, read from the stored bodies in one pass
-        (no decoding of whole records: the board must answer at 10,000 letters)."""
+        """Sent communications without any reply, from one covering index (status, the
+        reply due kept in ``case_status`` only while a reply is awaited, the last reminder
+        in ``urgency``): no record body is read, so the board answers at 10,000 letters."""
         rows = self._db.query(
-            "SELECT id, json_extract(body, '$.kind'), json_extract(body, '$.reference'),"
-            " json_extract(body, '$.state'), json_extract(body, '$.non_state_addressee'),"
-            " json_extract(body, '$.sent_on'), json_extract(body, '$.reply_due'),"
-            " (SELECT group_concat(json_extract(m.value, '$.sent_on'), ',') FROM"
-            "  json_each(body, '$.reminders') m)"
-            " FROM records WHERE type = 'communication' AND deleted = 0 AND status = 'sent'"
-            " AND json_array_length(body, '$.replies') = 0"
-            " AND json_extract(body, '$.reply_due') IS NOT NULL")
-        return [OpenCommunication(r[0], r[1], r[2] or "", r[3], r[4] or "", r[5], r[6],
-                                  tuple(sorted(r[7].split(","))) if r[7] else ())
-                for r in rows]
+            "SELECT id, title, country, event_date, case_status, urgency,"
+            " (SELECT t.code FROM record_terms t WHERE t.record_seq = r.seq"
+            "  AND t.vocab = 'communication_kind')"
+            " FROM records r INDEXED BY records_awaiting_reply"
+            " WHERE type = 'communication' AND deleted = 0 AND status = 'sent'"
+            " AND case_status IS NOT NULL")
+        out = []
+        for rid, title, state, sent_on, due, last, kind in rows:
+            reference, _sep, addressee = (title or "").partition(" — ")
+            out.append(OpenCommunication(rid, kind or "", reference, state, addressee,
+                                         sent_on or "", due, last))
+        return out
 
     def reprisals_of(self, person_ids: list[str]) -> list[tuple[str, str | None]]:
         """(id, incident date) of every live reprisal naming one of these people."""
@@ -118,6 +132,14 @@ class CaseworkTables:
         return [r[0] for r in self._db.query(
             "SELECT r.id FROM records r, json_each(r.body, '$.record_ids') l"
             " WHERE r.type = 'communication' AND r.deleted = 0 AND l.value = ?", (record_id,))]
+
+    def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
+        return [BundleEntry(r[0], int(r[1]), r[2], r[3], json.loads(r[4] or "{}"))
+                for r in self._db.query(
+                    "SELECT coalesce(d.name, b.device_key), b.seq, b.bundle_id, b.imported_at,"
+                    " b.summary FROM hq_bundles b LEFT JOIN hq_devices d"
+                    " ON d.public_key = b.device_key ORDER BY b.imported_at DESC LIMIT ?",
+                    (limit,))]
 
     def set_setting(self, key: str, value: str) -> None:
         with self._db.transaction() as c:

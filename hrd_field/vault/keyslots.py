@@ -9,6 +9,7 @@ small file; overwriting it makes the database unreadable noise (crypto-erase).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import uuid
@@ -61,6 +62,12 @@ def _unb64(text: Any) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def _checksum(doc: dict[str, Any]) -> str:
+    body = {k: v for k, v in doc.items() if k != "checksum"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def _derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     return hash_secret_raw(
         passphrase.encode("utf-8"), salt,
@@ -76,8 +83,9 @@ class KeyFile:
 
     # -- serialisation -------------------------------------------------------------------
     def to_bytes(self) -> bytes:
-        doc = {"format": FORMAT, "version": VERSION, "vault_id": self.vault_id,
-               "slots": self.slots}
+        doc: dict[str, Any] = {"format": FORMAT, "version": VERSION,
+                               "vault_id": self.vault_id, "slots": self.slots}
+        doc["checksum"] = _checksum(doc)
         return json.dumps(doc, sort_keys=True, indent=1).encode("utf-8")
 
     @classmethod
@@ -92,6 +100,13 @@ class KeyFile:
             raise KeyFileError(_("This is not an HRD Field key file."))
         if doc.get("version") != VERSION:
             raise KeyFileError(_("This key file was made by a newer version of HRD Field."))
+        # The checksum covers every byte that matters (salt, nonce, wrapped key, parameters):
+        # a changed character is named as damage, not taken for a wrong passphrase. Key
+        # files written before it existed have none and still open.
+        if "checksum" in doc and doc.get("checksum") != _checksum(doc):
+            raise KeyFileError(_(
+                "The key file is damaged (its checksum does not match): the passphrase was "
+                "not tried. Restore vault.key from a backup."))
         slots, vault_id = doc.get("slots"), doc.get("vault_id")
         if not isinstance(slots, list) or not slots or not isinstance(vault_id, str) \
                 or not all(isinstance(s, dict) for s in slots):

@@ -56,32 +56,57 @@ class ExportLedger:
         self._db = db
         self._actor = actor
 
-    def reserve_sequence(self) -> int:
+    def reserve_sequence(self, file_name: str | None = None) -> int:
+        """Commit the next sequence number, and the file name its bundle will get (so a
+        crash between writing the file and recording it leaves a file we can name)."""
         with self._db.transaction() as c:
             row = c.execute("SELECT max(seq) FROM export_sequences").fetchone()
             seq = int(row[0] or 0) + 1
-            c.execute("INSERT INTO export_sequences (seq, state, created_at) VALUES (?, ?, ?)",
-                      (seq, "reserved", utc_now()))
+            c.execute("INSERT INTO export_sequences (seq, state, created_at, file_name)"
+                      " VALUES (?, ?, ?, ?)", (seq, "reserved", utc_now(), file_name))
             audit.append(c, self._actor, "export.reserve", "sequence", str(seq))
         return seq
 
-    def abandon_unfinished(self) -> list[int]:
-        """Sequences reserved by an export that died before writing (the vault lock means
-        no other export runs now): declare them abandoned so HQ does not wait for them."""
-        rows = self._db.query("SELECT seq FROM export_sequences WHERE state = 'reserved'")
-        for (seq,) in rows:
+    def abandon_unfinished(self) -> list[tuple[int, str | None]]:
+        """Sequences reserved by an export that died before recording its bundle (the vault
+        lock means no other export runs now): declare them abandoned so HQ does not wait
+        for them. Returns (sequence, file name): the caller removes such orphan files;
+        their records were never marked exported and go out in the next bundle."""
+        rows = self._db.query("SELECT seq, file_name FROM export_sequences"
+                              " WHERE state = 'reserved'")
+        for seq, _name in rows:
             self.abandon(int(seq))
-        return [int(r[0]) for r in rows]
+        return [(int(seq), name) for seq, name in rows]
+
+    def requeue_written(self, names_present: set[str]) -> list[int]:
+        """Written bundles still in the outbox folder, not received, but missing from the
+        outbox (a crash of an older version between two transactions): put them back."""
+        rows = self._db.query(
+            "SELECT s.seq, s.file_name FROM export_sequences s WHERE s.state = 'written'"
+            " AND s.received_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o"
+            " WHERE o.seq = s.seq)")
+        found = [int(seq) for seq, name in rows if name in names_present]
+        if found:
+            with self._db.transaction() as c:
+                c.executemany("INSERT OR IGNORE INTO outbox (seq) VALUES (?)",
+                              [(seq,) for seq in found])
+        return found
 
     def abandon(self, seq: int) -> None:
         with self._db.transaction() as c:
-            c.execute("UPDATE export_sequences SET state = 'abandoned' WHERE seq = ?"
-                      " AND state = 'reserved'", (seq,))
+            # The file name was only its intended name: an abandoned sequence has no file.
+            c.execute("UPDATE export_sequences SET state = 'abandoned', file_name = NULL"
+                      " WHERE seq = ? AND state = 'reserved'", (seq,))
             audit.append(c, self._actor, "export.abandon", "sequence", str(seq))
 
     def mark_written(self, seq: int, *, bundle_id: str, manifest_sha256: str, file_name: str,
-                     size: int, versions: list[tuple[str, int]]) -> None:
+                     size: int, versions: list[tuple[str, int]],
+                     to_outbox: bool = False) -> None:
+        """Record a durable bundle; with ``to_outbox`` it joins the outbox in the same
+        transaction (two would let a crash between them lose it from the outbox)."""
         with self._db.transaction() as c:
+            if to_outbox:
+                c.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
             c.execute("UPDATE export_sequences SET state = 'written', bundle_id = ?,"
                       " manifest_sha256 = ?, file_name = ?, size = ? WHERE seq = ?",
                       (bundle_id, manifest_sha256, file_name, size, seq))

@@ -1,14 +1,21 @@
-"""One process per vault: an advisory lock the OS drops when the process dies."""
+"""One process per vault: an advisory lock the OS drops when the process dies.
+
+The lock is taken on the vault directory itself, not on a file inside it: a lock file can be
+deleted while held (and a second process would then lock a new file of the same name and
+open the vault beside the first); the directory cannot be removed while it holds the vault.
+Locking the directory also works on read-only media, where no lock file can be created.
+An HQ store may be opened by several processes at once (``acquire_shared``).
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from pathlib import Path
-from typing import IO
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from .fsutil import io_error
 
 
 class VaultInUse(UserError):
@@ -17,26 +24,37 @@ class VaultInUse(UserError):
 
 
 class ProcessLock:
-    def __init__(self, path: Path):
-        self._path = path
-        self._fh: IO[bytes] | None = None
+    def __init__(self, directory: Path):
+        self._directory = directory
+        self._fd: int | None = None
+
+    def _open(self) -> int:
+        if os.name == "nt":  # pragma: no cover - Windows builds only
+            path = self._directory / "vault.lock"
+            try:
+                return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                raise io_error(exc) from exc
+        try:
+            return os.open(self._directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as exc:
+            raise io_error(exc, writing=False) from exc
 
     def acquire(self) -> None:
-        fh = open(self._path, "ab")
+        fd = self._open()
         try:
             if os.name == "nt":  # pragma: no cover - Windows builds only
                 import msvcrt
 
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
             else:
                 import fcntl
 
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            fh.close()
+            os.close(fd)
             raise VaultInUse() from exc
-        os.chmod(self._path, 0o600)
-        self._fh = fh
+        self._fd = fd
 
     def acquire_shared(self, wait_s: float = 10.0) -> bool:
         """Open the vault together with other processes (an HQ store: the intake and the
@@ -48,48 +66,47 @@ class ProcessLock:
             return True
         import fcntl
 
-        fh = open(self._path, "ab")
+        fd = self._open()
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 alone = True
                 break
             except OSError:
                 pass
             try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 alone = False
                 break
             except OSError as exc:
                 if time.monotonic() > deadline:
-                    fh.close()
+                    os.close(fd)
                     raise VaultInUse() from exc
                 time.sleep(0.05)  # polling a lock held by a process that is opening
-        os.chmod(self._path, 0o600)
-        self._fh = fh
+        self._fd = fd
         return alone
 
     def share(self) -> None:
         """Let other processes join (from exclusive to shared)."""
-        if self._fh is not None and os.name != "nt":
+        if self._fd is not None and os.name != "nt":
             import fcntl
 
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_SH)
+            fcntl.flock(self._fd, fcntl.LOCK_SH)
 
     def last_one(self) -> bool:
         """True if no other process shares the vault now (this one then holds it alone)."""
-        if self._fh is None or os.name == "nt":
+        if self._fd is None or os.name == "nt":
             return True
         import fcntl
 
         try:
-            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return False
         return True
 
     def release(self) -> None:
-        if self._fh is not None:
-            self._fh.close()  # closing drops the lock
-            self._fh = None
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None

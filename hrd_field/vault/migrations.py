@@ -226,6 +226,8 @@ STEPS: list[Step] = [
         sent_at TEXT NOT NULL
     );
     CREATE INDEX hq_acknowledgements_by_record ON hq_acknowledgements (record_id);
+    CREATE INDEX records_awaiting_reply ON records (type, status, case_status, event_date,
+        country, urgency, title, id, seq) WHERE deleted = 0 AND case_status IS NOT NULL;
     """,
     # HQ reports count records by type, date and region or visit, and add up the
     # participants of consultations, from this index alone: reading the table pages (bodies

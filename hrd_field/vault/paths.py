@@ -31,8 +31,14 @@ class VaultPaths:
         return self.root / "vault.db"
 
     @property
-    def lock(self) -> Path:
-        return self.root / "vault.lock"
+    def init_marker(self) -> Path:
+        """Present only while a vault is being created: found later, creation died."""
+        return self.root / "vault.init"
+
+    @property
+    def high_water(self) -> Path:
+        """The audit chain head at the last commit (see ``highwater``)."""
+        return self.root / "vault.hwm"
 
     @property
     def dirty_marker(self) -> Path:

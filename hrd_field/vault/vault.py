@@ -3,8 +3,10 @@
 Files in the vault directory (mode 0700, files 0600):
   vault.key       the key file (wrapped data key; the only secret-bearing file in clear)
   vault.db[-wal]  the SQLCipher database, encrypted page by page with the data key
-  vault.lock      held while a process has the vault open
+  vault.hwm       the high-water mark: the audit chain head at the last commit (encrypted)
   vault.open      present while open: found at unlock, it means an unclean shutdown
+  vault.init      present only while 'vault init' runs: found later, init was interrupted
+The directory itself is locked (flock) while a process has the vault open.
   unlock-failures the count of consecutive wrong passphrases (a number, nothing else)
 """
 
@@ -19,14 +21,23 @@ import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.faults import crash_point
+from ..core.i18n import _, ngettext
 from ..core.records import AttachmentRef, utc_now
-from . import attachments, audit, migrations, throttle
-from .database import Database, DatabaseError, NotThisVault
-from .fsutil import atomic_write, fsync_dir, io_error, overwrite_and_unlink
+from . import attachments, audit, highwater, migrations, throttle
+from .database import Database, DatabaseError, NotThisVault, read_only_media, translate
+from .fsutil import (
+    DiskFull,
+    atomic_write,
+    fsync_dir,
+    io_error,
+    leftover_parts,
+    overwrite_and_unlink,
+)
+from .highwater import HighWater
 from .hq_casework import CaseworkTables
 from .hq_tables import HqTables
 from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
@@ -54,7 +65,21 @@ class CheckReport:
         return not self.problems
 
 
+class CheckInterrupted(Exception):
+    """The vault was locked while :meth:`Vault.check_snapshot` ran: no verdict."""
+
+
+class IncompleteVault(UserError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(_(
+            "Creating the vault in {path} was interrupted, so it never held any record. Run "
+            "'hrd-field vault init' again: it removes the incomplete files and starts over.")
+            .format(path=root))
+
+
 def _read_keyfile(paths: VaultPaths) -> KeyFile:
+    if paths.init_marker.exists():
+        raise IncompleteVault(paths.root)
     try:
         data = paths.keyfile.read_bytes()
     except FileNotFoundError as exc:
@@ -65,7 +90,7 @@ def _read_keyfile(paths: VaultPaths) -> KeyFile:
         raise UserError(_("There is no vault in {path}. Create one with 'hrd-field vault init'.")
                         .format(path=paths.root)) from exc
     except OSError as exc:
-        raise io_error(exc) from exc
+        raise io_error(exc, writing=False) from exc
     return KeyFile.from_bytes(data)
 
 
@@ -74,11 +99,35 @@ def require_vault(root: Path) -> None:
     _read_keyfile(VaultPaths(root))
 
 
+def _remove_key_leftovers(paths: VaultPaths) -> None:
+    """Temporary key files of an interrupted passphrase change hold the data key wrapped
+    with a passphrase: destroy them like the key file itself."""
+    for leftover in leftover_parts(paths.keyfile):
+        with contextlib.suppress(OSError):
+            overwrite_and_unlink(leftover)
+
+
+def _remove_incomplete(paths: VaultPaths) -> None:
+    _remove_key_leftovers(paths)
+    with contextlib.suppress(FileNotFoundError):
+        overwrite_and_unlink(paths.keyfile)
+    for f in [*paths.sqlite_files(), paths.high_water, paths.dirty_marker,
+              paths.init_marker]:
+        with contextlib.suppress(FileNotFoundError):
+            f.unlink()
+    fsync_dir(paths.root)
+
+
 class Vault:
-    """An unlocked vault. Create with ``Vault.create`` or ``Vault.unlock``; ``close`` locks."""
+    """An unlocked vault. Create with ``Vault.create`` or ``Vault.unlock``; ``close`` locks.
+
+    ``read_only`` is set for a vault on write-protected media (it reads and exports, and
+    says so when asked to write); ``inspecting`` for a vault opened only to be checked or
+    salvaged (nothing is written, the unclean-shutdown marker stays).
+    """
 
     def __init__(self, paths: VaultPaths, keyfile: KeyFile, data_key: bytes, db: Database,
-                 lock: ProcessLock, actor: str, unclean: bool):
+                 lock: ProcessLock, actor: str, unclean: bool, *, inspecting: bool = False):
         self.paths = paths
         self._keyfile = keyfile
         self._data_key = data_key
@@ -86,21 +135,28 @@ class Vault:
         self._lock = lock
         self.actor = actor
         self.unclean_shutdown = unclean
+        self.inspecting = inspecting
+        self.read_only = db.read_only or inspecting
         self.shared = False
         self.others_present = False
         """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
+        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
         self.casework = CaseworkTables(db, actor)
 
+    def _record_high_water(self) -> None:
+        with contextlib.suppress(OSError, DatabaseError):  # the mark may only lag, never lead
+            mark = highwater.head(self.db.conn)
+            if mark is not None:
+                self._high_water.write(mark)
+
     # -- lifecycle -----------------------------------------------------------------------
     @classmethod
     def create(cls, root: Path, passphrase: str, *, actor: str | None = None) -> Vault:
         paths = VaultPaths(root)
-        if paths.keyfile.exists() or paths.database.exists():
-            raise UserError(_("A vault already exists in {path}.").format(path=root))
         if len(passphrase) < 8:
             raise UserError(_("The passphrase must have at least 8 characters."))
         os.umask(0o077)
@@ -109,13 +165,26 @@ class Vault:
             os.chmod(root, 0o700)  # an existing folder keeps its mode otherwise
         except OSError as exc:
             raise io_error(exc) from exc
-        lock = ProcessLock(paths.lock)
+        lock = ProcessLock(paths.root)
         lock.acquire()
-        keyfile, data_key = new_keyfile(passphrase)
+        try:
+            if paths.init_marker.exists():  # an earlier init died: it never held a record
+                _remove_incomplete(paths)
+            if paths.keyfile.exists() or paths.database.exists():
+                raise UserError(_("A vault already exists in {path}.").format(path=root))
+            # The marker goes first and leaves last: whatever a crash leaves in between is
+            # recognised as an interrupted init, never as a vault that lost its key file.
+            atomic_write(paths.init_marker, b"")
+            crash_point("init.marker")
+            keyfile, data_key = new_keyfile(passphrase)
+        except BaseException:
+            lock.release()
+            raise
         db: Database | None = None
         try:
             db = Database(paths.database, data_key, create=True)
             migrations.migrate(db.conn)
+            crash_point("init.database")
             actor = actor or _default_actor()
             with db.transaction() as c:
                 c.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)",
@@ -127,24 +196,33 @@ class Vault:
                 c.execute("INSERT INTO meta (key, value) VALUES ('device_signing_seed', ?)",
                           (os.urandom(32).hex(),))
                 audit.append(c, actor, "vault.create")
-            # The key file is written last: a vault without it was never usable.
             atomic_write(paths.keyfile, keyfile.to_bytes())
+            crash_point("init.keyfile")
+            paths.dirty_marker.touch(mode=0o600)
+            paths.init_marker.unlink()
+            fsync_dir(paths.root)
         except BaseException:
             if db is not None:
                 db.close()
-            for f in paths.sqlite_files():
-                with contextlib.suppress(FileNotFoundError):
-                    f.unlink()
+            _remove_incomplete(paths)
             lock.release()
             raise
-        paths.dirty_marker.touch(mode=0o600)
-        return cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
+        vault = cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
+        vault._record_high_water()
+        db.after_commit = vault._record_high_water
+        return vault
 
     @classmethod
     def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
-               shared: bool = False) -> Vault:
+               inspect: bool = False, shared: bool = False,
+               defer_check: bool = False) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
-        damaged unless ``refuse_if_damaged`` is False (to inspect it with ``check``).
+        damaged unless ``refuse_if_damaged`` is False. ``inspect`` opens it for ``check``
+        and ``salvage`` only: even a damaged vault opens, and nothing is written to it.
+
+        ``defer_check``: after an unclean shutdown, open at once and leave the page-by-page
+        check to :meth:`check_snapshot`, run by the caller beside the work (the app does,
+        and says so); ``check_pending`` tells whether it still has to run.
 
         ``shared``: other processes may have it open at the same time (an HQ store: the
         intake writes while analysts read; SQLite's WAL lets readers go on while one
@@ -152,7 +230,7 @@ class Vault:
         later one that what it reads may change under it."""
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
-        lock = ProcessLock(paths.lock)
+        lock = ProcessLock(paths.root)
         if shared:
             alone = lock.acquire_shared()
         else:
@@ -164,9 +242,11 @@ class Vault:
             except WrongPassphrase:
                 time.sleep(throttle.record_failure(paths.throttle))
                 raise
-            throttle.reset(paths.throttle)
-            vault = cls._open(paths, keyfile, data_key, lock, refuse_if_damaged,
-                              others=not alone)
+            with contextlib.suppress(OSError):
+                throttle.reset(paths.throttle)
+            vault = cls._open(paths, keyfile, data_key, lock,
+                              refuse_if_damaged and not inspect, inspect=inspect,
+                              others=not alone, defer_check=defer_check)
         except BaseException:
             lock.release()
             raise
@@ -179,7 +259,7 @@ class Vault:
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
         paths = VaultPaths(root)
         keyfile = _read_keyfile(paths)
-        lock = ProcessLock(paths.lock)
+        lock = ProcessLock(paths.root)
         lock.acquire()
         try:
             data_key = keyfile.unwrap_recovery(identity)
@@ -193,54 +273,108 @@ class Vault:
     @classmethod
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
               lock: ProcessLock, refuse_if_damaged: bool = True, *,
-              others: bool = False) -> Vault:
-        if not paths.database.exists():
+              inspect: bool = False, others: bool = False,
+              defer_check: bool = False) -> Vault:
+        try:
+            size = paths.database.stat().st_size
+        except FileNotFoundError:
             raise VaultCorrupt(_(
                 "The vault database {path} is missing. Nothing was created in its place.")
-                .format(path=paths.database))
-        db = Database(paths.database, data_key)
+                .format(path=paths.database)) from None
+        except OSError as exc:
+            raise io_error(exc, writing=False) from exc
+        if size == 0:
+            raise VaultCorrupt(_(
+                "The vault database {path} is empty (0 bytes): its content was lost, for "
+                "example by a failing disk or a copy that did not finish. Restore the vault "
+                "folder from a backup; nothing was changed.").format(path=paths.database))
+        read_only = read_only_media(paths.root)
+        if not read_only and not inspect and not others:  # another may be writing one
+            _remove_key_leftovers(paths)
+        db = Database(paths.database, data_key, read_only=read_only)
         try:
+            if inspect and not read_only:
+                db.conn.execute("PRAGMA query_only = ON")
             # With others present the marker is theirs, not a crash's.
             unclean = paths.dirty_marker.exists() and not others
-            rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
+            try:
+                rows = db.query("SELECT value FROM meta WHERE key = 'vault_id'")
+            except UserError:
+                if not inspect:
+                    raise
+                rows = [(keyfile.vault_id,)]  # damaged: let check and salvage say what
             if not rows or rows[0][0] != keyfile.vault_id:
                 raise NotThisVault()
-            owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
+            try:
+                owner = db.query("SELECT value FROM meta WHERE key = 'owner'")
+            except UserError:
+                if not inspect:
+                    raise
+                owner = []
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
-                        _default_actor(), unclean)
+                        _default_actor(), unclean, inspecting=inspect)
             vault.others_present = others
-            # Check before anything writes: a damaged vault is refused as it was found.
-            if unclean and refuse_if_damaged:
-                report = vault.check(full=False)
+            # Check before anything writes: a damaged or rolled-back vault is refused as
+            # it was found. The high-water mark is compared at every opening (one lookup).
+            if refuse_if_damaged:
+                vault.check_pending = unclean and defer_check
+                report = vault.check(full=False) if unclean and not defer_check \
+                    else vault._check_high_water()
                 if not report.ok:
                     raise VaultCorrupt(_(
-                        "The vault was not closed properly and its integrity check failed: "
-                        "{problem}. Run 'hrd-field vault check' and keep a copy of the vault "
-                        "folder before changing anything.").format(problem=report.problems[0]))
-            migrations.migrate(db.conn)
+                        "The vault's integrity check failed: {problem}. Keep a copy of the "
+                        "vault folder, then run 'hrd-field vault check' and 'hrd-field vault "
+                        "salvage --out NEW_FOLDER' to rescue what can be read.").format(
+                        problem=report.problems[0]))
+            if vault.read_only:
+                return vault
+            try:
+                migrations.migrate(db.conn)
+            except DatabaseError as exc:
+                raise translate(exc, paths.database) from exc
             derived = db.query("SELECT value FROM meta WHERE key = 'derived_version'")
             if not derived or derived[0][0] != DERIVED_VERSION:
                 vault.records.refresh_derived()
                 vault.set_meta("derived_version", DERIVED_VERSION)
-            paths.dirty_marker.touch(mode=0o600)
-            with db.transaction() as c:
-                audit.append(c, vault.actor, "vault.unlock")
+            db.after_commit = vault._record_high_water
+            with contextlib.suppress(OSError):  # a full disk must not stop reading
+                paths.dirty_marker.touch(mode=0o600)
+            try:
+                with db.transaction() as c:
+                    audit.append(c, vault.actor, "vault.unlock")
+            except DiskFull:
+                vault.low_on_space = True
         except BaseException:
             db.close()
             raise
         return vault
 
+    low_on_space = False
+
+    def reconnect(self) -> None:
+        """Reopen the database connection (see ``Database.reconnect``); for rescue work."""
+        self.db.reconnect(self._data_key)
+        if self.inspecting and not self.db.read_only:
+            self.db.conn.execute("PRAGMA query_only = ON")
+
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
-        if self._stored_files:  # files added this session and then dropped from records
+        snapshot = self._snapshot_conn
+        if snapshot is not None:
+            self._check_interrupted = True
+            snapshot.interrupt()  # a check still running stops now, not in seconds
+        if self._stored_files and not self.read_only:
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
-        last = not self.shared or self._lock.last_one()
+        last = not self.read_only and (not self.shared or self._lock.last_one())
         if last:
             self.db.checkpoint()
         self.db.close()
-        if last:  # the marker stays while another process still has the vault open
-            with contextlib.suppress(FileNotFoundError):
+        # An inspected vault keeps its marker: the next ordinary opening checks it again;
+        # so does one whose after-crash check has not passed (not finished, or damage
+        # found); the marker also stays while another process still has the vault open.
+        if last and not self.check_pending:
+            with contextlib.suppress(OSError):
                 self.paths.dirty_marker.unlink()
         self._data_key = b""
         self._lock.release()
@@ -256,7 +390,9 @@ class Vault:
         if len(new_passphrase) < 8:
             raise UserError(_("The passphrase must have at least 8 characters."))
         self._keyfile.set_passphrase(self._data_key, new_passphrase)
+        crash_point("passwd.before_keyfile")
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
+        crash_point("passwd.keyfile")
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.passwd")
 
@@ -291,12 +427,38 @@ class Vault:
         return bytes.fromhex(seed)
 
     # -- integrity -----------------------------------------------------------------------
+    check_pending = False
+    _snapshot_conn: Any = None
+    _check_interrupted = False
+
+    def check_snapshot(self) -> CheckReport:
+        """The after-crash check (``check(full=False)``) on a second, query-only connection:
+        any thread may run it while this one goes on reading and writing (WAL keeps the
+        snapshot it reads consistent). Clears ``check_pending`` when the vault is sound."""
+        db = Database(self.paths.database, self._data_key)
+        self._snapshot_conn = db.conn
+        try:
+            db.conn.execute("PRAGMA query_only = ON")
+            # the high-water mark was compared at opening; commits made since would make this
+            # snapshot look behind it
+            report = self._check_on(db.conn, full=False, high_water=False)
+        finally:
+            self._snapshot_conn = None
+            db.close()
+        if self._check_interrupted:
+            raise CheckInterrupted()
+        if report.ok:
+            self.check_pending = False
+        return report
+
     def check(self, *, full: bool = True) -> CheckReport:
         """Every encrypted page's authentication and the audit chain; with ``full`` also
         SQLite's structure and the search index (tens of seconds on a large vault, so the
         unlock after a crash runs only the first part)."""
+        return self._check_on(self.db.conn, full=full)
+
+    def _check_on(self, conn: Any, *, full: bool, high_water: bool = True) -> CheckReport:
         problems: list[str] = []
-        conn = self.db.conn
         try:
             for row in conn.execute("PRAGMA cipher_integrity_check"):
                 problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
@@ -309,11 +471,18 @@ class Vault:
             problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
         if problems:
             return CheckReport(problems, self.unclean_shutdown)  # the rest would read noise
-        if full:
+        if full and not self.db.read_only:
+            # FTS5's check is spelled as an INSERT though it writes nothing: an inspected
+            # vault lifts its query-only guard for this one statement.
+            if self.inspecting:
+                conn.execute("PRAGMA query_only = OFF")
             try:
                 conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
             except Exception:
                 problems.append(_("the search index is inconsistent"))
+            finally:
+                if self.inspecting:
+                    conn.execute("PRAGMA query_only = ON")
         try:
             has_audit = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'"
                                      ).fetchone()
@@ -323,7 +492,30 @@ class Vault:
             broken = None
         if broken is not None:
             problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
+        if high_water:
+            problems += self._check_high_water(conn).problems
         return CheckReport(problems, self.unclean_shutdown)
+
+    def _check_high_water(self, conn: Any = None) -> CheckReport:
+        """Compare the database with the last commit recorded beside it."""
+        try:
+            missing = highwater.compare(conn or self.db.conn, self._high_water.read())
+        except DatabaseError as exc:
+            return CheckReport([_("database structure: {detail}").format(detail=exc)],
+                               self.unclean_shutdown)
+        if missing is None:
+            return CheckReport([], self.unclean_shutdown)
+        if missing == 0:
+            problem = _("the vault's history differs from its last recorded commit: it was "
+                        "replaced by another copy or damaged")
+        else:
+            problem = ngettext(
+                "the vault lacks its last {n} committed change: its write-ahead log "
+                "(vault.db-wal) was deleted or damaged, or an older copy was restored",
+                "the vault lacks its last {n} committed changes: its write-ahead log "
+                "(vault.db-wal) was deleted or damaged, or an older copy was restored",
+                missing).format(n=missing)
+        return CheckReport([problem], self.unclean_shutdown)
 
     def audit_log(self, limit: int = 1000) -> list[audit.AuditEntry]:
         return audit.entries(self.db.conn, limit)
@@ -408,29 +600,28 @@ class Vault:
         self._data_key = b""
         _erase_files(self.paths)
         self._lock.release()
-        with contextlib.suppress(OSError):
-            self.paths.lock.unlink()
 
 
 def wipe(root: Path) -> None:
     """Crypto-erase a closed vault; needs no passphrase, refuses while it is in use."""
     paths = VaultPaths(root)
-    if not paths.keyfile.exists() and not paths.database.exists():
+    if not paths.keyfile.exists() and not paths.database.exists() \
+            and not leftover_parts(paths.keyfile):
         raise UserError(_("There is no vault in {path}.").format(path=root))
-    lock = ProcessLock(paths.lock)
+    lock = ProcessLock(paths.root)
     lock.acquire()
     try:
         _erase_files(paths)
     finally:
         lock.release()
-    with contextlib.suppress(OSError):
-        paths.lock.unlink()
 
 
 def _erase_files(paths: VaultPaths) -> None:
     """Destroy the key file first: from then on the database is noise. Then remove the rest."""
-    overwrite_and_unlink(paths.keyfile)
-    for f in [*paths.sqlite_files(), paths.dirty_marker, paths.throttle]:
+    for key_bearing in [paths.keyfile, *leftover_parts(paths.keyfile)]:
+        overwrite_and_unlink(key_bearing)
+    for f in [*paths.sqlite_files(), paths.dirty_marker, paths.throttle, paths.high_water,
+              paths.init_marker, paths.root / "vault.lock"]:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
     fsync_dir(paths.root)

@@ -30,7 +30,7 @@ MARKER = b"HRD-LEAK-CANARY-5c0e8a1f9d"
 WAIT = 30_000
 SYSTEM_TMP = Path(tempfile.gettempdir())  # before any test points TMPDIR elsewhere
 VAULT_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.db-journal",
-               "vault.lock", "vault.open", "unlock-failures"}
+               "vault.hwm", "vault.open", "unlock-failures"}
 
 
 class Panel(AttachmentPanel):

@@ -191,3 +191,22 @@ def test_linking_a_person_by_click_or_enter_keeps_the_page_and_flags_met_this_mi
     assert met_box.value(), "met this mission is pre-ticked"
     assert editor.met_note is not None and "Colibri" in editor.met_note.text()
     assert editor.met_note.isVisibleTo(editor)
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "grabbing the keyboard")
+def test_calendars_open_at_the_missions_dates(qtbot, make_window, tmp_path):
+    vault_dir = tmp_path / "vault"
+    mission = Mission(title="Visit", start_date="2025-11-20", end_date="2025-11-30")
+    with Vault.create(vault_dir, PASSPHRASE) as vault:
+        vault.records.create(mission)
+    window = make_window(vault_dir)
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: bool(window.workspace.missions), timeout=10_000)
+    editor = window.workspace.new_record("consultation")
+    editor.mission.set_code(mission.id)
+    date = editor.form.form.editors["date"].edit
+    qtbot.waitUntil(lambda: date.hint is not None, timeout=10_000)
+    date.open_calendar()
+    calendar = date.calendar()
+    assert (calendar.yearShown(), calendar.monthShown()) == (2025, 11)
+    calendar.window().close()

@@ -156,3 +156,20 @@ def test_optional_values_need_no_checkbox_and_nothing_looks_enabled_but_is_not(
     for box in editor.findChildren(QGroupBox):
         for child in box.findChildren(type(likelihood.spin)):
             assert child.isEnabled() or not child.isVisibleTo(editor)
+
+
+def test_disabled_fields_look_disabled(qtbot, make_window):
+    from PySide6.QtWidgets import QLineEdit, QSpinBox
+
+    window = make_window()
+    colours = {}
+    for kind in (QLineEdit, QSpinBox):
+        for enabled in (True, False):
+            widget = kind(window)
+            widget.setEnabled(enabled)
+            widget.resize(120, 30)
+            widget.show()
+            image = widget.grab().toImage()
+            colours[kind.__name__, enabled] = image.pixelColor(40, 15).name()
+    assert colours["QLineEdit", True] != colours["QLineEdit", False], colours
+    assert colours["QSpinBox", True] != colours["QSpinBox", False], colours

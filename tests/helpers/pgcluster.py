@@ -81,10 +81,31 @@ def _start(root: Path, port: int, user: str | None) -> None:
                    str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"])
 
 
+def _reap(user: str | None) -> None:
+    """Stop and remove clusters whose test session died without stopping them (killed
+    runs): each cluster names the process that started it."""
+    for old in Path(tempfile.gettempdir()).glob("hrd-pg-*"):
+        try:
+            owner = int((old / "owner.pid").read_text())
+            os.kill(owner, 0)
+            continue  # its session still runs
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge (no pid file yet, or unreadable)
+        with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+            if (old / "data" / "postmaster.pid").exists():
+                _run_as(user, [str(PG_BIN / "pg_ctl"), "-D", str(old / "data"), "-m",
+                               "immediate", "-w", "stop"])
+        shutil.rmtree(old, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def cluster() -> Iterator[Cluster]:
     user = "nobody" if os.geteuid() == 0 else None
+    _reap(user)
     root = Path(tempfile.mkdtemp(prefix="hrd-pg-"))
+    (root / "owner.pid").write_text(str(os.getpid()))
     os.chmod(root, 0o700)
     if user is not None:
         entry = pwd.getpwnam(user)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import assert_user_error
+from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from hqkit import (
     CANARY,
     World,
@@ -48,16 +49,18 @@ class Casework:
         return self.world.hrd(*args, "--store", self.world.store_dir)
 
 
-def _consent(raise_with_state: bool) -> object:
+def _consent(raise_with_state: bool, publish: bool = False) -> object:
     c = consent()
     c.scope.raise_with_state = raise_with_state
+    c.scope.publish_anonymised = publish
     return c
 
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Casework:
+@pytest.fixture(scope="module", params=HQ_BACKENDS)
+def cw(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Casework:
+    database = new_hq_database(request, request.param)
     root = tmp_path_factory.mktemp("casework")
-    woman = Person(alias="Defender A", gender="woman", groups=["women_defenders"],
+    woman = Person(alias="Defender A", gender="woman", rights_defended=["womens_rights"],
                    location=Place(country="CO"), status="final", consent=_consent(True))
     man = Person(alias="Defender B", gender="man", location=Place(country="CO"),
                  status="final", consent=_consent(True))
@@ -67,14 +70,16 @@ def cw(tmp_path_factory: pytest.TempPathFactory) -> Casework:
             person_ids=[person.id], threat_types=["travel_ban"], status="final",
             incident_date=PartialDate(date=when), place=Place(country="CO"),
             cooperation=Cooperation(with_whom=["hrc_session"]), consent_to_act=act,
-            consent=_consent(act != "internal_only"), description=CANARY)
+            consent=_consent(act != "internal_only", act == "sg_report"),
+            description=CANARY)
 
     first = reprisal(woman, "2025-01-10", "sg_report")
     private = reprisal(man, "2025-02-01", "internal_only")
     again = reprisal(woman, "2025-06-01", "raise_confidentially")
     threat = ThreatReport(person_ids=[man.id], threat_types=["death_threat"], status="final",
                           place=Place(country="CO"), consent=_consent(False))
-    world = make_world(root, records=[woman, man, first, private, again, threat])
+    world = make_world(root, records=[woman, man, first, private, again, threat],
+                       database=database)
     bundles = export(world.field, root / "out")
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir))
     return Casework(world, woman.id, man.id, first.id, private.id, again.id, threat.id)
@@ -146,8 +151,8 @@ def test_reply_due_is_sent_on_plus_the_reply_period(cw: Casework, tmp_path: Path
     assert _get(cw, cid)["reply_due"] == due
 
 
-def test_due_board_by_date_in_hq_time_zone(tmp_path: Path) -> None:
-    world = make_world(tmp_path / "w")
+def test_due_board_by_date_in_hq_time_zone(tmp_path: Path, hq_database: str | None) -> None:
+    world = make_world(tmp_path / "w", database=hq_database)
 
     def hq(*args: str | Path) -> object:
         return world.hrd(*args, "--store", world.store_dir)
@@ -275,8 +280,9 @@ def test_a_communication_is_refused_at_a_field_vault(cw: Casework, tmp_path: Pat
     assert_user_error(res, "field vault")
 
 
-def test_a_bundle_carrying_a_communication_is_rejected(tmp_path: Path) -> None:
-    world = make_world(tmp_path / "w")
+def test_a_bundle_carrying_a_communication_is_rejected(tmp_path: Path,
+                                                       hq_database: str | None) -> None:
+    world = make_world(tmp_path / "w", database=hq_database)
     line = json.dumps({"type": "communication", "kind": "urgent_appeal", "state": "CO",
                        "id": "22222222-2222-4222-8222-222222222222"}).encode() + b"\n"
     bundle = sign_bundle(tmp_path / "b", world.device, world.recipients, 1, line,
@@ -359,13 +365,14 @@ def test_repeat_victim_and_linked_communication(cw: Casework, tmp_path: Path) ->
                       "not a reprisal")
 
 
-def test_hq_notes_survive_a_newer_field_version(tmp_path: Path) -> None:
+def test_hq_notes_survive_a_newer_field_version(tmp_path: Path,
+                                                hq_database: str | None) -> None:
     woman = Person(alias="Defender C", gender="woman", status="final", consent=_consent(True))
     incident = ReprisalIncident(
         person_ids=[woman.id], threat_types=["arbitrary_detention"], status="final",
         cooperation=Cooperation(with_whom=["upr"]), consent_to_act="sg_report",
-        consent=_consent(True))
-    world = make_world(tmp_path / "w", records=[woman, incident])
+        consent=_consent(True, True))
+    world = make_world(tmp_path / "w", records=[woman, incident], database=hq_database)
     ok(world.hrd("hq", "import", *export(world.field, tmp_path / "o1"), "--store",
                  world.store_dir))
     ok(world.hrd("hq", "annotate", incident.id, "--sg-report", "2026", "--notes",

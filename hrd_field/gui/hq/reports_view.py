@@ -47,6 +47,22 @@ RunReport = Callable[[ReportSpec, Callable[[Report], None], Callable[[str], None
 EXPORTS = (("csv", "CSV"), ("xlsx", "XLSX"), ("pdf", "PDF"), ("json", "JSON"))
 
 
+def _line(*items: QWidget | tuple[str, QWidget]) -> QHBoxLayout:
+    """Widgets side by side, a (label, widget) pair as a label that is the widget's buddy;
+    the stretch at the end keeps them at their natural width."""
+    layout = QHBoxLayout()
+    for item in items:
+        if isinstance(item, tuple):
+            label = QLabel(item[0])
+            label.setBuddy(item[1])
+            layout.addWidget(label)
+            layout.addWidget(item[1])
+        else:
+            layout.addWidget(item)
+    layout.addStretch(1)
+    return layout
+
+
 class ChartWidget(QWidget):
     """Bars by period, stacked by group, painted like the PDF's chart."""
 
@@ -122,25 +138,9 @@ class ReportsView(QWidget):
         self.show_button.setObjectName("primary")
         self.show_button.setAccessibleName(_("Show the report"))
 
-        dates = QHBoxLayout()
-        dates.addWidget(self.date_from)
-        dates.addWidget(QLabel("–"))
-        dates.addWidget(self.date_to)
-        dates.addStretch(1)
-        periods = QHBoxLayout()
-        periods.addWidget(self.period_combo)
-        start_label = QLabel(_("starting on"))
-        start_label.setBuddy(self.period_start)
-        periods.addWidget(start_label)
-        periods.addWidget(self.period_start)
-        periods.addStretch(1)
-        public = QHBoxLayout()
-        public.addWidget(self.public)
-        smallest = QLabel(_("smallest count shown"))
-        smallest.setBuddy(self.min_cell)
-        public.addWidget(smallest)
-        public.addWidget(self.min_cell)
-        public.addStretch(1)
+        dates = _line(self.date_from, QLabel("–"), self.date_to)
+        periods = _line(self.period_combo, (_("starting on"), self.period_start))
+        public = _line(self.public, (_("smallest count shown"), self.min_cell))
         public.addWidget(self.show_button)
         form.addRow(_("&Report"), self.report_combo)
         form.addRow(_("&Group by"), self.by_combo)
