@@ -1,6 +1,6 @@
 """Render the main views to PNG (English and Arabic, demo data) for a look by a person.
 
-    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python packaging/screenshots.py OUT_DIR \
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python packaging/screenshots.py OUT_DIR \
         [ar,zh,en,fr,ru,es] [--large-font]
 
 Uses the real window on a throw-away demo vault; nothing is written outside OUT_DIR and a
@@ -82,10 +82,33 @@ def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int],
     pump(1.5)
     dialog.grab().save(str(out / f"{tag}-09-export-dialog.png"))
     dialog.close()
+    view = ws.lists["person"]
+    ws.show_section("person")
+    view.filter_toggle.setChecked(True)
+    pump(0.5)
+    window.grab().save(str(out / f"{tag}-10-filters-open.png"))
+    view.filter_toggle.setChecked(False)
+    window.enrol()
+    pump(1.0)
+    from hrd_field.gui.enrolment import EnrolmentDialog
+
+    enrolment = window.findChild(EnrolmentDialog)
+    if enrolment is not None:
+        enrolment.grab().save(str(out / f"{tag}-11-enrolment.png"))
+        enrolment.reject()
+    window.search_everything()
+    from hrd_field.gui.search_everything import SearchEverything
+
+    search = window.findChild(SearchEverything)
+    if search is not None:
+        search.query.setText("def")
+        pump(1.0)
+        search.grab().save(str(out / f"{tag}-12-search-everything.png"))
+        search.close()
     window.lock()
     pump(0.5)
     window.close()
-    window.session.runner.shutdown()
+    window.session.shutdown()
     font.setPointSizeF(base)
     app.setFont(font)
 
@@ -104,8 +127,8 @@ def main() -> int:
         for language in languages:
             shoot(language, vault_dir, out, (1366, 768))
         if "--large-font" in sys.argv:
-            for language in ("en", "ar"):
-                shoot(language, vault_dir, out, (1920, 1080), font_scale=2.0)
+            for language in languages:
+                shoot(language, vault_dir, out, (1366, 768), font_scale=2.0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"screenshots in {out}")

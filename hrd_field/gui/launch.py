@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from ..assets import asset_dir
 from ..core import i18n
 from ..core.i18n import _
+from .dates import ui_locale
 from .idle import IdleWatcher
 from .main_window import MainWindow, apply_direction
 from .session import VaultSession
@@ -38,7 +39,9 @@ def system_language() -> str:
 def setup_language(app: QApplication, lang: str) -> None:
     """Our catalog, Qt's own (stock dialogs), locale for dates/numbers, and direction."""
     i18n.set_language(lang)
-    QLocale.setDefault(QLocale(lang))
+    # The same locale the date helpers use: one convention for digits and dates per
+    # language, in every spin box, list and form.
+    QLocale.setDefault(ui_locale(lang))
     for old in app.findChildren(QTranslator):
         app.removeTranslator(old)
         old.deleteLater()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +31,17 @@ class MissionPage(QWidget):
         super().__init__(parent)
         self._session = session
         self.mission_id: str | None = None
-        layout = QVBoxLayout(self)
+        # A busy mission at 200 % font is taller than a laptop screen: the page scrolls
+        # rather than stretching the window.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        page = QWidget()
+        scroll.setWidget(page)
+        whole = QVBoxLayout(self)
+        whole.setContentsMargins(0, 0, 0, 0)
+        whole.addWidget(scroll)
+        layout = QVBoxLayout(page)
         self.heading = QLabel(_("No current mission"))
         self.heading.setObjectName("viewHeading")
         scale_font(self.heading, 1.3)

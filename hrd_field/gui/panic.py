@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
+from .fit import grow_to_fit
 from .widgets import scale_font
 
 
@@ -55,6 +57,11 @@ class PanicDialog(QDialog):
         self.erase_button.clicked.connect(self.accept)
         cancel.clicked.connect(self.reject)
         self.confirm.setFocus()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        grow_to_fit(self)
 
     def _typed(self) -> bool:
         text = self.confirm.text().strip()

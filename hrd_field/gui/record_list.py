@@ -28,6 +28,9 @@ from .session import VaultSession
 from .widgets import CodeCombo, OptionalDate, country_combo, scale_font, vocab_combo
 
 SEARCH_DELAY_MS = 150
+# Lists that do not follow the current mission by default: missions themselves, and
+# people, who outlive any one mission (their editor has no mission link).
+UNSCOPED = ("mission", "person")
 
 
 class RecordListView(QWidget):
@@ -67,7 +70,7 @@ class RecordListView(QWidget):
         self.f_mission = CodeCombo([], _("All missions"), _("Show records of"))
         self.f_mission.setSizeAdjustPolicy(
             CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.f_mission.setMinimumContentsLength(16)
+        self.f_mission.setMinimumContentsLength(26)
         self.f_mission.setVisible(record_type != "mission")
         self._current_mission: str | None = None
         top.addWidget(self.heading)
@@ -197,7 +200,7 @@ class RecordListView(QWidget):
 
     def set_current_mission(self, mission_id: str | None) -> None:
         """The list follows the current mission; the user can still pick All missions."""
-        if self.record_type == "mission":
+        if self.record_type in UNSCOPED:
             self.apply()
             return
         self._current_mission = mission_id
@@ -205,6 +208,7 @@ class RecordListView(QWidget):
             title = dict(self._missions).get(mission_id, "…")
             self.f_mission.addItem(title, mission_id)
         self.f_mission.set_code(mission_id)
+        self.f_mission.setToolTip(self.f_mission.currentText())
         self.apply()
 
     def current_filters(self) -> Filters:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from ..core import casework  # noqa: F401 - registers the casework vocabularies
@@ -18,6 +24,7 @@ from ..core.i18n import N_, _, language
 from ..core.regions import country_name
 from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, VOCABULARIES
 from ..vault.queries import Filters, Row
+from .dates import format_date, ui_locale
 from .session import VaultSession
 from .tasks import Task
 
@@ -187,7 +194,7 @@ class RecordTableModel(QAbstractTableModel):
             title = row.headline or _("(untitled)")
             return f"⚑ {title}" if row.flagged else title
         if key == "event_date":
-            return row.event_date or ""
+            return format_date(row.event_date)  # as the editor shows it
         if key == "country":
             return country_name(row.country, language()) if row.country else ""
         if key == "region":
@@ -206,7 +213,7 @@ class RecordTableModel(QAbstractTableModel):
             vocab = "implementation_status" if key == "implementation" else key
             return VOCABULARIES[vocab].label(row.case_status) if row.case_status else ""
         if key == "updated_at":
-            return row.updated_at[:16].replace("T", " ")
+            return _updated(row.updated_at)
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -218,3 +225,9 @@ class RecordTableModel(QAbstractTableModel):
         if (order_by, descending) != (self.query.order_by, self.query.descending):
             self.query = replace(self.query, order_by=order_by, descending=descending)
             self.refresh()
+
+
+def _updated(stamp: str) -> str:
+    """A UTC timestamp as the language writes a date, with the time (UTC, as stored)."""
+    time = QTime.fromString(stamp[11:16], "HH:mm")
+    return f"{format_date(stamp[:10])} {ui_locale().toString(time, 'HH:mm')}".strip()

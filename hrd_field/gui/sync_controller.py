@@ -136,7 +136,7 @@ class SyncController(QObject):
         if plan is None:
             self._task = None
             if profile is None:
-                text = _("Not enrolled with headquarters")
+                text = ""  # the enrolment status beside it says so
             elif waiting:
                 text = ngettext("{n} bundle waiting: take it to HQ on a USB stick",
                                 "{n} bundles waiting: take them to HQ on a USB stick",

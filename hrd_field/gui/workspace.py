@@ -51,6 +51,7 @@ class Workspace(QSplitter):
         self.current_mission: str | None = None
         self._mission: Mission | None = None  # the current one, for new records' defaults
         self._opening: set[str] = set()
+        self._chosen = False
         self.missions: list[tuple[str, str]] = []
 
         self.nav = QListWidget()
@@ -63,6 +64,11 @@ class Workspace(QSplitter):
             item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
         # Wide enough for the longest section name at any font size (large-font users).
+        # Long section names (large fonts, long languages) wrap onto the row's second line
+        # instead of being cut to "Curre…".
+        self.nav.setWordWrap(True)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setMinimumWidth(self.nav.fontMetrics().averageCharWidth() * 14)
         self.nav.setMaximumWidth(max(240, self.nav.fontMetrics().averageCharWidth() * 30))
         self.addWidget(self.nav)
 
@@ -130,6 +136,8 @@ class Workspace(QSplitter):
         self.session.drafts_to_restore(self._restore_drafts, parent=self)
 
     def _remembered(self, mission: Mission | None) -> None:
+        if self._chosen:
+            return  # the user picked one while this was loading: theirs wins
         self._set_current(mission.id if mission else None, mission, remember=False)
 
     def _restore_drafts(self, drafts: list[tuple[Record, bool]]) -> None:
@@ -158,6 +166,7 @@ class Workspace(QSplitter):
     def set_current_mission(self, mission_id: str | None) -> None:
         """The user chose (or made) the current mission: lists follow, new records take
         its country and dates, and it is remembered across restarts."""
+        self._chosen = True
         self._set_current(mission_id, None, remember=True)
 
     def _set_current(self, mission_id: str | None, mission: Mission | None, *,

@@ -7,11 +7,12 @@ layout gave it; wrapped labels compare heightForWidth with their height.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QLabel,
+    QListWidget,
     QPushButton,
     QRadioButton,
     QTabBar,
@@ -61,6 +62,19 @@ def text_problems(root: QWidget) -> list[str]:
             if widest > rect.width() - margin + SLACK:
                 out.append(f"label clipped ({widest}>{rect.width()}): "
                            f"{label.text()[:40]!r} in {_where(label)}")
+    for view in root.findChildren(QListWidget):
+        if view.objectName() != "nav" or not _really_visible(view, root):
+            continue
+        width = view.viewport().width() - 2 * 14  # the style sheet's item padding
+        for i in range(view.count()):
+            item = view.item(i)
+            shown = view.visualItemRect(item).height()
+            flags = Qt.TextFlag.TextWordWrap if view.wordWrap() else Qt.TextFlag.TextSingleLine
+            need = view.fontMetrics().boundingRect(QRect(0, 0, width, 10_000), flags,
+                                                   item.text())
+            if need.width() > width + SLACK or need.height() > shown + SLACK:
+                out.append(f"navigation item cut ({need.width()}x{need.height()} in "
+                           f"{width}x{shown}): {item.text()!r}")
     for button in root.findChildren(QAbstractButton):
         if not _really_visible(button, root) or not button.text() or \
                 isinstance(button.parentWidget(), QTabBar):

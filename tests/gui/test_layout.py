@@ -27,7 +27,41 @@ def font_scale(request) -> Iterator[float]:
     app.setFont(original)
 
 
+def _busy_mission(root) -> str:
+    """A mission with something in every part of its page."""
+    from hrd_field.core.records import (
+        Consultation,
+        Mission,
+        ParticipantCounts,
+        Person,
+        ReprisalIncident,
+        ThreatReport,
+    )
+    from hrd_field.core.vocab import THREAT_TYPE
+    from hrd_field.vault.vault import Vault
+
+    from .conftest import PASSPHRASE
+
+    codes = THREAT_TYPE.codes()
+    with Vault.create(root, PASSPHRASE) as v:
+        mission = v.records.create(Mission(
+            title="Official visit to the Democratic Republic of the Congo, 2026",
+            country="CD")).id
+        for i in range(8):
+            v.records.create(ThreatReport(mission_id=mission, threat_types=[codes[i]]))
+            v.records.create(ReprisalIncident(mission_id=mission, met_this_mission=True,
+                                              threat_types=[codes[i + 1]]))
+        v.records.create(Consultation(mission_id=mission,
+                                      participants=ParticipantCounts(women=12, men=3)))
+        v.records.create(Person(mission_id=mission, alias="Ceiba-1"))
+    return mission
+
+
 def _settle(qtbot, window) -> None:
+    """Let loaded content arrive and lay out before measuring."""
+    if window.session.is_open:
+        wait_idle(qtbot, window)
+    qtbot.wait(30)
     window.resize(SCREEN)
     qtbot.wait(30)
 
@@ -36,14 +70,18 @@ def _settle(qtbot, window) -> None:
 @pytest.mark.parametrize("font_scale", [1.0, 2.0], indirect=True, ids=["100", "200"])
 @pytest.mark.parametrize("language", ["en", "ar", "zh"])
 def test_every_view_fits_the_screen_and_shows_its_text(qtbot, make_window, language,
-                                                       font_scale):
-    window = make_window(language=language)
+                                                       font_scale, tmp_path):
+    root = tmp_path / "vault"
+    mission = _busy_mission(root)
+    window = make_window(root, language=language)
     problems: list[str] = []
     _settle(qtbot, window)
     problems += size_problems(window, "lock screen")
     problems += text_problems(window)
     unlock(qtbot, window)
     ws = window.workspace
+    ws.set_current_mission(mission)  # the fullest mission page
+    wait_idle(qtbot, window)
     for key in SECTIONS:
         ws.show_section(key)
         view = ws.lists.get(key)

@@ -356,3 +356,33 @@ def test_ctrl_f_searches_everything_grouped_by_type_names_included(qtbot, make_w
 
     window.lock()
     assert window.findChild(SearchEverything) is None, "results leave with the lock"
+
+
+def test_lists_show_dates_as_the_editor_does(qtbot, make_window, tmp_path: Path):
+    from hrd_field.core.records import Consultation
+
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        v.records.create(Consultation(date="2026-03-10"))
+    window = make_window(root)
+    unlock(qtbot, window)
+    view = window.workspace.lists["consultation"]
+    column = view.model.columns.index("event_date")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.data(
+        view.model.index(0, column)) not in (None, "…"), timeout=10_000)
+    assert view.model.data(view.model.index(0, column)) == "10/03/2026"
+
+
+def test_numbers_and_dates_follow_one_locale_per_language(qtbot, make_window):
+    from PySide6.QtCore import QLocale
+
+    from hrd_field.gui.dates import ui_locale
+
+    make_window(language="ar")
+    assert QLocale().name() == ui_locale("ar").name()
+    from hrd_field.gui.settings import Settings
+    from hrd_field.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(autolock_minutes=30))
+    qtbot.addWidget(dialog)
+    assert dialog.autolock.text().startswith(ui_locale("ar").toString(30))
