@@ -192,7 +192,7 @@ class HqSession(VaultSession):
                       parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.revoke_device(name, None), on_done, on_error, parent)
 
-    def inbox(self, on_done: Done[tuple[list[BundleEntry], dict[str, list[int]],
+    def inbox(self, on_done: Done[tuple[list[BundleEntry], dict[str, list[tuple[int, int]]],
                                         list[tuple[str, str, str, int | None, str]]]],
               parent: QObject | None = None) -> Task:
         return self._hq(lambda r: (r.bundle_log(), r.gaps(), r.alarms()), on_done,

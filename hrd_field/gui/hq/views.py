@@ -126,14 +126,16 @@ class InboxView(QWidget):
     def refresh(self) -> None:
         self.session.inbox(self._show, parent=self)
 
-    def _show(self, data: tuple[list[BundleEntry], dict[str, list[int]],
+    def _show(self, data: tuple[list[BundleEntry], dict[str, list[tuple[int, int]]],
                                 list[tuple[str, str, str, int | None, str]]]) -> None:
         bundles, gaps, alarms = data
         fill(self.bundles, [[b.device, str(b.seq), b.imported_at[:16].replace("T", " "),
                              str(len(b.summary.get("accepted", []))),
                              _(STATUS_LABELS.get(b.summary.get("status", "imported"),
                                                  N_("imported")))] for b in bundles])
-        missing = [f"{name}: {', '.join(map(str, seqs))}" for name, seqs in gaps.items() if seqs]
+        # ranges, so one absurd sequence number cannot bury the real gaps
+        missing = [f"{name}: {', '.join(str(a) if a == b else f'{a}–{b}' for a, b in ranges)}"
+                   for name, ranges in gaps.items() if ranges]
         self.gaps.setText(_("Missing bundles: {list}").format(list="; ".join(missing))
                           if missing else _("No bundle is missing."))
         fill(self.alarms, [[a[0][:16].replace("T", " "), a[1], a[2][:16] + "…",
