@@ -137,7 +137,8 @@ class RecordEditor(QWidget):
                     if isinstance(layout, QFormLayout):
                         layout.insertRow(0, intro)
         self.attachments = AttachmentPanel(session)
-        files = QGroupBox(_(SECTIONS["files"]))
+        title = SECTIONS["files"]  # the label, not the key, is what gets translated
+        files = QGroupBox(_(title))
         files.setObjectName("section_files")
         QVBoxLayout(files).addWidget(self.attachments)
         body_layout.addWidget(files)
