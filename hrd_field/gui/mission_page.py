@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _, ngettext
 from ..core.vocab import THREAT_TYPE
-from ..vault.summaries import MissionSummary
+
+if TYPE_CHECKING:  # loaded lazily on the worker (session); a type here, nothing more
+    from ..vault.summaries import MissionSummary
 from .session import VaultSession
 from .widgets import scale_font
 

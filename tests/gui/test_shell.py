@@ -337,6 +337,8 @@ def test_ctrl_f_searches_everything_grouped_by_type_names_included(qtbot, make_w
         v.records.create(Person(alias="Acacia-3", legal_name="Someone Else"))
     window = make_window(root)
     unlock(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     window.workspace.lists["person"].search.setFocus()
     qtbot.keyClick(window.workspace.lists["person"].search, Qt.Key.Key_F,
                    Qt.KeyboardModifier.ControlModifier)
