@@ -145,16 +145,20 @@ def test_migrations_upgrade_a_database_with_data(pg_cluster: Any, tmp_path: Path
         assert numbers == list(range(1, len(pg_schema.STEPS) + 1))
 
 
-def test_a_store_opened_on_an_older_schema_is_migrated(world: World, database: str) -> None:
-    with psycopg.connect(database, autocommit=True) as conn:
-        conn.execute("DELETE FROM hq_schema_migrations WHERE version = %s",
-                     (len(pg_schema.STEPS),))
-        conn.execute("DROP POLICY hq_records_field ON hq_records")
-        conn.execute("DROP POLICY hq_records_all ON hq_records")
-        conn.execute("ALTER TABLE hq_records DISABLE ROW LEVEL SECURITY")
-    with world.store() as store:
-        assert store.repo.devices()[0].name == world.device_name
-    with psycopg.connect(database, autocommit=True) as conn:
+def test_a_store_opened_on_an_older_schema_is_migrated(world: World, pg_cluster: Any) -> None:
+    """A database left at schema version 1 (with this store's id) is brought up to date when
+    the store opens it."""
+    from hrd_field.hq import keystore
+
+    older = pg_cluster.create_database("older_schema")
+    store_id = keystore.read(world.store_dir, PASSPHRASE)["store_id"]
+    with psycopg.connect(older, autocommit=True) as conn:
+        assert pg_schema.migrate(conn, target=1) == 1
+        conn.execute("INSERT INTO hq_instance (store_id, created_at) VALUES (%s, 'x')",
+                     (store_id,))
+    with HqStore.open(world.store_dir, PASSPHRASE, database=older) as store:
+        assert store.repo.devices() == []  # the other database's registry
+    with psycopg.connect(older, autocommit=True) as conn:
         assert pg_schema.version(conn) == len(pg_schema.STEPS)
 
 
