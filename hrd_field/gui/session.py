@@ -93,6 +93,7 @@ class VaultSession(QObject):
 
     def create(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
+        self.load_vault_stack()  # here, on the GUI thread, before the worker needs it
         def job() -> None:
             self._vault = vaults.Vault.create(root, passphrase)
             self._open.set()
@@ -103,6 +104,7 @@ class VaultSession(QObject):
 
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
+        self.load_vault_stack()  # here, on the GUI thread, before the worker needs it
         def job() -> bool:
             self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True)
             self._open.set()
@@ -144,6 +146,7 @@ class VaultSession(QObject):
     def check_integrity(self, root: Path, passphrase: str, on_done: Done[list[str]],
                         on_error: OnFailure) -> None:
         """Open a vault that refused to unlock, list its problems, close it again."""
+        self.load_vault_stack()  # here, on the GUI thread, before the worker needs it
         def job() -> list[str]:
             vault = vaults.Vault.unlock(root, passphrase, refuse_if_damaged=False)
             try:
@@ -203,7 +206,10 @@ class VaultSession(QObject):
     # -- the generic way, private: every public operation below has a name ----------------
     @staticmethod
     def load_vault_stack() -> None:
-        """Import the vault modules now, on the GUI thread (see ``gui.lazy``)."""
+        """Import the vault modules now, on the GUI thread (see ``gui.lazy``): every
+        operation that opens a vault calls this first, so the worker never runs a lazy
+        import while the GUI thread imports the same module (Python 3.11's lazy loader is
+        not thread-safe)."""
         for module in (lookups, summaries, vaults):
             vars(module)  # reading the lazy module's namespace runs its import
 
