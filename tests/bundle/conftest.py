@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from bundle_testkit import COUNTS, RECORDS, Keys, new_keys, source
+from helpers.bundle_testkit import COUNTS, RECORDS, Keys, new_keys, source
 
 from hrd_field.bundle import WrittenBundle, write_bundle
 

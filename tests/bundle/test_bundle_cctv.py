@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyrage
 import pytest
-from bundle_testkit import CommitSink
+from helpers.bundle_testkit import CommitSink
 
 from hrd_field.bundle import BundleError, read_bundle
 from hrd_field.bundle.agefile import decrypt

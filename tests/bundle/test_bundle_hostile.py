@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_testkit import (
+from helpers.bundle_testkit import (
     CommitSink,
     Keys,
     attempt,

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bundle_testkit import Keys, attempt
+from helpers.bundle_testkit import Keys, attempt
 
 from hrd_field.bundle import PublicKey, WrittenBundle
 from hrd_field.bundle.minisign import verify

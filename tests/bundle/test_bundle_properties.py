@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bundle_testkit import Keys, attempt, decrypt, encrypt
+from helpers.bundle_testkit import Keys, attempt, decrypt, encrypt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

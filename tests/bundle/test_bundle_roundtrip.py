@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_testkit import COUNTS, RECORDS, CommitSink, Keys, attempt, source
+from helpers.bundle_testkit import COUNTS, RECORDS, CommitSink, Keys, attempt, source
 
 from hrd_field.bundle import (
     AttachmentSource,

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-PASSPHRASE = "correct horse battery staple"
+from helpers import PASSPHRASE
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import PASSPHRASE
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 from PySide6.QtCore import QLocale
@@ -25,7 +26,6 @@ from hrd_field.gui.attachments import AttachmentPanel, ImageViewer
 from hrd_field.gui.session import VaultSession
 from hrd_field.gui.tasks import TaskRunner
 
-PASSPHRASE = "correct horse battery staple"
 MARKER = b"HRD-LEAK-CANARY-5c0e8a1f9d"
 WAIT = 30_000
 SYSTEM_TMP = Path(tempfile.gettempdir())  # before any test points TMPDIR elsewhere

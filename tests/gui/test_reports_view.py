@@ -6,14 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.reportkit import MemorySource, comm
 from PySide6.QtCore import QDate, Qt
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hq"))
-from reportkit import MemorySource, comm
 
 from hrd_field.core import i18n
 from hrd_field.hq.reports import build_report

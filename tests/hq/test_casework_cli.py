@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers.cli import assert_user_error
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     World,
     consent,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import assert_user_error
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     World,
     attachment_bytes,

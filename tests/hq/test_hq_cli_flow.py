@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
-from hqkit import (
+from helpers.hqkit import (
     PASSPHRASE,
     Result,
     attachment_bytes,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hqkit import export, make_world
+from helpers.hqkit import export, make_world
 
 from hrd_field.core import linking
 from hrd_field.core.consent import act_contradictions

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     PASSPHRASE,
     World,

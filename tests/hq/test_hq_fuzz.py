@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     PASSPHRASE,
     STATUSES,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     World,
     consultation,

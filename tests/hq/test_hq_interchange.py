@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
+from helpers.hqkit import World, export, make_world, ok
 from helpers.samples import full_records
-from hqkit import World, export, make_world, ok
 
 from hrd_field.core import codec
 from hrd_field.core.i18n import catalog

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     FieldDevice,
     World,

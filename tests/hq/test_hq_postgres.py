@@ -15,8 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from helpers.pgcluster import PG_BIN
-from hqkit import (
+from helpers.hqkit import (
     CANARY,
     PASSPHRASE,
     World,
@@ -31,6 +30,7 @@ from hqkit import (
     sign_bundle,
     threat,
 )
+from helpers.pgcluster import PG_BIN
 
 from hrd_field.core.errors import UserError
 from hrd_field.core.records import Mission

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hqkit import CANARY, World, consultation, export, make_world, person
+from helpers.hqkit import CANARY, World, consultation, export, make_world, person
 
 from hrd_field.bundle.minisign import PublicKey
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from reportkit import MemorySource, Received, comm
+from helpers.reportkit import MemorySource, Received, comm
 
 from hrd_field.core.errors import UserError
 from hrd_field.hq.reports import ReportSpec, build_report

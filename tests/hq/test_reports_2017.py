@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from reportkit import MemorySource, comm
+from helpers.reportkit import MemorySource, comm
 
 from hrd_field.hq.reports import ReportSpec, build_report
 from hrd_field.hq.reports.render import table_text

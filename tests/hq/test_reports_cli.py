@@ -19,7 +19,7 @@ import pytest
 from helpers import PASSPHRASE
 from helpers.cli import assert_user_error
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
-from hqkit import consent, hrd, ok
+from helpers.hqkit import consent, hrd, ok
 
 from hrd_field.core.casework import Communication, Reply
 from hrd_field.core.records import (
@@ -252,7 +252,7 @@ def test_every_format_carries_the_numbers_of_the_json(hq: tuple[Path, Path], tmp
 def test_report_pdf_html_has_the_json_numbers() -> None:
     from datetime import date
 
-    from reportkit import MemorySource, comm
+    from helpers.reportkit import MemorySource, comm
 
     from hrd_field.documents.report_pdf import report_html
     from hrd_field.hq.reports import ReportSpec, build_report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers.hqdb import new_hq_database
-from synckit import Hq, Proxy
+from helpers.synckit import Hq, Proxy
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from helpers.hqdb import new_hq_database
-from synckit import Device, Hq, Proxy, ok, person, post_bundle, snapshot
+from helpers.synckit import Device, Hq, Proxy, ok, person, post_bundle, snapshot
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-from synckit import (
+from helpers.synckit import (
     LOOPBACK,
     Device,
     Hq,
@@ -27,6 +26,7 @@ from synckit import (
     post_bundle,
     signed_headers,
 )
+from hypothesis import HealthCheck, settings
 
 from hrd_field.bundle import SigningKey, write_bundle
 

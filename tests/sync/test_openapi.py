@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from synckit import minimal_yaml
+from helpers.synckit import minimal_yaml
 
 from hrd_field.bundle import upload_auth
 from hrd_field.bundle.receipt import Receipt

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from synckit import LOOPBACK, Device, Hq, failed, person
+from helpers.synckit import LOOPBACK, Device, Hq, failed, person
 
 HUGE = 3 << 30
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import cli_env, ok
-from synckit import Device, Hq, person
+from helpers.synckit import Device, Hq, person
 
 CRASH_POINTS = ["export.reserved", "export.bundle_written", "export.marked",
                 "sync.uploaded"]

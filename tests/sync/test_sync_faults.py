@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from synckit import (
+from helpers.synckit import (
     CANARY,
     Device,
     FakeIntake,

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from helpers.hqdb import HQ_BACKENDS
-from synckit import (
+from helpers.synckit import (
     CANARY,
     RECEIPT_TYPE,
     Device,

@@ -24,7 +24,7 @@ from hrd_field.vault.keyslots import KeyFile
 from hrd_field.vault.queries import Filters
 from hrd_field.vault.vault import Vault
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "release1"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "release1"
 OLD_CODES = ('"groups"', "women_defenders", "police_harassment", "online_attack",
              "journalists_bloggers", "long_term_prisoners")
 AMINA, JUMA, IBIS, OWL, CRANE = (f"00000000-0000-4000-8000-{i:012d}" for i in range(2, 7))

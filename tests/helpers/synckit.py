@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from helpers import PASSPHRASE
 from helpers.cli import Result, cli_env, ok
-
 from hrd_field.bundle.minisign import PublicKey, SigningKey
 from hrd_field.bundle.profile import Policy
 from hrd_field.bundle.upload_auth import sign_request
@@ -40,7 +40,7 @@ from hrd_field.sync.identity import device_key, enrol
 from hrd_field.sync.outbox import SyncReport
 from hrd_field.vault.vault import Vault
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "sync"
 CUSTOM_SERVER = HERE / "intake_server.py"
 LOOPBACK = "127.0.0.1"
 READY_DEADLINE_S = 30.0

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from hrd_field.core import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGS = ["ar", "zh", "fr", "ru", "es"]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}

@@ -548,7 +548,9 @@ def test_vault_init_and_init_twice(cli: Cli, vault_dir: Path) -> None:
     res = cli("vault", "init", "--name", "alice")
     assert res.returncode == 0, res.stderr
     assert str(vault_dir) in res.stdout
-    assert {p.name for p in vault_dir.iterdir()} == {"vault.key", "vault.db", "vault.hwm"}
+    # the unlock-failure counter exists from the start: a missing one means "tampered"
+    assert {p.name for p in vault_dir.iterdir()} == {"vault.key", "vault.db", "vault.hwm",
+                                                   "unlock-failures"}
     (rid,) = seed(vault_dir, Person(alias="Rose"))
     key = (vault_dir / "vault.key").read_bytes()
     db = hashlib.sha256((vault_dir / "vault.db").read_bytes()).hexdigest()

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
+
 from helpers import PASSPHRASE
 from helpers.cli import Result, cli_env
 from helpers.cli import ok as ok  # re-exported for the test modules
-
 from hrd_field.bundle import AttachmentSource, SigningKey, ustar, write_bundle
 from hrd_field.bundle.agefile import recipient_of
 from hrd_field.bundle.manifest import canonical_json

@@ -26,7 +26,7 @@ from hrd_field.core.records import AttachmentRef, Consultation, Person
 from hrd_field.vault.fsutil import DiskFull
 from hrd_field.vault.vault import Vault
 
-HELPERS = Path(__file__).resolve().parent / "helpers"
+HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 PAGE = 4096  # SQLCipher 4 default page size
 
 
