@@ -75,8 +75,11 @@ def _run_as(user: str | None, argv: list[str]) -> None:
 
 
 def _start(root: Path, port: int, user: str | None) -> None:
+    # mmap: shared memory segments as files in the data directory, so the cluster starts
+    # where /dev/shm is missing or root-only (chroots, some CI containers)
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off " \
-              "-c max_connections=200 -c shared_buffers=32MB"
+              "-c max_connections=200 -c shared_buffers=32MB " \
+              "-c dynamic_shared_memory_type=mmap"
     _run_as(user, [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l",
                    str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"])
 
