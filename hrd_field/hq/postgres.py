@@ -37,7 +37,7 @@ from ..core.vocab import RECORD_TYPE
 from ..vault.attachments import CHUNK_SIZE, MAX_ATTACHMENT_BYTES
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
-from ..vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row
+from ..vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
 from ..vault.queries import _snippet as snippet
 from ..vault.repository import Conflict
 from . import pg_schema
@@ -344,28 +344,7 @@ _ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.regio
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
-    clauses = ["r.deleted = 0"]
-    params: list[Any] = []
-    for column in ("type", "mission_id", "status", "country", "region", "risk_level",
-                   "case_status"):
-        value = getattr(filters, column)
-        if value is not None:
-            clauses.append(f"r.{column} = %s")
-            params.append(value.upper() if column == "country" else value)
-    if filters.date_from:
-        clauses.append("r.event_date >= %s")
-        params.append(filters.date_from)
-    if filters.date_to:
-        clauses.append("r.event_date <= %s")
-        params.append(filters.date_to)
-    if filters.flagged is not None:
-        clauses.append("r.flagged = %s")
-        params.append(int(filters.flagged))
-    for vocab, code in sorted(filters.terms.items()):
-        clauses.append("EXISTS (SELECT 1 FROM hq_record_terms t WHERE t.vocab = %s AND"
-                       " t.code = %s AND t.record_id = r.id)")
-        params += [vocab, code]
-    return " AND ".join(clauses), params
+    return filter_sql(filters, mark="%s", terms="hq_record_terms", term_link="t.record_id = r.id")
 
 
 class PostgresRepository:

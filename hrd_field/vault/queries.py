@@ -94,27 +94,30 @@ _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, 
                 "case_status, flagged, updated_at, mission_id, " + _CODES)
 
 
-def _where(filters: Filters) -> tuple[str, list[Any]]:
+def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms",
+               term_link: str = "t.record_seq = r.seq") -> tuple[str, list[Any]]:
+    """The WHERE clause of a list's filters over ``records r`` and its params. The HQ
+    PostgreSQL backend uses it too, with its own placeholder and terms table."""
     clauses = ["r.deleted = 0"]
     params: list[Any] = []
     for column in ("type", "mission_id", "status", "country", "region", "risk_level",
                    "case_status"):
         value = getattr(filters, column)
         if value is not None:
-            clauses.append(f"r.{column} = ?")
+            clauses.append(f"r.{column} = {mark}")
             params.append(value.upper() if column == "country" else value)
     if filters.date_from:
-        clauses.append("r.event_date >= ?")
+        clauses.append(f"r.event_date >= {mark}")
         params.append(filters.date_from)
     if filters.date_to:
-        clauses.append("r.event_date <= ?")
+        clauses.append(f"r.event_date <= {mark}")
         params.append(filters.date_to)
     if filters.flagged is not None:
-        clauses.append("r.flagged = ?")
+        clauses.append(f"r.flagged = {mark}")
         params.append(int(filters.flagged))
     for vocab, code in sorted(filters.terms.items()):
-        clauses.append("EXISTS (SELECT 1 FROM record_terms t WHERE t.vocab = ? AND t.code = ?"
-                       " AND t.record_seq = r.seq)")
+        clauses.append(f"EXISTS (SELECT 1 FROM {terms} t WHERE t.vocab = {mark} AND"
+                       f" t.code = {mark} AND {term_link})")
         params += [vocab, code]
     return " AND ".join(clauses), params
 
@@ -127,7 +130,7 @@ def _hits(filters: Filters, terms: list[_Term], limit: int) -> tuple[str, list[A
     ``limit`` matches instead of collecting (and ranking) every one: a common word costs no
     more than a rare one. Newest first is also what a person looking for a recent note expects.
     """
-    where, params = _where(filters)
+    where, params = filter_sql(filters)
     first, rest = terms[0], terms[1:]
     clauses = [first.condition, where, *(f"r.seq IN ({t.subquery})" for t in rest)]
     values = [*first.params, *params, *(v for t in rest for v in t.params)]
@@ -139,7 +142,7 @@ def _hits(filters: Filters, terms: list[_Term], limit: int) -> tuple[str, list[A
 def _narrowed(filters: Filters, terms: list[_Term]) -> tuple[str, list[Any]]:
     """The list's WHERE clause: filters, and each term's matches collected from its index
     (cheap: index entries only, no record read per match)."""
-    where, params = _where(filters)
+    where, params = filter_sql(filters)
     clauses = [where, *(f"r.seq IN ({t.subquery})" for t in terms)]
     return " AND ".join(clauses), [*params, *(v for t in terms for v in t.params)]
 
