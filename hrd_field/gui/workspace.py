@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeGuard
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QListWidget,
-    QListWidgetItem,
     QSplitter,
-    QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -20,6 +16,7 @@ from ..core.records import RECORD_TYPES, Mission, Record
 
 if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
     from .record_editor import RecordEditor
+from .frame import record_tabs, section_nav
 from .mission_page import MissionPage
 from .outbox_view import OutboxView
 from .record_form import FormContext
@@ -54,33 +51,10 @@ class Workspace(QSplitter):
         self._chosen = False
         self.missions: list[tuple[str, str]] = []
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setAccessibleName(_("Sections"))
-        row_height = self.nav.fontMetrics().height() * 2 + 4
-        for key, label in NAV:
-            item = QListWidgetItem(_(label))
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(0, row_height))
-            self.nav.addItem(item)
-        # Wide enough for the longest section name at any font size (large-font users).
-        # Long section names (large fonts, long languages) wrap onto the row's second line
-        # instead of being cut to "Curre…".
-        self.nav.setWordWrap(True)
-        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.nav.setMinimumWidth(self.nav.fontMetrics().averageCharWidth() * 14)
-        self.nav.setMaximumWidth(max(240, self.nav.fontMetrics().averageCharWidth() * 30))
+        self.nav = section_nav(NAV)
         self.addWidget(self.nav)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.setTabsClosable(True)
-        self.tabs.setAccessibleName(_("Open records"))
-        self.browse = QStackedWidget()
-        self.tabs.addTab(self.browse, _("Browse"))
-        bar = self.tabs.tabBar()
-        bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
-        bar.setTabButton(0, bar.ButtonPosition.LeftSide, None)
+        self.tabs, self.browse = record_tabs()
         self.addWidget(self.tabs)
         self.setStretchFactor(1, 1)
 

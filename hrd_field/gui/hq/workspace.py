@@ -7,18 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
-    QStackedWidget,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...core.casework import ALL_RECORD_TYPES
 from ...core.i18n import N_, UN_LANGUAGES, _
 from ...core.records import Record
+from ..frame import record_tabs, section_nav
 from ..record_form import FormContext
 from ..record_list import RecordListView
 from ..record_model import RecordTableModel
@@ -150,27 +147,10 @@ class HqWorkspace(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.session = session
         self.context = context
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setAccessibleName(_("Sections"))
-        row_height = self.nav.fontMetrics().height() * 2 + 4
-        for key, label in NAV:
-            item = QListWidgetItem(_(label))
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(0, row_height))
-            self.nav.addItem(item)
-        self.nav.setMaximumWidth(max(240, self.nav.fontMetrics().averageCharWidth() * 30))
+        self.nav = section_nav(NAV)
         self.addWidget(self.nav)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.setTabsClosable(True)
-        self.tabs.setAccessibleName(_("Open records"))
-        self.browse = QStackedWidget()
-        self.tabs.addTab(self.browse, _("Browse"))
-        bar = self.tabs.tabBar()
-        bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
-        bar.setTabButton(0, bar.ButtonPosition.LeftSide, None)
+        self.tabs, self.browse = record_tabs()
         self.addWidget(self.tabs)
         self.setStretchFactor(1, 1)
 
