@@ -126,6 +126,9 @@ def test_invalid_values_disable_save_with_the_reason_beside_the_field(qtbot, mak
 def test_idle_timeout_locks_the_vault(qtbot, make_window):
     window = make_window()
     unlock(qtbot, window)
+    # the enrolment state arrives after the unlock and applies the auto-lock setting (capped
+    # by HQ's policy): shorten the timeout after that, as a later setting change would
+    qtbot.waitUntil(lambda: bool(window.enrol_label.text()), timeout=10_000)
     window.idle.set_timeout(200)
     window.idle.start()
     with qtbot.waitSignal(window.locked, timeout=10_000):
