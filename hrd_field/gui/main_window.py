@@ -146,17 +146,28 @@ class MainWindow(QMainWindow):
         """The lists and editors, built on first use: the lock screen shows without them,
         and ``prepare`` builds them while the person types the passphrase."""
         if self._workspace is None:
-            from .workspace import Workspace
-
-            # built inside the stack: a parentless widget would be a window of its own
-            self._workspace = workspace = Workspace(self.session, self.context, self.stack)
-            self.stack.addWidget(workspace)
-            workspace.missions_loaded.connect(self._missions_loaded)
-            workspace.current_mission_changed.connect(self.mission_combo_follow)
-            workspace.sync_requested.connect(self.sync.sync_now)
-            self.sync.state_changed.connect(workspace.show_sync_state)
-            self.sync.finished.connect(workspace.sync_finished)
+            self._build_workspace()
+        assert self._workspace is not None
         return self._workspace
+
+    def _build_workspace(self) -> None:
+        from .workspace import Workspace
+
+        focus, active = self.focusWidget(), QApplication.activeWindow()
+        # built inside the stack: a parentless widget would be a window of its own
+        self._workspace = workspace = Workspace(self.session, self.context, self.stack)
+        self.stack.addWidget(workspace)
+        workspace.missions_loaded.connect(self._missions_loaded)
+        workspace.current_mission_changed.connect(self.mission_combo_follow)
+        workspace.sync_requested.connect(self.sync.sync_now)
+        self.sync.state_changed.connect(workspace.show_sync_state)
+        self.sync.finished.connect(workspace.sync_finished)
+        # Building the lists makes top-level popup frames for their combo boxes, and a shown
+        # window lost its activation (and the passphrase field its keys): give them back.
+        if self.isVisible() and active in (None, self):
+            self.activateWindow()
+            if focus is not None:
+                focus.setFocus()
 
     @property
     def context(self) -> FormContext:
@@ -185,14 +196,7 @@ class MainWindow(QMainWindow):
 
     def _load_rest(self) -> None:
         self.session.load_vault_stack()
-        focus = self.focusWidget()
         _ = self.workspace
-        # Building the lists makes top-level popup frames for their combo boxes, and the
-        # window lost its activation (and the passphrase field its keys): give them back.
-        if QApplication.activeWindow() in (None, self):
-            self.activateWindow()
-            if focus is not None:
-                focus.setFocus()
 
     def _sync_state(self, state: SyncState) -> None:
         self.sync_label.setText(state.text)
