@@ -76,6 +76,8 @@ def record_failure(path: Path, vault_id: str) -> float:
 
 def reset(path: Path, vault_id: str) -> None:
     """After a right passphrase (and when the vault is created): an authentic zero."""
+    if failures(path, vault_id) == 0:
+        return  # already an authentic zero: no write at every unlock
     if path.is_dir() and not path.is_symlink():
         with contextlib.suppress(OSError):
             path.rmdir()  # planted to block the counter; an empty one goes

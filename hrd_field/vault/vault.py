@@ -160,7 +160,8 @@ class Vault:
     @classmethod
     def create(cls, root: Path, passphrase: str, *, actor: str | None = None) -> Vault:
         paths = VaultPaths(root)
-        if paths.keyfile.exists() or paths.database.exists():
+        if (paths.keyfile.exists() or paths.database.exists()) \
+                and not paths.init_marker.exists():  # an interrupted init starts over below
             raise UserError(_("A vault already exists in {path}.").format(path=root))
         passphrase_rule.check(passphrase)
         os.umask(0o077)
