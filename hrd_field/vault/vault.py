@@ -160,8 +160,12 @@ class Vault:
     @classmethod
     def create(cls, root: Path, passphrase: str, *, actor: str | None = None) -> Vault:
         paths = VaultPaths(root)
-        if (paths.keyfile.exists() or paths.database.exists()) \
-                and not paths.init_marker.exists():  # an interrupted init starts over below
+        try:
+            found = (paths.keyfile.exists() or paths.database.exists()) \
+                and not paths.init_marker.exists()  # an interrupted init starts over below
+        except OSError as exc:  # a folder this user may not even look into
+            raise io_error(exc) from exc
+        if found:
             raise UserError(_("A vault already exists in {path}.").format(path=root))
         passphrase_rule.check(passphrase)
         os.umask(0o077)
@@ -179,7 +183,10 @@ class Vault:
                 raise UserError(_("A vault already exists in {path}.").format(path=root))
             # The marker goes first and leaves last: whatever a crash leaves in between is
             # recognised as an interrupted init, never as a vault that lost its key file.
-            atomic_write(paths.init_marker, b"")
+            try:
+                atomic_write(paths.init_marker, b"")
+            except OSError as exc:  # a folder this user may not write to
+                raise io_error(exc) from exc
             crash_point("init.marker")
             keyfile, data_key = new_keyfile(passphrase)
         except BaseException:
