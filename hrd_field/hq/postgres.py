@@ -39,7 +39,7 @@ from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
 from ..vault.queries import _snippet as snippet
-from ..vault.repository import Conflict
+from ..vault.repository import Conflict, check_update
 from . import pg_schema
 from .repository import BlobSink, BundleLog, StoreUnavailable
 from .rules import gap_ranges
@@ -779,13 +779,7 @@ class PostgresRepository:
                                " hq_records WHERE id = %s FOR UPDATE", (record.id,)).fetchone()
             if row is None or row[2]:
                 raise NotFound(record.id)
-            if row[0] != record.TYPE:
-                raise Conflict(_("The record type cannot change."))
-            if row[1] != record.version:
-                raise Conflict(_(
-                    "The record changed since this copy was read (stored version {stored}, "
-                    "this copy {given}). Get it again and reapply the change.").format(
-                    stored=row[1], given=record.version))
+            check_update(row[0], row[1], record)
             before = json.loads(self._open_record(record.id, row[1], row[4])["body"])
             record.version = row[1] + 1
             record.created_at = row[3]

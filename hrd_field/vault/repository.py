@@ -23,6 +23,18 @@ class Conflict(UserError):
     pass
 
 
+def check_update(stored_type: str, stored_version: int, record: Record) -> None:
+    """An update must keep the type and start from the stored version (optimistic check);
+    both HQ backends and the vault use it."""
+    if stored_type != record.TYPE:
+        raise Conflict(_("The record type cannot change."))
+    if stored_version != record.version:
+        raise Conflict(_(
+            "The record changed since this copy was read (stored version {stored}, "
+            "this copy {given}). Get it again and reapply the change.").format(
+            stored=stored_version, given=record.version))
+
+
 def _unindex(c: Any, seq: int) -> None:
     c.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
     c.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
@@ -148,13 +160,7 @@ class RecordStore(RecordReader):
                         " WHERE id = ?", (record.id,)).fetchone()
         if row is None or row[2]:
             raise NotFound(record.id)
-        if row[0] != record.TYPE:
-            raise Conflict(_("The record type cannot change."))
-        if row[1] != record.version:
-            raise Conflict(_(
-                "The record changed since this copy was read (stored version {stored}, "
-                "this copy {given}). Get it again and reapply the change.").format(
-                stored=row[1], given=record.version))
+        check_update(row[0], row[1], record)
         record.version = row[1] + 1
         record.created_at = row[3]
         record.updated_at = max(utc_now(), record.created_at)
