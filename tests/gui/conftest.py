@@ -44,6 +44,17 @@ def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=20_000)
 
 
+def give_focus(qtbot, widget) -> None:
+    """Focus as a click would: the widget's window becomes the active one first (a window
+    left over from an earlier test, or a dialog, may hold the activation)."""
+    window = widget.window()
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=5_000)
+
+
 def type_text(qtbot, widget, text: str) -> None:
     """Type like a person would: keys for ASCII, an input method commit for other scripts
     (how Arabic, Chinese or Cyrillic text arrives from a real keyboard layout or IME)."""

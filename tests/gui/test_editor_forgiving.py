@@ -11,7 +11,7 @@ from hrd_field.gui import form_fields as ff
 from hrd_field.gui.form_fields import CheckListField, CodeField, IntField, LongTextField
 from hrd_field.gui.record_editor import RecordEditor
 
-from .conftest import type_text, unlock, wait_idle
+from .conftest import give_focus, type_text, unlock, wait_idle
 
 
 def _wheel(widget, steps: int = -3) -> None:
@@ -54,8 +54,7 @@ def test_wheel_over_unfocused_fields_scrolls_the_form_not_the_values(qtbot, make
     _wheel(sensitivity.combo, -3)
     assert (men.value(), sensitivity.value()) == before[:2]
     assert bar.value() > before[2], "the wheel scrolled the form instead"
-    men.spin.setFocus()
-    qtbot.waitUntil(men.spin.hasFocus, timeout=2_000)
+    give_focus(qtbot, men.spin)
     _wheel(men.spin, 2)
     assert men.value() == 2, "a focused field still takes the wheel"
 
@@ -115,7 +114,7 @@ def test_space_never_toggles_an_item_filtered_out_of_view(qtbot, make_window):
     smear = next(i for i in range(types.list.count())
                  if types.list.item(i).data(Qt.ItemDataRole.UserRole) == "smear_campaign")
     types.list.setCurrentRow(smear)
-    types.filter.setFocus()
+    give_focus(qtbot, types.filter)
     qtbot.keyClicks(types.filter, "death")
     qtbot.keyClick(types.filter, Qt.Key.Key_Tab)
     qtbot.waitUntil(types.list.hasFocus, timeout=2_000)
