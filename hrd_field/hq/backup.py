@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..vault.fsutil import io_error
+from ..vault.fsutil import backup_directory, io_error
 from . import keystore
 from .store import HqStore
 
@@ -34,13 +34,7 @@ def _tool(name: str) -> str:
 
 
 def backup(store: HqStore, target: Path) -> None:
-    if target.exists() and any(target.iterdir()):
-        raise UserError(_("{path} is not empty; back up into a new directory.").format(
-            path=target))
-    try:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise io_error(exc) from exc
+    backup_directory(target)
     if store.backend == "postgresql":
         for name in (keystore.KEY_FILE, keystore.SECRETS_FILE):
             shutil.copy2(store.root / name, target / name)

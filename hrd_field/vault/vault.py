@@ -33,6 +33,7 @@ from .database import Database, DatabaseError, NotThisVault, read_only_media, tr
 from .fsutil import (
     DiskFull,
     atomic_write,
+    backup_directory,
     fsync_dir,
     io_error,
     leftover_parts,
@@ -588,13 +589,7 @@ class Vault:
         """Copy the vault, open and in use, into the new directory ``target``: the same key
         file and an online copy of the database (it opens with the same passphrase)."""
         paths = VaultPaths(target)
-        if target.exists() and any(target.iterdir()):
-            raise UserError(_("{path} is not empty; back up into a new directory.").format(
-                path=target))
-        try:
-            target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise io_error(exc) from exc
+        backup_directory(target)
         try:
             self.db.backup_to(paths.database, bytes(self._data_key))
             atomic_write(paths.keyfile, self._keyfile.to_bytes())

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from ...core.casework import ALL_RECORD_TYPES
 from ...core.i18n import N_, UN_LANGUAGES, _
 from ...core.records import Record
-from ..frame import record_tabs, section_nav
+from ..frame import WorkspaceFrame
 from ..record_form import FormContext
 from ..record_list import RecordListView
 from ..record_model import RecordTableModel
@@ -141,18 +141,12 @@ class ReprisalsView(QWidget):
         self.list.refresh()
 
 
-class HqWorkspace(QSplitter):
+class HqWorkspace(WorkspaceFrame):
     def __init__(self, session: HqSession, context: FormContext,
                  parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Horizontal, parent)
+        super().__init__(NAV, parent)
         self.session = session
         self.context = context
-        self.nav = section_nav(NAV)
-        self.addWidget(self.nav)
-
-        self.tabs, self.browse = record_tabs()
-        self.addWidget(self.tabs)
-        self.setStretchFactor(1, 1)
 
         self.inbox = InboxView(session)
         self.devices = DevicesView(session)
@@ -178,7 +172,6 @@ class HqWorkspace(QSplitter):
         self.received.new_communication.connect(self.communication_from)
         self.received.acknowledge.connect(self.acknowledge)
         self.nav.currentRowChanged.connect(self._navigate)
-        self.tabs.tabCloseRequested.connect(self._close_tab)
         session.changed.connect(self._changed)
         self.nav.setCurrentRow(0)
 
@@ -206,9 +199,6 @@ class HqWorkspace(QSplitter):
         if callable(refresh):
             refresh()
 
-    def show_section(self, key: str) -> None:
-        self.nav.setCurrentRow([k for k, _l in NAV].index(key))
-
     def populate(self) -> None:
         self._navigate(self.nav.currentRow())
 
@@ -221,12 +211,6 @@ class HqWorkspace(QSplitter):
             self.deadlines.refresh()
 
     # -- editors ---------------------------------------------------------------------------------
-    def editors(self) -> list[RecordEditor]:
-        from ..record_editor import RecordEditor
-
-        return [w for i in range(1, self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), RecordEditor)]
-
     def new_record(self, record_type: str) -> None:
         if record_type == "communication":
             self.session.new_communication(self._open_new,
@@ -243,10 +227,8 @@ class HqWorkspace(QSplitter):
                                         self.received.detail.setPlainText, parent=self)
 
     def open_record(self, record_id: str, _record_type: str = "") -> None:
-        for editor in self.editors():
-            if editor.base.id == record_id:
-                self.tabs.setCurrentWidget(editor)
-                return
+        if self.show_editor(record_id):
+            return
         self.session.get(record_id, self._open_saved,
                          parent=self)
 
@@ -259,38 +241,11 @@ class HqWorkspace(QSplitter):
     def _open_editor(self, record: Record, *, is_new: bool) -> RecordEditor:
         from .editor import CaseworkEditor
 
-        editor = CaseworkEditor(self.session, record, is_new=is_new, context=self.context,
-                              missions=[])
-        index = self.tabs.addTab(editor, "")
-        editor.title_changed.connect(lambda t, e=editor: self._retitle(e, t))
-        editor.closed.connect(lambda e=editor: self._remove_editor(e))
-        editor._show_header(editor.base)
-        self.tabs.setCurrentIndex(index)
-        return editor
-
-    def _retitle(self, editor: RecordEditor, title: str) -> None:
-        index = self.tabs.indexOf(editor)
-        if index > 0:
-            self.tabs.setTabText(index, title if len(title) <= 28 else title[:27] + "…")
-            self.tabs.setTabToolTip(index, title)
-
-    def _close_tab(self, index: int) -> None:
-        from ..record_editor import RecordEditor
-
-        widget = self.tabs.widget(index)
-        if isinstance(widget, RecordEditor):
-            widget.request_close()
-
-    def _remove_editor(self, editor: RecordEditor) -> None:
-        index = self.tabs.indexOf(editor)
-        if index > 0:
-            self.tabs.removeTab(index)
-        editor.deleteLater()
+        return self.add_editor(CaseworkEditor(self.session, record, is_new=is_new,
+                                              context=self.context, missions=[]))
 
     def drop_everything(self) -> None:
-        for editor in self.editors():
-            editor.discard_on_lock()
-            self._remove_editor(editor)
+        self.drop_editors()
 
     # -- acknowledgements ------------------------------------------------------------------------
     def acknowledge(self, record_id: str) -> None:
