@@ -7,15 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,18 +19,13 @@ from ...core.records import Record
 from ..frame import WorkspaceFrame
 from ..record_form import FormContext
 from ..record_list import RecordListView
-from ..record_model import RecordTableModel
+from .communications_view import CommunicationsView
+from .deadlines_view import DeadlinesView
+from .devices_view import DevicesView
+from .inbox_view import InboxView
+from .received_view import ReceivedView
+from .reprisals_view import ReprisalsView
 from .session import HqSession
-from .views import (
-    DeadlinesView,
-    DevicesView,
-    FollowUpDialog,
-    InboxView,
-    ReceivedView,
-    ReprisalNotes,
-    add_reminder,
-    add_reply,
-)
 
 if TYPE_CHECKING:
     from ..record_editor import RecordEditor
@@ -54,91 +43,6 @@ NAV = [
 ]
 LANGUAGE_NAMES = {"ar": "العربية", "zh": "中文", "en": "English", "fr": "Français",
                   "ru": "Русский", "es": "Español"}
-
-
-class CommunicationsView(QWidget):
-    """The register with its filters, and replies and reminders in two clicks."""
-
-    def __init__(self, session: HqSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.session = session
-        layout = QVBoxLayout(self)
-        self.list = RecordListView(session, "communication", _("Communications"))
-        layout.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        self.reply = QPushButton(_("Reply &received…"))
-        self.reply.setAccessibleName(_("Record a reply to the selected communication"))
-        self.reminder = QPushButton(_("Re&minder sent…"))
-        self.reminder.setAccessibleName(_("Record a reminder for the selected communication"))
-        self.message = QLabel()
-        self.message.setAccessibleName(_("Message"))
-        row.addWidget(self.reply)
-        row.addWidget(self.reminder)
-        row.addWidget(self.message, 1)
-        layout.addLayout(row)
-        self._last: str | None = None
-        self.list.search.textChanged.connect(self._forget)
-        self.reply.clicked.connect(lambda: self._follow_up(True))
-        self.reminder.clicked.connect(lambda: self._follow_up(False))
-
-    def selected(self) -> str | None:
-        """The communication selected, or the one last worked on: saving refreshes the
-        list, and the next click (a reminder after a reply) still means that letter."""
-        index = self.list.table.currentIndex()
-        if index.isValid():
-            rid = self.list.model.data(self.list.model.index(index.row(), 0),
-                                       RecordTableModel.IdRole)
-            if rid:
-                self._last = str(rid)
-        return self._last
-
-    def _forget(self, _text: str) -> None:
-        self._last = None
-
-    def _follow_up(self, reply: bool) -> None:
-        record_id = self.selected()
-        if record_id is None:
-            self.message.setText(_("Select a communication first."))
-            return
-        dialog = FollowUpDialog(reply, self)
-        if dialog.exec() != FollowUpDialog.DialogCode.Accepted:
-            return
-        when = dialog.when.text().strip()
-        change = add_reply(when, dialog.assessment.currentData()) if reply \
-            else add_reminder(when)
-        self.session.follow_up(record_id, change,
-                               lambda _r: self.message.setText(_("Saved.")),
-                               self.message.setText, parent=self)
-
-    def refresh(self) -> None:
-        self.list.refresh()
-
-
-class ReprisalsView(QWidget):
-    def __init__(self, session: HqSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        self.list = RecordListView(session, "reprisal_incident", _("Reprisals file"))
-        self.list.new_button.hide()
-        self.notes = ReprisalNotes(session)
-        split.addWidget(self.list)
-        split.addWidget(self.notes)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout.addWidget(split)
-        self.list.table.selectionModel().currentRowChanged.connect(self._current)
-        self.list.open_requested.connect(lambda rid, _t: self.notes.load(rid))
-
-    def _current(self, current: object, _previous: object) -> None:
-        row = current.row()  # type: ignore[attr-defined]
-        rid = self.list.model.data(self.list.model.index(row, 0), RecordTableModel.IdRole) \
-            if row >= 0 else None
-        if rid:
-            self.notes.load(rid)
-
-    def refresh(self) -> None:
-        self.list.refresh()
 
 
 class HqWorkspace(WorkspaceFrame):

@@ -26,6 +26,7 @@ from .connection import (
     BACKEND,
     CONNECT_TIMEOUT,
     claim,
+    client_tool,
     connect,
     describe,
     for_tool,
@@ -38,8 +39,8 @@ from .imports import Imports
 from .operations import Operations
 from .reads import RecordReads
 
-__all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "connect", "describe",
-           "for_tool", "portable_sql", "unreachable"]
+__all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "client_tool", "connect",
+           "describe", "for_tool", "portable_sql", "unreachable"]
 
 
 class PostgresRepository(RecordReads, RecordEdits, Imports, Casework, Bundles, Devices,
