@@ -20,7 +20,7 @@ from typing import Any
 
 import pyrage
 
-from helpers import PASSPHRASE
+from helpers import PASSPHRASE, bundle_testkit
 from helpers.cli import Result, cli_env
 from helpers.cli import ok as ok  # re-exported for the test modules
 from hrd_field.bundle import AttachmentSource, SigningKey, ustar, write_bundle
@@ -274,17 +274,11 @@ def tar_of(parts: Sequence[bytes]) -> bytes:
 
 
 @dataclass
-class Inner:
-    manifest: bytes
-    signature: bytes
-    records: bytes
-    attachments: list[tuple[str, bytes]]
+class Inner(bundle_testkit.Inner):
+    """The inner archive, written member by member like the app's own ustar writer."""
 
     def parts(self) -> list[bytes]:
-        return [tar_member("manifest.json", self.manifest),
-                tar_member("manifest.json.minisig", self.signature),
-                tar_member("records.jsonl", self.records),
-                *(tar_member(n, d) for n, d in self.attachments)]
+        return [tar_member(name, data) for name, data in self.members()]
 
     def tar(self) -> bytes:
         return tar_of(self.parts())

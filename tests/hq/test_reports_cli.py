@@ -249,7 +249,9 @@ def test_every_format_carries_the_numbers_of_the_json(hq: tuple[Path, Path], tmp
     assert "التهديدات ضد المدافعين".replace(" ", "")[::-1] in letters
 
 
-def test_report_pdf_html_has_the_json_numbers() -> None:
+def test_report_pdf_html_has_the_json_numbers(qapp: Any) -> None:
+    # qapp: pytest-qt's QApplication first, so the PDF code does not make a bare
+    # QGuiApplication that a later GUI test in this process could not build widgets on
     from datetime import date
 
     from helpers.reportkit import MemorySource, comm

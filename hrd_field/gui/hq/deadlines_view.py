@@ -9,7 +9,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QTableView,
@@ -22,7 +21,7 @@ from ...core.i18n import N_, _, language
 from ...core.regions import country_name
 from ..widgets import scale_font
 from .session import HqSession
-from .tables import RowsModel, board_table, heading
+from .tables import RowsModel, board_table, heading_row
 
 
 class DeadlinesView(QWidget):
@@ -32,9 +31,7 @@ class DeadlinesView(QWidget):
         super().__init__(parent)
         self.session = session
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Deadlines")))
-        top.addStretch(1)
+        top = heading_row(_("Deadlines"))
         self.today = QLabel()
         top.addWidget(self.today)
         self.days = QSpinBox()

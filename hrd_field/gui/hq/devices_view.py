@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,7 +26,7 @@ from ...vault.hq_casework import BundleEntry
 from ...vault.hq_tables import Device
 from ..widgets import scale_font
 from .session import HqSession
-from .tables import fill, heading, table
+from .tables import fill, heading_row, table
 
 
 class DeviceDialog(QDialog):
@@ -88,9 +87,7 @@ class DevicesView(QWidget):
         super().__init__(parent)
         self.session = session
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Devices")))
-        top.addStretch(1)
+        top = heading_row(_("Devices"))
         self.register = QPushButton(_("&Register a device…"))
         self.revoke = QPushButton(_("Re&voke"))
         self.revoke.setAccessibleName(_("Revoke the selected device"))

@@ -12,7 +12,6 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -29,7 +28,7 @@ from ...core.vocab import RECORD_TYPE, VOCABULARIES
 from ...vault.hq_tables import Provenance
 from ..record_list import RecordListView
 from .session import HqSession
-from .tables import heading
+from .tables import heading_row
 
 RECEIVED_TYPES = ("reprisal_incident", "threat_report", "person", "consultation", "mission")
 
@@ -97,15 +96,13 @@ class ReceivedView(QWidget):
         super().__init__(parent)
         self.session = session
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(heading(_("Received records")))
+        top = heading_row(_("Received records"))
         self.kind = QComboBox()
         self.kind.setAccessibleName(_("Type of record"))
         for code in RECEIVED_TYPES:
             self.kind.addItem(RECORD_TYPE.label(code), code)
         label = QLabel(_("&Type:"))
         label.setBuddy(self.kind)
-        top.addStretch(1)
         top.addWidget(label)
         top.addWidget(self.kind)
         self.from_records = QPushButton(_("New &communication from these records"))

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -31,6 +32,14 @@ def heading(text: str) -> QLabel:
     label.setObjectName("viewHeading")
     scale_font(label, 1.3)
     return label
+
+
+def heading_row(text: str) -> QHBoxLayout:
+    """A view's top line: its heading, then (pushed to the far side) what it adds."""
+    row = QHBoxLayout()
+    row.addWidget(heading(text))
+    row.addStretch(1)
+    return row
 
 
 def table(headers: list[str], name: str) -> QTableWidget:

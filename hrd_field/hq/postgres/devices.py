@@ -20,7 +20,6 @@ def device_by_key(conn: Any, public_key: str) -> Device | None:
 
 
 class Devices(Pooled):
-    # -- devices -------------------------------------------------------------------------------
     def add_device(self, name: str, public_key: str) -> None:
         with self._conn() as conn:
             if conn.execute("SELECT 1 FROM hq_devices WHERE name = %s", (name,)).fetchone():

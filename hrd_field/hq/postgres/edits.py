@@ -28,6 +28,20 @@ class RecordEdits(SealedRecords):
                 raise RecordInvalid([FieldError("mission_id",
                                                 _("no mission with this id in this vault"))])
 
+    def _insert_new(self, conn: Any, record: Record) -> None:
+        """A record made at HQ: checked, refused if its id is taken, written with its
+        first version."""
+        self._check(conn, record)
+        if conn.execute("SELECT 1 FROM hq_records WHERE id = %s", (record.id,)).fetchone():
+            raise Conflict(_("A record with id {id} already exists.").format(id=record.id))
+        self._write(conn, record, insert=True)
+        self._own_version(conn, record)
+
+    def _own_version(self, conn: Any, record: Record) -> None:
+        """This version into the history, as made at HQ (no device, bundle or sequence)."""
+        self.insert_version(conn, record.id, record.version, record.TYPE, codec.dumps(record),
+                            device_key=None, bundle_id=None, seq=None, scope=None)
+
     def create(self, record: Record) -> Record:
         normalise(record)
         record.created_at = record.updated_at = utc_now()
@@ -35,13 +49,7 @@ class RecordEdits(SealedRecords):
         if not record.author:
             record.author = self.actor
         with self._conn() as conn:
-            self._check(conn, record)
-            if conn.execute("SELECT 1 FROM hq_records WHERE id = %s", (record.id,)).fetchone():
-                raise Conflict(_("A record with id {id} already exists.").format(id=record.id))
-            self._write(conn, record, insert=True)
-            self.insert_version(conn, record.id, record.version, record.TYPE,
-                                codec.dumps(record), device_key=None, bundle_id=None,
-                                seq=None, scope=None)
+            self._insert_new(conn, record)
             self.audit(conn, "record.create", record.TYPE, record.id)
         return record
 
@@ -61,9 +69,7 @@ class RecordEdits(SealedRecords):
                 record.author = before.get("author") or self.actor
             self._check(conn, record)
             self._write(conn, record, insert=False)
-            self.insert_version(conn, record.id, record.version, record.TYPE,
-                                codec.dumps(record), device_key=None, bundle_id=None,
-                                seq=None, scope=None)
+            self._own_version(conn, record)
             self.audit(conn, "record.update", record.TYPE, record.id)
         return record
 
@@ -84,13 +90,5 @@ class RecordEdits(SealedRecords):
                 normalise(record)
                 if not record.author:
                     record.author = self.actor
-                self._check(conn, record)
-                if conn.execute("SELECT 1 FROM hq_records WHERE id = %s",
-                                (record.id,)).fetchone():
-                    raise Conflict(_("A record with id {id} already exists.").format(
-                        id=record.id))
-                self._write(conn, record, insert=True)
-                self.insert_version(conn, record.id, record.version, record.TYPE,
-                                    codec.dumps(record), device_key=None, bundle_id=None,
-                                    seq=None, scope=None)
+                self._insert_new(conn, record)
             self.audit(conn, "record.create_batch", "", str(len(records)))

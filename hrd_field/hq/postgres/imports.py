@@ -159,7 +159,6 @@ class _Import:
 
 
 class Imports(SealedRecords):
-    # -- bundles -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def import_transaction(self) -> Iterator[_Import]:
         with self._conn() as conn, conn.transaction():

@@ -16,7 +16,6 @@ from .connection import Pooled, client_tool, for_tool, portable_sql, scalar
 
 
 class Operations(Pooled):
-    # -- reports, audit, operations ------------------------------------------------------------
     def report(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if not re.match(r"^\s*(SELECT|WITH)\b[^;]*;?\s*$", sql, re.IGNORECASE | re.DOTALL):
             raise UserError(_("A report query must be a single SELECT."))

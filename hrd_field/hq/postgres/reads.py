@@ -30,7 +30,6 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
 
 
 class RecordReads(SealedRecords):
-    # -- records -------------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:
         with self._conn() as conn:
             row = conn.execute("SELECT version, deleted, sealed FROM hq_records WHERE"
