@@ -13,11 +13,12 @@ from ..core.casework import ReprisalAnnotation
 from ..core.records import Record
 from ..vault.attachments import BlobWriter
 from ..vault.database import VaultBusy
+from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
-from .repository import BlobSink, BundleLog, StoreUnavailable
+from .repository import BlobSink, BundleLog, StoreFull, StoreUnavailable
 from .rules import gap_ranges
 
 BACKEND = "embedded"
@@ -121,6 +122,8 @@ class EmbeddedRepository:
                 yield _EmbeddedImport(self.vault, conn)
         except VaultBusy as exc:  # another process writes: the sender retries later
             raise StoreUnavailable(str(exc)) from exc
+        except DiskFull as exc:  # not the bundle's fault: it is imported once space is freed
+            raise StoreFull(str(exc)) from exc
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
         found = self.vault.hq.bundle_at(device_key, seq)

@@ -32,9 +32,9 @@ from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
 from ..core.errors import UserError
 from ..core.records import utc_now
-from ..vault.fsutil import atomic_file
+from ..vault.fsutil import DiskFull, atomic_file, io_error
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
-from .repository import StoreUnavailable
+from .repository import StoreFull, StoreUnavailable
 from .serving import server_options
 from .store import HqStore
 
@@ -42,6 +42,10 @@ T = TypeVar("T")
 log = logging.getLogger("hrd_field.intake")
 DEFAULT_MAX_UPLOAD = 64 << 20
 RECEIPT_TYPE = "application/vnd.hrd-field.receipt+json"
+RETRY_UNAVAILABLE = 30
+"""Seconds a device waits before retrying when the database is away (a restart, a cut)."""
+RETRY_FULL = 300
+"""… and when HQ has no space left (someone has to free it: minutes, not seconds)."""
 STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "suspect": 409,
                 "rejected": 422}
 
@@ -179,6 +183,11 @@ class Intake:
             return final
         except _Reject as reject:
             return reject.response
+        except OSError as exc:  # the spool's disk (the embedded store's too) is full
+            error = io_error(exc)
+            if isinstance(error, DiskFull):
+                raise StoreFull(str(error)) from exc
+            raise
 
     def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
         """Import and answer in one turn on the store: the receipt does not queue again
@@ -255,10 +264,17 @@ class _Reject(Exception):
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:
-    """The database is away: nothing was imported; the device retries later."""
+    """The database is away or full: nothing was imported; the device retries later (its
+    bundle stays in its outbox) and gets the same receipt as if the first try had worked."""
+    if isinstance(exc, StoreFull):
+        log.warning("store full: %s %s refused", request.method, request.url.path)
+        response = _error(503, "unavailable", "HQ has no space left to store this upload; "
+                                              "nothing was kept, retry later")
+        response.headers["Retry-After"] = str(RETRY_FULL)
+        return response
     log.warning("store unavailable: %s", exc)
     response = _error(503, "unavailable", "HQ's database is unavailable; retry later")
-    response.headers["Retry-After"] = "30"
+    response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
     return response
 
 

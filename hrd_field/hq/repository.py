@@ -37,6 +37,7 @@ __all__ = [
     "ImportTransaction",
     "Provenance",
     "Row",
+    "StoreFull",
     "StoreUnavailable",
 ]
 
@@ -55,6 +56,11 @@ text (``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM:SSZ``), ``flagged`` is 0 or 1."""
 class StoreUnavailable(UserError):
     """The store cannot be reached now (database down, connection lost, disk full): nothing
     was changed, and the same request may succeed later (the intake answers 503)."""
+
+
+class StoreFull(StoreUnavailable):
+    """No space left where HQ keeps its records (the database's disk, the store's folder):
+    nothing was changed; the same request succeeds once space is freed."""
 
 
 @dataclass(frozen=True)
