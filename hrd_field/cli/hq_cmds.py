@@ -44,6 +44,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--organisation", default="HQ")
     init.set_defaults(func=cmd_init)
 
+    pw = hsub.add_parser("passwd", help="change the HQ store passphrase (embedded or "
+                                        "PostgreSQL: the keys are in DIR)")
+    pw.add_argument("--store", metavar="DIR", type=Path, required=True,
+                    help="the HQ store directory")
+    pw.add_argument("--passphrase-file", metavar="FILE")
+    pw.add_argument("--new-passphrase-file", metavar="FILE")
+    pw.set_defaults(func=cmd_passwd)
+
     prof = hsub.add_parser("profile", help="write the signed profile devices enrol with")
     add_store_options(prof)
     prof.add_argument("--out", required=True, type=Path)
@@ -159,6 +167,31 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
     return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    """The old passphrase is checked before the new one is asked for."""
+    from ..hq import keystore
+
+    old = passphrase(args)
+    if keystore.exists(args.store):  # PostgreSQL-backed: only the key file in DIR changes
+        keystore.check_passphrase(args.store, old)
+        new = _new_passphrase(args)
+        keystore.change_passphrase(args.store, old, new)
+    else:
+        with HqStore.open(args.store, old) as store:
+            assert store.vault is not None
+            store.vault.change_passphrase(_new_passphrase(args))
+    print(_("HQ store passphrase changed. Copies of the store directory on other machines "
+            "and earlier backups still open with the old passphrase: replace their {file} "
+            "with this one.").format(
+        file=keystore.KEY_FILE if keystore.exists(args.store) else "vault.key"))
+    return 0
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    return passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "),
+                      file_attr="new_passphrase_file")
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
