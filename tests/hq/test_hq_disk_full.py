@@ -26,7 +26,7 @@ import httpx
 import pytest
 from helpers.cli import assert_user_error
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
-from helpers.synckit import Device, Hq, ok, person, post_bundle, snapshot
+from helpers.synckit import Device, Hq, ok, person, post_bundle
 
 pytestmark = pytest.mark.slow
 
