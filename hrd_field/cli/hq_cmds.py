@@ -127,6 +127,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        default=64 << 20, metavar="BYTES")
     serve.add_argument("--workers", type=args_mod.bounded_int(1, 64), default=1, metavar="N",
                        help="intake processes (PostgreSQL-backed stores only)")
+    serve.add_argument("--rate-burst", type=args_mod.bounded_int(1, 1_000_000), default=60,
+                       metavar="N", help="requests a device may send at once (default 60)")
+    serve.add_argument("--rate-per-minute", type=args_mod.bounded_int(1, 1_000_000),
+                       default=120, metavar="N",
+                       help="requests a device may send per minute after its burst "
+                            "(default 120), counted across all workers")
     serve.set_defaults(func=cmd_serve)
 
     back = hsub.add_parser("backup", help="copy the HQ store while it is in use "
@@ -308,7 +314,7 @@ def cmd_export_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..hq.intake import serve, serve_workers
+    from ..hq.intake import RateLimit, serve, serve_workers
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
@@ -318,13 +324,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     scheme = "https" if args.tls_cert else "http"
     banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
         url=args.url or f"{scheme}://{args.host}:{args.port}")
+    rate = RateLimit(float(args.rate_burst), args.rate_per_minute / 60)
     sock = args_mod.listen(args.host, args.port)
     try:
         if args.workers == 1:
             with open_store(args) as store:
                 print(banner, flush=True)
                 serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-                      tls_key=args.tls_key, max_upload=args.max_upload, sock=sock)
+                      tls_key=args.tls_key, max_upload=args.max_upload, sock=sock, rate=rate)
             return 0
         secret = passphrase(args)
         # Checked once here (passphrase, database, schema) before any worker starts.
@@ -336,7 +343,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
                       args.workers, args.host, args.port, base_url=args.url,
                       tls_cert=args.tls_cert, tls_key=args.tls_key,
-                      max_upload=args.max_upload, sock=sock)
+                      max_upload=args.max_upload, sock=sock, rate=rate)
     finally:
         sock.close()
     return 0

@@ -101,6 +101,10 @@ class EmbeddedRepository:
     def ping(self) -> None:
         self.vault.meta("role")
 
+    def take_request(self, device_key: str, capacity: float,
+                     per_second: float) -> float | None:
+        return None  # one intake process serves an embedded store: it counts in memory
+
     # -- devices -------------------------------------------------------------------------------
     def add_device(self, name: str, public_key: str) -> None:
         self.vault.hq.add_device(name, public_key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import signal
 import socket
@@ -34,7 +35,7 @@ from ..core.errors import UserError
 from ..core.records import utc_now
 from ..vault.fsutil import DiskFull, atomic_file, io_error
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
-from .repository import StoreFull, StoreUnavailable
+from .repository import Device, StoreFull, StoreUnavailable
 from .serving import server_options
 from .store import HqStore
 
@@ -52,24 +53,36 @@ STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "sus
 
 @dataclass
 class RateLimit:
-    """A token bucket per device: bursts allowed, floods refused with 429."""
+    """A token bucket per device: bursts allowed, floods refused with 429.
+
+    The buckets here are this process's: they serve the embedded store (one intake
+    process). A PostgreSQL-backed store keeps them in the database
+    (``HqRepository.take_request``), so that ``hq serve --workers N`` allows a device the
+    same rate as one worker, not N times it."""
 
     capacity: float = 60.0
     per_second: float = 2.0
     buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def allow(self, device: str) -> bool:
+    def take(self, device: str) -> float:
+        """0 if the request may go on (a token was taken), else the seconds until the next
+        token."""
         now = time.monotonic()
         tokens, last = self.buckets.get(device, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - last) * self.per_second)
         if tokens < 1:
             self.buckets[device] = (tokens, now)
-            return False
+            return (1 - tokens) / self.per_second
         self.buckets[device] = (tokens - 1, now)
-        return True
+        return 0.0
+
+    def allow(self, device: str) -> bool:
+        return self.take(device) == 0.0
 
 
 class Intake:
+    """The intake's endpoints on an open store."""
+
     def __init__(self, store: HqStore, base_url: str, *, max_upload: int = DEFAULT_MAX_UPLOAD,
                  rate: RateLimit | None = None, read_timeout: float = 60.0):
         self.store = store
@@ -104,9 +117,19 @@ class Intake:
             self._locked, lambda: self.store.repo.device_by_key(key.to_base64()))
         if device is None or device.status != "active":
             return _error(403, "forbidden", "unknown or revoked device")
-        if not self.rate.allow(device.public_key):
-            return _error(429, "rate_limited", "too many requests from this device")
+        wait = await anyio.to_thread.run_sync(self._locked, lambda: self._take(device))
+        if wait > 0:
+            response = _error(429, "rate_limited", "too many requests from this device")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
         return device.public_key, sha
+
+    def _take(self, device: Device) -> float:
+        """Seconds this device must wait (0: go on), counted across every intake process
+        of the store where the backend can (PostgreSQL), else in this process."""
+        shared = self.store.repo.take_request(device.public_key, self.rate.capacity,
+                                              self.rate.per_second)
+        return self.rate.take(device.public_key) if shared is None else shared
 
     def _locked(self, fn: Callable[[], T]) -> T:
         with self._store_lock:
@@ -283,11 +306,13 @@ def _error(status: int, code: str, message: str) -> Response:
 
 
 def _server(store: HqStore, host: str, port: int, *, base_url: str | None,
-            tls_cert: Path | None, tls_key: Path | None, max_upload: int) -> Any:
+            tls_cert: Path | None, tls_key: Path | None, max_upload: int,
+            rate: RateLimit | None = None) -> Any:
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
-    intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
+    intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload,
+                    rate=RateLimit(rate.capacity, rate.per_second) if rate else None)
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
@@ -314,12 +339,13 @@ def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
 
 def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
           tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None) -> None:
+          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None,
+          rate: RateLimit | None = None) -> None:
     """One intake process on an open store (the embedded store's only mode); on ``sock``
     if given (bound by the caller, so a port in use is reported before starting)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
-                 max_upload=max_upload), [sock] if sock is not None else None)
+                 max_upload=max_upload, rate=rate), [sock] if sock is not None else None)
 
 
 def _die_with_parent() -> None:
@@ -334,13 +360,12 @@ def _die_with_parent() -> None:
 def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
                   base_url: str | None = None, tls_cert: Path | None = None,
                   tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD,
-                  sock: socket.socket | None = None) -> None:
+                  sock: socket.socket | None = None, rate: RateLimit | None = None) -> None:
     """``workers`` intake processes sharing one listening socket, each with its own store
     connection pool (PostgreSQL). The parent only supervises: a worker that dies is
     started again; SIGTERM or SIGINT stops them all gracefully.
 
-    The per-device rate limit is kept by each worker, so a device may send up to
-    ``workers`` times the single-process burst.
+    The per-device rate limit is counted in the database, shared by all workers.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = sock if sock is not None else socket.create_server((host, port), backlog=2048)
@@ -357,7 +382,8 @@ def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, po
                 _die_with_parent()
                 with open_store() as store:
                     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert,
-                                 tls_key=tls_key, max_upload=max_upload), [listener])
+                                 tls_key=tls_key, max_upload=max_upload, rate=rate),
+                         [listener])
             except BaseException as exc:  # never return into the parent's code
                 log.error("worker %d stopped: %s", slot, exc)
                 code = 1

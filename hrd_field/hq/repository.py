@@ -164,6 +164,14 @@ class HqRepository(Protocol):
         ...
 
     # -- bundles, receipts, alarms, quarantine (intake) ---------------------------------------
+    def take_request(self, device_key: str, capacity: float,
+                     per_second: float) -> float | None:
+        """Take a token from this device's request bucket (``capacity`` burst, refilled at
+        ``per_second``) shared by every process serving the store: 0 if the request may go
+        on, else the seconds until the next token. None: this backend has one intake
+        process (embedded), which counts in memory (``intake.RateLimit``)."""
+        ...
+
     def import_transaction(self) -> contextlib.AbstractContextManager[ImportTransaction]: ...
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
