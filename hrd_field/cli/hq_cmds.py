@@ -156,6 +156,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(alarms)
     alarms.set_defaults(func=cmd_alarms)
 
+    quar = hsub.add_parser("quarantine", help="list the bundles kept in quarantine and why")
+    quar.add_argument("--json", action="store_true")
+    add_store_options(quar)
+    quar.set_defaults(func=cmd_quarantine)
+
     gaps = hsub.add_parser("gaps", help="list missing sequence numbers per device")
     gaps.add_argument("--json", action="store_true")
     add_store_options(gaps)
@@ -362,6 +367,26 @@ def cmd_alarms(args: argparse.Namespace) -> int:
         print(_("{at}  {kind}  device {device}, sequence {sequence}: {detail}").format(**row))
     if not rows:
         print(_("No alarms."))
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from ..hq.rules import QUARANTINE_DECISIONS
+
+    with open_store(args) as store:
+        kept = store.repo.quarantine_log()
+        folder = store.quarantine_dir
+    if args.json:
+        print_json([{"file": str(folder / q.file_name), "sender": q.sender,
+                     "reason": q.reason, "received_at": q.received_at} for q in kept])
+        return 0
+    for q in kept:
+        print(_("{at}  {file}  from {sender}: {decision}").format(
+            at=q.received_at, file=folder / q.file_name,
+            sender=q.sender or _("an import by hand"),
+            decision=_(QUARANTINE_DECISIONS.get(q.reason, q.reason))))
+    if not kept:
+        print(_("No bundle is in quarantine."))
     return 0
 
 

@@ -15,7 +15,7 @@ from ..vault.attachments import BlobWriter
 from ..vault.database import VaultBusy
 from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance
+from ..vault.hq_tables import Device, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
 from .repository import BlobSink, BundleLog, StoreFull, StoreUnavailable
@@ -161,6 +161,9 @@ class EmbeddedRepository:
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
         self.vault.hq.quarantine(file_name, device_key, reason)
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        return self.vault.hq.quarantine_log(limit)
 
     # -- records -------------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:

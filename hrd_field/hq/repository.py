@@ -23,7 +23,7 @@ from ..core.casework import ReprisalAnnotation
 from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance
+from ..vault.hq_tables import Device, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "HqRepository",
     "ImportTransaction",
     "Provenance",
+    "QuarantineEntry",
     "Row",
     "StoreFull",
     "StoreUnavailable",
@@ -207,6 +208,10 @@ class HqRepository(Protocol):
         ...
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None: ...
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        """The bundles kept in quarantine, newest first, and why (for the inbox)."""
+        ...
 
     # -- records (analysts, casework) ---------------------------------------------------------
     def get(self, record_id: str) -> Record:

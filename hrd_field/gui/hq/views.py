@@ -50,8 +50,9 @@ from ...core.introspect import to_plain
 from ...core.records import Record
 from ...core.regions import country_name
 from ...core.vocab import RECORD_TYPE, VOCABULARIES
+from ...hq.rules import QUARANTINE_DECISIONS
 from ...vault.hq_casework import BundleEntry
-from ...vault.hq_tables import Device, Provenance
+from ...vault.hq_tables import Device, Provenance, QuarantineEntry
 from ..record_list import RecordListView
 from ..record_model import RecordTableModel
 from ..widgets import scale_font
@@ -118,17 +119,22 @@ class InboxView(QWidget):
         self.gaps.setWordWrap(True)
         self.gaps.setAccessibleName(_("Missing bundles"))
         layout.addWidget(self.gaps)
-        layout.addWidget(QLabel(_("Alarms and quarantined bundles")))
+        layout.addWidget(QLabel(_("Alarms")))
         self.alarms = table([_("Time"), _("Alarm"), _("Device"), _("Sequence"), _("Detail")],
                             _("Alarms"))
         layout.addWidget(self.alarms, 1)
+        layout.addWidget(QLabel(_("Quarantined bundles")))
+        self.quarantine = table([_("Received"), _("Sent by"), _("Decision"), _("File")],
+                                _("Quarantined bundles"))
+        layout.addWidget(self.quarantine, 1)
 
     def refresh(self) -> None:
         self.session.inbox(self._show, parent=self)
 
     def _show(self, data: tuple[list[BundleEntry], dict[str, list[tuple[int, int]]],
-                                list[tuple[str, str, str, int | None, str]]]) -> None:
-        bundles, gaps, alarms = data
+                                list[tuple[str, str, str, int | None, str]],
+                                list[QuarantineEntry]]) -> None:
+        bundles, gaps, alarms, kept = data
         fill(self.bundles, [[b.device, str(b.seq), b.imported_at[:16].replace("T", " "),
                              str(len(b.summary.get("accepted", []))),
                              _(STATUS_LABELS.get(b.summary.get("status", "imported"),
@@ -140,6 +146,10 @@ class InboxView(QWidget):
                           if missing else _("No bundle is missing."))
         fill(self.alarms, [[a[0][:16].replace("T", " "), a[1], a[2][:16] + "…",
                             "" if a[3] is None else str(a[3]), a[4]] for a in alarms])
+        fill(self.quarantine, [[q.received_at[:16].replace("T", " "),
+                                q.sender or _("an import by hand"),
+                                _(QUARANTINE_DECISIONS.get(q.reason, q.reason)), q.file_name]
+                               for q in kept])
 
 
 # --- devices ----------------------------------------------------------------------------------
