@@ -24,7 +24,8 @@ class RequestBuckets(Pooled):
                 "SELECT tokens, extract(epoch FROM clock_timestamp() - at)::float8,"
                 " clock_timestamp() FROM hq_request_buckets WHERE device_key = %s"
                 " FOR UPDATE", (device_key,)).fetchone()
-            assert row is not None  # inserted above, and buckets are never deleted
+            if row is None:  # inserted above, and buckets are never deleted
+                return 0.0
             tokens = min(capacity, float(row[0]) + max(0.0, float(row[1])) * per_second)
             wait = 0.0 if tokens >= 1 else (1 - tokens) / per_second
             conn.execute("UPDATE hq_request_buckets SET tokens = %s, at = %s WHERE"
