@@ -181,6 +181,11 @@ class HqSession(VaultSession):
 
         return self._hq(job, on_done, parent=parent)
 
+    def today(self, on_done: Done[date], parent: QObject | None = None) -> Task:
+        """The calendar day at HQ (its configured time zone)."""
+        return self._hq(lambda r: today_at(Casework(r).settings().timezone), on_done,
+                        parent=parent)
+
     def devices(self, on_done: Done[list[Device]], parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.devices(), on_done, parent=parent)
 

@@ -4,6 +4,7 @@ the field's, generated from the record model."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,10 @@ class CommunicationsView(QWidget):
 
     def refresh(self) -> None:
         self.list.refresh()
+        self.session.today(self._set_today, parent=self)
+
+    def _set_today(self, today: date) -> None:
+        self.list.reply_today = today.isoformat
 
 
 class ReprisalsView(QWidget):
