@@ -16,106 +16,56 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from helpers.cli import assert_user_error
+from helpers.disks import fill, mount_tmpfs
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
 from helpers.synckit import Device, Hq, ok, person, post_bundle
 
 pytestmark = pytest.mark.slow
 
-SMALL = 24 << 20
+SMALL = "24m"
 """The small file system's size: room for the store and the first bundles."""
 LEFT = 1 << 20
 """Space left free once the file system is filled: less than the big bundle needs."""
 
 
-@dataclass
-class SmallDisk:
-    path: Path
-    filler: Path
-
-    def fill(self) -> None:
-        """Take all the space but ``LEFT`` bytes."""
-        with open(self.filler, "wb", buffering=0) as fh:
-            block = b"\0" * (1 << 16)
-            with contextlib.suppress(OSError):
-                while fh.write(block):
-                    pass
-        size = self.filler.stat().st_size
-        os.truncate(self.filler, max(0, size - LEFT))
-
-    def free(self) -> None:
-        self.filler.unlink()
-
-
-def _mount(path: Path, owner: str | None) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("a database that runs out of space needs a small file system mounted "
-                    "by the test, which needs root")
-    options = f"size={SMALL},mode=0700"
-    if owner is not None:
-        import pwd
-
-        entry = pwd.getpwnam(owner)
-        options += f",uid={entry.pw_uid},gid={entry.pw_gid}"
-    path.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                          capture_output=True, text=True, check=False, timeout=60)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here: {proc.stderr.strip()}")
-
-
-def _umount(path: Path) -> None:
-    subprocess.run(["umount", "-l", str(path)], capture_output=True, check=False, timeout=60)
-
-
 @pytest.fixture(params=HQ_BACKENDS)
-def full_hq(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Hq, SmallDisk]]:
-    """An HQ whose records live on a small file system."""
-    mount = tmp_path / "small"
+def full_hq(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Hq, Path]]:
+    """An HQ whose records live on a small file system (returned with it)."""
     if request.param == "embedded":
-        _mount(mount, None)
-        try:
-            hq = Hq.create(mount / "hq")
+        for disk in mount_tmpfs(tmp_path / "small", SMALL):
+            hq = Hq.create(disk / "hq")
             try:
-                yield hq, SmallDisk(mount, mount / "filler")
+                yield hq, disk
             finally:
                 hq.stop_all()
-        finally:
-            _umount(mount)
         return
     cluster: Any = request.getfixturevalue("pg_cluster")
     database = new_hq_database(request, "postgresql")
     assert database is not None
     name = database.rsplit("/", 1)[1]
-    mount = cluster.root / f"small-{name}"  # where the server's user can reach it
-    _mount(mount, cluster.run_as)
     space = f"small_{name}"
-    try:
+    # where the server's user can reach it
+    for disk in mount_tmpfs(cluster.root / f"small-{name}", SMALL, owner=cluster.run_as):
         hq = Hq.create(tmp_path / "hq", database=database)
-        cluster.psql(f"CREATE TABLESPACE {space} LOCATION '{mount}'")
+        cluster.psql(f"CREATE TABLESPACE {space} LOCATION '{disk}'")
         cluster.psql(f"ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE {space};"
                      f" ALTER INDEX ALL IN TABLESPACE pg_default SET TABLESPACE {space}",
                      database=name)
         try:
-            yield hq, SmallDisk(mount, mount / "filler")
+            yield hq, disk
         finally:
             hq.stop_all()
             with contextlib.suppress(RuntimeError):
                 cluster.psql(f'DROP DATABASE "{name}" WITH (FORCE)')
             with contextlib.suppress(RuntimeError):
                 cluster.psql(f"DROP TABLESPACE {space}")
-    finally:
-        _umount(mount)
-        with contextlib.suppress(OSError):
-            mount.rmdir()
 
 
 def _device(hq: Hq, root: Path) -> tuple[Device, bytes, bytes]:
@@ -134,7 +84,7 @@ def _device(hq: Hq, root: Path) -> tuple[Device, bytes, bytes]:
 
 
 def test_a_full_database_keeps_nothing_of_the_import_and_the_retry_imports_it_once(
-        full_hq: tuple[Hq, SmallDisk], tmp_path: Path) -> None:
+        full_hq: tuple[Hq, Path], tmp_path: Path) -> None:
     hq, disk = full_hq
     device, small, big = _device(hq, tmp_path / "field")
     big_file = tmp_path / "big.hrdb"
@@ -145,7 +95,7 @@ def test_a_full_database_keeps_nothing_of_the_import_and_the_retry_imports_it_on
     server.stop()
     before = hq.snapshot()
 
-    disk.fill()
+    fill(disk, LEFT)
     server = hq.serve()
     full = post_bundle(hq.url, device.key, big)
     assert full.status_code == 503, (full.status_code, full.text)
@@ -165,7 +115,7 @@ def test_a_full_database_keeps_nothing_of_the_import_and_the_retry_imports_it_on
     assert res.stderr.startswith("error: "), res.stderr
     assert hq.snapshot() == before  # nothing of the bundle anywhere
 
-    disk.free()
+    (disk / "filler").unlink()  # space freed
     server = hq.serve()
     retry = post_bundle(hq.url, device.key, big)
     assert retry.status_code == 200, retry.text

@@ -27,6 +27,7 @@ from .connection import (
     BACKEND,
     CONNECT_TIMEOUT,
     claim,
+    client_tool,
     connect,
     describe,
     for_tool,
@@ -40,8 +41,8 @@ from .operations import Operations
 from .ratelimit import RequestBuckets
 from .reads import RecordReads
 
-__all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "connect", "describe",
-           "for_tool", "portable_sql", "unreachable"]
+__all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "client_tool", "connect",
+           "describe", "for_tool", "portable_sql", "unreachable"]
 
 
 class PostgresRepository(RecordReads, RecordEdits, Imports, Casework, Bundles, Devices,

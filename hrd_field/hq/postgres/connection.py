@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -24,6 +26,7 @@ from ..sealing import Sealer
 
 BACKEND = "postgresql"
 CONNECT_TIMEOUT = 5
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def describe(url: str) -> str:
@@ -49,6 +52,15 @@ def for_tool(url: str) -> tuple[str, dict[str, str]]:
     if password is not None:
         env["PGPASSWORD"] = str(password)
     return make_conninfo(**{k: str(v) for k, v in info.items()}), env
+
+
+def client_tool(name: str) -> str:
+    """The path of a PostgreSQL client program (pg_dump, pg_restore)."""
+    found = shutil.which(name) or (str(PG_BIN / name) if (PG_BIN / name).exists() else None)
+    if found is None:
+        raise UserError(_("{tool} is not installed (Debian package postgresql-client).")
+                        .format(tool=name))
+    return found
 
 
 def unreachable(url: str, exc: BaseException | None = None) -> StoreUnavailable:

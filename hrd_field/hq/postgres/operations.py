@@ -12,7 +12,7 @@ from typing import Any
 
 from ...core.errors import UserError
 from ...core.i18n import _
-from .connection import Pooled, for_tool, portable_sql, scalar
+from .connection import Pooled, client_tool, for_tool, portable_sql, scalar
 
 
 class Operations(Pooled):
@@ -46,9 +46,7 @@ class Operations(Pooled):
     def backup(self, target: Path) -> None:
         """``pg_dump`` in PostgreSQL's custom format into ``target/hq.dump``: one
         consistent snapshot while the intake keeps writing."""
-        from ..backup import _tool
-
-        pg_dump = _tool("pg_dump")
+        pg_dump = client_tool("pg_dump")
         dump = target / "hq.dump"
         part = target / "hq.dump.part"
         address, env = for_tool(self.url)
