@@ -1,5 +1,5 @@
 """Bundles HQ keeps in quarantine are listed with the importer's decision (``hq quarantine``,
-and the inbox of the HQ workspace: tests/gui/test_hq_inbox_quarantine.py), on both
+and the inbox of the HQ workspace: tests/gui/test_hq_quarantine_and_replies.py), on both
 backends."""
 
 from __future__ import annotations

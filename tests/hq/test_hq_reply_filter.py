@@ -1,6 +1,6 @@
 """Communications filtered by reply state (awaiting a reply, overdue at HQ today, replied):
 ``record list --reply`` on both backends; the register's filter in the HQ workspace is in
-tests/gui/test_hq_reply_filter.py."""
+tests/gui/test_hq_quarantine_and_replies.py."""
 
 from __future__ import annotations
 
