@@ -52,13 +52,22 @@ def _owner(client: socket.socket, server_port: int, pids: list[int]) -> int | No
     return None
 
 
+FRESH_S = 4.0
+"""A kept connection older than this is replaced: the server closes one that sends no
+request header within its header timeout (10 s)."""
+
+
 def _one_connection_per_worker(port: int, workers: list[int]) -> list[socket.socket]:
     """Open connections until each worker has accepted one; close the others."""
-    kept: dict[int, socket.socket] = {}
+    kept: dict[int, tuple[socket.socket, float]] = {}
     spare: list[socket.socket] = []
     deadline = time.monotonic() + 60
     while len(kept) < len(workers):
         assert time.monotonic() < deadline, f"connections reached only {sorted(kept)}"
+        for pid, (old, since) in list(kept.items()):
+            if time.monotonic() - since > FRESH_S:
+                spare.append(old)
+                del kept[pid]
         s = socket.create_connection((LOOPBACK, port), timeout=30)
         owner = None
         while owner is None and time.monotonic() < deadline:
@@ -66,12 +75,12 @@ def _one_connection_per_worker(port: int, workers: list[int]) -> list[socket.soc
             if owner is None:
                 time.sleep(0.01)  # polling the socket table, not a synchronisation
         if owner is not None and owner not in kept:
-            kept[owner] = s
+            kept[owner] = (s, time.monotonic())
         else:
             spare.append(s)
     for s in spare:
         s.close()
-    return [kept[pid] for pid in workers]
+    return [kept[pid][0] for pid in workers]
 
 
 def _ask(conn: socket.socket, hq: Hq, key: SigningKey) -> tuple[int, dict[str, str]]:
