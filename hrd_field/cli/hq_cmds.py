@@ -44,6 +44,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--organisation", default="HQ")
     init.set_defaults(func=cmd_init)
 
+    pw = hsub.add_parser("passwd", help="change the HQ store passphrase (embedded or "
+                                        "PostgreSQL: the keys are in DIR)")
+    pw.add_argument("--store", metavar="DIR", type=Path, required=True,
+                    help="the HQ store directory")
+    pw.add_argument("--passphrase-file", metavar="FILE")
+    pw.add_argument("--new-passphrase-file", metavar="FILE")
+    pw.set_defaults(func=cmd_passwd)
+
     prof = hsub.add_parser("profile", help="write the signed profile devices enrol with")
     add_store_options(prof)
     prof.add_argument("--out", required=True, type=Path)
@@ -119,6 +127,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        default=64 << 20, metavar="BYTES")
     serve.add_argument("--workers", type=args_mod.bounded_int(1, 64), default=1, metavar="N",
                        help="intake processes (PostgreSQL-backed stores only)")
+    serve.add_argument("--rate-burst", type=args_mod.bounded_int(1, 1_000_000), default=60,
+                       metavar="N", help="requests a device may send at once (default 60)")
+    serve.add_argument("--rate-per-minute", type=args_mod.bounded_int(1, 1_000_000),
+                       default=120, metavar="N",
+                       help="requests a device may send per minute after its burst "
+                            "(default 120), counted across all workers")
     serve.set_defaults(func=cmd_serve)
 
     back = hsub.add_parser("backup", help="copy the HQ store while it is in use "
@@ -142,6 +156,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_options(alarms)
     alarms.set_defaults(func=cmd_alarms)
 
+    quar = hsub.add_parser("quarantine", help="list the bundles kept in quarantine and why")
+    quar.add_argument("--json", action="store_true")
+    add_store_options(quar)
+    quar.set_defaults(func=cmd_quarantine)
+
     gaps = hsub.add_parser("gaps", help="list missing sequence numbers per device")
     gaps.add_argument("--json", action="store_true")
     add_store_options(gaps)
@@ -159,6 +178,31 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(_("HQ store created in {path}.").format(path=args.store))
     print(_("HQ key fingerprint: {fp}").format(fp=key.fingerprint()))
     return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    """The old passphrase is checked before the new one is asked for."""
+    from ..hq import keystore
+
+    old = passphrase(args)
+    if keystore.exists(args.store):  # PostgreSQL-backed: only the key file in DIR changes
+        keystore.check_passphrase(args.store, old)
+        new = _new_passphrase(args)
+        keystore.change_passphrase(args.store, old, new)
+    else:
+        with HqStore.open(args.store, old) as store:
+            assert store.vault is not None
+            store.vault.change_passphrase(_new_passphrase(args))
+    print(_("HQ store passphrase changed. Copies of the store directory on other machines "
+            "and earlier backups still open with the old passphrase: replace their {file} "
+            "with this one.").format(
+        file=keystore.KEY_FILE if keystore.exists(args.store) else "vault.key"))
+    return 0
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    return passphrase(args, confirm=True, prompt=_("New HQ store passphrase: "),
+                      file_attr="new_passphrase_file")
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -275,7 +319,7 @@ def cmd_export_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..hq.intake import serve, serve_workers
+    from ..hq.intake import RateLimit, serve, serve_workers
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UserError(_("Give both --tls-cert and --tls-key, or neither."))
@@ -285,13 +329,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     scheme = "https" if args.tls_cert else "http"
     banner = _("Serving the intake at {url} (Ctrl+C to stop).").format(
         url=args.url or f"{scheme}://{args.host}:{args.port}")
+    rate = RateLimit(float(args.rate_burst), args.rate_per_minute / 60)
     sock = args_mod.listen(args.host, args.port)
     try:
         if args.workers == 1:
             with open_store(args) as store:
                 print(banner, flush=True)
                 serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
-                      tls_key=args.tls_key, max_upload=args.max_upload, sock=sock)
+                      tls_key=args.tls_key, max_upload=args.max_upload, sock=sock, rate=rate)
             return 0
         secret = passphrase(args)
         # Checked once here (passphrase, database, schema) before any worker starts.
@@ -303,7 +348,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
                       args.workers, args.host, args.port, base_url=args.url,
                       tls_cert=args.tls_cert, tls_key=args.tls_key,
-                      max_upload=args.max_upload, sock=sock)
+                      max_upload=args.max_upload, sock=sock, rate=rate)
     finally:
         sock.close()
     return 0
@@ -322,6 +367,26 @@ def cmd_alarms(args: argparse.Namespace) -> int:
         print(_("{at}  {kind}  device {device}, sequence {sequence}: {detail}").format(**row))
     if not rows:
         print(_("No alarms."))
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from ..hq.rules import QUARANTINE_DECISIONS
+
+    with open_store(args) as store:
+        kept = store.repo.quarantine_log()
+        folder = store.quarantine_dir
+    if args.json:
+        print_json([{"file": str(folder / q.file_name), "sender": q.sender,
+                     "reason": q.reason, "received_at": q.received_at} for q in kept])
+        return 0
+    for q in kept:
+        print(_("{at}  {file}  from {sender}: {decision}").format(
+            at=q.received_at, file=folder / q.file_name,
+            sender=q.sender or _("an import by hand"),
+            decision=_(QUARANTINE_DECISIONS.get(q.reason, q.reason))))
+    if not kept:
+        print(_("No bundle is in quarantine."))
     return 0
 
 

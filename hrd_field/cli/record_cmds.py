@@ -18,7 +18,7 @@ from ..core.reference import markdown_reference
 from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
 from ..vault.fsutil import atomic_file, io_error
-from ..vault.queries import Filters
+from ..vault.queries import REPLY_STATES, Filters
 from ..vault.repository import RecordStore
 from ..vault.summaries import mission_summary
 from . import casework_cmds
@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lst = rsub.add_parser("list", help="list records")
     lst.add_argument("--type", choices=list(RECORD_TYPES))
     lst.add_argument("--mission", metavar="ID", type=text)
+    lst.add_argument("--reply", choices=REPLY_STATES,
+                     help="with --store --type communication: only letters awaiting a "
+                          "reply, overdue (awaiting, past the deadline at HQ), or replied")
     lst.add_argument("--limit", type=bounded_int(0, 1_000_000), default=100)
     lst.add_argument("--offset", type=bounded_int(0), default=0)
     lst.add_argument("--json", action="store_true")
@@ -173,8 +176,17 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    filters = Filters(type=args.type, mission_id=args.mission)
+    filters = Filters(type=args.type, mission_id=args.mission, reply=args.reply)
+    if args.reply and (args.type != "communication" or getattr(args, "store", None) is None):
+        raise UserError(_("--reply lists communications at HQ: give --store DIR and --type "
+                          "communication."))
     with open_records(args) as records:
+        if args.reply == "overdue":
+            from ..core.deadlines import today_at
+            from ..hq.casework import Casework
+
+            if not isinstance(records, RecordStore):  # an HQ store (checked above)
+                filters.today = today_at(Casework(records).settings().timezone).isoformat()
         if args.json:
             print_json([codec.to_dict(r) for r in records.page(
                 filters, limit=args.limit, offset=args.offset)])

@@ -79,10 +79,10 @@ def filter_fields(record_type: str) -> list[tuple[str, str]]:
     in declaration order: the fields declared with ``filter=True``."""
     import dataclasses
 
-    from .records import RECORD_TYPES
+    from .casework import ALL_RECORD_TYPES  # HQ's registers filter too
 
     out: list[tuple[str, str]] = []
-    for f in dataclasses.fields(RECORD_TYPES[record_type]):
+    for f in dataclasses.fields(ALL_RECORD_TYPES[record_type]):
         vocab = f.metadata.get("vocab")
         if f.metadata.get("filter") and vocab and all(v != vocab for v, _l in out):
             out.append((vocab, f.metadata["label"]))

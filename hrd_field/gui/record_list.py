@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -20,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.display import filter_fields
-from ..core.i18n import _, ngettext
-from ..vault.queries import MATCH_CAP, Filters
+from ..core.i18n import N_, _, ngettext
+from ..vault.queries import MATCH_CAP, REPLY_STATES, Filters
 from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
@@ -31,6 +33,8 @@ SEARCH_DELAY_MS = 150
 # Lists that do not follow the current mission by default: missions themselves, and
 # people, who outlive any one mission (their editor has no mission link).
 UNSCOPED = ("mission", "person")
+REPLY_LABELS = {"awaiting": N_("Awaiting a reply"), "overdue": N_("Reply overdue"),
+                "replied": N_("Replied")}
 
 
 class RecordListView(QWidget):
@@ -41,6 +45,8 @@ class RecordListView(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.record_type = record_type
+        self.reply_today: Callable[[], str] = lambda: date.today().isoformat()
+        """The day an overdue reply is counted from (HQ sets its own time zone's)."""
         self.model = RecordTableModel(session, record_type, self)
         self._session = session
         self._debounce = QTimer(self)
@@ -166,6 +172,10 @@ class RecordListView(QWidget):
             for vocab, label in filter_fields(self.record_type)}
         self.f_risk = vocab_combo("risk_level", _("Any risk"), _("Filter by risk level"))
         self.f_case = vocab_combo("case_status", any_, _("Filter by case status"))
+        self.f_reply = CodeCombo([(s, _(REPLY_LABELS[s])) for s in REPLY_STATES],
+                                 _("Any reply state"), _("Filter by reply"))
+        if self.record_type == "communication":
+            combos.append(self.f_reply)
         combos += list(self.f_terms.values())
         if self.record_type in ("threat_report", "reprisal_incident"):
             combos.append(self.f_case)
@@ -220,6 +230,7 @@ class RecordListView(QWidget):
         threats = t in ("threat_report", "reprisal_incident")
         terms = {vocab: code for vocab, combo in self.f_terms.items()
                  if (code := combo.code())}
+        reply = self.f_reply.code() if t == "communication" else None
         return Filters(
             type=t,
             mission_id=mission,
@@ -232,6 +243,8 @@ class RecordListView(QWidget):
                                                                "reprisal_incident")) else None,
             case_status=self.f_case.code() if threats else None,
             terms=terms,
+            reply=reply,
+            today=self.reply_today() if reply == "overdue" else None,
         )
 
     def apply(self) -> None:

@@ -13,11 +13,12 @@ from ..core.casework import ReprisalAnnotation
 from ..core.records import Record
 from ..vault.attachments import BlobWriter
 from ..vault.database import VaultBusy
+from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance
+from ..vault.hq_tables import Device, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
-from .repository import BlobSink, BundleLog, StoreUnavailable
+from .repository import BlobSink, BundleLog, StoreFull, StoreUnavailable
 from .rules import gap_ranges
 
 BACKEND = "embedded"
@@ -100,6 +101,10 @@ class EmbeddedRepository:
     def ping(self) -> None:
         self.vault.meta("role")
 
+    def take_request(self, device_key: str, capacity: float,
+                     per_second: float) -> float | None:
+        return None  # one intake process serves an embedded store: it counts in memory
+
     # -- devices -------------------------------------------------------------------------------
     def add_device(self, name: str, public_key: str) -> None:
         self.vault.hq.add_device(name, public_key)
@@ -121,6 +126,8 @@ class EmbeddedRepository:
                 yield _EmbeddedImport(self.vault, conn)
         except VaultBusy as exc:  # another process writes: the sender retries later
             raise StoreUnavailable(str(exc)) from exc
+        except DiskFull as exc:  # not the bundle's fault: it is imported once space is freed
+            raise StoreFull(str(exc)) from exc
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
         found = self.vault.hq.bundle_at(device_key, seq)
@@ -154,6 +161,9 @@ class EmbeddedRepository:
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
         self.vault.hq.quarantine(file_name, device_key, reason)
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        return self.vault.hq.quarantine_log(limit)
 
     # -- records -------------------------------------------------------------------------------
     def get(self, record_id: str) -> Record:

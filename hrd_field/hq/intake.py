@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import signal
 import socket
@@ -32,9 +33,9 @@ from ..bundle.receipt import Receipt
 from ..bundle.upload_auth import check_request
 from ..core.errors import UserError
 from ..core.records import utc_now
-from ..vault.fsutil import atomic_file
+from ..vault.fsutil import DiskFull, atomic_file, io_error
 from .importer import DUPLICATE, IMPORTED, ImportOutcome, import_bundle
-from .repository import StoreUnavailable
+from .repository import Device, StoreFull, StoreUnavailable
 from .serving import server_options
 from .store import HqStore
 
@@ -42,30 +43,46 @@ T = TypeVar("T")
 log = logging.getLogger("hrd_field.intake")
 DEFAULT_MAX_UPLOAD = 64 << 20
 RECEIPT_TYPE = "application/vnd.hrd-field.receipt+json"
+RETRY_UNAVAILABLE = 30
+"""Seconds a device waits before retrying when the database is away (a restart, a cut)."""
+RETRY_FULL = 300
+"""… and when HQ has no space left (someone has to free it: minutes, not seconds)."""
 STATUS_CODES = {"revoked": 403, "unknown_device": 403, "equivocation": 409, "suspect": 409,
                 "rejected": 422}
 
 
 @dataclass
 class RateLimit:
-    """A token bucket per device: bursts allowed, floods refused with 429."""
+    """A token bucket per device: bursts allowed, floods refused with 429.
+
+    The buckets here are this process's: they serve the embedded store (one intake
+    process). A PostgreSQL-backed store keeps them in the database
+    (``HqRepository.take_request``), so that ``hq serve --workers N`` allows a device the
+    same rate as one worker, not N times it."""
 
     capacity: float = 60.0
     per_second: float = 2.0
     buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def allow(self, device: str) -> bool:
+    def take(self, device: str) -> float:
+        """0 if the request may go on (a token was taken), else the seconds until the next
+        token."""
         now = time.monotonic()
         tokens, last = self.buckets.get(device, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - last) * self.per_second)
         if tokens < 1:
             self.buckets[device] = (tokens, now)
-            return False
+            return (1 - tokens) / self.per_second
         self.buckets[device] = (tokens - 1, now)
-        return True
+        return 0.0
+
+    def allow(self, device: str) -> bool:
+        return self.take(device) == 0.0
 
 
 class Intake:
+    """The intake's endpoints on an open store."""
+
     def __init__(self, store: HqStore, base_url: str, *, max_upload: int = DEFAULT_MAX_UPLOAD,
                  rate: RateLimit | None = None, read_timeout: float = 60.0):
         self.store = store
@@ -100,9 +117,19 @@ class Intake:
             self._locked, lambda: self.store.repo.device_by_key(key.to_base64()))
         if device is None or device.status != "active":
             return _error(403, "forbidden", "unknown or revoked device")
-        if not self.rate.allow(device.public_key):
-            return _error(429, "rate_limited", "too many requests from this device")
+        wait = await anyio.to_thread.run_sync(self._locked, lambda: self._take(device))
+        if wait > 0:
+            response = _error(429, "rate_limited", "too many requests from this device")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
         return device.public_key, sha
+
+    def _take(self, device: Device) -> float:
+        """Seconds this device must wait (0: go on), counted across every intake process
+        of the store where the backend can (PostgreSQL), else in this process."""
+        shared = self.store.repo.take_request(device.public_key, self.rate.capacity,
+                                              self.rate.per_second)
+        return self.rate.take(device.public_key) if shared is None else shared
 
     def _locked(self, fn: Callable[[], T]) -> T:
         with self._store_lock:
@@ -179,6 +206,11 @@ class Intake:
             return final
         except _Reject as reject:
             return reject.response
+        except OSError as exc:  # the spool's disk (the embedded store's too) is full
+            error = io_error(exc)
+            if isinstance(error, DiskFull):
+                raise StoreFull(str(error)) from exc
+            raise
 
     def _import(self, path: Path, uploader: str) -> tuple[ImportOutcome, bytes | None]:
         """Import and answer in one turn on the store: the receipt does not queue again
@@ -255,10 +287,17 @@ class _Reject(Exception):
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:
-    """The database is away: nothing was imported; the device retries later."""
+    """The database is away or full: nothing was imported; the device retries later (its
+    bundle stays in its outbox) and gets the same receipt as if the first try had worked."""
+    if isinstance(exc, StoreFull):
+        log.warning("store full: %s %s refused", request.method, request.url.path)
+        response = _error(503, "unavailable", "HQ has no space left to store this upload; "
+                                              "nothing was kept, retry later")
+        response.headers["Retry-After"] = str(RETRY_FULL)
+        return response
     log.warning("store unavailable: %s", exc)
     response = _error(503, "unavailable", "HQ's database is unavailable; retry later")
-    response.headers["Retry-After"] = "30"
+    response.headers["Retry-After"] = str(RETRY_UNAVAILABLE)
     return response
 
 
@@ -267,11 +306,13 @@ def _error(status: int, code: str, message: str) -> Response:
 
 
 def _server(store: HqStore, host: str, port: int, *, base_url: str | None,
-            tls_cert: Path | None, tls_key: Path | None, max_upload: int) -> Any:
+            tls_cert: Path | None, tls_key: Path | None, max_upload: int,
+            rate: RateLimit | None = None) -> Any:
     import uvicorn
 
     scheme = "https" if tls_cert else "http"
-    intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload)
+    intake = Intake(store, base_url or f"{scheme}://{host}:{port}", max_upload=max_upload,
+                    rate=RateLimit(rate.capacity, rate.per_second) if rate else None)
     config = uvicorn.Config(intake.app(), host=host, port=port, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=5,
                             ssl_certfile=str(tls_cert) if tls_cert else None,
@@ -298,12 +339,13 @@ def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
 
 def serve(store: HqStore, host: str, port: int, *, base_url: str | None = None,
           tls_cert: Path | None = None, tls_key: Path | None = None,
-          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None) -> None:
+          max_upload: int = DEFAULT_MAX_UPLOAD, sock: socket.socket | None = None,
+          rate: RateLimit | None = None) -> None:
     """One intake process on an open store (the embedded store's only mode); on ``sock``
     if given (bound by the caller, so a port in use is reported before starting)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert, tls_key=tls_key,
-                 max_upload=max_upload), [sock] if sock is not None else None)
+                 max_upload=max_upload, rate=rate), [sock] if sock is not None else None)
 
 
 def _die_with_parent() -> None:
@@ -318,13 +360,12 @@ def _die_with_parent() -> None:
 def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, port: int, *,
                   base_url: str | None = None, tls_cert: Path | None = None,
                   tls_key: Path | None = None, max_upload: int = DEFAULT_MAX_UPLOAD,
-                  sock: socket.socket | None = None) -> None:
+                  sock: socket.socket | None = None, rate: RateLimit | None = None) -> None:
     """``workers`` intake processes sharing one listening socket, each with its own store
     connection pool (PostgreSQL). The parent only supervises: a worker that dies is
     started again; SIGTERM or SIGINT stops them all gracefully.
 
-    The per-device rate limit is kept by each worker, so a device may send up to
-    ``workers`` times the single-process burst.
+    The per-device rate limit is counted in the database, shared by all workers.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = sock if sock is not None else socket.create_server((host, port), backlog=2048)
@@ -341,7 +382,8 @@ def serve_workers(open_store: Callable[[], HqStore], workers: int, host: str, po
                 _die_with_parent()
                 with open_store() as store:
                     _run(_server(store, host, port, base_url=base_url, tls_cert=tls_cert,
-                                 tls_key=tls_key, max_upload=max_upload), [listener])
+                                 tls_key=tls_key, max_upload=max_upload, rate=rate),
+                         [listener])
             except BaseException as exc:  # never return into the parent's code
                 log.error("worker %d stopped: %s", slot, exc)
                 code = 1

@@ -9,7 +9,9 @@ directory, never in the database.
               database's address
 
 Read once when a process opens the store and kept in memory only; any number of intake
-workers and analysts can read it at the same time (no lock: nothing here changes).
+workers and analysts can read it at the same time (no lock). ``change_passphrase`` rewrites
+only ``hq.key`` (the same key wrapped under the new passphrase) in one atomic rename:
+killed at any moment, the old or the new passphrase opens the store, never neither.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from ..core import passphrase as passphrase_rule
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
-from ..vault.fsutil import atomic_write, io_error
+from ..vault.fsutil import atomic_write, io_error, leftover_parts, overwrite_and_unlink
 from ..vault.keyslots import KeyFile, KeyFileError, new_keyfile
 
 KEY_FILE = "hq.key"
@@ -69,6 +72,10 @@ def write_secrets(root: Path, keyfile: KeyFile, key: bytes, secrets: dict[str, s
 
 def read(root: Path, passphrase: str) -> dict[str, str]:
     """HQ's secrets, or ``WrongPassphrase`` / a clear error for a damaged key store."""
+    return _open(root, passphrase)[2]
+
+
+def _open(root: Path, passphrase: str) -> tuple[KeyFile, bytes, dict[str, str]]:
     try:
         keyfile = KeyFile.from_bytes((root / KEY_FILE).read_bytes())
         doc = json.loads((root / SECRETS_FILE).read_bytes())
@@ -93,7 +100,30 @@ def read(root: Path, passphrase: str) -> dict[str, str]:
     if not isinstance(secrets, dict) or secrets.get("store_id") != keyfile.vault_id:
         raise KeyFileError(_("The HQ key store in {path} is damaged and cannot be read.")
                            .format(path=root))
-    return {str(k): str(v) for k, v in secrets.items()}
+    return keyfile, key, {str(k): str(v) for k, v in secrets.items()}
+
+
+def check_passphrase(root: Path, passphrase: str) -> None:
+    """``WrongPassphrase`` (or the key store's damage) unless ``passphrase`` opens it."""
+    _open(root, passphrase)
+
+
+def change_passphrase(root: Path, old: str, new: str) -> None:
+    """Wrap the store's key under ``new`` (the shared passphrase rule applies). The sealed
+    secrets stay as they are: they are sealed with the key, not with the passphrase."""
+    passphrase_rule.check(new)
+    keyfile, key, _secrets = _open(root, old)  # refuses a damaged store before any write
+    # A change killed before its rename left the key wrapped under a passphrase that never
+    # took effect: destroy it, as the vault does with its key file's leftovers.
+    for leftover in leftover_parts(root / KEY_FILE):
+        try:
+            overwrite_and_unlink(leftover)
+        except OSError as exc:
+            raise io_error(exc) from exc
+    keyfile.set_passphrase(key, new)
+    crash_point("passwd.before_keyfile")
+    atomic_write(root / KEY_FILE, keyfile.to_bytes())
+    crash_point("passwd.keyfile")
 
 
 def update(root: Path, passphrase: str, secrets: dict[str, str]) -> None:

@@ -204,6 +204,21 @@ STEPS: list[str] = [
       END IF;
     END $$;
     """,
+    # 7: each device's request bucket, shared by every intake worker (the rate limit holds
+    # across 'hq serve --workers N'). Unlogged: written at every request, and losing it in a
+    # crash only gives devices a fresh burst.
+    """
+    CREATE UNLOGGED TABLE hq_request_buckets (
+        device_key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at timestamptz NOT NULL
+    );
+    DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hrd_intake') THEN
+        GRANT SELECT, INSERT, UPDATE ON hq_request_buckets TO hrd_intake;
+      END IF;
+    END $$;
+    """,
 ]
 
 # Two migrating processes (several workers starting at once) take turns on this lock.
@@ -276,6 +291,7 @@ GRANT INSERT ON hq_alarms, hq_quarantine, hq_audit TO hrd_intake;
 GRANT UPDATE ON hq_quarantine TO hrd_intake;
 GRANT SELECT, INSERT ON hq_owners TO hrd_intake;
 GRANT SELECT ON hq_shares TO hrd_intake;
+GRANT SELECT, INSERT, UPDATE ON hq_request_buckets TO hrd_intake;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO hrd_intake;
 
 -- Analysts: read everything, write casework records (and their history) and annotations;

@@ -23,7 +23,7 @@ from ..core.casework import ReprisalAnnotation
 from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance
+from ..vault.hq_tables import Device, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 
 __all__ = [
@@ -36,7 +36,9 @@ __all__ = [
     "HqRepository",
     "ImportTransaction",
     "Provenance",
+    "QuarantineEntry",
     "Row",
+    "StoreFull",
     "StoreUnavailable",
 ]
 
@@ -55,6 +57,11 @@ text (``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM:SSZ``), ``flagged`` is 0 or 1."""
 class StoreUnavailable(UserError):
     """The store cannot be reached now (database down, connection lost, disk full): nothing
     was changed, and the same request may succeed later (the intake answers 503)."""
+
+
+class StoreFull(StoreUnavailable):
+    """No space left where HQ keeps its records (the database's disk, the store's folder):
+    nothing was changed; the same request succeeds once space is freed."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,14 @@ class HqRepository(Protocol):
         ...
 
     # -- bundles, receipts, alarms, quarantine (intake) ---------------------------------------
+    def take_request(self, device_key: str, capacity: float,
+                     per_second: float) -> float | None:
+        """Take a token from this device's request bucket (``capacity`` burst, refilled at
+        ``per_second``) shared by every process serving the store: 0 if the request may go
+        on, else the seconds until the next token. None: this backend has one intake
+        process (embedded), which counts in memory (``intake.RateLimit``)."""
+        ...
+
     def import_transaction(self) -> contextlib.AbstractContextManager[ImportTransaction]: ...
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
@@ -193,6 +208,10 @@ class HqRepository(Protocol):
         ...
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None: ...
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        """The bundles kept in quarantine, newest first, and why (for the inbox)."""
+        ...
 
     # -- records (analysts, casework) ---------------------------------------------------------
     def get(self, record_id: str) -> Record:

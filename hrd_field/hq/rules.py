@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from ..core.i18n import N_
+
 MAX_VERSION_STEP = 10_000
 """Versions a record may gain between two bundles HQ receives (one per saved edit)."""
 
@@ -41,6 +43,17 @@ SEQUENCE_JUMP = "sequence_jump"
 FORK = "fork"
 CHAIN_BREAK = "chain_break"
 REVOKED_UNVOUCHED = "revoked_unvouched"
+UNKNOWN_DEVICE = "unknown_device"
+
+QUARANTINE_DECISIONS = {
+    UNKNOWN_DEVICE: N_("Signed by a device HQ has not registered: kept, still encrypted, "
+                       "until the device is registered; then import the file."),
+    REVOKED_UNVOUCHED: N_("From a revoked device, and no bundle HQ holds vouches for it: "
+                          "kept, still encrypted, for review; import it only after checking "
+                          "where it came from (hq import --after-revocation)."),
+}
+"""Why the importer kept a bundle in quarantine instead of importing it (the inbox and
+'hq quarantine' show it)."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ MAX_ANSWER = 1 << 20
 RETRY_IN_CALL = frozenset({429, 502, 503, 504})
 """Answers worth retrying at once (busy, restarting); a 500 on one bundle is retried on the
 next sync, after the other bundles, so one bad bundle never stalls the outbox."""
+MAX_WAIT_IN_CALL_S = 20.0
+"""An answer asking to wait longer (``Retry-After``: HQ's disk is full, its database away)
+is not retried within this sync: sending the bundle again at once would only spend the
+field's bandwidth. The next sync tries after that wait."""
 
 
 @dataclass(frozen=True)
@@ -37,17 +41,28 @@ class Answer:
 
     status_code: int
     content: bytes
+    retry_after: float | None = None
+    """Seconds HQ asked to wait (``Retry-After``), if it said."""
 
 
 class SyncError(UserError):
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None):
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None,
+                 retry_after: float | None = None):
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.retry_after = retry_after
 
 
 def _retryable(exc: BaseException) -> bool:
-    return isinstance(exc, SyncError) and exc.retryable
+    return isinstance(exc, SyncError) and exc.retryable and \
+        (exc.retry_after or 0) <= MAX_WAIT_IN_CALL_S
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds (the delay form; a date or nonsense counts as unsaid)."""
+    value = response.headers.get("retry-after", "").strip()
+    return float(min(int(value), 86_400)) if value.isdigit() else None
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:
@@ -93,7 +108,8 @@ class IntakeClient:
         try:
             with self._http.stream(method, url, headers=headers, content=_file_chunks(
                     body_path) if body_path is not None else None) as streamed:
-                response = Answer(streamed.status_code, _read_capped(streamed))
+                response = Answer(streamed.status_code, _read_capped(streamed),
+                                  _retry_after(streamed))
         except httpx.TransportError as exc:
             if _certificate_refused(exc):
                 raise SyncError(_(
@@ -104,7 +120,7 @@ class IntakeClient:
         if response.status_code in (429,) or response.status_code >= 500:
             raise SyncError(_("HQ is busy or failing (HTTP {code}); will retry.").format(
                 code=response.status_code), retryable=response.status_code in RETRY_IN_CALL,
-                status=response.status_code)
+                status=response.status_code, retry_after=response.retry_after)
         return response
 
     def _with_retries(self, fn: object) -> Answer:

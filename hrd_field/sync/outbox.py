@@ -101,7 +101,8 @@ def settle(vault: Vault, plan: SyncPlan, item: Transfer, outcome: bytes | SyncEr
     """Vault side, after each transfer: verify the receipt, mark what HQ received, purge
     what policy lets go. Returns False when the rest would fail the same way (offline)."""
     if isinstance(outcome, SyncError):
-        when = datetime.now(UTC) + timedelta(seconds=backoff(item.attempts))
+        wait = max(backoff(item.attempts), outcome.retry_after or 0)  # as HQ asked
+        when = datetime.now(UTC) + timedelta(seconds=wait)
         vault.exports.record_attempt(item.seq, str(outcome), when.isoformat())
         report.errors.append(str(outcome))
         if outcome.retryable:

@@ -40,6 +40,21 @@ class Provenance:
     consent_scope: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class QuarantineEntry:
+    """A bundle HQ kept, still encrypted, in the store's quarantine folder instead of
+    importing it, and why: ``unknown_device`` (signed by a key HQ has not registered: kept
+    until it is) or ``revoked_unvouched`` (from a revoked device, with no later bundle
+    vouching for it: kept for review)."""
+
+    file_name: str
+    sender: str | None
+    """The device that uploaded it (its name, or its key if no longer registered); None
+    for a bundle imported by hand."""
+    reason: str
+    received_at: str
+
+
 class HqTables:
     def __init__(self, db: Database, records: RecordStore, actor: str):
         self._db = db
@@ -272,6 +287,12 @@ class HqTables:
         """How many bundles this uploader (None: hand imports) has in quarantine."""
         return int(self._db.query("SELECT count(*) FROM hq_quarantine WHERE device_key IS ?",
                                   (device_key,))[0][0])
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        return [QuarantineEntry(*r) for r in self._db.query(
+            "SELECT q.file_name, coalesce(d.name, q.device_key), q.reason, q.received_at"
+            " FROM hq_quarantine q LEFT JOIN hq_devices d ON d.public_key = q.device_key"
+            " ORDER BY q.received_at DESC, q.file_name LIMIT ?", (limit,))]
 
     def quarantine(self, file_name: str, device_key: str | None, reason: str) -> None:
         with self._db.transaction() as c:

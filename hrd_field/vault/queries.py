@@ -45,6 +45,14 @@ class Filters:
     flagged: bool | None = None
     terms: dict[str, str] = field(default_factory=dict)
     """vocabulary → code, e.g. {"rights_defended": "womens_rights"}."""
+    reply: str | None = None
+    """Communications by reply state (``REPLY_STATES``): awaiting a reply, overdue (awaiting,
+    due before ``today``), replied."""
+    today: str | None = None
+    """The day at HQ (ISO) an overdue reply is counted from."""
+
+
+REPLY_STATES = ("awaiting", "overdue", "replied")
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,15 @@ def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms"
         clauses.append(f"EXISTS (SELECT 1 FROM {terms} t WHERE t.vocab = {mark} AND"
                        f" t.code = {mark} AND {term_link})")
         params += [vocab, code]
+    if filters.reply in ("awaiting", "overdue"):
+        # a communication's case status is its reply deadline while a reply is awaited
+        clauses.append("r.type = 'communication' AND r.case_status IS NOT NULL")
+        if filters.reply == "overdue":
+            clauses.append(f"r.case_status < {mark}")
+            params.append(filters.today or "0000-00-00")
+    elif filters.reply == "replied":  # every reply carries its assessment code
+        clauses.append(f"r.type = 'communication' AND EXISTS (SELECT 1 FROM {terms} t WHERE"
+                       f" t.vocab = 'reply_assessment' AND {term_link})")
     return " AND ".join(clauses), params
 
 

@@ -11,14 +11,21 @@ from pathlib import Path
 import pytest
 
 
-def mount_tmpfs(where: Path, size: str) -> Iterator[Path]:
+def mount_tmpfs(where: Path, size: str, owner: str | None = None) -> Iterator[Path]:
     """A real, small filesystem (tmpfs) at ``where``, unmounted afterwards; use with
-    ``yield from`` in a fixture or ``for disk in mount_tmpfs(...)``."""
+    ``yield from`` in a fixture or ``for disk in mount_tmpfs(...)``. ``owner``: the user
+    its root belongs to (e.g. the PostgreSQL server's, for a tablespace)."""
     if os.geteuid() != 0:
         pytest.skip("full-disk tests need root to mount a small tmpfs")
     where.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
-                          str(where)], capture_output=True, text=True, check=False)
+    options = f"size={size},mode=0700"
+    if owner is not None:
+        import pwd
+
+        entry = pwd.getpwnam(owner)
+        options += f",uid={entry.pw_uid},gid={entry.pw_gid}"
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
+                         capture_output=True, text=True, check=False)
     if res.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs to simulate a full disk: {res.stderr.strip()}")
     try:

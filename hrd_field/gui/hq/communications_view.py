@@ -79,6 +79,10 @@ class CommunicationsView(QWidget):
 
     def refresh(self) -> None:
         self.list.refresh()
+        self.session.today(self._set_today, parent=self)
+
+    def _set_today(self, today: date) -> None:
+        self.list.reply_today = today.isoformat
 
 
 class FollowUpDialog(QDialog):

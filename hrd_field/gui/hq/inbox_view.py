@@ -1,4 +1,5 @@
-"""The inbox: imported bundles, missing ones (by device) and alarms."""
+"""The inbox: imported bundles, missing ones (by device), alarms, and the bundles kept in
+quarantine with the importer's decision."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.i18n import N_, _
+from ...hq.rules import QUARANTINE_DECISIONS
 from ...vault.hq_casework import BundleEntry
+from ...vault.hq_tables import QuarantineEntry
 from .session import HqSession
 from .tables import fill, heading, table
 
@@ -30,17 +33,22 @@ class InboxView(QWidget):
         self.gaps.setWordWrap(True)
         self.gaps.setAccessibleName(_("Missing bundles"))
         layout.addWidget(self.gaps)
-        layout.addWidget(QLabel(_("Alarms and quarantined bundles")))
+        layout.addWidget(QLabel(_("Alarms")))
         self.alarms = table([_("Time"), _("Alarm"), _("Device"), _("Sequence"), _("Detail")],
                             _("Alarms"))
         layout.addWidget(self.alarms, 1)
+        layout.addWidget(QLabel(_("Quarantined bundles")))
+        self.quarantine = table([_("Received"), _("Sent by"), _("Decision"), _("File")],
+                                _("Quarantined bundles"))
+        layout.addWidget(self.quarantine, 1)
 
     def refresh(self) -> None:
         self.session.inbox(self._show, parent=self)
 
     def _show(self, data: tuple[list[BundleEntry], dict[str, list[tuple[int, int]]],
-                                list[tuple[str, str, str, int | None, str]]]) -> None:
-        bundles, gaps, alarms = data
+                                list[tuple[str, str, str, int | None, str]],
+                                list[QuarantineEntry]]) -> None:
+        bundles, gaps, alarms, kept = data
         fill(self.bundles, [[b.device, str(b.seq), b.imported_at[:16].replace("T", " "),
                              str(len(b.summary.get("accepted", []))),
                              _(STATUS_LABELS.get(b.summary.get("status", "imported"),
@@ -52,3 +60,7 @@ class InboxView(QWidget):
                           if missing else _("No bundle is missing."))
         fill(self.alarms, [[a[0][:16].replace("T", " "), a[1], a[2][:16] + "…",
                             "" if a[3] is None else str(a[3]), a[4]] for a in alarms])
+        fill(self.quarantine, [[q.received_at[:16].replace("T", " "),
+                                q.sender or _("an import by hand"),
+                                _(QUARANTINE_DECISIONS.get(q.reason, q.reason)), q.file_name]
+                               for q in kept])

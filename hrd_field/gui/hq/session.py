@@ -21,7 +21,7 @@ from ...hq.casework import Casework
 from ...hq.repository import HqRepository
 from ...hq.store import HqStore
 from ...vault.hq_casework import BundleEntry
-from ...vault.hq_tables import Device, Provenance
+from ...vault.hq_tables import Device, Provenance, QuarantineEntry
 from ...vault.queries import Filters, Hit, Row
 from ..session import Done, OnFailure, VaultSession, _alive
 from ..tasks import Cancelled, Failure, Task, TaskRunner
@@ -181,6 +181,11 @@ class HqSession(VaultSession):
 
         return self._hq(job, on_done, parent=parent)
 
+    def today(self, on_done: Done[date], parent: QObject | None = None) -> Task:
+        """The calendar day at HQ (its configured time zone)."""
+        return self._hq(lambda r: today_at(Casework(r).settings().timezone), on_done,
+                        parent=parent)
+
     def devices(self, on_done: Done[list[Device]], parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.devices(), on_done, parent=parent)
 
@@ -193,10 +198,11 @@ class HqSession(VaultSession):
         return self._hq(lambda r: r.revoke_device(name, None), on_done, on_error, parent)
 
     def inbox(self, on_done: Done[tuple[list[BundleEntry], dict[str, list[tuple[int, int]]],
-                                        list[tuple[str, str, str, int | None, str]]]],
+                                        list[tuple[str, str, str, int | None, str]],
+                                        list[QuarantineEntry]]],
               parent: QObject | None = None) -> Task:
-        return self._hq(lambda r: (r.bundle_log(), r.gaps(), r.alarms()), on_done,
-                        parent=parent)
+        return self._hq(lambda r: (r.bundle_log(), r.gaps(), r.alarms(), r.quarantine_log()),
+                        on_done, parent=parent)
 
     def received(self, record_id: str,
                  on_done: Done[tuple[Record, list[Provenance], ReprisalAnnotation | None]],

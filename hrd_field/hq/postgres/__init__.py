@@ -14,7 +14,8 @@ different devices run in parallel. Device status is read fresh on every request.
 (``connection.Pooled``): the sealed record rows (``records``), reads and search
 (``reads``), analysts' edits (``edits``), imports (``imports``), the bundle log, receipts,
 quarantine and alarms (``bundles``), devices and shares (``devices``), attachment contents
-(``attachments``), casework (``casework``) and operations (``operations``).
+(``attachments``), casework (``casework``), operations (``operations``) and the
+intake's per-device request buckets (``ratelimit``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .devices import Devices
 from .edits import RecordEdits
 from .imports import Imports
 from .operations import Operations
+from .ratelimit import RequestBuckets
 from .reads import RecordReads
 
 __all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "client_tool", "connect",
@@ -44,5 +46,5 @@ __all__ = ["BACKEND", "CONNECT_TIMEOUT", "PostgresRepository", "claim", "client_
 
 
 class PostgresRepository(RecordReads, RecordEdits, Imports, Casework, Bundles, Devices,
-                         Attachments, Operations):
+                         Attachments, Operations, RequestBuckets):
     """``HqRepository`` on PostgreSQL (see the parts' modules)."""

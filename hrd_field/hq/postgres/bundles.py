@@ -8,6 +8,7 @@ from typing import Any
 
 from ...core.records import utc_now
 from ...vault.hq_casework import BundleEntry
+from ...vault.hq_tables import QuarantineEntry
 from ..repository import BundleLog
 from .connection import Pooled, scalar
 
@@ -61,6 +62,13 @@ class Bundles(Pooled):
                          " reason = excluded.reason, received_at = excluded.received_at",
                          (file_name, device_key, reason, utc_now()))
             self.audit(conn, "hq.quarantine", "bundle", file_name)
+
+    def quarantine_log(self, limit: int = 1000) -> list[QuarantineEntry]:
+        with self._conn() as conn:
+            return [QuarantineEntry(*r) for r in conn.execute(
+                "SELECT q.file_name, coalesce(d.name, q.device_key), q.reason, q.received_at"
+                " FROM hq_quarantine q LEFT JOIN hq_devices d ON d.public_key = q.device_key"
+                " ORDER BY q.received_at DESC, q.file_name LIMIT %s", (limit,)).fetchall()]
 
     def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
         with self._conn() as conn:

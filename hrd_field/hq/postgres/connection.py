@@ -21,7 +21,7 @@ from ...core.errors import UserError
 from ...core.i18n import _
 from ...core.records import utc_now
 from .. import pg_schema
-from ..repository import StoreUnavailable
+from ..repository import StoreFull, StoreUnavailable
 from ..sealing import Sealer
 
 BACKEND = "postgresql"
@@ -96,10 +96,12 @@ def claim(url: str, store_id: str) -> None:
 
 
 def _translate(url: str, exc: psycopg.Error) -> UserError:
+    # Before OperationalError, of which psycopg makes them a kind: a full disk is not an
+    # unreachable server.
+    if isinstance(exc, pg_errors.DiskFull | pg_errors.InsufficientResources):
+        return StoreFull(_("The HQ database has no space left; nothing was changed."))
     if isinstance(exc, psycopg.OperationalError | PoolTimeout):
         return unreachable(url, exc)
-    if isinstance(exc, pg_errors.DiskFull | pg_errors.InsufficientResources):
-        return StoreUnavailable(_("The HQ database has no space left; nothing was changed."))
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return UserError(_("The database role of this HQ process may not do this ({what}).")
                          .format(what=str(exc).strip().splitlines()[0]))
