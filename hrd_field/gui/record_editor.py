@@ -27,9 +27,10 @@ from ..core.records import SECTIONS, Mission, Record, ReprisalIncident, ThreatRe
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
+from .consent_presets import ConsentPresets
 from .date_input import DateInput
 from .dates import ui_locale
-from .form_fields import BoolField
+from .form_fields import BoolField, DerivedField, IntField
 from .links import PersonLinks
 from .record_form import Form, FormContext, RecordForm, SubForm
 from .session import VaultSession
@@ -108,6 +109,7 @@ class RecordEditor(QWidget):
         self.form = RecordForm(type(record), context)
         self._apply_wording(record.TYPE)
         self.links: PersonLinks | None = None
+        self.consent_presets: ConsentPresets | None = None
         self.met_note: QLabel | None = None
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -132,10 +134,18 @@ class RecordEditor(QWidget):
                     "only with consent to share identity."))
                 intro.setWordWrap(True)
                 layout = box.layout()
+                consent = self.form.form.editors.get("consent")
                 if layout is not None:
                     layout.setContentsMargins(12, 18, 12, 12)
                     if isinstance(layout, QFormLayout):
                         layout.insertRow(0, intro)
+                        if isinstance(consent, Form):
+                            self.consent_presets = ConsentPresets(consent, self._record_date)
+                            usual = QLabel(_("Usual answers"))
+                            usual.setBuddy(self.consent_presets.combo)
+                            usual.setWordWrap(True)
+                            layout.insertRow(1, usual, self.consent_presets.combo)
+                            self.form.loaded.connect(self.consent_presets.show_matching)
         self.attachments = AttachmentPanel(session)
         title = SECTIONS["files"]  # the label, not the key, is what gets translated
         files = QGroupBox(_(title))
@@ -247,6 +257,12 @@ class RecordEditor(QWidget):
                 QTimer.singleShot(0, first, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
 
     # -- state -------------------------------------------------------------------------------
+    def _record_date(self) -> str | None:
+        """The record's own date when it has a full one (a consultation's day)."""
+        date = getattr(self.current(), "date", None)
+        return date if isinstance(date, str) and len(date) == 10 and \
+            QDate.fromString(date, "yyyy-MM-dd").isValid() else None
+
     def _load_mission_dates(self) -> None:
         """Calendars open at the mission's dates (the days this record most likely has)."""
         mission_id = self.base.id if isinstance(self.base, Mission) else self.mission.code()
@@ -316,8 +332,11 @@ class RecordEditor(QWidget):
     def _show_derived(self, record: Record) -> None:
         """Values the app works out (a mission's region) follow the fields they come from."""
         for name, editor in self.form.form.editors.items():
-            if type(editor).__name__ == "DerivedField":
-                editor.set_value(getattr(record, name))  # type: ignore[union-attr]
+            if isinstance(editor, DerivedField):
+                editor.set_value(getattr(record, name))
+            elif isinstance(editor, IntField) and not editor.spin.hasFocus() \
+                    and editor.value() != getattr(record, name):
+                editor.set_value(getattr(record, name))  # at least the organisations named
 
     def validate_now(self, final: bool | None = None) -> bool:
         record = self.current()

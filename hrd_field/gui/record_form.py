@@ -31,6 +31,7 @@ from ..core.fields import SHORT_TEXT_MAX
 from ..core.i18n import _
 from ..core.records import SECTIONS, PartialDate, Record
 from ..core.schema import hints, unwrap_optional
+from ..core.validation import normalise
 from ..core.vocab import VOCABULARIES
 from .clipboard import SensitiveClipboard
 from .form_fields import (
@@ -47,6 +48,7 @@ from .form_fields import (
     PartialDateField,
     TextField,
 )
+from .widgets import focus_after
 
 # Fields the editor window handles itself (envelope, status, links, attachments).
 HANDLED_ELSEWHERE = {"id", "created_at", "updated_at", "version", "author", "status",
@@ -60,7 +62,7 @@ SECTION_ORDER = ["first", "mission", "person", "identity", "consultation", "part
 # does not have are skipped, so the model can change without breaking the editor.
 FIRST_SCREEN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "consultation": (("date", "place", "format", "participants", "topics", "summary",
-                      "organisations", "organisations_count"),
+                      "organisations"),
                      ("consultation", "participants", "content")),
 }
 # Nested values this small are laid out on one row (labels above their fields).
@@ -266,6 +268,12 @@ class SubForm(Form):
             self._box = QGroupBox(title)
             self.fill_layout(QFormLayout(self._box), self.rows)
         self._box.setAccessibleName(title)
+        counts = [e for e in self.editors.values() if isinstance(e, IntField)]
+        if counts and len(counts) == len(self.editors):
+            # Participants by gender: "12" women, Enter, and on to the next field; Tab
+            # still goes through the other counts for whoever has them.
+            for count in counts:
+                count.on_enter = lambda: focus_after(self._box)
 
     @property
     def widget(self) -> QWidget:
@@ -380,7 +388,12 @@ def derived_summary(value: Any) -> str:
 
 
 class RowsForm(QObject):
-    """A short list of nested values (follow-up actions): one row of fields per entry."""
+    """A short list of nested values (follow-up actions): one row of fields per entry.
+
+    A list whose entries start with a line of text (an action) is typed like a list: an
+    empty entry always waits at the end (a new one appears as soon as it is used), Enter
+    goes to the next entry, and Enter on the empty one moves on past the list. Other lists
+    (a reply with its date first) have an Add button."""
 
     changed = Signal()
     structure_changed = Signal()
@@ -399,11 +412,30 @@ class RowsForm(QObject):
         self.add_button.setAccessibleName(_("Add to {list}").format(list=title))
         self.add_button.clicked.connect(self._add_empty)
         self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeading)
-        self._forms: list[tuple[Form, QWidget]] = []
+        self._forms: list[tuple[Form, QWidget, QPushButton]] = []
+        self.typed = False
+        probe = self._add(cls())
+        self.typed = probe.inline() and bool(probe.rows) and isinstance(probe.rows[0][2],
+                                                                         QLineEdit)
+        if self.typed:
+            self.add_button.hide()
+            self._forms[0][2].hide()
+        else:
+            self._drop_rows()
 
     @property
     def widget(self) -> QWidget:
         return self.box
+
+    def _is_blank(self, form: Form) -> bool:
+        return bool(form.collect(self.cls()) == self.cls())
+
+    def _entries(self) -> list[Form]:
+        """The entries that hold a value (not the empty one waiting at the end)."""
+        forms = [f for f, _h, _r in self._forms]
+        while self.typed and forms and self._is_blank(forms[-1]):
+            forms.pop()
+        return forms
 
     def _add_empty(self) -> None:
         form = self._add(self.cls())
@@ -430,62 +462,70 @@ class RowsForm(QObject):
         remove.clicked.connect(lambda: self._remove(form))
         row.addWidget(inner, 1)
         row.addWidget(remove, 0, Qt.AlignmentFlag.AlignBottom)
+        if self.typed and self._is_blank(form):
+            remove.hide()  # nothing to remove yet (hidden once it has a parent)
         self._rows_layout.addWidget(holder)
         if self.box.isVisible():
             holder.show()  # now, not at the next layout pass: Tab must reach it at once
-        form.changed.connect(self.changed.emit)
-        self._forms.append((form, holder))
+        form.changed.connect(lambda: self._row_changed(form))
+        self._forms.append((form, holder, remove))
         first = form.rows[0][2] if form.rows else None
         if isinstance(first, QLineEdit):
             first.returnPressed.connect(lambda: self._enter_in(form))
         return form
 
+    def _row_changed(self, form: Form) -> None:
+        last, _holder, remove = self._forms[-1]
+        if self.typed and form is last and not self._is_blank(form):
+            remove.show()
+            self._add(self.cls())  # the next empty entry is there before Enter or Tab
+            self.structure_changed.emit()
+        self.changed.emit()
+
     def _enter_in(self, form: Form) -> None:
-        """Enter in an entry's first field: the next entry (a new one after the last);
-        Enter on a new entry left empty drops it and moves on, as in a typed list."""
-        forms = [f for f, _h in self._forms]
+        """Enter in an entry's first field: the next entry; Enter on an empty last entry
+        moves on past the list, as in a typed list."""
+        forms = [f for f, _h, _r in self._forms]
         index = forms.index(form)
         if index + 1 < len(forms):
-            nxt = forms[index + 1].rows[0][2]
-            nxt.setFocus(Qt.FocusReason.TabFocusReason)
-            return
-        if form.collect(self.cls()) == self.cls():
-            self._remove_entry(form)  # the Tab order is rebuilt: ask for the next stop now
-            after = self.add_button.nextInFocusChain()
-            while after is not None and after is not self.add_button and not (
-                    after.isVisible() and after.isEnabled()
-                    and after.focusPolicy() & Qt.FocusPolicy.TabFocus):
-                after = after.nextInFocusChain()
-            if after is not None:
-                after.setFocus(Qt.FocusReason.TabFocusReason)
-            return
-        self._add_empty()
+            forms[index + 1].rows[0][2].setFocus(Qt.FocusReason.TabFocusReason)
+        elif self._is_blank(form):
+            if not self.typed:
+                self._remove_entry(form)
+            focus_after(self.box)
+        else:
+            self._add_empty()
 
     def _remove(self, form: Form) -> None:
         self._remove_entry(form)
-        self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        target = self._forms[-1][0].rows[0][2] if self.typed else self.add_button
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _remove_entry(self, form: Form) -> None:
-        values = [f.collect(self.cls()) for f, _h in self._forms if f is not form]
+        values = [f.collect(self.cls()) for f in self._entries() if f is not form]
         self.load(values)
-        self.structure_changed.emit()
         self.changed.emit()
 
-    def load(self, values: Any) -> None:
-        for _form, holder in self._forms:
+    def _drop_rows(self) -> None:
+        for _form, holder, _remove in self._forms:
             holder.hide()
             holder.deleteLater()
         self._forms = []
+
+    def load(self, values: Any) -> None:
+        self._drop_rows()
         for value in values or []:
             self._add(value)
+        if self.typed:
+            self._add(self.cls())
         self.structure_changed.emit()
 
     def collect(self) -> list[Any]:
-        return [form.collect(self.cls()) for form, _h in self._forms]
+        return [form.collect(self.cls()) for form in self._entries()]
 
     def all_errors(self) -> dict[str, ErrorLabel]:
         out: dict[str, ErrorLabel] = {}
-        for form, _h in self._forms:
+        for form, _h, _r in self._forms:
             out.update(form.all_errors())
         return out
 
@@ -532,6 +572,15 @@ class Fold(QWidget):
         return self.header.isChecked()
 
 
+def _follows_from_the_rest(record: Record, name: str) -> bool:
+    """The value is what the app works out from other fields (the number of organisations
+    named): nothing the user typed is hidden by folding it."""
+    bare = copy.deepcopy(record)
+    setattr(bare, name, getattr(type(record)(), name))
+    normalise(bare)
+    return bool(getattr(bare, name) == getattr(record, name))
+
+
 @dataclasses.dataclass
 class FormContext:
     clipboard: SensitiveClipboard
@@ -543,6 +592,7 @@ class RecordForm(QObject):
 
     changed = Signal()
     structure_changed = Signal()
+    loaded = Signal()  # values were put in without an edit (a record, a draft)
 
     def __init__(self, cls: type[Record], context: FormContext):
         super().__init__()
@@ -584,15 +634,16 @@ class RecordForm(QObject):
         if self.fold is None:
             return
         empty = type(record)()
-        for name, _label, _w, _e, _s in self.form.rows:
-            if self.fold.content.isAncestorOf(_w) and getattr(record, name) != getattr(
-                    empty, name):
+        for name, _label, widget, _e, _s in self.form.rows:
+            if self.fold.content.isAncestorOf(widget) and getattr(record, name) != getattr(
+                    empty, name) and not _follows_from_the_rest(record, name):
                 self.fold.set_open(True)
                 return
 
     def load(self, record: Record) -> None:
         self.form.load(record)
         self.unfold_if_filled(record)
+        self.loaded.emit()
 
     def collect(self, base: Record) -> Record:
         return typing.cast(Record, self.form.collect(base))
