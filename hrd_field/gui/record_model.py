@@ -194,7 +194,7 @@ class RecordTableModel(QAbstractTableModel):
             title = row.headline or _("(untitled)")
             return f"⚑ {title}" if row.flagged else title
         if key == "event_date":
-            return format_date(row.event_date)  # as the editor shows it
+            return format_date(row.event_date, row.date_precision)  # as the editor shows it
         if key == "country":
             return country_name(row.country, language()) if row.country else ""
         if key == "region":
