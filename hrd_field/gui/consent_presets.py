@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate, QObject
 
 from ..core.i18n import N_, _
+from .form import Form
 from .form_fields import BoolField, CodeField, DateField
-from .record_form import Form
 from .widgets import CodeCombo
 
 

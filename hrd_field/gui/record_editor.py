@@ -30,9 +30,11 @@ from .attachments import AttachmentPanel
 from .consent_presets import ConsentPresets
 from .date_input import DateInput
 from .dates import ui_locale
+from .form import Form, FormContext
 from .form_fields import BoolField, DerivedField, IntField
 from .links import PersonLinks
-from .record_form import Form, FormContext, RecordForm, SubForm
+from .nested_forms import SubForm
+from .record_form import RecordForm
 from .session import VaultSession
 from .widgets import CodeCombo, chain_tab_order, scale_font, visual_order
 
@@ -79,6 +81,8 @@ class RecordEditor(QWidget):
         self.status_label.setAccessibleName(_("Save status"))
         head.addWidget(self.heading, 1)
         head.addWidget(self.status_label)
+        # "Unsaved changes" and "New — not saved yet" must not read as one sentence
+        head.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         head.addWidget(self.version)
         outer.addLayout(head)
 
@@ -179,7 +183,6 @@ class RecordEditor(QWidget):
         self.delete_button.setAccessibleName(_("Delete this record"))
         self.finalise_button = QPushButton(_("Finalise"))
         self.finalise_button.setAccessibleName(_("Save as final"))
-        self.finalise_button.setToolTip(_("Final records can be exported to headquarters."))
         self.save_button = QPushButton(_("Save"))
         self.save_button.setObjectName("primary")
         self.save_button.setAccessibleName(_("Save"))
@@ -338,11 +341,21 @@ class RecordEditor(QWidget):
                     and editor.value() != getattr(record, name):
                 editor.set_value(getattr(record, name))  # at least the organisations named
 
+    def final_status(self, _record: Record) -> str:
+        """The status "Finalise" gives (HQ's communications are "sent" instead)."""
+        return "final"
+
+    def finalise_tips(self) -> tuple[str, str]:
+        """What Finalise does, and why it is off once done."""
+        return (_("Final records can be exported to headquarters."),
+                _("This record is already final; Save keeps it final."))
+
     def validate_now(self, final: bool | None = None) -> bool:
         record = self.current()
         self._show_derived(record)
-        if final or (final is None and record.status == "final"):
-            record.status = "final"
+        final_status = self.final_status(record)
+        if final or (final is None and record.status == final_status):
+            record.status = final_status
         errors = validate(record)
         unplaced = self.form.show_errors(errors)
         if errors:
@@ -359,11 +372,10 @@ class RecordEditor(QWidget):
             self.problems.hide()
             self.save_button.setEnabled(True)
             self.save_button.setToolTip("")
-        already_final = self.base.status == "final" and not self.is_new
+        already_final = self.base.status == self.final_status(self.base) and not self.is_new
         self.finalise_button.setEnabled(not errors and not already_final)
-        self.finalise_button.setToolTip(
-            _("This record is already final; Save keeps it final.") if already_final else
-            _("Final records can be exported to headquarters."))
+        what, done = self.finalise_tips()
+        self.finalise_button.setToolTip(done if already_final else what)
         return not errors
 
     # -- links -------------------------------------------------------------------------------
@@ -387,7 +399,7 @@ class RecordEditor(QWidget):
             return
         record = self.current()
         if final:
-            record.status = "final"
+            record.status = self.final_status(record)
         self.save_button.setEnabled(False)
         self.finalise_button.setEnabled(False)
         self.status_label.setText(_("Saving…"))

@@ -189,6 +189,15 @@ class RecordTableModel(QAbstractTableModel):
             return self._display(row, key)
         return None
 
+    def sample(self, column: int) -> str:
+        """A typical value of a column, as shown (to size the column)."""
+        key = self.columns[column]
+        if key == "event_date":
+            return format_date("2026-12-28")
+        if key == "updated_at":
+            return _updated("2026-12-28T23:58:00Z")
+        return ""
+
     def _display(self, row: Row, key: str) -> str:
         if key == "title":
             title = row.headline or _("(untitled)")

@@ -111,3 +111,27 @@ def test_the_number_of_organisations_named_stays_folded(qtbot, make_window):
     assert not fold.is_open(), "a number worked out from the names hides nothing"
     editor.form.load(Consultation(organisations=["Red"], organisations_count=5))
     assert fold.is_open(), "more organisations than named: shown"
+
+
+def test_the_participants_row_reflows_to_the_width_it_has_and_never_scrolls_sideways(
+        qtbot, make_window):
+    from hrd_field.gui.form_layout import InlineRow
+
+    window, editor = _editor(qtbot, make_window)
+    row = editor.form.form.editors["participants"].widget.findChild(InlineRow)
+    assert row is not None
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: row.per_line() == 4, timeout=5_000)
+    area = editor.scroll_area
+    window.resize(900, 768)  # a narrow window: the counts go two and two
+    qtbot.waitUntil(lambda: row.per_line() < 4, timeout=5_000)
+    qtbot.wait(50)
+    from .layout_check import scroll_problems
+
+    assert scroll_problems(editor, "narrow") == []
+    assert row.minimumSizeHint().width() <= area.viewport().width()
+    women, men = (f.widget for f in list(editor.form.form.editors["participants"]
+                                         .editors.values())[:2])
+    give_focus(qtbot, women)
+    qtbot.keyClick(women, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is men, "Tab follows the reading order after reflow"
