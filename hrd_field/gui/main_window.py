@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, _("The vault is damaged"), _(
             "The check after the unclean shutdown found damage in the vault file.\n\n"
             "Nothing more will be written to this vault; you can still read and export what "
-            "it holds. Keep a copy of the vault folder, then run {command} to rescue what "
+            "it holds. Keep a copy of the vault folder, then run '{command}' to rescue what "
             "can be read.").format(command=isolate("hrd-field vault salvage --out NEW_FOLDER")),
             QMessageBox.StandardButton.Ok, self)
         box.setDetailedText("\n".join(problems[:20]))  # the checker's words, for support

@@ -114,3 +114,28 @@ def test_follow_up_entries_line_up_and_the_action_has_the_room(qtbot, make_windo
             (b.mapTo(editor, b.rect().topLeft()).x(), b.width()), f"{name} does not line up"
     action, owner = filled["action"].widget, filled["owner"].widget
     assert action.width() > owner.width(), "what is to be done gets the room"
+
+
+def test_a_date_spelled_out_does_not_widen_the_form_at_200_percent(qtbot, make_window):
+    from hrd_field.gui.date_input import DateInput
+
+    from .layout_check import scroll_problems
+
+    app = QApplication.instance()
+    original = app.font()
+    large = app.font()
+    large.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(large)
+    try:
+        window = make_window()
+        window.resize(1366, 768)
+        unlock(qtbot, window)
+        editor = window.workspace.new_record("consultation")
+        editor.consent_presets.combo.setCurrentIndex(1)  # fills the consent date
+        for field in editor.findChildren(DateInput):
+            field.set_value("2026-09-30")  # "Wednesday, 30 September 2026"
+        window.resize(1366, 768)
+        qtbot.wait(50)
+        assert scroll_problems(editor, "dates filled") == []
+    finally:
+        app.setFont(original)
