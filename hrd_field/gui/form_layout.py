@@ -90,17 +90,27 @@ class InlineRow(QWidget):
     def per_line(self) -> int:
         return self._per_line
 
-    def _comfortable(self) -> int:
-        """The width one field wants: a few words, or more if its widget needs it."""
-        widest = max((w.minimumSizeHint().width() for _l, w, _e in self._cells), default=0)
-        return max(widest, self.fontMetrics().averageCharWidth() * INLINE_FIELD_CHARS)
+    def _wants(self, index: int) -> int:
+        """The width one field wants: a few words, or more if its widget needs it; a box
+        to tick only its own."""
+        lab, widget, _error = self._cells[index]
+        need = widget.minimumSizeHint().width()
+        if lab is None:
+            return need
+        return max(need, lab.minimumSizeHint().width(),
+                   self.fontMetrics().averageCharWidth() * INLINE_FIELD_CHARS)
 
     def _fitting(self, width: int) -> int:
+        """The most fields a line holds at ``width``, the lines balanced."""
         n = len(self._cells)
         spacing = max(self._lines.spacing(), 6)
-        fit = max(1, min(n, (width + spacing) // (self._comfortable() + spacing)))
-        lines = math.ceil(n / fit)
-        return math.ceil(n / lines)
+        wants = [self._wants(i) for i in range(n)]
+        for fit in range(n, 1, -1):
+            per_line = math.ceil(n / math.ceil(n / fit))
+            columns = [max(wants[i] for i in range(j, n, per_line)) for j in range(per_line)]
+            if sum(columns) + spacing * (per_line - 1) <= width:
+                return per_line
+        return 1
 
     def _arrange(self, per_line: int) -> None:
         if per_line == self._per_line:
