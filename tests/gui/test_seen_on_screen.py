@@ -139,3 +139,32 @@ def test_a_date_spelled_out_does_not_widen_the_form_at_200_percent(qtbot, make_w
         assert scroll_problems(editor, "dates filled") == []
     finally:
         app.setFont(original)
+
+
+def test_check_list_boxes_grow_with_the_font(qtbot, make_window):
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    from hrd_field.gui.form_fields import CheckListField
+
+    app = QApplication.instance()
+    original = app.font()
+    large = app.font()
+    large.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(large)
+    try:
+        window = make_window()
+        unlock(qtbot, window)
+        editor = window.workspace.new_record("threat_report")
+        types = editor.form.form.editors["threat_types"]
+        assert isinstance(types, CheckListField)
+        view = types.list
+        index = view.model().index(0, 0)
+        option = QStyleOptionViewItem()
+        option.rect = view.visualRect(index)
+        view.itemDelegate().initStyleOption(option, index)
+        box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator,
+                                          option, view)
+        assert box.height() >= 0.8 * view.fontMetrics().height(), \
+            f"a {box.height()} px box beside {view.fontMetrics().height()} px text"
+    finally:
+        app.setFont(original)
