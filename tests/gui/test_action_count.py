@@ -3,10 +3,11 @@
 The same consultation each time: date, place, 12 participants, 4 topics, summary notes,
 3 organisations, gender analysis, 2 follow-up actions, consent, saved. An action is one key
 press that is not typing (Tab, Space, Enter, a shortcut) or one value typed into a field
-(``12``, a date, one line of a list). Focus is moved with Tab only, so every field skipped
-costs its Tab; where no short run of Tabs gets there, a click is counted (and the editor
-fails the keyboard-only test). ``HRD_ACTIONS_REPORT=1`` prints the count step by step (to
-measure an older editor with the same driver, without the assertion).
+(``12``, a date, one line of a list, the letter that picks a choice). Focus is moved with
+Tab only, so every field skipped costs its Tab; where no short run of Tabs gets there, a
+click is counted (and the editor fails the keyboard-only test). Measured twice: with no
+current mission, and with one whose country the consultation takes.
+``HRD_ACTIONS_REPORT=1 pytest -s`` prints the count step by step.
 """
 
 from __future__ import annotations
