@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -384,6 +384,7 @@ class CheckListField(FieldEditor):
         self.filter.textChanged.connect(self._filter)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         self.list.installEventFilter(self)
+        self.list.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
         self.filter.installEventFilter(self)
 
     def _filter(self, text: str) -> None:
@@ -413,6 +414,12 @@ class CheckListField(FieldEditor):
             return False
         if event.type() == QEvent.Type.FocusIn and self.list.currentItem() is None:
             self._filter(self.filter.text())  # Space has an item to act on at once
+        if event.type() == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
+                and self.filter.isVisibleTo(self.widget):
+            if event.commitString():  # Chinese, or any script typed through an input method
+                self.filter.setText(self.filter.text() + event.commitString())
+            event.accept()
+            return True
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) \
                 or not isinstance(event, QKeyEvent):
             return False

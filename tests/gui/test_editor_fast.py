@@ -135,3 +135,19 @@ def test_the_participants_row_reflows_to_the_width_it_has_and_never_scrolls_side
     give_focus(qtbot, women)
     qtbot.keyClick(women, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is men, "Tab follows the reading order after reflow"
+
+
+def test_a_check_list_filters_on_text_from_an_input_method(qtbot, make_window):
+    from PySide6.QtGui import QInputMethodEvent
+
+    window = make_window(language="zh")
+    unlock(qtbot, window)
+    editor = window.workspace.new_record("threat_report")
+    types = editor.form.form.editors["threat_types"]
+    give_focus(qtbot, types.list)
+    event = QInputMethodEvent("", [])
+    event.setCommitString("死亡")  # Chinese arrives committed by the input method
+    QApplication.sendEvent(types.list, event)
+    assert types.filter.text() == "死亡"
+    qtbot.keyClick(types.list, Qt.Key.Key_Space)
+    assert types.value() == ["death_threat"]
