@@ -127,6 +127,8 @@ class DateInput(QWidget):
         self.understood = QLabel()
         self.understood.setObjectName("muted")
         self.understood.setAccessibleName(_("Date understood"))
+        # a date spelled out wraps rather than widen the form (200 %, long languages)
+        self.understood.setWordWrap(True)
         row.addWidget(self.edit, 2)
         row.addWidget(self.today_button)
         row.addWidget(self.calendar_button)

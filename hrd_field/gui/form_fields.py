@@ -6,10 +6,11 @@ here knows about a particular record type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -216,6 +217,8 @@ class IntField(FieldEditor):
         guard_wheel(spin)
         super().__init__(spin)
         self.spin = spin
+        # Enter in a row of counts: done with the row (set by the row's form).
+        self.on_enter: Callable[[], None] | None = None
         spin.valueChanged.connect(self._emit_changed)
         # Typing replaces the number: focus selects it (a "0" must not become "012").
         spin.installEventFilter(self)
@@ -225,6 +228,12 @@ class IntField(FieldEditor):
             return False
         if event.type() == QEvent.Type.FocusIn:
             QTimer.singleShot(0, self.spin, self.spin.selectAll)
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and self.on_enter is not None:
+            self.spin.interpretText()
+            self.on_enter()
+            return True
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.text().isdigit() and self.is_blank():
             line = self.spin.lineEdit()
@@ -340,7 +349,9 @@ class DerivedField(FieldEditor):
 
 
 class CheckListField(FieldEditor):
-    """Several codes of a vocabulary: a searchable list of check boxes."""
+    """Several codes of a vocabulary: a list of check boxes, one Tab stop. Typing in the
+    list filters it (the filter box above shows what was typed), Space ticks the item in
+    view, Backspace and Esc undo the filter."""
 
     def __init__(self, label: str, vocab: str):
         box = QWidget()
@@ -351,8 +362,11 @@ class CheckListField(FieldEditor):
         self.filter.setPlaceholderText(_("Type to filter…"))
         self.filter.setAccessibleName(_("Filter {field}").format(field=label))
         self.filter.setClearButtonEnabled(True)
+        # Not a Tab stop of its own: letters typed in the list land here.
+        self.filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.list = QListWidget()
         self.list.setAccessibleName(label)
+        self.list.setAccessibleDescription(_("Type to filter, Space to tick."))
         for code in v.codes():
             item = QListWidgetItem(v.label(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
@@ -370,6 +384,8 @@ class CheckListField(FieldEditor):
         self.filter.textChanged.connect(self._filter)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         self.list.installEventFilter(self)
+        self.list.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+        self.filter.installEventFilter(self)
 
     def _filter(self, text: str) -> None:
         needle = text.casefold()
@@ -380,20 +396,57 @@ class CheckListField(FieldEditor):
             if first_visible is None and not item.isHidden():
                 first_visible = item
         current = self.list.currentItem()
-        if current is None or current.isHidden():
-            # Space acts on the current item: it must be one the user can see.
+        if needle or current is None or current.isHidden():
+            # Space acts on the current item: the first match, one the user can see.
             if first_visible is not None:
                 self.list.setCurrentItem(first_visible)
             else:
                 self.list.setCurrentRow(-1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.list and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space:
-            current = self.list.currentItem()
-            if current is None or current.isHidden():
+        if watched is self.filter:  # clicked into: Tab or Down goes on to the items
+            if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                    and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Down):
+                self.list.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
-        return False
+            return False
+        if watched is not self.list:
+            return False
+        if event.type() == QEvent.Type.FocusIn and self.list.currentItem() is None:
+            self._filter(self.filter.text())  # Space has an item to act on at once
+        if event.type() == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent) \
+                and self.filter.isVisibleTo(self.widget):
+            if event.commitString():  # Chinese, or any script typed through an input method
+                self.filter.setText(self.filter.text() + event.commitString())
+            event.accept()
+            return True
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) \
+                or not isinstance(event, QKeyEvent):
+            return False
+        key, text = event.key(), event.text()
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
+                                          | Qt.KeyboardModifier.KeypadModifier)
+        filtering = self.filter.text() != ""
+        typed = plain and bool(text) and text.isprintable() and not text.isspace()
+        edits_filter = typed or (filtering and key in (Qt.Key.Key_Backspace,
+                                                       Qt.Key.Key_Escape))
+        if event.type() == QEvent.Type.ShortcutOverride:
+            if edits_filter:  # Esc clears the filter, it does not close the editor
+                event.accept()
+                return True
+            return False
+        if key == Qt.Key.Key_Space:
+            current = self.list.currentItem()
+            return current is None or current.isHidden()
+        if not self.filter.isVisibleTo(self.widget) or not edits_filter:
+            return False
+        if key == Qt.Key.Key_Escape:
+            self.filter.clear()
+        elif key == Qt.Key.Key_Backspace:
+            self.filter.setText(self.filter.text()[:-1])
+        else:
+            self.filter.setText(self.filter.text() + text)
+        return True
 
     def value(self) -> list[str]:
         out = []

@@ -44,7 +44,7 @@ from .settings import Settings
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
-from .widgets import CodeCombo
+from .widgets import CodeCombo, isolate
 
 
 class _WindowShortcuts(QObject):
@@ -337,11 +337,12 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().clearMessage()
         box = QMessageBox(QMessageBox.Icon.Warning, _("The vault is damaged"), _(
-            "The check after the unclean shutdown found damage: {problem}\n\nNothing more "
-            "will be written to this vault; you can still read and export what it holds. "
-            "Keep a copy of the vault folder, then run 'hrd-field vault salvage --out "
-            "NEW_FOLDER' to rescue what can be read.").format(problem=problems[0]),
+            "The check after the unclean shutdown found damage in the vault file.\n\n"
+            "Nothing more will be written to this vault; you can still read and export what "
+            "it holds. Keep a copy of the vault folder, then run '{command}' to rescue what "
+            "can be read.").format(command=isolate("hrd-field vault salvage --out NEW_FOLDER")),
             QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText("\n".join(problems[:20]))  # the checker's words, for support
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): the app goes on while the message is up
 

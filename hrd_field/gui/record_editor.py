@@ -27,11 +27,14 @@ from ..core.records import SECTIONS, Mission, Record, ReprisalIncident, ThreatRe
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
+from .consent_presets import ConsentPresets
 from .date_input import DateInput
 from .dates import ui_locale
-from .form_fields import BoolField
+from .form import Form, FormContext
+from .form_fields import BoolField, DerivedField, IntField
 from .links import PersonLinks
-from .record_form import Form, FormContext, RecordForm, SubForm
+from .nested_forms import SubForm
+from .record_form import RecordForm
 from .session import VaultSession
 from .widgets import CodeCombo, chain_tab_order, scale_font, visual_order
 
@@ -78,6 +81,8 @@ class RecordEditor(QWidget):
         self.status_label.setAccessibleName(_("Save status"))
         head.addWidget(self.heading, 1)
         head.addWidget(self.status_label)
+        # "Unsaved changes" and "New — not saved yet" must not read as one sentence
+        head.addSpacing(self.fontMetrics().averageCharWidth() * 3)
         head.addWidget(self.version)
         outer.addLayout(head)
 
@@ -108,6 +113,7 @@ class RecordEditor(QWidget):
         self.form = RecordForm(type(record), context)
         self._apply_wording(record.TYPE)
         self.links: PersonLinks | None = None
+        self.consent_presets: ConsentPresets | None = None
         self.met_note: QLabel | None = None
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -132,10 +138,18 @@ class RecordEditor(QWidget):
                     "only with consent to share identity."))
                 intro.setWordWrap(True)
                 layout = box.layout()
+                consent = self.form.form.editors.get("consent")
                 if layout is not None:
                     layout.setContentsMargins(12, 18, 12, 12)
                     if isinstance(layout, QFormLayout):
                         layout.insertRow(0, intro)
+                        if isinstance(consent, Form):
+                            self.consent_presets = ConsentPresets(consent, self._record_date)
+                            usual = QLabel(_("Usual answers"))
+                            usual.setBuddy(self.consent_presets.combo)
+                            usual.setWordWrap(True)
+                            layout.insertRow(1, usual, self.consent_presets.combo)
+                            self.form.loaded.connect(self.consent_presets.show_matching)
         self.attachments = AttachmentPanel(session)
         title = SECTIONS["files"]  # the label, not the key, is what gets translated
         files = QGroupBox(_(title))
@@ -169,7 +183,6 @@ class RecordEditor(QWidget):
         self.delete_button.setAccessibleName(_("Delete this record"))
         self.finalise_button = QPushButton(_("Finalise"))
         self.finalise_button.setAccessibleName(_("Save as final"))
-        self.finalise_button.setToolTip(_("Final records can be exported to headquarters."))
         self.save_button = QPushButton(_("Save"))
         self.save_button.setObjectName("primary")
         self.save_button.setAccessibleName(_("Save"))
@@ -247,6 +260,12 @@ class RecordEditor(QWidget):
                 QTimer.singleShot(0, first, lambda: first.setFocus(Qt.FocusReason.TabFocusReason))
 
     # -- state -------------------------------------------------------------------------------
+    def _record_date(self) -> str | None:
+        """The record's own date when it has a full one (a consultation's day)."""
+        date = getattr(self.current(), "date", None)
+        return date if isinstance(date, str) and len(date) == 10 and \
+            QDate.fromString(date, "yyyy-MM-dd").isValid() else None
+
     def _load_mission_dates(self) -> None:
         """Calendars open at the mission's dates (the days this record most likely has)."""
         mission_id = self.base.id if isinstance(self.base, Mission) else self.mission.code()
@@ -316,14 +335,27 @@ class RecordEditor(QWidget):
     def _show_derived(self, record: Record) -> None:
         """Values the app works out (a mission's region) follow the fields they come from."""
         for name, editor in self.form.form.editors.items():
-            if type(editor).__name__ == "DerivedField":
-                editor.set_value(getattr(record, name))  # type: ignore[union-attr]
+            if isinstance(editor, DerivedField):
+                editor.set_value(getattr(record, name))
+            elif isinstance(editor, IntField) and not editor.spin.hasFocus() \
+                    and editor.value() != getattr(record, name):
+                editor.set_value(getattr(record, name))  # at least the organisations named
+
+    def final_status(self, _record: Record) -> str:
+        """The status "Finalise" gives (HQ's communications are "sent" instead)."""
+        return "final"
+
+    def finalise_tips(self) -> tuple[str, str]:
+        """What Finalise does, and why it is off once done."""
+        return (_("Final records can be exported to headquarters."),
+                _("This record is already final; Save keeps it final."))
 
     def validate_now(self, final: bool | None = None) -> bool:
         record = self.current()
         self._show_derived(record)
-        if final or (final is None and record.status == "final"):
-            record.status = "final"
+        final_status = self.final_status(record)
+        if final or (final is None and record.status == final_status):
+            record.status = final_status
         errors = validate(record)
         unplaced = self.form.show_errors(errors)
         if errors:
@@ -340,11 +372,10 @@ class RecordEditor(QWidget):
             self.problems.hide()
             self.save_button.setEnabled(True)
             self.save_button.setToolTip("")
-        already_final = self.base.status == "final" and not self.is_new
+        already_final = self.base.status == self.final_status(self.base) and not self.is_new
         self.finalise_button.setEnabled(not errors and not already_final)
-        self.finalise_button.setToolTip(
-            _("This record is already final; Save keeps it final.") if already_final else
-            _("Final records can be exported to headquarters."))
+        what, done = self.finalise_tips()
+        self.finalise_button.setToolTip(done if already_final else what)
         return not errors
 
     # -- links -------------------------------------------------------------------------------
@@ -368,7 +399,7 @@ class RecordEditor(QWidget):
             return
         record = self.current()
         if final:
-            record.status = "final"
+            record.status = self.final_status(record)
         self.save_button.setEnabled(False)
         self.finalise_button.setEnabled(False)
         self.status_label.setText(_("Saving…"))

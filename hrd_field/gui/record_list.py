@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.display import filter_fields
 from ..core.i18n import N_, _, ngettext
 from ..vault.queries import MATCH_CAP, REPLY_STATES, Filters
+from .dates import ui_locale
 from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
@@ -127,7 +129,7 @@ class RecordListView(QWidget):
         header.setStretchLastSection(False)
         for col in range(1, len(self.model.columns)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, 130)
+            header.resizeSection(col, self._column_width(col))
         layout.addWidget(self.table, 1)
 
         self.status = QLabel()
@@ -142,6 +144,17 @@ class RecordListView(QWidget):
         self.new_button.clicked.connect(lambda: self.new_requested.emit(self.record_type))
         self.table.activated.connect(self._activated)
         self.model.modelReset.connect(self._update_status)
+
+    def _column_width(self, col: int) -> int:
+        """Room for the column's heading (bold, with the sort arrow) and a typical value
+        at this font size and in this language."""
+        bold = QFont(self.table.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        heading = QFontMetrics(bold).horizontalAdvance(
+            str(self.model.headerData(col, Qt.Orientation.Horizontal))) + 32
+        metrics = self.table.fontMetrics()
+        typical = metrics.horizontalAdvance(self.model.sample(col)) + 20
+        return max(heading, typical, metrics.averageCharWidth() * 12)
 
     def _show_filters(self, shown: bool) -> None:
         if self.filters is None:
@@ -297,6 +310,7 @@ class RecordListView(QWidget):
         if n > MATCH_CAP and self.model.query.text.strip():
             # counting every match of a common word costs more than the number tells
             self.status.setText(_("More than {n} records match: type more to narrow the "
-                                  "search.").format(n=self.locale().toString(MATCH_CAP)))
+                                  "search.").format(n=ui_locale().toString(MATCH_CAP)))
             return
-        self.status.setText(ngettext("{n} record", "{n} records", n).format(n=n))
+        self.status.setText(ngettext("{n} record", "{n} records", n).format(
+            n=ui_locale().toString(n)))  # the digits the dates use

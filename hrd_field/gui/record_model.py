@@ -189,12 +189,21 @@ class RecordTableModel(QAbstractTableModel):
             return self._display(row, key)
         return None
 
+    def sample(self, column: int) -> str:
+        """A typical value of a column, as shown (to size the column)."""
+        key = self.columns[column]
+        if key == "event_date":
+            return format_date("2026-12-28")
+        if key == "updated_at":
+            return _updated("2026-12-28T23:58:00Z")
+        return ""
+
     def _display(self, row: Row, key: str) -> str:
         if key == "title":
             title = row.headline or _("(untitled)")
             return f"⚑ {title}" if row.flagged else title
         if key == "event_date":
-            return format_date(row.event_date)  # as the editor shows it
+            return format_date(row.event_date, row.date_precision)  # as the editor shows it
         if key == "country":
             return country_name(row.country, language()) if row.country else ""
         if key == "region":

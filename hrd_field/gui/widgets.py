@@ -202,6 +202,20 @@ def visual_order(root: QWidget) -> list[QWidget]:
     return out
 
 
+def focus_after(container: QWidget) -> None:
+    """Give focus to the first Tab stop after everything inside ``container`` (Enter that
+    says "done with this group")."""
+    inside = visual_order(container)
+    start = inside[-1] if inside else container
+    widget = start.nextInFocusChain()
+    while widget is not None and widget is not start:
+        if widget.isVisible() and _takes_tab(widget) and not (
+                widget is container or container.isAncestorOf(widget)):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        widget = widget.nextInFocusChain()
+
+
 def chain_tab_order(widgets: list[QWidget]) -> None:
     for first, second in itertools.pairwise(widgets):
         QWidget.setTabOrder(first, second)

@@ -73,6 +73,8 @@ class Row:
     updated_at: str
     mission_id: str | None
     codes: tuple[str, ...] = ()
+    # How much of event_date is known: "day", "month" or "year" (an incident's date).
+    date_precision: str = "day"
 
     @property
     def headline(self) -> str:
@@ -98,7 +100,8 @@ _CODES = ("(SELECT group_concat(t.code, ',') FROM record_terms t WHERE t.record_
           " WHEN 'communication' THEN 'communication_kind'"
           " ELSE 'threat_type' END)")
 _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, risk_level, "
-                "case_status, flagged, updated_at, mission_id, " + _CODES)
+                "case_status, flagged, updated_at, mission_id, " + _CODES +
+                ", json_extract(body, '$.incident_date.precision')")
 
 
 def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms",
@@ -191,9 +194,10 @@ def _codes(text: str | None) -> tuple[str, ...]:
 
 def _row(row: Any) -> Row:
     (id_, rtype, title, version, status, country, region, event_date, risk, case_status,
-     flagged, updated_at, mission_id, codes) = row
+     flagged, updated_at, mission_id, codes, precision) = row
     return Row(id_, rtype, title, version, status, country, region, event_date, risk,
-               case_status, bool(flagged), updated_at, mission_id, _codes(codes))
+               case_status, bool(flagged), updated_at, mission_id, _codes(codes),
+               precision or "day")
 
 
 @dataclass(frozen=True)

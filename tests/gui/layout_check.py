@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabBar,
     QToolButton,
     QWidget,
@@ -84,6 +85,24 @@ def text_problems(root: QWidget) -> list[str]:
             if hint > button.width() + SLACK:
                 out.append(f"button text clipped ({hint}>{button.width()}): "
                            f"{button.text()[:40]!r} in {_where(button)}")
+    return out
+
+
+def scroll_problems(root: QWidget, what: str) -> list[str]:
+    """Forms scroll up and down, never sideways: a scroll area whose content needs more
+    width than it has (a row of fields that does not wrap) is a problem."""
+    out = []
+    for area in root.findChildren(QScrollArea):
+        inner = area.widget()
+        if inner is None or not _really_visible(area, root):
+            continue
+        need = inner.minimumSizeHint().expandedTo(inner.minimumSize()).width()
+        room = area.viewport().width()
+        if area.horizontalScrollBar().maximum() > 0 or need > room + SLACK:
+            widest = max((w for w in inner.findChildren(QWidget) if _really_visible(w, inner)),
+                         key=lambda w: w.minimumSizeHint().width(), default=inner)
+            out.append(f"{what}: scrolls sideways (needs {need} px, has {room}; widest "
+                       f"{_where(widest)} {widest.minimumSizeHint().width()} px)")
     return out
 
 

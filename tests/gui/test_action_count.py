@@ -3,10 +3,11 @@
 The same consultation each time: date, place, 12 participants, 4 topics, summary notes,
 3 organisations, gender analysis, 2 follow-up actions, consent, saved. An action is one key
 press that is not typing (Tab, Space, Enter, a shortcut) or one value typed into a field
-(``12``, a date, one line of a list). Focus is moved with Tab only, so every field skipped
-costs its Tab; where no short run of Tabs gets there, a click is counted (and the editor
-fails the keyboard-only test). ``HRD_ACTIONS_REPORT=1`` prints the count step by step (to
-measure an older editor with the same driver, without the assertion).
+(``12``, a date, one line of a list, the letter that picks a choice). Focus is moved with
+Tab only, so every field skipped costs its Tab; where no short run of Tabs gets there, a
+click is counted (and the editor fails the keyboard-only test). Measured twice: with no
+current mission, and with one whose country the consultation takes.
+``HRD_ACTIONS_REPORT=1 pytest -s`` prints the count step by step.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from .conftest import unlock, wait_idle
 
 # Measured with this driver: the editor before issue 13 took 82 actions, 6 of them mouse
 # clicks (Tab never reached organisations, follow-up rows, consent; the date came out as
-# 1901-01-01); now 55, keyboard only. The issue asks for under 45: not reached yet, so this
-# guards what was gained.
-TARGET = 56
+# 1901-01-01); 55 keyboard only after the first round (commit 65c9156, the same driver with
+# an Add button to press); now 44 without a current mission, 43 with one (its country is
+# already there). The issue asks for under 45.
+TARGET = 45
 MAX_TABS = 25
 
 
@@ -120,31 +122,28 @@ def _enter_consultation(qtbot, window) -> tuple[Driver, object]:
     editor = ws.editors()[-1]
     d = Driver(qtbot, editor)
     d.count(1, "Ctrl+N: new consultation")
-    qtbot.waitUntil(lambda: editor.isAncestorOf(QApplication.focusWidget()), timeout=5_000) \
-        if hasattr(editor, "first_field") else editor.mission.setFocus()
+    qtbot.waitUntil(lambda: editor.isAncestorOf(QApplication.focusWidget()), timeout=5_000)
     f = editor.form.form.editors
 
     d.tab_to(f["date"].widget, "Date")
     d.date(QDate(2026, 3, 10), "the date")
     place = f["place"].editors
-    d.tab_to(place["country"].widget, "Country")
-    d.type("Honduras", "the country")
+    if place["country"].value() != "HN":  # the current mission's country is already there
+        d.tab_to(place["country"].widget, "Country")
+        d.type("Honduras", "the country")
     d.tab_to(place["admin_area"].widget, "Administrative area")
     d.type("Atlantida", "the area")
     d.tab_to(place["locality"].widget, "Locality")
     d.type("Tela", "the locality")
     d.tab_to(f["participants"].editors["women"].widget, "Women")
     d.type("12", "12 women")
+    d.key(Qt.Key.Key_Return, "Enter: done with the counts")
     d.tab_to(f["topics"].widget, "Topics")
     d.lines(["Land defenders", "Smear campaigns", "Police raids", "Protection"], "topic")
     d.tab_to(f["summary"].widget, "Summary notes")
     d.type("Twelve women defenders described threats after the land dispute.", "the notes")
-    if "organisations" in f:
-        d.tab_to(f["organisations"].widget, "Organisations")
-        d.lines(["Red de Defensoras", "Colectiva Luna", "Mujeres del Valle"], "organisation")
-    else:  # the old model kept only a number
-        d.tab_to(f["organisations_count"].widget, "Organisations represented")
-        d.type("3", "3 organisations")
+    d.tab_to(f["organisations"].widget, "Organisations")
+    d.lines(["Red de Defensoras", "Colectiva Luna", "Mujeres del Valle"], "organisation")
     gender = f["gender_analysis"].editors
     d.tab_to(gender["participation"].widget, "Level of participation")
     d.type("A", "participation (Active)")
@@ -156,37 +155,41 @@ def _enter_consultation(qtbot, window) -> tuple[Driver, object]:
     d.type("Sexual threats against women leaders.", "the patterns")
     follow = f["follow_up"]
     actions = ("Send urgent appeal", "Refer Luna to protection programme")
-    d.tab_to(follow.add_button, "Add follow-up action")
-    d.key(Qt.Key.Key_Space, "Space: add a follow-up action")
     for n, action in enumerate(actions):
-        row = follow._forms[n][0]
+        row = follow._forms[n][0]  # the empty entry waiting at the end of the list
         d.tab_to(row.editors["action"].widget, f"follow-up action {n + 1}")
         d.type(action, f"follow-up action {n + 1}")
-        if hasattr(follow, "_enter_in"):  # Enter: the next entry; on an empty one, move on
-            d.key(Qt.Key.Key_Return, "Enter: next entry" if n == 0 else "Enter: new entry")
-        elif n == 0:
-            d.tab_to(follow.add_button, "Add follow-up action")
-            d.key(Qt.Key.Key_Space, "Space: add a follow-up action")
-    if hasattr(follow, "_enter_in"):
-        d.key(Qt.Key.Key_Return, "Enter on the empty entry: done with the list")
-    consent = f["consent"].editors
-    d.tab_to(consent["obtained"].widget, "Consent obtained")
-    d.key(Qt.Key.Key_Space, "Space: consent obtained")
-    d.tab_to(consent["method"].widget, "How consent was given")
-    d.type("V", "verbal")
-    d.tab_to(consent["scope"].editors["share_with_hq"].widget, "Share with headquarters")
-    d.key(Qt.Key.Key_Space, "Space: share with headquarters")
+        d.key(Qt.Key.Key_Return, "Enter: next entry")
+    d.key(Qt.Key.Key_Return, "Enter on the empty entry: done with the list")
+    d.tab_to(editor.consent_presets.combo, "Consent: the usual answers")
+    d.type("V", "verbal consent, share with headquarters")
     d.key(Qt.Key.Key_S, "Ctrl+S: save", Qt.KeyboardModifier.ControlModifier)
     return d, editor
 
 
+def _honduras_mission(window) -> None:
+    from hrd_field.core.records import Mission
+
+    mission = Mission(title="Honduras 2026", country="HN", start_date="2026-03-08",
+                      end_date="2026-03-20")
+    done = []
+    window.session.save(mission, True, done.append, pytest.fail)
+    window.workspace.set_current_mission(mission.id)
+    return done
+
+
 # The country's completion list is a popup: offscreen cannot raise it or grab the keyboard.
 @pytest.mark.qt_log_ignore("does not support raise", "grabbing the keyboard")
-def test_a_consultation_takes_few_actions_keyboard_only(qtbot, make_window):
+@pytest.mark.parametrize("current_mission", [False, True], ids=["no-mission", "mission"])
+def test_a_consultation_takes_few_actions_keyboard_only(qtbot, make_window, current_mission):
     window = make_window()
     window.resize(1366, 768)
     unlock(qtbot, window)
     wait_idle(qtbot, window)
+    if current_mission:
+        saved_mission = _honduras_mission(window)
+        qtbot.waitUntil(lambda: bool(saved_mission), timeout=10_000)
+        wait_idle(qtbot, window)
     driver, editor = _enter_consultation(qtbot, window)
     qtbot.waitUntil(lambda: not editor.is_new, timeout=10_000)
     saved = editor.base
@@ -201,7 +204,9 @@ def test_a_consultation_takes_few_actions_keyboard_only(qtbot, make_window):
     assert saved.gender_analysis.participation is not None
     assert [a.action for a in saved.follow_up] == ["Send urgent appeal",
                                                     "Refer Luna to protection programme"]
-    assert saved.consent.obtained and saved.consent.scope.share_with_hq
-    if not os.environ.get("HRD_ACTIONS_REPORT"):
-        assert driver.mouse == 0, report
-        assert driver.actions < TARGET, report
+    consent = saved.consent
+    assert consent.obtained and consent.method == "verbal" and consent.scope.share_with_hq
+    assert not consent.scope.share_identity_with_hq
+    assert consent.date == "2026-03-10", "agreed in the room, on the day"
+    assert driver.mouse == 0, report
+    assert driver.actions < TARGET, report

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from .conftest import unlock, wait_idle
-from .layout_check import SCREEN, size_problems, text_problems
+from .layout_check import SCREEN, scroll_problems, size_problems, text_problems
 
 SECTIONS = ("mission_page", "mission", "consultation", "threat_report", "reprisal_incident",
             "person", "outbox")
@@ -95,6 +95,13 @@ def test_every_view_fits_the_screen_and_shows_its_text(qtbot, make_window, langu
         _settle(qtbot, window)
         problems += size_problems(window, f"{record_type} editor")
         problems += text_problems(editor)
+        problems += scroll_problems(editor, f"{record_type} editor")
+        if editor.form.fold is not None:  # the widest state: everything unfolded
+            editor.form.fold.set_open(True)
+            _settle(qtbot, window)
+            problems += scroll_problems(editor, f"{record_type} editor, unfolded")
+            problems += text_problems(editor)
+        editor.dirty = False
         editor.request_close()
     for open_dialog in (window.export, window.enrol, window.search_everything,
                         window.edit_settings, window.panic):
