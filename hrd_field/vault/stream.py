@@ -1,0 +1,145 @@
+"""STREAM over ChaCha20-Poly1305: a long plaintext sealed in 64 KiB chunks.
+
+This is the construction of age v1's payload (https://age-encryption.org/v1): chunk ``i``
+is sealed under the nonce ``i`` (11 bytes, big-endian) followed by a flag byte, 1 on the
+final chunk and 0 before it. A reordered, dropped or duplicated chunk fails its tag, and so
+does a stream cut at a chunk boundary (no chunk carries the final flag) or extended past
+its final chunk. The final chunk may be empty only when it is the first.
+
+The bundle layer uses it for age's payload; the vault for its attachment files, each under
+its own random key. Both push data in and get sealed or opened chunks back through a
+callback, so memory stays at one chunk whatever the size. The AEAD is OpenSSL's through
+``cryptography`` (about 2 GB/s of CPU here, five times what pyrage gave for the same work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+CHUNK_SIZE = 64 * 1024
+TAG_SIZE = 16
+SEALED_CHUNK = CHUNK_SIZE + TAG_SIZE
+KEY_SIZE = 32
+_MAX_COUNTER = 1 << 88
+
+
+class StreamError(Exception):
+    """A chunk failed authentication, or the stream is cut short or runs past its end."""
+
+
+def sealed_size(plaintext_size: int) -> int:
+    """Bytes of the sealed stream (without whatever header its format puts before it)."""
+    return plaintext_size + max(1, -(-plaintext_size // CHUNK_SIZE)) * TAG_SIZE
+
+
+def _nonce(counter: int, last: bool) -> bytes:
+    if counter >= _MAX_COUNTER:
+        raise StreamError("stream too long")
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+class Sealer:
+    """Seal pushed plaintext; ``emit`` receives each sealed chunk in order."""
+
+    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any]) -> None:
+        self._aead = ChaCha20Poly1305(bytes(key))
+        self._emit = emit
+        self._pending = bytearray()
+        self._counter = 0
+
+    def update(self, data: bytes | bytearray | memoryview) -> None:
+        pending = self._pending
+        pending += data
+        # A full chunk is sealed only once more data follows: the last one carries the flag.
+        if len(pending) <= CHUNK_SIZE:
+            return
+        done = 0
+        with memoryview(pending) as view:
+            while len(pending) - done > CHUNK_SIZE:
+                self._emit(self._aead.encrypt(_nonce(self._counter, False),
+                                              view[done : done + CHUNK_SIZE], None))
+                self._counter += 1
+                done += CHUNK_SIZE
+        del pending[:done]
+
+    def finish(self) -> None:
+        self._emit(self._aead.encrypt(_nonce(self._counter, True), bytes(self._pending), None))
+        self._pending.clear()
+        self._counter += 1
+
+
+class Opener:
+    """Open pushed sealed bytes; ``emit`` receives each authenticated plaintext chunk as soon
+    as it is known not to be the last one (the final chunk comes at ``finish``)."""
+
+    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any]) -> None:
+        self._aead = ChaCha20Poly1305(bytes(key))
+        self._emit = emit
+        self._pending = bytearray()
+        self._counter = 0
+
+    def _open(self, sealed: bytes | memoryview, last: bool) -> bytes:
+        try:
+            return self._aead.decrypt(_nonce(self._counter, last), sealed, None)
+        except InvalidTag:
+            raise StreamError("a chunk failed authentication") from None
+
+    def update(self, data: bytes | bytearray | memoryview) -> None:
+        pending = self._pending
+        pending += data
+        if len(pending) <= SEALED_CHUNK:
+            return
+        done = 0
+        with memoryview(pending) as view:
+            while len(pending) - done > SEALED_CHUNK:
+                with view[done : done + SEALED_CHUNK] as sealed:
+                    try:
+                        plain = self._open(sealed, False)
+                    except StreamError:
+                        # The final chunk followed by more data: released as age's
+                        # reference reader does, then refused.
+                        self._emit(self._open(sealed, True))
+                        raise StreamError("data after the final chunk") from None
+                self._counter += 1
+                done += SEALED_CHUNK
+                self._emit(plain)
+        del pending[:done]
+
+    def finish(self) -> None:
+        """The stream ended: open the final chunk (raises ``StreamError`` if it is not)."""
+        if len(self._pending) < TAG_SIZE:
+            raise StreamError("the stream is truncated")
+        if len(self._pending) == TAG_SIZE and self._counter > 0:
+            raise StreamError("an empty final chunk after others")
+        sealed = bytes(self._pending)
+        self._pending.clear()
+        try:
+            plain = self._open(sealed, True)
+        except StreamError:
+            if len(sealed) != SEALED_CHUNK:
+                raise
+            # A full chunk that is not flagged final: release it as age's reference reader
+            # does (nothing may be committed before the end anyway), then say it is cut.
+            self._emit(self._open(sealed, False))
+            raise StreamError("the stream is truncated") from None
+        self._emit(plain)
+
+
+def open_chunks(key: bytes | bytearray, read: Callable[[int], bytes],
+                block: int = 16 * SEALED_CHUNK) -> Iterator[bytes]:
+    """The plaintext of the sealed stream ``read`` returns, chunk by chunk (pull style)."""
+    ready: list[bytes] = []
+    opener = Opener(key, ready.append)
+    while True:
+        data = read(block)
+        if not data:
+            break
+        opener.update(data)
+        yield from ready
+        ready.clear()
+    opener.finish()
+    yield from ready
