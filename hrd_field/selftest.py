@@ -67,6 +67,9 @@ def run() -> int:
             assert hq.repo.attachment_size(ref.sha256) == len(data)
             assert hq.vault is not None and hq.vault.check().ok
             _step(_("bundle verified and imported at HQ"))
+        if getattr(sys, "frozen", False):  # the desktop build leaves PostgreSQL out
+            _no_postgres(tmp, secret)
+            _step(_("--database says how to run an HQ on PostgreSQL"))
         from .core.i18n import UN_LANGUAGES, catalog
 
         for lang in UN_LANGUAGES:
@@ -86,6 +89,17 @@ def run() -> int:
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _no_postgres(tmp: Path, secret: str) -> None:
+    from .hq.backends import NoPostgres
+    from .hq.store import HqStore
+
+    try:
+        HqStore.init(tmp / "hq-pg", secret, "self-test", database="postgresql://localhost/x")
+    except NoPostgres:
+        return
+    raise AssertionError("a build without psycopg reached PostgreSQL")
 
 
 def _gui_check(vault_dir: Path) -> None:

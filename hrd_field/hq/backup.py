@@ -19,6 +19,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..vault.fsutil import io_error
 from . import keystore
+from .backends import postgres_required
 from .store import HqStore
 
 DUMP = "hq.dump"
@@ -73,7 +74,8 @@ def restore(source: Path, root: Path, passphrase: str, *, database: str | None) 
 
 
 def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) -> HqStore:
-    from .postgres import connect, for_tool
+    with postgres_required():
+        from .postgres import connect, for_tool
 
     dump = source / DUMP
     if not dump.is_file():
