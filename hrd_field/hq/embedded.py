@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.casework import ReprisalAnnotation
 from ..core.records import Record
-from ..vault.attachments import BlobWriter
+from ..vault.attachments import FileBlobWriter
 from ..vault.database import VaultBusy
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Provenance
@@ -65,7 +65,7 @@ class _EmbeddedImport:
         self._vault.hq.alarm(self._conn, kind, device_key, seq, detail)
 
     def blob_writer(self) -> BlobSink:
-        return BlobWriter(self._conn)
+        return FileBlobWriter(self._conn, self._vault.files)
 
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
                     manifest_sha256: str) -> dict[str, Any]:
@@ -117,7 +117,8 @@ class EmbeddedRepository:
     @contextlib.contextmanager
     def import_transaction(self) -> Iterator[_EmbeddedImport]:
         try:
-            with self.vault.db.transaction() as conn:
+            # attachment files written by an import that does not commit are removed
+            with self.vault.files.guard(), self.vault.db.transaction() as conn:
                 yield _EmbeddedImport(self.vault, conn)
         except VaultBusy as exc:  # another process writes: the sender retries later
             raise StoreUnavailable(str(exc)) from exc

@@ -52,19 +52,29 @@ class Sealer:
         self._counter = 0
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
-        pending = self._pending
-        pending += data
         # A full chunk is sealed only once more data follows: the last one carries the flag.
-        if len(pending) <= CHUNK_SIZE:
-            return
-        done = 0
-        with memoryview(pending) as view:
-            while len(pending) - done > CHUNK_SIZE:
-                self._emit(self._aead.encrypt(_nonce(self._counter, False),
-                                              view[done : done + CHUNK_SIZE], None))
-                self._counter += 1
-                done += CHUNK_SIZE
-        del pending[:done]
+        # Whole chunks are sealed straight from ``data``; only a tail waits in ``_pending``.
+        pending = self._pending
+        with memoryview(data) as view:
+            rest = view.cast("B") if view.format != "B" or view.ndim != 1 else view
+            if pending:
+                if len(pending) + len(rest) <= CHUNK_SIZE:
+                    pending += rest
+                    return
+                fill = CHUNK_SIZE - len(pending)
+                pending += rest[:fill]
+                rest = rest[fill:]
+                self._seal(pending)
+                pending.clear()
+            while len(rest) > CHUNK_SIZE:
+                self._seal(rest[:CHUNK_SIZE])
+                rest = rest[CHUNK_SIZE:]
+            pending += rest
+            rest.release()
+
+    def _seal(self, chunk: bytes | bytearray | memoryview) -> None:
+        self._emit(self._aead.encrypt(_nonce(self._counter, False), chunk, None))
+        self._counter += 1
 
     def finish(self) -> None:
         self._emit(self._aead.encrypt(_nonce(self._counter, True), bytes(self._pending), None))
@@ -82,7 +92,7 @@ class Opener:
         self._pending = bytearray()
         self._counter = 0
 
-    def _open(self, sealed: bytes | memoryview, last: bool) -> bytes:
+    def _open(self, sealed: bytes | bytearray | memoryview, last: bool) -> bytes:
         try:
             return self._aead.decrypt(_nonce(self._counter, last), sealed, None)
         except InvalidTag:
@@ -90,24 +100,34 @@ class Opener:
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
         pending = self._pending
-        pending += data
-        if len(pending) <= SEALED_CHUNK:
-            return
-        done = 0
-        with memoryview(pending) as view:
-            while len(pending) - done > SEALED_CHUNK:
-                with view[done : done + SEALED_CHUNK] as sealed:
-                    try:
-                        plain = self._open(sealed, False)
-                    except StreamError:
-                        # The final chunk followed by more data: released as age's
-                        # reference reader does, then refused.
-                        self._emit(self._open(sealed, True))
-                        raise StreamError("data after the final chunk") from None
-                self._counter += 1
-                done += SEALED_CHUNK
-                self._emit(plain)
-        del pending[:done]
+        with memoryview(data) as view:
+            rest = view.cast("B") if view.format != "B" or view.ndim != 1 else view
+            if pending:
+                if len(pending) + len(rest) <= SEALED_CHUNK:
+                    pending += rest
+                    return
+                fill = SEALED_CHUNK - len(pending)
+                pending += rest[:fill]
+                rest = rest[fill:]
+                self._open_inner(pending)
+                pending.clear()
+            while len(rest) > SEALED_CHUNK:
+                self._open_inner(rest[:SEALED_CHUNK])
+                rest = rest[SEALED_CHUNK:]
+            pending += rest
+            rest.release()
+
+    def _open_inner(self, sealed: bytes | bytearray | memoryview) -> None:
+        """A full chunk followed by more data: it must not be the final one."""
+        try:
+            plain = self._open(sealed, False)
+        except StreamError:
+            # The final chunk followed by more data: released as age's reference reader
+            # does, then refused.
+            self._emit(self._open(sealed, True))
+            raise StreamError("data after the final chunk") from None
+        self._counter += 1
+        self._emit(plain)
 
     def finish(self) -> None:
         """The stream ended: open the final chunk (raises ``StreamError`` if it is not)."""
