@@ -118,3 +118,9 @@ def _gui_check(vault_dir: Path) -> None:
     assert window.stack.currentWidget() is window.lock_screen
     window.close()
     window.session.shutdown()
+    from PySide6.QtCore import QCollator, QLocale
+
+    # ICU's collation data (the desktop build keeps only the UN languages' locales): in
+    # pinyin order 阿 (a) comes before 波 (bo); without zh's data, code point order reverses it.
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    assert collator.compare("阿", "波") < 0, "Chinese collation data is missing"

@@ -68,6 +68,8 @@ def restore(source: Path, root: Path, passphrase: str, *, database: str | None) 
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         for name in ("vault.key", "vault.db"):
             shutil.copy2(source / name, root / name)
+        if (source / "files").is_dir():  # attachments, sealed under keys in vault.db
+            shutil.copytree(source / "files", root / "files")
     except OSError as exc:
         raise io_error(exc) from exc
     return HqStore.open(root, passphrase)
