@@ -66,7 +66,11 @@ def trim(bundle: Path) -> int:
         name, offset, size = _symbol(library)
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
-            whole, small = work / f"{name[:-4]}l.dat", work / "small.dat"
+            # The output keeps the input's name: icupkg names the items' prefix after it,
+            # and ICU looks them up under icudt<N>l/.
+            whole = work / f"{name[:-4]}l.dat"
+            (work / "out").mkdir()
+            small = work / "out" / whole.name
             with open(library, "rb") as fh:
                 fh.seek(offset)
                 whole.write_bytes(fh.read(size))
