@@ -206,7 +206,9 @@ def build(tmp: Path, n: int, attachment_mib: int) -> Setup:
     small = tmp / "vault-holders"
     with Vault.create(small, PASSPHRASE) as vault:
         enrol(vault, profile)
-        vault.records.create_many(holders)
+        wanted = {getattr(h, "mission_id", None) for h in holders}
+        vault.records.create_many([r for r in records if r.TYPE == "mission" and r.id in wanted]
+                                  + holders)
         with HqStore.open(hq_dir, PASSPHRASE) as store:
             store.vault.hq.add_device("bench-laptop-2", device_public_key(vault).to_base64())
     vaults["holders"] = small

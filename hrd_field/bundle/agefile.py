@@ -150,24 +150,24 @@ def _bech32_encode(hrp: str, data: bytes) -> str:
     return text.upper() if hrp.isupper() else text
 
 
-def parse_identity(text: str) -> X25519PrivateKey:
+def _key(text: str, hrp: str, what: str) -> bytes:
     try:
-        hrp, key = _bech32_decode(text.strip())
+        found, key = _bech32_decode(text)
     except ValueError as exc:
-        raise ValueError("not an age X25519 identity (AGE-SECRET-KEY-1…)") from exc
-    if hrp != _IDENTITY_HRP or len(key) != 32:
-        raise ValueError("not an age X25519 identity (AGE-SECRET-KEY-1…)")
-    return X25519PrivateKey.from_private_bytes(key)
+        raise ValueError(what) from exc
+    if found != hrp or len(key) != 32:
+        raise ValueError(what)
+    return key
+
+
+def parse_identity(text: str) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(_key(
+        text.strip(), _IDENTITY_HRP, "not an age X25519 identity (AGE-SECRET-KEY-1…)"))
 
 
 def parse_recipient(text: str) -> X25519PublicKey:
-    try:
-        hrp, key = _bech32_decode(text)
-    except ValueError as exc:
-        raise ValueError("not an age X25519 recipient (age1…)") from exc
-    if hrp != _RECIPIENT_HRP or len(key) != 32:
-        raise ValueError("not an age X25519 recipient (age1…)")
-    return X25519PublicKey.from_public_bytes(key)
+    return X25519PublicKey.from_public_bytes(_key(
+        text, _RECIPIENT_HRP, "not an age X25519 recipient (age1…)"))
 
 
 def _raw(key: X25519PublicKey) -> bytes:

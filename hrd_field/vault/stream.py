@@ -42,6 +42,29 @@ def _nonce(counter: int, last: bool) -> bytes:
     return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
 
 
+def _feed(pending: bytearray, data: bytes | bytearray | memoryview, size: int,
+          handle: Callable[[bytearray | memoryview], None]) -> None:
+    """Give ``handle`` each full ``size`` piece of ``pending`` + ``data`` that more data
+    follows, keeping the rest (at most ``size`` bytes) in ``pending``. Whole pieces are
+    handed straight from ``data``: only a tail is copied."""
+    with memoryview(data) as view:
+        rest = view.cast("B") if view.format != "B" or view.ndim != 1 else view
+        if pending:
+            if len(pending) + len(rest) <= size:
+                pending += rest
+                return
+            fill = size - len(pending)
+            pending += rest[:fill]
+            rest = rest[fill:]
+            handle(pending)
+            pending.clear()
+        while len(rest) > size:
+            handle(rest[:size])
+            rest = rest[size:]
+        pending += rest
+        rest.release()
+
+
 class Sealer:
     """Seal pushed plaintext; ``emit`` receives each sealed chunk in order."""
 
@@ -53,24 +76,7 @@ class Sealer:
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
         # A full chunk is sealed only once more data follows: the last one carries the flag.
-        # Whole chunks are sealed straight from ``data``; only a tail waits in ``_pending``.
-        pending = self._pending
-        with memoryview(data) as view:
-            rest = view.cast("B") if view.format != "B" or view.ndim != 1 else view
-            if pending:
-                if len(pending) + len(rest) <= CHUNK_SIZE:
-                    pending += rest
-                    return
-                fill = CHUNK_SIZE - len(pending)
-                pending += rest[:fill]
-                rest = rest[fill:]
-                self._seal(pending)
-                pending.clear()
-            while len(rest) > CHUNK_SIZE:
-                self._seal(rest[:CHUNK_SIZE])
-                rest = rest[CHUNK_SIZE:]
-            pending += rest
-            rest.release()
+        _feed(self._pending, data, CHUNK_SIZE, self._seal)
 
     def _seal(self, chunk: bytes | bytearray | memoryview) -> None:
         self._emit(self._aead.encrypt(_nonce(self._counter, False), chunk, None))
@@ -99,23 +105,7 @@ class Opener:
             raise StreamError("a chunk failed authentication") from None
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
-        pending = self._pending
-        with memoryview(data) as view:
-            rest = view.cast("B") if view.format != "B" or view.ndim != 1 else view
-            if pending:
-                if len(pending) + len(rest) <= SEALED_CHUNK:
-                    pending += rest
-                    return
-                fill = SEALED_CHUNK - len(pending)
-                pending += rest[:fill]
-                rest = rest[fill:]
-                self._open_inner(pending)
-                pending.clear()
-            while len(rest) > SEALED_CHUNK:
-                self._open_inner(rest[:SEALED_CHUNK])
-                rest = rest[SEALED_CHUNK:]
-            pending += rest
-            rest.release()
+        _feed(self._pending, data, SEALED_CHUNK, self._open_inner)
 
     def _open_inner(self, sealed: bytes | bytearray | memoryview) -> None:
         """A full chunk followed by more data: it must not be the final one."""
