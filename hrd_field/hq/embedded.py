@@ -64,8 +64,8 @@ class _EmbeddedImport:
     def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
         self._vault.hq.alarm(self._conn, kind, device_key, seq, detail)
 
-    def blob_writer(self) -> BlobSink:
-        return FileBlobWriter(self._conn, self._vault.files)
+    def blob_writer(self, sha256: str) -> BlobSink:
+        return FileBlobWriter(self._conn, self._vault.files, sha256=sha256)
 
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
                     manifest_sha256: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 A recording of several GiB never sits in memory, and no longer goes through SQLCipher's
 4 KiB pages and write-ahead log (which wrote every byte twice, and made attachments the slow
 part of an export): each attachment is a file ``files/<random name>`` sealed with
-ChaCha20-Poly1305 in 64 KiB chunks (``vault.stream``) under a random 256-bit key. The key,
+AES-256-GCM in 64 KiB chunks (``vault.stream``) under a random 256-bit key. The key,
 the file's name, the content's SHA-256 and size live in the ``attachments`` row, inside the
 encrypted database, so:
 
@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import utc_now
@@ -47,6 +49,8 @@ MAX_ATTACHMENT_BYTES = 8 << 30
 PART = ".part"
 _NAME_BYTES = 16
 _READ_BLOCK = 16 * stream.SEALED_CHUNK
+# Each file has its own random key and each chunk its own counter nonce, so no nonce repeats.
+FILE_CIPHER = AESGCM
 
 
 class Cancelled(UserError):
@@ -80,8 +84,11 @@ class BlobWriter(ABC):
 
     chunk_size = CHUNK_SIZE
 
-    def __init__(self) -> None:
-        self._digest = hashlib.sha256()
+    def __init__(self, sha256: str | None = None) -> None:
+        """``sha256``: the content's hash, already being verified by the caller (the bundle
+        reader checks each attachment against the signed manifest): not computed again."""
+        self._known = sha256
+        self._digest = hashlib.sha256() if sha256 is None else None
         self._buffer = bytearray()
         self._idx = 0
         self.size = 0
@@ -90,7 +97,8 @@ class BlobWriter(ABC):
         self.size += len(data)
         if self.size > MAX_ATTACHMENT_BYTES:
             raise too_large()
-        self._digest.update(data)
+        if self._digest is not None:
+            self._digest.update(data)
         self._absorb(data)
 
     def _absorb(self, data: bytes) -> None:
@@ -115,7 +123,8 @@ class BlobWriter(ABC):
             self._store_chunk(self._idx, bytes(self._buffer))
             self._idx += 1
             self._buffer.clear()
-        sha = self._digest.hexdigest()
+        sha = self._digest.hexdigest() if self._digest is not None else self._known
+        assert sha is not None
         self._complete(sha)
         return sha
 
@@ -189,7 +198,7 @@ class FileStore:
             raise Unreadable(stored.sha256) from exc
         with io.FileIO(fd, "rb") as fh:
             try:
-                yield from stream.open_chunks(stored.key, fh.read, _READ_BLOCK)
+                yield from stream.open_chunks(stored.key, fh.read, _READ_BLOCK, FILE_CIPHER)
             except (OSError, stream.StreamError) as exc:
                 raise Unreadable(stored.sha256) from exc
 
@@ -236,13 +245,13 @@ class FileStore:
 class FileBlobWriter(BlobWriter):
     """Seals the content into a new file as it comes (no chunk buffering of its own)."""
 
-    def __init__(self, conn: Any, files: FileStore) -> None:
-        super().__init__()
+    def __init__(self, conn: Any, files: FileStore, *, sha256: str | None = None) -> None:
+        super().__init__(sha256)
         self._conn = conn
         self._files = files
         self._key = secrets.token_bytes(stream.KEY_SIZE)
         self._name, self._out = files.create()
-        self._sealer = stream.Sealer(self._key, self._out.write)
+        self._sealer = stream.Sealer(self._key, self._out.write, FILE_CIPHER)
 
     def _absorb(self, data: bytes) -> None:
         self._sealer.update(data)

@@ -1,4 +1,4 @@
-"""STREAM over ChaCha20-Poly1305: a long plaintext sealed in 64 KiB chunks.
+"""STREAM: a long plaintext sealed in 64 KiB chunks with an AEAD.
 
 This is the construction of age v1's payload (https://age-encryption.org/v1): chunk ``i``
 is sealed under the nonce ``i`` (11 bytes, big-endian) followed by a flag byte, 1 on the
@@ -6,10 +6,11 @@ final chunk and 0 before it. A reordered, dropped or duplicated chunk fails its 
 does a stream cut at a chunk boundary (no chunk carries the final flag) or extended past
 its final chunk. The final chunk may be empty only when it is the first.
 
-The bundle layer uses it for age's payload; the vault for its attachment files, each under
-its own random key. Both push data in and get sealed or opened chunks back through a
-callback, so memory stays at one chunk whatever the size. The AEAD is OpenSSL's through
-``cryptography`` (about 2 GB/s of CPU here, five times what pyrage gave for the same work).
+The bundle layer uses it for age's payload (ChaCha20-Poly1305, as age specifies); the vault
+for its attachment files (AES-256-GCM), each under its own random key. Both push data in and
+get sealed or opened chunks back through a callback, so memory stays at one chunk whatever
+the size. The AEADs are OpenSSL's through ``cryptography`` (ChaCha20-Poly1305 at about
+2 GB/s of CPU here, five times what pyrage gave for the same work; AES-GCM faster still).
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
 CHUNK_SIZE = 64 * 1024
 TAG_SIZE = 16
 SEALED_CHUNK = CHUNK_SIZE + TAG_SIZE
 KEY_SIZE = 32
 _MAX_COUNTER = 1 << 88
+
+AEAD = type[ChaCha20Poly1305] | type[AESGCM]
+"""The cipher: ChaCha20-Poly1305 for age (its specification), AES-256-GCM for the vault's
+own files (the same 12-byte nonces and 16-byte tags; three times faster where the processor
+has AES instructions, as every laptop and server of the last decade does)."""
 
 
 class StreamError(Exception):
@@ -68,8 +74,9 @@ def _feed(pending: bytearray, data: bytes | bytearray | memoryview, size: int,
 class Sealer:
     """Seal pushed plaintext; ``emit`` receives each sealed chunk in order."""
 
-    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any]) -> None:
-        self._aead = ChaCha20Poly1305(bytes(key))
+    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any],
+                 aead: AEAD = ChaCha20Poly1305) -> None:
+        self._aead = aead(bytes(key))
         self._emit = emit
         self._pending = bytearray()
         self._counter = 0
@@ -92,8 +99,9 @@ class Opener:
     """Open pushed sealed bytes; ``emit`` receives each authenticated plaintext chunk as soon
     as it is known not to be the last one (the final chunk comes at ``finish``)."""
 
-    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any]) -> None:
-        self._aead = ChaCha20Poly1305(bytes(key))
+    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any],
+                 aead: AEAD = ChaCha20Poly1305) -> None:
+        self._aead = aead(bytes(key))
         self._emit = emit
         self._pending = bytearray()
         self._counter = 0
@@ -140,10 +148,11 @@ class Opener:
 
 
 def open_chunks(key: bytes | bytearray, read: Callable[[int], bytes],
-                block: int = 16 * SEALED_CHUNK) -> Iterator[bytes]:
+                block: int = 16 * SEALED_CHUNK, aead: AEAD = ChaCha20Poly1305,
+                ) -> Iterator[bytes]:
     """The plaintext of the sealed stream ``read`` returns, chunk by chunk (pull style)."""
     ready: list[bytes] = []
-    opener = Opener(key, ready.append)
+    opener = Opener(key, ready.append, aead)
     while True:
         data = read(block)
         if not data:

@@ -21,8 +21,8 @@ class _BlobWriter(BlobWriter):
     """The vault's writer (hash, size limit, 1 MiB chunks) storing each chunk sealed in a
     row, bound to its blob and position."""
 
-    def __init__(self, conn: psycopg.Connection[Any], sealer: Sealer):
-        super().__init__()
+    def __init__(self, conn: psycopg.Connection[Any], sealer: Sealer, sha256: str):
+        super().__init__(sha256)
         self._conn = conn
         self._sealer = sealer
         self._blob_id = int(scalar(conn, "INSERT INTO hq_blobs (size) VALUES (0) RETURNING id"))
