@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..core.errors import UserError
+from ..core.faults import crash_point
 from ..core.i18n import _
 from ..core.records import utc_now
 from . import stream
@@ -278,7 +279,9 @@ class FileBlobWriter(BlobWriter):
         if c.execute("SELECT 1 FROM attachments WHERE sha256 = ?", (sha256,)).fetchone():
             self._files.discard(self._name)
             return
+        crash_point("attachment.file_written")
         self._files.publish(self._name)
+        crash_point("attachment.file_published")
         blob_id = c.execute("INSERT INTO blobs (size) VALUES (?)", (self.size,)).lastrowid
         c.execute("INSERT INTO attachments (sha256, blob_id, size, created_at, file, file_key)"
                   " VALUES (?, ?, ?, ?, ?, ?)",
