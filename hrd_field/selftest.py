@@ -67,6 +67,9 @@ def run() -> int:
             assert hq.repo.attachment_size(ref.sha256) == len(data)
             assert hq.vault is not None and hq.vault.check().ok
             _step(_("bundle verified and imported at HQ"))
+        if getattr(sys, "frozen", False):  # the desktop build leaves PostgreSQL out
+            _no_postgres(tmp, secret)
+            _step(_("--database says how to run an HQ on PostgreSQL"))
         from .core.i18n import UN_LANGUAGES, catalog
 
         for lang in UN_LANGUAGES:
@@ -88,6 +91,17 @@ def run() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _no_postgres(tmp: Path, secret: str) -> None:
+    from .hq.backends import NoPostgres
+    from .hq.store import HqStore
+
+    try:
+        HqStore.init(tmp / "hq-pg", secret, "self-test", database="postgresql://localhost/x")
+    except NoPostgres:
+        return
+    raise AssertionError("a build without psycopg reached PostgreSQL")
+
+
 def _gui_check(vault_dir: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -104,3 +118,9 @@ def _gui_check(vault_dir: Path) -> None:
     assert window.stack.currentWidget() is window.lock_screen
     window.close()
     window.session.shutdown()
+    from PySide6.QtCore import QCollator, QLocale
+
+    # ICU's collation data (the desktop build keeps only the UN languages' locales): in
+    # pinyin order 阿 (a) comes before 波 (bo); without zh's data, code point order reverses it.
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    assert collator.compare("阿", "波") < 0, "Chinese collation data is missing"

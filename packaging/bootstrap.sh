@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
   fontconfig-config fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   age minisign xvfb xauth binutils libpython3.11
+  icu-devtools  # icupkg: packaging/icu_data.py trims Qt's ICU data
   postgresql
 )
 

@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from hrd_field import __version__  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "packaging"))
+import icu_data  # noqa: E402
+
 
 def du(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
@@ -101,6 +104,8 @@ def main() -> int:
     if out.is_dir():
         freed = prune_unused_libraries(out)
         print(f"pruned          {freed / 2**20:8.1f} MiB of libraries nothing links to")
+        freed = icu_data.trim(out)
+        print(f"ICU data        {freed / 2**20:8.1f} MiB freed (UN languages only)")
         linux = ROOT / "packaging" / "linux"
         for name in ("hrd-field.desktop", "org.hrdfield.HRDField.metainfo.xml"):
             shutil.copy(linux / name, out / name)

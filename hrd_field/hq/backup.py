@@ -19,6 +19,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..vault.fsutil import backup_directory, io_error
 from . import keystore
+from .backends import postgres_required
 from .store import HqStore
 
 DUMP = "hq.dump"
@@ -50,13 +51,16 @@ def restore(source: Path, root: Path, passphrase: str, *, database: str | None) 
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         for name in ("vault.key", "vault.db"):
             shutil.copy2(source / name, root / name)
+        if (source / "files").is_dir():  # attachments, sealed under keys in vault.db
+            shutil.copytree(source / "files", root / "files")
     except OSError as exc:
         raise io_error(exc) from exc
     return HqStore.open(root, passphrase)
 
 
 def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) -> HqStore:
-    from .postgres import client_tool, connect, for_tool
+    with postgres_required():
+        from .postgres import client_tool, connect, for_tool
 
     dump = source / DUMP
     if not dump.is_file():

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.casework import ReprisalAnnotation
 from ..core.records import Record
-from ..vault.attachments import BlobWriter
+from ..vault.attachments import FileBlobWriter
 from ..vault.database import VaultBusy
 from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
@@ -65,8 +65,8 @@ class _EmbeddedImport:
     def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
         self._vault.hq.alarm(self._conn, kind, device_key, seq, detail)
 
-    def blob_writer(self) -> BlobSink:
-        return BlobWriter(self._conn)
+    def blob_writer(self, sha256: str) -> BlobSink:
+        return FileBlobWriter(self._conn, self._vault.files, sha256=sha256)
 
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
                     manifest_sha256: str) -> dict[str, Any]:
@@ -122,7 +122,8 @@ class EmbeddedRepository:
     @contextlib.contextmanager
     def import_transaction(self) -> Iterator[_EmbeddedImport]:
         try:
-            with self.vault.db.transaction() as conn:
+            # attachment files written by an import that does not commit are removed
+            with self.vault.files.guard(), self.vault.db.transaction() as conn:
                 yield _EmbeddedImport(self.vault, conn)
         except VaultBusy as exc:  # another process writes: the sender retries later
             raise StoreUnavailable(str(exc)) from exc

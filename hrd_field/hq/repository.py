@@ -122,7 +122,10 @@ class ImportTransaction(Protocol):
 
     def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None: ...
 
-    def blob_writer(self) -> BlobSink: ...
+    def blob_writer(self, sha256: str) -> BlobSink:
+        """A writer for content that must hash to ``sha256``: the bundle reader verifies
+        that before ``end_attachment``, so the writer does not hash it again."""
+        ...
 
     # Facts the acceptance rules (hq.rules) decide on; store_version/store_tombstone record
     # the first sender of a record as its owner.

@@ -20,6 +20,7 @@ from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import utc_now
 from ..vault.vault import Vault
+from .backends import postgres_required
 from .embedded import EmbeddedRepository
 from .repository import HqRepository
 
@@ -72,8 +73,11 @@ class HqStore:
     @classmethod
     def _init_postgres(cls, root: Path, passphrase: str, organisation: str,
                        database: str) -> HqStore:
-        from . import keystore, postgres
+        from . import keystore
         from .sealing import new_key
+
+        with postgres_required():
+            from . import postgres
 
         if keystore.exists(root) or (root / "vault.key").exists():
             raise UserError(_("An HQ store already exists in {path}.").format(path=root))
@@ -100,7 +104,8 @@ class HqStore:
 
         if not keystore.exists(root):
             return cls._embedded(Vault.unlock(root, passphrase, shared=True))
-        from .postgres import PostgresRepository
+        with postgres_required():
+            from .postgres import PostgresRepository
 
         secrets = keystore.read(root, passphrase)
         repo = PostgresRepository(database or secrets["database"], secrets["store_id"],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from .attachments import FileStore
 from .fsutil import fsync_dir, io_error, leftover_parts, overwrite_and_unlink
 from .keyslots import KeyFile, KeyFileError
 from .lock import ProcessLock
@@ -61,6 +62,7 @@ def remove_incomplete(paths: VaultPaths) -> None:
               paths.init_marker]:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
+    FileStore(paths.files).erase()
     fsync_dir(paths.root)
 
 
@@ -86,4 +88,5 @@ def erase_files(paths: VaultPaths) -> None:
               paths.init_marker, paths.root / "vault.lock"]:
         with contextlib.suppress(FileNotFoundError):
             f.unlink()
+    FileStore(paths.files).erase()  # attachments: noise already, their keys were in the db
     fsync_dir(paths.root)

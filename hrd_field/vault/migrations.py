@@ -272,6 +272,12 @@ STEPS: list[Step] = [
     CREATE INDEX hq_bundles_by_previous ON hq_bundles (device_key, previous_manifest_sha256);
     CREATE INDEX hq_quarantine_by_device ON hq_quarantine (device_key);
     """,
+    # attachments become sealed files beside the database (vault/attachments.py): the row
+    # names the file and holds its key; rows without a file keep their chunks here
+    """
+    ALTER TABLE attachments ADD COLUMN file TEXT;
+    ALTER TABLE attachments ADD COLUMN file_key BLOB;
+    """,
 ]
 
 LATEST = len(STEPS)

@@ -50,6 +50,11 @@ class VaultPaths:
         """Failed-unlock counter; holds no secret."""
         return self.root / "unlock-failures"
 
+    @property
+    def files(self) -> Path:
+        """Attachments, each sealed under a key kept in the database (``attachments``)."""
+        return self.root / "files"
+
     def sqlite_files(self) -> list[Path]:
         db = self.database
         return [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),

@@ -6,6 +6,7 @@ Files in the vault directory (mode 0700, files 0600):
   vault.hwm       the high-water mark: the audit chain head at the last commit (encrypted)
   vault.open      present while open: found at unlock, it means an unclean shutdown
   vault.init      present only while 'vault init' runs: found later, init was interrupted
+  files/          attachments, each sealed under its own key kept in the database
 The directory itself is locked (flock) while a process has the vault open.
   unlock-failures the count of consecutive wrong passphrases and its MAC (vault/throttle.py)
 
@@ -31,6 +32,7 @@ from ..core.faults import crash_point
 from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, highwater, memwipe, migrations, throttle
+from . import stream as stream_cipher
 from .database import Database, DatabaseError, NotThisVault, read_only_media, translate
 from .folder import (
     IncompleteVault,
@@ -98,6 +100,7 @@ class Vault:
         """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
         self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
+        self.files = attachments.FileStore(paths.files)
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
         self.hq = HqTables(db, self.records, actor)
@@ -307,6 +310,8 @@ class Vault:
                 paths.dirty_marker.touch(mode=0o600)
             try:
                 with db.transaction() as c:
+                    if not others:  # files a crash left without their row
+                        vault.files.sweep(c)
                     audit.append(c, vault.actor, "vault.unlock")
             except DiskFull:
                 vault.low_on_space = True
@@ -332,6 +337,7 @@ class Vault:
         if self._stored_files and not self.read_only:
             with contextlib.suppress(UserError), self.db.transaction() as c:
                 drop_unreferenced_attachments(c)
+                self.files.sweep(c)
         last = not self.read_only and (not self.shared or self._lock.last_one())
         if last:
             self.db.checkpoint()
@@ -424,9 +430,15 @@ class Vault:
         return self._check_on(self.db.conn, full=full)
 
     def _check_on(self, conn: Any, *, full: bool, high_water: bool = True) -> CheckReport:
-        return check_database(conn, full=full, unclean=self.unclean_shutdown,
-                              read_only=self.db.read_only, inspecting=self.inspecting,
-                              high_water=self._high_water if high_water else None)
+        report = check_database(conn, full=full, unclean=self.unclean_shutdown,
+                                read_only=self.db.read_only, inspecting=self.inspecting,
+                                high_water=self._high_water if high_water else None)
+        if report.ok:  # the rows that name the attachment files read sound
+            try:
+                report.problems.extend(attachments.check(conn, self.files, full=full))
+            except DatabaseError as exc:
+                report.problems.append(_("database structure: {detail}").format(detail=exc))
+        return report
 
     def _check_high_water(self, conn: Any = None) -> CheckReport:
         return check_high_water(conn or self.db.conn, self._high_water, self.unclean_shutdown)
@@ -443,8 +455,8 @@ class Vault:
                          media_type: str = "application/octet-stream",
                          progress: attachments.Progress | None = None) -> AttachmentRef:
         """Store a file encrypted in the vault; link the returned ref to a record to keep it."""
-        with self.db.transaction() as c:
-            sha, size = attachments.store(c, stream, progress)
+        with self.files.guard(), self.db.transaction() as c:
+            sha, size = attachments.store(c, self.files, stream, progress)
             audit.append(c, self.actor, "attachment.add", "attachment", sha)
         self._stored_files = True
         return AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
@@ -455,8 +467,9 @@ class Vault:
                        progress: attachments.Progress | None = None) -> AttachmentRef:
         """Store a file encrypted and link it to a record (a new version of the record)."""
         record = self.records.get(record_id)
-        with self.db.transaction() as c:  # file, audit and record: all or nothing
-            sha, size = attachments.store(c, stream, progress)
+        # file, audit and record: all or nothing
+        with self.files.guard(), self.db.transaction() as c:
+            sha, size = attachments.store(c, self.files, stream, progress)
             audit.append(c, self.actor, "attachment.add", "attachment", sha)
             ref = AttachmentRef(sha256=sha, filename=os.path.basename(filename)[:255],
                                 media_type=media_type[:100], size=size, added_at=utc_now())
@@ -467,22 +480,23 @@ class Vault:
 
     def attachment_size(self, sha256: str) -> int | None:
         found = attachments.info(self.db.conn, sha256)
-        return found[1] if found else None
+        return found.size if found else None
+
+    def _attachment_chunks(self, sha256: str) -> Iterator[bytes]:
+        found = attachments.info(self.db.conn, sha256)
+        if found is None:
+            raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
+        return attachments.chunks(self.db.conn, self.files, found)
 
     def attachment_stream(self, sha256: str) -> BinaryIO:
         """A readable stream over a stored attachment, decrypted chunk by chunk."""
-        found = attachments.info(self.db.conn, sha256)
-        if found is None:
-            raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
-        reader = attachments.ChunkReader(attachments.chunks(self.db.conn, found[0]))
-        return typing.cast(BinaryIO, io.BufferedReader(reader, attachments.CHUNK_SIZE))
+        reader = attachments.ChunkReader(self._attachment_chunks(sha256))
+        # A buffer of one chunk: reads of a chunk or more go straight into the caller's.
+        return typing.cast(BinaryIO, io.BufferedReader(reader, stream_cipher.CHUNK_SIZE))
 
     @contextlib.contextmanager
     def open_attachment(self, sha256: str) -> Iterator[Iterator[bytes]]:
-        found = attachments.info(self.db.conn, sha256)
-        if found is None:
-            raise UserError(_("No attachment with SHA-256 {sha}.").format(sha=sha256))
-        yield attachments.chunks(self.db.conn, found[0])
+        yield self._attachment_chunks(sha256)
 
     # -- backup --------------------------------------------------------------------------
     def backup(self, target: Path) -> None:
@@ -492,11 +506,20 @@ class Vault:
         backup_directory(target)
         try:
             self.db.backup_to(paths.database, bytes(self._data_key))
+            # The files the copy names, sealed as they are (their keys are in the copy).
+            copied = Database(paths.database, self._data_key)
+            try:
+                names = [r[0] for r in copied.query(
+                    "SELECT file FROM attachments WHERE file IS NOT NULL")]
+            finally:
+                copied.close()
+            self.files.copy_to(paths.files, names)
             atomic_write(paths.keyfile, self._keyfile.to_bytes())
         except BaseException:
             for f in [*paths.sqlite_files(), paths.keyfile]:
                 with contextlib.suppress(FileNotFoundError):
                     f.unlink()
+            attachments.FileStore(paths.files).erase()
             raise
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.backup")

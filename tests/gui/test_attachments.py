@@ -30,7 +30,8 @@ MARKER = b"HRD-LEAK-CANARY-5c0e8a1f9d"
 WAIT = 30_000
 SYSTEM_TMP = Path(tempfile.gettempdir())  # before any test points TMPDIR elsewhere
 VAULT_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.db-journal",
-               "vault.hwm", "vault.open", "unlock-failures"}
+               "vault.hwm", "vault.open", "unlock-failures",
+               "files"}  # attachments, each sealed under its own key (vault/attachments.py)
 
 
 class Panel(AttachmentPanel):
@@ -423,7 +424,9 @@ def test_photo_location_is_found_shown_and_removed_without_plaintext_on_disk(
     vault_names = {p.name for p in (tmp_path / "v").iterdir()}
     assert vault_names <= VAULT_FILES, vault_names - VAULT_FILES
     after = all_files(tmp_path)
-    new_outside_vault = {p for p in after - before if p.parent != tmp_path / "v"}
+    vault = tmp_path / "v"
+    new_outside_vault = {p for p in after - before
+                         if p.parent != vault and p.parent != vault / "files"}
     assert new_outside_vault == set()
     assert files_containing(after - {source}, [MARKER, pixels]) == []
     system_new = (set(system_tmp.iterdir()) if system_tmp.is_dir() else set()) - system_before

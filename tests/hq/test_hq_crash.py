@@ -226,10 +226,14 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Big:
 
 
 def _wal(store_dir: Path) -> int:
-    try:
-        return (store_dir / "vault.db-wal").stat().st_size
-    except FileNotFoundError:
-        return 0
+    """Bytes the import has written so far: the WAL and the attachment files."""
+    total = 0
+    for path in [store_dir / "vault.db-wal", *store_dir.glob("files/*")]:
+        try:
+            total += path.stat().st_size
+        except FileNotFoundError:
+            pass
+    return total
 
 
 def _kill_when(proc: subprocess.Popen[bytes], store_dir: Path, trigger: tuple[str, float],
@@ -271,11 +275,12 @@ def _check_all_or_nothing(big: Big, store_dir: Path) -> str:
         held = content(store)
         if counts["hq_bundles"] == 0:
             assert {k: v for k, v in counts.items() if v} == {}, counts  # no orphan blobs
+            assert list((store_dir / "files").glob("*")) == []  # no orphan files either
             return "nothing"
         assert {r[0] for r in held["records"]} == big.ids
         assert counts["hq_versions"] == len(big.ids) == counts["records_fts"]
         assert held["attachments"] == [(big.sha, ATTACHMENT_MIB * MiB)]
-        assert counts["blob_chunks"] == ATTACHMENT_MIB  # 1 MiB chunks, all of them
+        assert len(list((store_dir / "files").iterdir())) == 1  # its sealed file, alone
         assert [b[1] for b in held["bundles"]] == [1]
         return "everything"
 

@@ -58,8 +58,8 @@ NEEDLES = {
 }
 
 OPEN_FILES = {"vault.key", "vault.db", "vault.db-wal", "vault.db-shm", "vault.hwm",
-              "vault.open", "unlock-failures"}
-CLOSED_FILES = {"vault.key", "vault.db", "vault.hwm", "unlock-failures"}
+              "vault.open", "unlock-failures", "files"}
+CLOSED_FILES = {"vault.key", "vault.db", "vault.hwm", "unlock-failures", "files"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -88,6 +88,8 @@ def assert_private(root: Path) -> None:
     assert stat.S_IMODE(root.stat().st_mode) == 0o700, oct(root.stat().st_mode)
     for p in files_under(root):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, (p.name, oct(p.stat().st_mode))
+    for d in (p for p in root.rglob("*") if p.is_dir()):
+        assert stat.S_IMODE(d.stat().st_mode) == 0o700, (d.name, oct(d.stat().st_mode))
 
 
 @pytest.fixture
@@ -180,6 +182,9 @@ def test_no_plaintext_on_disk_open_or_closed(vault_dir: Path, tmp_path: Path,
         assert names <= OPEN_FILES, names - OPEN_FILES
         assert {"vault.key", "vault.db", "vault.db-wal", "vault.open", "vault.hwm"} <= names
         assert (vault_dir / "vault.db-wal").stat().st_size > 0
+        # the attachment is one sealed file whose name says nothing about its content
+        [sealed] = (vault_dir / "files").iterdir()
+        assert ref.sha256[:16] not in sealed.name and len(sealed.name) == 32
         assert_no_canary(vault_dir)
         assert_private(vault_dir)
         held = deleted_temp_files_held_open()

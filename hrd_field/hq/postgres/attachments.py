@@ -12,46 +12,28 @@ import psycopg
 from ...core.errors import UserError
 from ...core.i18n import _
 from ...core.records import utc_now
-from ...vault.attachments import CHUNK_SIZE, MAX_ATTACHMENT_BYTES
+from ...vault.attachments import BlobWriter
 from ..sealing import Sealer
 from .connection import Pooled, scalar
 
 
-class _BlobWriter:
-    def __init__(self, conn: psycopg.Connection[Any], sealer: Sealer):
-        import hashlib
+class _BlobWriter(BlobWriter):
+    """The vault's writer (hash, size limit, 1 MiB chunks) storing each chunk sealed in a
+    row, bound to its blob and position."""
 
+    def __init__(self, conn: psycopg.Connection[Any], sealer: Sealer, sha256: str):
+        super().__init__(sha256)
         self._conn = conn
         self._sealer = sealer
         self._blob_id = int(scalar(conn, "INSERT INTO hq_blobs (size) VALUES (0) RETURNING id"))
-        self._digest = hashlib.sha256()
-        self._buffer = bytearray()
-        self._idx = 0
-        self.size = 0
 
-    def write(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > MAX_ATTACHMENT_BYTES:
-            raise UserError(_("The file is too large (at most {gib} GiB).").format(
-                gib=MAX_ATTACHMENT_BYTES >> 30))
-        self._digest.update(data)
-        self._buffer += data
-        while len(self._buffer) >= CHUNK_SIZE:
-            self._flush(bytes(self._buffer[:CHUNK_SIZE]))
-            del self._buffer[:CHUNK_SIZE]
-
-    def _flush(self, chunk: bytes) -> None:
-        sealed = self._sealer.seal(chunk, f"chunk:{self._blob_id}:{self._idx}")
+    def _store_chunk(self, idx: int, chunk: bytes) -> None:
+        sealed = self._sealer.seal(chunk, f"chunk:{self._blob_id}:{idx}")
         self._conn.execute("INSERT INTO hq_blob_chunks (blob_id, idx, sealed) VALUES"
-                           " (%s, %s, %s)", (self._blob_id, self._idx, sealed))
-        self._idx += 1
+                           " (%s, %s, %s)", (self._blob_id, idx, sealed))
 
-    def finish(self) -> str:
-        if self._buffer:
-            self._flush(bytes(self._buffer))
-            self._buffer.clear()
-        sha = self._digest.hexdigest()
-        file_id = self._sealer.fingerprint(sha.encode())
+    def _complete(self, sha256: str) -> None:
+        file_id = self._sealer.fingerprint(sha256.encode())
         inserted = self._conn.execute(
             "INSERT INTO hq_attachments (file_id, blob_id, size, created_at) VALUES"
             " (%s, %s, %s, %s) ON CONFLICT (file_id) DO NOTHING",
@@ -61,7 +43,6 @@ class _BlobWriter:
                                (self.size, self._blob_id))
         else:  # the same content is already stored
             self._conn.execute("DELETE FROM hq_blobs WHERE id = %s", (self._blob_id,))
-        return sha
 
 
 class Attachments(Pooled):

@@ -102,8 +102,8 @@ class _Import:
     def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
         self.repo.alarm(self.conn, kind, device_key, seq, detail)
 
-    def blob_writer(self) -> BlobSink:
-        return _BlobWriter(self.conn, self.repo.sealer)
+    def blob_writer(self, sha256: str) -> BlobSink:
+        return _BlobWriter(self.conn, self.repo.sealer, sha256)
 
     # -- facts the acceptance rules (hq.rules) decide on ------------------------------------
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
