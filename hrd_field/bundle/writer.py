@@ -1,7 +1,7 @@
 """Writing a bundle: manifest, signature, records, attachments → tar → age → durable file.
 
-Everything streams: attachments are read in 64 KiB chunks into the tar stream, which is
-encrypted chunk by chunk into the ``.part`` file, so memory stays flat whatever their size.
+Everything streams: attachments are read in 64 KiB chunks while pyrage pulls the tar stream
+and writes ciphertext to the ``.part`` file, so memory stays flat whatever their size.
 The manifest (which holds every member's hash) precedes the members, so the caller gives
 each attachment's hash and size up front; the content is re-hashed while streaming and
 the write fails if it differs (e.g. the file changed or the store is damaged).
@@ -174,6 +174,25 @@ def _attachment_chunks(att: AttachmentSource, name: str) -> Iterator[bytes]:
         )
 
 
+class _ChunkReader:
+    """``read(n)`` over an iterator of byte chunks, as pyrage expects of a file."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._current = memoryview(b"")
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._current:
+            try:
+                self._current = memoryview(next(self._chunks))
+            except StopIteration:
+                return b""
+        n = len(self._current) if size < 0 else size
+        out = self._current[:n].tobytes()
+        self._current = self._current[n:]
+        return out
+
+
 def write_bundle(
     out_dir: str | os.PathLike[str],
     *,
@@ -210,10 +229,10 @@ def write_bundle(
     stem = file_stem if file_stem is not None else new_file_stem()
     part = directory / (stem + PART_SUFFIX)
     final = directory / (stem + SUFFIX)
-    tar = _tar_stream(manifest, manifest_bytes, signature, records_jsonl, atts)
+    tar = _ChunkReader(_tar_stream(manifest, manifest_bytes, signature, records_jsonl, atts))
     try:
         with atomic_file(final, part=part, buffering=256 * 1024) as out:
-            agefile.encrypt(tar, out, manifest.recipients)
+            agefile.encrypt(tar.read, out, manifest.recipients)
     except OSError as exc:
         final.unlink(missing_ok=True)  # a fresh random name: only ours can be there
         raise WriteFailed(directory=str(directory), reason=exc.strerror or str(exc)) from exc

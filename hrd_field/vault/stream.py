@@ -6,11 +6,11 @@ final chunk and 0 before it. A reordered, dropped or duplicated chunk fails its 
 does a stream cut at a chunk boundary (no chunk carries the final flag) or extended past
 its final chunk. The final chunk may be empty only when it is the first.
 
-The bundle layer uses it for age's payload (ChaCha20-Poly1305, as age specifies); the vault
-for its attachment files (AES-256-GCM), each under its own random key. Both push data in and
-get sealed or opened chunks back through a callback, so memory stays at one chunk whatever
-the size. The AEADs are OpenSSL's through ``cryptography`` (ChaCha20-Poly1305 at about
-2 GB/s of CPU here, five times what pyrage gave for the same work; AES-GCM faster still).
+The vault uses it for its attachment files (AES-256-GCM), each under its own random key, so
+a nonce never repeats under a key. Data is pushed in and sealed or opened chunks come back
+through a callback, so memory stays at one chunk whatever the size. The AEADs are OpenSSL's
+through ``cryptography``. Bundles do not use this module: their age layer is pyrage's
+(bundle/agefile.py), the format's maintained implementation, which other parties verify.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ KEY_SIZE = 32
 _MAX_COUNTER = 1 << 88
 
 AEAD = type[ChaCha20Poly1305] | type[AESGCM]
-"""The cipher: ChaCha20-Poly1305 for age (its specification), AES-256-GCM for the vault's
-own files (the same 12-byte nonces and 16-byte tags; three times faster where the processor
-has AES instructions, as every laptop and server of the last decade does)."""
+"""The cipher: AES-256-GCM for the vault's files (three times ChaCha20-Poly1305's speed where
+the processor has AES instructions, as every laptop and server of the last decade does);
+ChaCha20-Poly1305 (age's own choice) stays available for processors without them."""
 
 
 class StreamError(Exception):
