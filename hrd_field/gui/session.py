@@ -21,13 +21,13 @@ from shiboken6 import isValid
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import AttachmentRef, Mission, Record
 from . import lazy
 from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner
 
 if TYPE_CHECKING:  # the vault, bundle and sync stacks load after the lock screen shows
     from ..bundle import WrittenBundle
     from ..bundle.profile import HqProfile
+    from ..core.records import AttachmentRef, Mission, Record
     from ..sync.client import SyncError
     from ..sync.exporter import ExportPlan
     from ..sync.outbox import SyncPlan, SyncReport
