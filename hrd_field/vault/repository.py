@@ -184,12 +184,18 @@ class RecordStore(RecordReader):
         """Insert a batch in one transaction (demo data, imports): all or nothing."""
         genders = {r.id: r.gender for r in records if isinstance(r, Person)}
         with self._db.transaction() as c:
+            rows = []
+            missions: set[str] = set()  # of this batch, written with it below
             for record in records:
                 normalise(record)
                 _fill_concerned(c, record, genders)
                 self._check(record)
-                _check_mission(c, record)
-                self._write(c, record, insert=True)
+                if record.mission_id not in missions:
+                    _check_mission(c, record)
+                if record.TYPE == "mission":
+                    missions.add(record.id)
+                rows.append((record, codec.dumps(record)))
+            self.insert_many_in(c, rows)
             audit.append(c, self._actor, "record.create_batch", "", str(len(records)))
 
     def update(self, record: Record) -> Record:
@@ -349,9 +355,9 @@ class RecordStore(RecordReader):
         _Index().add(seq, record, values[4]).write(c)
 
     def insert_many_in(self, c: Any, rows: list[tuple[Record, str]]) -> None:
-        """Inside the caller's transaction (HQ import): insert new records, each with its
-        canonical JSON body, with one statement per table for the whole batch (the search
-        indexes are filled in the same transaction: an imported record is found at once)."""
+        """Inside the caller's transaction (bulk writes, HQ imports): insert new records,
+        each with its canonical JSON body, with one statement per table for the whole batch
+        (the search indexes are filled in the same transaction: a record is found at once)."""
         if not rows:
             return
         # Explicit row numbers, above any ever used (AUTOINCREMENT's rule): the index rows
