@@ -10,51 +10,24 @@ demo vault in a temporary directory that is removed afterwards.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
+from shotkit import demo_vault, field_window, pump, unlock
 
-import time
-
-from PySide6.QtWidgets import QApplication
-
-from hrd_field.demo import demo_batch
-from hrd_field.gui.launch import build_window
-from hrd_field.gui.settings import Settings
-from hrd_field.vault.vault import Vault
-
-PASSPHRASE = "screenshot vault passphrase"  # noqa: S105 - a throw-away demo vault
-
-
-def pump(seconds: float) -> None:
-    app = QApplication.instance()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        assert app is not None
-        app.processEvents()
-        time.sleep(0.01)
+if TYPE_CHECKING:
+    from hrd_field.gui.main_window import MainWindow
 
 
 def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:
-    os.environ["HRD_FIELD_CONFIG_DIR"] = str(vault_dir.parent / f"config-{language}")
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    font = app.font()
-    base = font.pointSizeF()
-    font.setPointSizeF(base * scale / 100)
-    app.setFont(font)
-    window = build_window(vault_dir, Settings(), language=language)
-    window.resize(1366, 768)
-    window.show()
-    pump(0.3)
-    window.session.unlock(vault_dir, PASSPHRASE, lambda _v: window.show_workspace(), print)
-    pump(2.0)
+    with field_window(vault_dir, language, (1366, 768), scale / 100) as window:
+        unlock(window, vault_dir)
+        _editors(window, out, f"{language}-font{scale}")
+
+
+def _editors(window: MainWindow, out: Path, tag: str) -> None:
     ws = window.workspace
-    tag = f"{language}-font{scale}"
     editor = ws.new_record("consultation")
     pump(0.8)
     window.grab().save(str(out / f"{tag}-consultation-new.png"))
@@ -71,12 +44,6 @@ def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:
     for open_editor in ws.editors():
         open_editor.dirty = False
         open_editor.request_close()
-    window.lock()
-    pump(0.5)
-    window.close()
-    window.session.shutdown()
-    font.setPointSizeF(base)
-    app.setFont(font)
 
 
 def main() -> int:
@@ -84,17 +51,10 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     languages = sys.argv[2].split(",") if len(sys.argv) > 2 else ["en", "ar", "zh"]
     scales = [int(s) for s in sys.argv[3].split(",")] if len(sys.argv) > 3 else [100, 200]
-    tmp = Path(tempfile.mkdtemp(prefix="hrd-editor-shots-"))
-    try:
-        vault_dir = tmp / "vault"
-        with Vault.create(vault_dir, PASSPHRASE, actor="demo") as vault:
-            vault.records.create_many(demo_batch(200, seed=7))
-        QApplication.instance() or QApplication(sys.argv)
+    with demo_vault(200, "hrd-editor-shots-") as vault_dir:
         for language in languages:
             for scale in scales:
                 shoot(language, vault_dir, out, scale)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     print(f"screenshots in {out}")
     return 0
 

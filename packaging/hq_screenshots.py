@@ -10,15 +10,10 @@ Nothing is written outside OUT_DIR and a temporary directory that is removed aft
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
-
-from PySide6.QtWidgets import QApplication
+from shotkit import application, pump, scratch_folder
 
 from hrd_field.cli.demo_hq import make_demo_hq
 from hrd_field.gui.hq.window import build_hq_window
@@ -26,15 +21,6 @@ from hrd_field.gui.hq.workspace import NAV
 from hrd_field.gui.settings import Settings
 
 PASSPHRASE = "screenshot HQ store passphrase"  # noqa: S105 - a throw-away demo store
-
-
-def pump(seconds: float) -> None:
-    app = QApplication.instance()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        assert app is not None
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def shoot(language: str, store_dir: Path, out: Path) -> None:
@@ -73,14 +59,11 @@ def main() -> int:
     out = Path(sys.argv[1])
     languages = sys.argv[2].split(",") if len(sys.argv) > 2 else ["en", "ar"]
     out.mkdir(parents=True, exist_ok=True)
-    QApplication.instance() or QApplication(sys.argv[:1])
-    tmp = Path(tempfile.mkdtemp(prefix="hrd-hq-shots-"))
-    try:
+    application()
+    with scratch_folder("hrd-hq-shots-") as tmp:
         store_dir = make_demo_hq(tmp, PASSPHRASE, per_device=120)
         for language in languages:
             shoot(language, store_dir, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -9,52 +9,28 @@ temporary directory that is removed afterwards.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
+from shotkit import demo_vault, field_window, pump, unlock
 
-from PySide6.QtWidgets import QApplication
-
-from hrd_field.demo import demo_batch
-from hrd_field.gui.launch import build_window
-from hrd_field.gui.settings import Settings
-from hrd_field.vault.vault import Vault
-
-PASSPHRASE = "screenshot vault passphrase"  # noqa: S105 - a throw-away demo vault
-
-
-def pump(seconds: float) -> None:
-    app = QApplication.instance()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        assert app is not None
-        app.processEvents()
-        time.sleep(0.01)
+if TYPE_CHECKING:
+    from hrd_field.gui.main_window import MainWindow
 
 
 def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int],
           font_scale: float = 1.0) -> None:
-    os.environ["HRD_FIELD_CONFIG_DIR"] = str(vault_dir.parent / f"config-{language}")
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    font = app.font()
-    base = font.pointSizeF()
-    font.setPointSizeF(base * font_scale)  # large-font users: 200 % must stay usable
-    app.setFont(font)
-    window = build_window(vault_dir, Settings(), language=language)
-    window.resize(*size)
-    window.show()
-    pump(0.5)
-    tag = f"{language}-{size[0]}x{size[1]}" + (f"-font{int(font_scale * 100)}"
-                                                if font_scale != 1.0 else "")
-    window.grab().save(str(out / f"{tag}-01-lock.png"))
-    window.session.unlock(vault_dir, PASSPHRASE, lambda _v: window.show_workspace(), print)
-    pump(2.0)
+    with field_window(vault_dir, language, size, font_scale) as window:
+        pump(0.2)
+        tag = f"{language}-{size[0]}x{size[1]}" + (f"-font{int(font_scale * 100)}"
+                                                    if font_scale != 1.0 else "")
+        window.grab().save(str(out / f"{tag}-01-lock.png"))
+        unlock(window, vault_dir)
+        _views(window, out, tag)
+
+
+def _views(window: MainWindow, out: Path, tag: str) -> None:
     ws = window.workspace
     if ws.missions:
         window.mission_combo.set_code(ws.missions[-1][0])
@@ -105,12 +81,6 @@ def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int],
         pump(1.0)
         search.grab().save(str(out / f"{tag}-12-search-everything.png"))
         search.close()
-    window.lock()
-    pump(0.5)
-    window.close()
-    window.session.shutdown()
-    font.setPointSizeF(base)
-    app.setFont(font)
 
 
 def main() -> int:
@@ -118,19 +88,12 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     languages = sys.argv[2].split(",") if len(sys.argv) > 2 and not sys.argv[2].startswith(
         "--") else ["en", "ar"]
-    tmp = Path(tempfile.mkdtemp(prefix="hrd-shots-"))
-    try:
-        vault_dir = tmp / "vault"
-        with Vault.create(vault_dir, PASSPHRASE, actor="demo") as vault:
-            vault.records.create_many(demo_batch(2000, seed=7))
-        QApplication.instance() or QApplication(sys.argv)
+    with demo_vault(2000, "hrd-shots-") as vault_dir:
         for language in languages:
             shoot(language, vault_dir, out, (1366, 768))
         if "--large-font" in sys.argv:
             for language in languages:
                 shoot(language, vault_dir, out, (1366, 768), font_scale=2.0)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     print(f"screenshots in {out}")
     return 0
 

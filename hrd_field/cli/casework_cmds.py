@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import codec
-from ..core.casework import HQ_RECORD_TYPES, Communication
+from ..core.casework import Communication
 from ..core.deadlines import DUE_SOON, DUE_SOON_DAYS, OVERDUE, REMINDER_DUE, parse_as_of, today_at
 from ..core.errors import UserError
 from ..core.i18n import UN_LANGUAGES, _
@@ -152,10 +152,6 @@ def hq_extras(repo: HqRepository, record: Record) -> dict[str, Any]:
         out["acknowledgements"] = [{"language": a.language, "format": a.format,
                                     "sha256": a.sha256, "sent_at": a.sent_at} for a in acks]
     return out
-
-
-def is_casework(record_type: str | None) -> bool:
-    return record_type in HQ_RECORD_TYPES
 
 
 # -- hq due -----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from pathlib import Path
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import utc_now
-from ..hq.embedded import EmbeddedRepository
 from ..hq.repository import HqRepository
 from ..hq.store import HqStore, require_hq
 from ..vault.paths import default_vault_dir
@@ -79,14 +78,6 @@ def note_snapshot(store: HqStore) -> None:
         print(_("note: another process (the intake?) has this HQ store open; this is a "
                 "snapshot as of {time} and may already have changed.").format(
             time=utc_now()[:19].replace("T", " ") + " UTC"), file=sys.stderr)
-
-
-def casework_vault(records: Records) -> Vault:
-    """The embedded HQ store's vault, where casework (communications, annotations, …) is
-    kept for now."""
-    if isinstance(records, EmbeddedRepository):
-        return records.vault
-    raise UserError(_("Casework is not yet available on an HQ store kept in PostgreSQL."))
 
 
 def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:

@@ -83,6 +83,15 @@ class ParticipantCounts:
     non_binary: int = fld(N_("Non-binary"), default=0, minimum=0, maximum=100_000)
     not_stated: int = fld(N_("Not stated"), default=0, minimum=0, maximum=100_000)
 
+    def add_person(self, gender: str | None) -> None:
+        """Count one more person of this gender (a ``Person.gender`` code; none or any
+        other is not stated)."""
+        column = _GENDER_COLUMNS.get(gender or "", "not_stated")
+        setattr(self, column, getattr(self, column) + 1)
+
+
+_GENDER_COLUMNS = {"woman": "women", "man": "men", "non_binary": "non_binary"}
+
 
 @dataclass(kw_only=True)
 class GenderAnalysis:

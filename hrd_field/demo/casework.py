@@ -93,15 +93,9 @@ def generate_casework(received: Sequence[Record], *, seed: int = 11, today: date
                     getattr(record, "person_ids", [])
                 for pid in pids:
                     gender = getattr(people.get(pid), "gender", None)
+                    c.individuals.add_person(gender)
                     if gender == "woman":
-                        c.individuals.women += 1
                         _add(c.subjects, "women_defenders")
-                    elif gender == "man":
-                        c.individuals.men += 1
-                    elif gender == "non_binary":
-                        c.individuals.non_binary += 1
-                    else:
-                        c.individuals.not_stated += 1
         else:
             c.individuals.women = rng.choice((0, 0, 1, 1, 2, 3))
             c.individuals.men = rng.choice((0, 1, 1, 2))

@@ -8,11 +8,12 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ..assets import asset_dir
 from ..core import i18n
@@ -140,19 +141,28 @@ def build_demo_window(root: Path, count: int, language: str | None = None) -> Ma
     return window
 
 
+@contextlib.contextmanager
+def throwaway_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder for a demo, removed when the demo ends (or fails to start)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield root
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(root)
+
+
+def show_demo(window: QMainWindow, passphrase: str) -> int:
+    """Show a demo's window, say its public passphrase (to unlock after locking), and run
+    until the window closes."""
+    window.show()
+    print(_("Demo passphrase (to unlock after locking): {p}").format(p=passphrase),
+          file=sys.stderr)
+    return QApplication.instance().exec()  # type: ignore[union-attr]
+
+
 def run_demo(vault_dir: Path | None, count: int, language: str | None = None) -> int:
     """A throw-away vault full of fictional records, opened unlocked."""
-    temporary = vault_dir is None
-    root = Path(tempfile.mkdtemp(prefix="hrd-field-demo-")) / "vault" if temporary \
-        else vault_dir
-    assert root is not None
-    try:
-        window = build_demo_window(root, count, language)
-        window.show()
-        print(_("Demo passphrase (to unlock after locking): {p}").format(p=DEMO_PASSPHRASE),
-              file=sys.stderr)
-        return QApplication.instance().exec()  # type: ignore[union-attr]
-    finally:
-        if temporary:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(root.parent)
+    with contextlib.ExitStack() as stack:
+        root = vault_dir or stack.enter_context(throwaway_folder("hrd-field-demo-")) / "vault"
+        return show_demo(build_demo_window(root, count, language), DEMO_PASSPHRASE)

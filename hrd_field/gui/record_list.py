@@ -267,6 +267,13 @@ class RecordListView(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
 
+    def record_id_at(self, row: int) -> str | None:
+        """The id of the record in this row of the table (None outside it)."""
+        if row < 0:
+            return None
+        record_id = self.model.data(self.model.index(row, 0), RecordTableModel.IdRole)
+        return str(record_id) if record_id else None
+
     def _activated(self, index: QModelIndex) -> None:
         record_id = self.model.data(index, RecordTableModel.IdRole)
         if record_id:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QSplitter,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from ..core.i18n import N_, _
 from ..core.mission_defaults import with_mission_defaults
@@ -16,7 +13,7 @@ from ..core.records import RECORD_TYPES, Mission, Record
 
 if TYPE_CHECKING:  # the editor stack (forms, attachments, Pillow) loads on first use
     from .record_editor import RecordEditor
-from .frame import record_tabs, section_nav
+from .frame import WorkspaceFrame
 from .mission_page import MissionPage
 from .outbox_view import OutboxView
 from .record_form import FormContext
@@ -35,14 +32,14 @@ NAV = [
 ]
 
 
-class Workspace(QSplitter):
+class Workspace(WorkspaceFrame):
     missions_loaded = Signal(list)
     sync_requested = Signal()
     current_mission_changed = Signal(object)  # mission id or None
 
     def __init__(self, session: VaultSession, context: FormContext,
                  parent: QWidget | None = None):
-        super().__init__(Qt.Orientation.Horizontal, parent)
+        super().__init__(NAV, parent)
         self.session = session
         self.context = context
         self.current_mission: str | None = None
@@ -51,12 +48,6 @@ class Workspace(QSplitter):
         self._chosen = False
         self.missions: list[tuple[str, str]] = []
 
-        self.nav = section_nav(NAV)
-        self.addWidget(self.nav)
-
-        self.tabs, self.browse = record_tabs()
-        self.addWidget(self.tabs)
-        self.setStretchFactor(1, 1)
 
         self.mission_page = MissionPage(session)
         self.mission_page.open_requested.connect(self.open_record)
@@ -73,7 +64,6 @@ class Workspace(QSplitter):
         self.browse.addWidget(self.outbox)
 
         self.nav.currentRowChanged.connect(self._navigate)
-        self.tabs.tabCloseRequested.connect(self._close_tab)
         session.changed.connect(self._records_changed)
         self.nav.setCurrentRow(1)
 
@@ -88,9 +78,6 @@ class Workspace(QSplitter):
             self.mission_page.set_mission(self.current_mission)
         elif key == "outbox":
             self.outbox.refresh()
-
-    def show_section(self, key: str) -> None:
-        self.nav.setCurrentRow([k for k, _l in NAV].index(key))
 
     def current_list(self) -> RecordListView | None:
         widget = self.browse.currentWidget()
@@ -169,11 +156,6 @@ class Workspace(QSplitter):
         self.mission_page.refresh()
 
     # -- editors -----------------------------------------------------------------------------
-    def editors(self) -> list[RecordEditor]:
-        # Tab 0 is the browser; every other tab is an editor.
-        return [w for i in range(1, self.tabs.count())
-                if _is_editor(w := self.tabs.widget(i))]
-
     def new_record(self, record_type: str) -> RecordEditor:
         record = RECORD_TYPES[record_type]()
         if record_type != "mission":
@@ -187,10 +169,8 @@ class Workspace(QSplitter):
         return editor
 
     def open_record(self, record_id: str, _record_type: str = "") -> None:
-        for editor in self.editors():
-            if editor.base.id == record_id:
-                self.tabs.setCurrentWidget(editor)
-                return
+        if self.show_editor(record_id):
+            return
         if record_id in self._opening:
             return  # asked twice (a restored draft and a reopened tab): one editor
         self._opening.add(record_id)
@@ -213,30 +193,7 @@ class Workspace(QSplitter):
         if base is not None:
             editor.form.load(record)  # the draft's content over the saved version
             editor.dirty = True
-        index = self.tabs.addTab(editor, "")
-        editor.title_changed.connect(lambda t, e=editor: self._retitle(e, t))
-        editor.closed.connect(lambda e=editor: self._remove_editor(e))
-        editor._show_header(editor.base)
-        self.tabs.setCurrentIndex(index)
-        return editor
-
-    def _retitle(self, editor: RecordEditor, title: str) -> None:
-        index = self.tabs.indexOf(editor)
-        if index > 0:
-            short = title if len(title) <= 28 else title[:27] + "…"
-            self.tabs.setTabText(index, short)
-            self.tabs.setTabToolTip(index, title)
-
-    def _close_tab(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        if _is_editor(widget):
-            widget.request_close()
-
-    def _remove_editor(self, editor: RecordEditor) -> None:
-        index = self.tabs.indexOf(editor)
-        if index > 0:
-            self.tabs.removeTab(index)
-        editor.deleteLater()
+        return self.add_editor(editor)
 
     def flush_drafts(self) -> None:
         for editor in self.editors():
@@ -244,14 +201,8 @@ class Workspace(QSplitter):
 
     def drop_everything(self) -> None:
         """On lock: editors and loaded rows leave memory; nothing is written."""
-        for editor in self.editors():
-            editor.discard_on_lock()
-            self._remove_editor(editor)
+        self.drop_editors()
         for view in self.lists.values():
             view.model.clear()
             view.search.clear()
         self.mission_page.set_mission(None)
-
-
-def _is_editor(widget: object) -> TypeGuard[RecordEditor]:
-    return type(widget).__name__ == "RecordEditor"

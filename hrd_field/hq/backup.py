@@ -17,30 +17,13 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..vault.fsutil import io_error
+from ..vault.fsutil import backup_directory, io_error
 from . import keystore
 from .store import HqStore
 
 DUMP = "hq.dump"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name) or (str(PG_BIN / name) if (PG_BIN / name).exists() else None)
-    if found is None:
-        raise UserError(_("{tool} is not installed (Debian package postgresql-client).")
-                        .format(tool=name))
-    return found
-
-
 def backup(store: HqStore, target: Path) -> None:
-    if target.exists() and any(target.iterdir()):
-        raise UserError(_("{path} is not empty; back up into a new directory.").format(
-            path=target))
-    try:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise io_error(exc) from exc
+    backup_directory(target)
     if store.backend == "postgresql":
         for name in (keystore.KEY_FILE, keystore.SECRETS_FILE):
             shutil.copy2(store.root / name, target / name)
@@ -73,7 +56,7 @@ def restore(source: Path, root: Path, passphrase: str, *, database: str | None) 
 
 
 def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) -> HqStore:
-    from .postgres import connect, for_tool
+    from .postgres import client_tool, connect, for_tool
 
     dump = source / DUMP
     if not dump.is_file():
@@ -87,7 +70,7 @@ def _restore_postgres(source: Path, root: Path, passphrase: str, database: str) 
                         ).fetchone() is None:
             conn.execute("CREATE ROLE hrd_analyst NOLOGIN")  # named by row security
     address, env = for_tool(database)
-    proc = subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
+    proc = subprocess.run([client_tool("pg_restore"), "--no-owner", "--exit-on-error",
                            "--single-transaction", "--dbname", address, str(dump)],
                           capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:

@@ -269,15 +269,7 @@ class Casework:
                 if not record.person_ids and record.unnamed_group:
                     out.individuals.not_stated += 1
         for person in people.values():
-            gender = person.gender
-            if gender == "woman":
-                out.individuals.women += 1
-            elif gender == "man":
-                out.individuals.men += 1
-            elif gender == "non_binary":
-                out.individuals.non_binary += 1
-            else:
-                out.individuals.not_stated += 1
+            out.individuals.add_person(person.gender)
             if "womens_rights" in person.rights_defended:  # issue 14: groups were split
                 _add(out.subjects, "women_defenders")
         if out.individuals.women:

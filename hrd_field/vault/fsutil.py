@@ -55,6 +55,18 @@ def io_error(exc: OSError, *, writing: bool = True) -> UserError:
         reason=exc.strerror or type(exc).__name__))
 
 
+def backup_directory(target: Path) -> None:
+    """Make the directory a backup goes into, readable by its owner only; refused if it
+    already holds something (a backup never mixes with other files)."""
+    if target.exists() and any(target.iterdir()):
+        raise UserError(_("{path} is not empty; back up into a new directory.").format(
+            path=target))
+    try:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise io_error(exc) from exc
+
+
 def fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):  # not every platform can open a directory
         _fsync_dir_strict(path)

@@ -131,10 +131,6 @@ class ExportLedger:
         return [SentBundle(*row) for row in rows]
 
     # -- outbox (sync) -----------------------------------------------------------------------
-    def add_to_outbox(self, seq: int) -> None:
-        with self._db.transaction() as c:
-            c.execute("INSERT OR IGNORE INTO outbox (seq) VALUES (?)", (seq,))
-
     def waiting(self) -> list[OutboxItem]:
         """Bundles in the outbox that HQ has not acknowledged yet, oldest first."""
         rows = self._db.query(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,20 +246,6 @@ class RecordReader:
         if not rows or rows[0][1]:
             raise NotFound(record_id)
         return decode(rows[0][0])
-
-    def iter_live(self, record_type: str | None = None, batch: int = 500) -> Iterator[Record]:
-        """Every live record (of ``record_type``), oldest first, read in batches."""
-        clause = " AND type = ?" if record_type else ""
-        last = 0
-        while True:
-            rows = self._db.query(
-                f"SELECT seq, body FROM records WHERE deleted = 0 AND seq > ?{clause}"
-                " ORDER BY seq LIMIT ?", (last, *([record_type] if record_type else []), batch))
-            for seq, body in rows:
-                last = seq
-                yield decode(body)
-            if len(rows) < batch:
-                return
 
     def exists(self, record_id: str) -> bool:
         return bool(self._db.query("SELECT 1 FROM records WHERE id = ? AND deleted = 0",

@@ -8,6 +8,9 @@ Files in the vault directory (mode 0700, files 0600):
   vault.init      present only while 'vault init' runs: found later, init was interrupted
 The directory itself is locked (flock) while a process has the vault open.
   unlock-failures the count of consecutive wrong passphrases and its MAC (vault/throttle.py)
+
+Reading the key file, cleaning up after an interrupted init and crypto-erase are in
+``vault.folder``; the integrity checks in ``vault.integrity``.
 """
 
 from __future__ import annotations
@@ -19,104 +22,54 @@ import os
 import time
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..core import passphrase as passphrase_rule
 from ..core.errors import UserError
 from ..core.faults import crash_point
-from ..core.i18n import _, ngettext
+from ..core.i18n import _
 from ..core.records import AttachmentRef, utc_now
 from . import attachments, audit, highwater, memwipe, migrations, throttle
 from .database import Database, DatabaseError, NotThisVault, read_only_media, translate
+from .folder import (
+    IncompleteVault,
+    erase_files,
+    read_keyfile,
+    remove_incomplete,
+    remove_key_leftovers,
+    require_vault,
+    wipe,
+)
 from .fsutil import (
     DiskFull,
     atomic_write,
+    backup_directory,
     fsync_dir,
     io_error,
-    leftover_parts,
-    overwrite_and_unlink,
 )
 from .highwater import HighWater
 from .hq_casework import CaseworkTables
 from .hq_tables import HqTables
-from .keyslots import KeyFile, KeyFileError, WrongPassphrase, new_keyfile
+from .integrity import (
+    CheckInterrupted,
+    CheckReport,
+    VaultCorrupt,
+    check_database,
+    check_high_water,
+)
+from .keyslots import KeyFile, WrongPassphrase, new_keyfile
 from .ledger import ExportLedger
 from .lock import ProcessLock
 from .paths import VaultPaths
 from .repository import RecordStore, drop_unreferenced_attachments
 
+__all__ = ["DERIVED_VERSION", "CheckInterrupted", "CheckReport", "IncompleteVault", "Vault",
+           "VaultCorrupt", "require_vault", "wipe"]
+
 # Bumped when the columns derived from record bodies (titles, …) change meaning; opening an
 # older vault recomputes them.
 DERIVED_VERSION = "3"
-
-
-class VaultCorrupt(UserError):
-    pass
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    problems: list[str]
-    unclean_shutdown: bool
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-class CheckInterrupted(Exception):
-    """The vault was locked while :meth:`Vault.check_snapshot` ran: no verdict."""
-
-
-class IncompleteVault(UserError):
-    def __init__(self, root: Path) -> None:
-        super().__init__(_(
-            "Creating the vault in {path} was interrupted, so it never held any record. Run "
-            "'hrd-field vault init' again: it removes the incomplete files and starts over.")
-            .format(path=root))
-
-
-def _read_keyfile(paths: VaultPaths) -> KeyFile:
-    if paths.init_marker.exists():
-        raise IncompleteVault(paths.root)
-    try:
-        data = paths.keyfile.read_bytes()
-    except FileNotFoundError as exc:
-        if paths.database.exists():
-            raise KeyFileError(_(
-                "The key file {path} is missing: without it the vault cannot be opened. "
-                "Restore it from a backup if you have one.").format(path=paths.keyfile)) from exc
-        raise UserError(_("There is no vault in {path}. Create one with 'hrd-field vault init'.")
-                        .format(path=paths.root)) from exc
-    except OSError as exc:
-        raise io_error(exc, writing=False) from exc
-    return KeyFile.from_bytes(data)
-
-
-def require_vault(root: Path) -> None:
-    """Raise a clear error unless ``root`` holds a readable vault key file."""
-    _read_keyfile(VaultPaths(root))
-
-
-def _remove_key_leftovers(paths: VaultPaths) -> None:
-    """Temporary key files of an interrupted passphrase change hold the data key wrapped
-    with a passphrase: destroy them like the key file itself."""
-    for leftover in leftover_parts(paths.keyfile):
-        with contextlib.suppress(OSError):
-            overwrite_and_unlink(leftover)
-
-
-def _remove_incomplete(paths: VaultPaths) -> None:
-    _remove_key_leftovers(paths)
-    with contextlib.suppress(FileNotFoundError):
-        overwrite_and_unlink(paths.keyfile)
-    for f in [*paths.sqlite_files(), paths.high_water, paths.dirty_marker,
-              paths.init_marker]:
-        with contextlib.suppress(FileNotFoundError):
-            f.unlink()
-    fsync_dir(paths.root)
 
 
 class Vault:
@@ -178,7 +131,7 @@ class Vault:
         lock.acquire()
         try:
             if paths.init_marker.exists():  # an earlier init died: it never held a record
-                _remove_incomplete(paths)
+                remove_incomplete(paths)
             if paths.keyfile.exists() or paths.database.exists():
                 raise UserError(_("A vault already exists in {path}.").format(path=root))
             # The marker goes first and leaves last: whatever a crash leaves in between is
@@ -217,7 +170,7 @@ class Vault:
         except BaseException:
             if db is not None:
                 db.close()
-            _remove_incomplete(paths)
+            remove_incomplete(paths)
             lock.release()
             raise
         vault = cls(paths, keyfile, data_key, db, lock, actor, unclean=False)
@@ -242,7 +195,7 @@ class Vault:
         writes). The first opener does the after-crash check; ``others_present`` tells a
         later one that what it reads may change under it."""
         paths = VaultPaths(root)
-        keyfile = _read_keyfile(paths)
+        keyfile = read_keyfile(paths)
         lock = ProcessLock(paths.root)
         if shared:
             alone = lock.acquire_shared()
@@ -271,7 +224,7 @@ class Vault:
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
         passphrase_rule.check(new_passphrase)  # before opening: a refusal leaves it closed
         paths = VaultPaths(root)
-        keyfile = _read_keyfile(paths)
+        keyfile = read_keyfile(paths)
         lock = ProcessLock(paths.root)
         lock.acquire()
         try:
@@ -303,7 +256,7 @@ class Vault:
                 "folder from a backup; nothing was changed.").format(path=paths.database))
         read_only = read_only_media(paths.root)
         if not read_only and not inspect and not others:  # another may be writing one
-            _remove_key_leftovers(paths)
+            remove_key_leftovers(paths)
         db = Database(paths.database, data_key, read_only=read_only)
         try:
             if inspect and not read_only:
@@ -471,64 +424,12 @@ class Vault:
         return self._check_on(self.db.conn, full=full)
 
     def _check_on(self, conn: Any, *, full: bool, high_water: bool = True) -> CheckReport:
-        problems: list[str] = []
-        try:
-            for row in conn.execute("PRAGMA cipher_integrity_check"):
-                problems.append(_("encrypted page check: {detail}").format(detail=row[0]))
-            result = [r[0] for r in conn.execute(
-                "PRAGMA integrity_check" if full else "PRAGMA quick_check")]
-        except DatabaseError as exc:  # a page so damaged that the check itself stops
-            problems.append(_("database structure: {detail}").format(detail=exc))
-            result = ["ok"]
-        if result != ["ok"]:
-            problems += [_("database structure: {detail}").format(detail=r) for r in result[:5]]
-        if problems:
-            return CheckReport(problems, self.unclean_shutdown)  # the rest would read noise
-        if full and not self.db.read_only:
-            # FTS5's check is spelled as an INSERT though it writes nothing: an inspected
-            # vault lifts its query-only guard for this one statement.
-            if self.inspecting:
-                conn.execute("PRAGMA query_only = OFF")
-            try:
-                conn.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
-            except Exception:
-                problems.append(_("the search index is inconsistent"))
-            finally:
-                if self.inspecting:
-                    conn.execute("PRAGMA query_only = ON")
-        try:
-            has_audit = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'audit'"
-                                     ).fetchone()
-            broken = audit.verify(conn) if has_audit else None
-        except DatabaseError as exc:
-            problems.append(_("database structure: {detail}").format(detail=exc))
-            broken = None
-        if broken is not None:
-            problems.append(_("the audit log chain is broken at entry {seq}").format(seq=broken))
-        if high_water:
-            problems += self._check_high_water(conn).problems
-        return CheckReport(problems, self.unclean_shutdown)
+        return check_database(conn, full=full, unclean=self.unclean_shutdown,
+                              read_only=self.db.read_only, inspecting=self.inspecting,
+                              high_water=self._high_water if high_water else None)
 
     def _check_high_water(self, conn: Any = None) -> CheckReport:
-        """Compare the database with the last commit recorded beside it."""
-        try:
-            missing = highwater.compare(conn or self.db.conn, self._high_water.read())
-        except DatabaseError as exc:
-            return CheckReport([_("database structure: {detail}").format(detail=exc)],
-                               self.unclean_shutdown)
-        if missing is None:
-            return CheckReport([], self.unclean_shutdown)
-        if missing == 0:
-            problem = _("the vault's history differs from its last recorded commit: it was "
-                        "replaced by another copy or damaged")
-        else:
-            problem = ngettext(
-                "the vault lacks its last {n} committed change: its write-ahead log "
-                "(vault.db-wal) was deleted or damaged, or an older copy was restored",
-                "the vault lacks its last {n} committed changes: its write-ahead log "
-                "(vault.db-wal) was deleted or damaged, or an older copy was restored",
-                missing).format(n=missing)
-        return CheckReport([problem], self.unclean_shutdown)
+        return check_high_water(conn or self.db.conn, self._high_water, self.unclean_shutdown)
 
     def audit_log(self, limit: int = 1000) -> list[audit.AuditEntry]:
         return audit.entries(self.db.conn, limit)
@@ -588,13 +489,7 @@ class Vault:
         """Copy the vault, open and in use, into the new directory ``target``: the same key
         file and an online copy of the database (it opens with the same passphrase)."""
         paths = VaultPaths(target)
-        if target.exists() and any(target.iterdir()):
-            raise UserError(_("{path} is not empty; back up into a new directory.").format(
-                path=target))
-        try:
-            target.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise io_error(exc) from exc
+        backup_directory(target)
         try:
             self.db.backup_to(paths.database, bytes(self._data_key))
             atomic_write(paths.keyfile, self._keyfile.to_bytes())
@@ -612,33 +507,9 @@ class Vault:
         self.db.close()
         memwipe.wipe(self._data_key)
         self._data_key = bytearray()
-        _erase_files(self.paths)
+        erase_files(self.paths)
         self._lock.release()
 
-
-def wipe(root: Path) -> None:
-    """Crypto-erase a closed vault; needs no passphrase, refuses while it is in use."""
-    paths = VaultPaths(root)
-    if not paths.keyfile.exists() and not paths.database.exists() \
-            and not leftover_parts(paths.keyfile):
-        raise UserError(_("There is no vault in {path}.").format(path=root))
-    lock = ProcessLock(paths.root)
-    lock.acquire()
-    try:
-        _erase_files(paths)
-    finally:
-        lock.release()
-
-
-def _erase_files(paths: VaultPaths) -> None:
-    """Destroy the key file first: from then on the database is noise. Then remove the rest."""
-    for key_bearing in [paths.keyfile, *leftover_parts(paths.keyfile)]:
-        overwrite_and_unlink(key_bearing)
-    for f in [*paths.sqlite_files(), paths.dirty_marker, paths.throttle, paths.high_water,
-              paths.init_marker, paths.root / "vault.lock"]:
-        with contextlib.suppress(FileNotFoundError):
-            f.unlink()
-    fsync_dir(paths.root)
 
 
 def _default_actor() -> str:

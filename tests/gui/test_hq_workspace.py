@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from hrd_field.core.records import ReprisalIncident
-from hrd_field.gui.hq.views import FollowUpDialog
+from hrd_field.gui.hq.communications_view import FollowUpDialog
 from hrd_field.gui.record_model import RecordTableModel
 from hrd_field.hq.store import HqStore
 from hrd_field.vault.queries import Filters

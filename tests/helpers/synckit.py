@@ -129,23 +129,17 @@ class Server:
 
     def stop(self, timeout: float = 15) -> int | None:
         """SIGTERM, then SIGKILL if it does not go; returns the exit status."""
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout)
-        return self.proc.returncode
+        return self._end(signal.SIGTERM, timeout)
 
     def interrupt(self, timeout: float = 15) -> int | None:
         """SIGINT (Ctrl+C), then SIGKILL if it does not go."""
+        return self._end(signal.SIGINT, timeout)
+
+    def _end(self, sig: signal.Signals, timeout: float) -> int | None:
         if self.proc is None:
             return None
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -568,51 +562,41 @@ class Proxy:
             with self._lock:
                 self.connections += 1
                 self._open.update((client, upstream))
-            threading.Thread(target=self._pump_up, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump_down, args=(upstream, client),
+            threading.Thread(target=self._pump, args=(client, upstream, True),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False),
                              daemon=True).start()
 
-    def _pump_up(self, client: socket.socket, upstream: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, upload: bool) -> None:
+        """Bytes from ``source`` to ``sink``; the upload (client to server) direction is
+        the one cut after ``cut_after`` bytes and throttled to ``rate``."""
         sent = 0
         start = time.monotonic()
         try:
             while True:
-                data = client.recv(65536)
+                data = source.recv(65536)
                 if not data:
                     with contextlib.suppress(OSError):
-                        upstream.shutdown(socket.SHUT_WR)
+                        sink.shutdown(socket.SHUT_WR)
                     return
-                cut = self.cut_after
+                cut = self.cut_after if upload else None
                 if cut is not None and sent + len(data) >= cut:
-                    upstream.sendall(data[:max(0, cut - sent)])
+                    sink.sendall(data[:max(0, cut - sent)])
                     with self._lock:
                         self.cuts += 1
-                    _reset(client)
-                    _reset(upstream)
+                    _reset(source)
+                    _reset(sink)
                     return
-                upstream.sendall(data)
+                sink.sendall(data)
                 sent += len(data)
-                rate = self.rate
+                rate = self.rate if upload else None
                 if rate:
                     ahead = sent / rate - (time.monotonic() - start)
                     if ahead > 0:
                         time.sleep(ahead)  # throttling the stream, not synchronising
         except OSError:
-            _reset(client)
-            _reset(upstream)
-
-    def _pump_down(self, upstream: socket.socket, client: socket.socket) -> None:
-        try:
-            while True:
-                data = upstream.recv(65536)
-                if not data:
-                    with contextlib.suppress(OSError):
-                        client.shutdown(socket.SHUT_WR)
-                    return
-                client.sendall(data)
-        except OSError:
-            _reset(client)
-            _reset(upstream)
+            _reset(source)
+            _reset(sink)
 
     def close(self) -> None:
         self._closed = True

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import assert_user_error, ok, run_cli
+from helpers.disks import fill, mount_tmpfs
 
 from hrd_field.core.records import Person
 from hrd_field.vault.vault import Vault
-
-from .conftest import fill, mount_tmpfs
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import run_cli
+from helpers.disks import mount_tmpfs
 
 from hrd_field.core.errors import UserError
 from hrd_field.core.fields import LIST_MAX
@@ -92,30 +93,14 @@ def test_sigkill_during_writes_keeps_every_reported_record(tmp_path: Path) -> No
 # --- (b) disk full -----------------------------------------------------------------------------
 
 
-def small_disk(where: Path, size: str) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("disk-full tests need root to mount a small tmpfs")
-    where.mkdir()
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
-                          str(where)], capture_output=True, text=True, check=False)
-    if res.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs to simulate a full disk: {res.stderr.strip()}")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", str(where)], capture_output=True, check=False)
-        if os.path.ismount(where):
-            subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
-
-
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    yield from small_disk(tmp_path / "tiny", "3m")
+    yield from mount_tmpfs(tmp_path / "tiny", "3m")
 
 
 @pytest.fixture
 def small_disk_8m(tmp_path: Path) -> Iterator[Path]:
-    yield from small_disk(tmp_path / "small", "8m")
+    yield from mount_tmpfs(tmp_path / "small", "8m")
 
 
 def test_disk_full_is_a_clear_error_and_loses_nothing(tiny_disk: Path, tmp_path: Path) -> None:

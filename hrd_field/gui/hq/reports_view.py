@@ -41,7 +41,8 @@ from ...hq.reports.layout import Block, blocks, fmt_number
 from ...hq.reports.render import csv_text, dimension_label, json_text
 from ...vault.fsutil import atomic_write
 from .. import file_dialogs
-from ..widgets import isolate, scale_font
+from ..widgets import isolate
+from .tables import heading
 
 RunReport = Callable[[ReportSpec, Callable[[Report], None], Callable[[str], None]], None]
 EXPORTS = (("csv", "CSV"), ("xlsx", "XLSX"), ("pdf", "PDF"), ("json", "JSON"))
@@ -99,10 +100,7 @@ class ReportsView(QWidget):
         self.report: Report | None = None
         self._blocks: list[Block] = []
         layout = QVBoxLayout(self)
-        heading = QLabel(_("Reports"))
-        heading.setObjectName("viewHeading")
-        scale_font(heading, 1.3)
-        layout.addWidget(heading)
+        layout.addWidget(heading(_("Reports")))
 
         form = QFormLayout()
         self.report_combo = QComboBox()

@@ -3,7 +3,6 @@ Built by ``build_hq_window`` (the HQ side of the composition root)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget,
 from ...core.i18n import _
 from ..clipboard import SensitiveClipboard
 from ..idle import IdleWatcher
-from ..launch import create_app, setup_language, system_language
+from ..launch import create_app, setup_language, show_demo, system_language, throwaway_folder
 from ..lock_screen import LockScreen
 from ..record_form import FormContext
 from ..settings import Settings
@@ -123,25 +122,15 @@ DEMO_PASSPHRASE = "demo HQ store: fictional records only"  # noqa: S105 - public
 def run_hq_demo(folder: Path | None, language: str | None = None) -> int:
     """A populated throw-away HQ store (``hrd-field demo --hq``), opened unlocked."""
     import contextlib
-    import shutil
-    import tempfile
 
     from ...cli.demo_hq import make_demo_hq
 
-    temporary = folder is None
-    root = Path(tempfile.mkdtemp(prefix="hrd-field-hq-demo-")) if folder is None else folder
-    try:
+    with contextlib.ExitStack() as stack:
+        root = folder or stack.enter_context(throwaway_folder("hrd-field-hq-demo-"))
         store_dir = root / "hq"
         if not (store_dir / "vault.key").exists():
             make_demo_hq(root, DEMO_PASSPHRASE)
         window = build_hq_window(store_dir, language=language)
         window.session.unlock(store_dir, DEMO_PASSPHRASE, lambda _v: window.show_workspace(),
                               window.lock_screen.show_error)
-        window.show()
-        print(_("Demo passphrase (to unlock after locking): {p}").format(p=DEMO_PASSPHRASE),
-              file=sys.stderr)
-        return QApplication.instance().exec()  # type: ignore[union-attr]
-    finally:
-        if temporary:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(root)
+        return show_demo(window, DEMO_PASSPHRASE)

@@ -1,4 +1,5 @@
-"""Fixtures for the reliability tests: real vaults, the real CLI, real small filesystems."""
+"""Real small filesystems for full-disk tests: a tmpfs of a given size (needs root; the test
+is skipped with the reason otherwise), and filling one up."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import pytest
 
 
 def mount_tmpfs(where: Path, size: str) -> Iterator[Path]:
-    """A real, small filesystem (tmpfs); skipped with the reason when it cannot be mounted."""
+    """A real, small filesystem (tmpfs) at ``where``, unmounted afterwards; use with
+    ``yield from`` in a fixture or ``for disk in mount_tmpfs(...)``."""
+    if os.geteuid() != 0:
+        pytest.skip("full-disk tests need root to mount a small tmpfs")
     where.mkdir(parents=True, exist_ok=True)
     res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs",
                           str(where)], capture_output=True, text=True, check=False)
     if res.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs (needs root): {res.stderr.strip()}")
+        pytest.skip(f"cannot mount a tmpfs to simulate a full disk: {res.stderr.strip()}")
     try:
         yield where
     finally:

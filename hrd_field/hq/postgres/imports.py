@@ -1,0 +1,166 @@
+"""One bundle's import as one transaction: the versions it carries, its tombstones, the
+bundle log and the alarms it raises commit together, and the facts the acceptance rules
+(``hq.rules``) decide on are read inside it. Imports of one device take turns on a
+per-device advisory lock."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+
+from ...core import codec, linking
+from ...core.records import Record, utc_now
+from ...core.validation import normalise
+from ...vault.hq_tables import Device
+from ..repository import BlobSink, BundleLog
+from .attachments import _BlobWriter
+from .bundles import bundle_at
+from .connection import scalar
+from .devices import device_by_key
+from .records import SealedRecords
+
+
+class _Import:
+    def __init__(self, repo: SealedRecords, conn: psycopg.Connection[Any]):
+        self.repo = repo
+        self.conn = conn
+
+    def lock_device(self, device_key: str) -> None:
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))",
+                          (device_key,))
+
+    def device_by_key(self, public_key: str) -> Device | None:
+        return device_by_key(self.conn, public_key)
+
+    def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
+        return bundle_at(self.conn, device_key, seq)
+
+    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
+                      seq: int, current: Record | None = None) -> str:
+        normalise(record)
+        body = codec.dumps(record)
+        fp = self.repo.sealer.fingerprint(linking.comparable_json(body).encode())
+        found = self.conn.execute("SELECT body_fingerprint FROM hq_versions WHERE"
+                                  " record_id = %s AND version = %s",
+                                  (record.id, record.version)).fetchone()
+        if found is not None:
+            if found[0] != fp:
+                self.alarm("version_conflict", device_key, seq,
+                           f"record {record.id} version {record.version} differs")
+            return "known"
+        consent = getattr(record, "consent", None)
+        scope = json.dumps(codec.to_dict(record).get("consent", {}).get("scope")) \
+            if consent is not None else None
+        self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
+                                 device_key=device_key, bundle_id=bundle_id, seq=seq,
+                                 scope=scope)
+        self.claim(record.id, device_key, record.TYPE,
+                   record.id if record.TYPE == "mission" else record.mission_id)
+        return self.repo.upsert(self.conn, current or record)
+
+    def person_genders(self, ids: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        if not ids:
+            return out
+        rows = self.conn.execute("SELECT id, version, sealed FROM hq_records WHERE"
+                                 " type = 'person' AND deleted = 0 AND id = ANY(%s)",
+                                 (list(ids),)).fetchall()
+        for pid, version, sealed in rows:
+            body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
+            out[pid] = body.get("gender")
+        return out
+
+    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
+                        device_key: str, bundle_id: str, seq: int) -> str:
+        if self.conn.execute("SELECT 1 FROM hq_versions WHERE record_id = %s AND version = %s",
+                             (record_id, version)).fetchone():
+            return "known"
+        self.repo.insert_version(self.conn, record_id, version, record_type, "{}",
+                                 device_key=device_key, bundle_id=bundle_id, seq=seq,
+                                 scope=None)
+        self.claim(record_id, device_key, record_type,
+                   record_id if record_type == "mission" else None)
+        return self.repo.tombstone(self.conn, record_id, record_type, version)
+
+    def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
+                   previous: str | None, summary: dict[str, Any],
+                   abandoned: list[int]) -> None:
+        self.conn.execute(
+            "INSERT INTO hq_bundles (device_key, seq, bundle_id, manifest_sha256,"
+            " previous_manifest_sha256, imported_at, summary) VALUES (%s, %s, %s, %s, %s, %s,"
+            " %s)", (device_key, seq, bundle_id, manifest_sha256, previous, utc_now(),
+                     json.dumps(summary, sort_keys=True)))
+        for s in abandoned:
+            self.conn.execute("INSERT INTO hq_abandoned (device_key, seq) VALUES (%s, %s)"
+                              " ON CONFLICT DO NOTHING", (device_key, s))
+        self.repo.audit(self.conn, "hq.bundle.import", "bundle", bundle_id)
+
+    def alarm(self, kind: str, device_key: str, seq: int | None, detail: str) -> None:
+        self.repo.alarm(self.conn, kind, device_key, seq, detail)
+
+    def blob_writer(self) -> BlobSink:
+        return _BlobWriter(self.conn, self.repo.sealer)
+
+    # -- facts the acceptance rules (hq.rules) decide on ------------------------------------
+    def chain_facts(self, device_key: str, seq: int, previous: str | None,
+                    manifest_sha256: str) -> dict[str, Any]:
+        """Around ``seq``: the highest known sequence, the abandoned ones, the nearest held
+        bundles below and above, another bundle following ``previous``, and whether a held
+        bundle names this manifest as its previous one."""
+        c = self.conn
+        top = scalar(c, "SELECT greatest((SELECT max(seq) FROM hq_bundles WHERE"
+                         " device_key = %s), (SELECT max(seq) FROM hq_abandoned WHERE"
+                         " device_key = %s))", (device_key, device_key))
+        abandoned = {int(r[0]) for r in c.execute(
+            "SELECT seq FROM hq_abandoned WHERE device_key = %s", (device_key,)).fetchall()}
+        below = c.execute("SELECT seq, manifest_sha256 FROM hq_bundles WHERE device_key = %s"
+                          " AND seq < %s ORDER BY seq DESC LIMIT 1",
+                          (device_key, seq)).fetchone()
+        above = c.execute("SELECT seq, previous_manifest_sha256 FROM hq_bundles WHERE"
+                          " device_key = %s AND seq > %s ORDER BY seq LIMIT 1",
+                          (device_key, seq)).fetchone()
+        sibling = c.execute("SELECT seq FROM hq_bundles WHERE device_key = %s AND"
+                            " previous_manifest_sha256 = %s AND seq <> %s LIMIT 1",
+                            (device_key, previous, seq)).fetchone() \
+            if previous is not None else None
+        vouched = c.execute("SELECT 1 FROM hq_bundles WHERE device_key = %s AND"
+                            " previous_manifest_sha256 = %s AND seq > %s",
+                            (device_key, manifest_sha256, seq)).fetchone() is not None
+        return {"top": int(top or 0), "abandoned": abandoned,
+                "below": (int(below[0]), str(below[1])) if below else None,
+                "above": (int(above[0]), above[1]) if above else None,
+                "same_previous": int(sibling[0]) if sibling else None, "vouched": vouched}
+
+    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
+        """(owner key, highest version held, type, mission) of a record HQ holds."""
+        row = self.conn.execute(
+            "SELECT o.device_key, (SELECT max(v.version) FROM hq_versions v WHERE"
+            " v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
+            " o.record_id = %s", (record_id,)).fetchone()
+        return (str(row[0]), int(row[1] or 0), str(row[2]), row[3]) if row else None
+
+    def claim(self, record_id: str, device_key: str, record_type: str,
+              mission_id: str | None) -> None:
+        """The first device to send a record owns it (later calls change nothing)."""
+        self.conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
+                          " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                          (record_id, device_key, record_type, mission_id))
+
+    def mission_sharers(self, mission_id: str | None) -> set[str]:
+        if mission_id is None:
+            return set()
+        return {str(r[0]) for r in self.conn.execute(
+            "SELECT device_key FROM hq_shares WHERE mission_id = %s", (mission_id,)
+        ).fetchall()}
+
+
+class Imports(SealedRecords):
+    # -- bundles -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def import_transaction(self) -> Iterator[_Import]:
+        with self._conn() as conn, conn.transaction():
+            yield _Import(self, conn)

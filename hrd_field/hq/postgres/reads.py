@@ -1,0 +1,141 @@
+"""Reading records: one record or one version, pages and counts under filters, text
+search over the sealed text of the candidate rows (opened in this process), provenance."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ...core import codec
+from ...core.errors import UserError
+from ...core.i18n import _
+from ...core.records import Record
+from ...vault.hq_tables import Provenance
+from ...vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
+from ...vault.queries import _snippet as snippet
+from .connection import scalar
+from .records import SealedRecords
+
+_CODES = ("(SELECT string_agg(t.code, ',' ORDER BY t.code) FROM hq_record_terms t"
+          " WHERE t.record_id = r.id AND t.vocab = CASE r.type WHEN 'consultation' THEN"
+          " 'consultation_format' ELSE 'threat_type' END)")
+_ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.region,"
+                " r.event_date, r.risk_level, r.case_status, r.flagged, r.updated_at,"
+                " r.mission_id, " + _CODES)
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    return filter_sql(filters, mark="%s", terms="hq_record_terms", term_link="t.record_id = r.id")
+
+
+class RecordReads(SealedRecords):
+    # -- records -------------------------------------------------------------------------------
+    def get(self, record_id: str) -> Record:
+        with self._conn() as conn:
+            row = conn.execute("SELECT version, deleted, sealed FROM hq_records WHERE"
+                               " id = %s", (record_id,)).fetchone()
+        if row is None or row[1]:
+            raise NotFound(record_id)
+        return codec.from_trusted(json.loads(self._open_record(record_id, row[0],
+                                                               row[2])["body"]))
+
+    def _row(self, r: Any) -> Row:
+        title = self._open_record(r[0], r[3], r[2])["title"]
+        return Row(r[0], r[1], title, r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]),
+                   r[11], r[12], tuple(r[13].split(",")) if r[13] else ())
+
+    def _matches(self, conn: Any, filters: Filters, text: str) -> list[tuple[Any, ...]]:
+        """Every live row matching the filters whose sealed text contains every word of
+        ``text`` (newest first), with its opened title and text."""
+        where, params = _where(filters)
+        words = [w.lower() for w in re.split(r"\s+", text.strip()) if w]
+        out = []
+        for r in conn.execute(f"SELECT {_ROW_COLUMNS} FROM hq_records r WHERE {where}"  # noqa: S608
+                              " ORDER BY r.updated_at DESC, r.id", params).fetchall():
+            opened = self._open_record(r[0], r[3], r[2])
+            haystack = (opened["title"] + "\n" + opened["text"]).lower()
+            if all(w in haystack for w in words):
+                out.append((r, opened))
+        return out
+
+    def rows(self, filters: Filters | None = None, *, text: str = "",
+             order_by: str = "updated_at", descending: bool = True, limit: int = 100,
+             offset: int = 0) -> list[Row]:
+        if order_by not in SORTABLE:
+            raise UserError(_("Cannot sort by {column}.").format(column=order_by))
+        limit, offset = min(limit, MAX_PAGE), max(offset, 0)
+        with self._conn() as conn:
+            if text.strip():
+                rows = [self._row(r) for r, _opened in self._matches(conn, filters or Filters(),
+                                                                     text)]
+                key = "title" if order_by == "title" else order_by
+                rows.sort(key=lambda row: (getattr(row, key) or "", row.id),
+                          reverse=descending)
+                return rows[offset:offset + limit]
+            where, params = _where(filters or Filters())
+            direction = "DESC" if descending else "ASC"
+            if order_by == "title":  # sealed: sorted here
+                found = [self._row(r) for r in conn.execute(
+                    f"SELECT {_ROW_COLUMNS} FROM hq_records r WHERE {where}",  # noqa: S608
+                    params).fetchall()]
+                found.sort(key=lambda row: (row.title, row.id), reverse=descending)
+                return found[offset:offset + limit]
+            sql = (f"SELECT {_ROW_COLUMNS} FROM hq_records r WHERE {where}"  # noqa: S608
+                   f" ORDER BY r.{order_by} {direction} NULLS LAST, r.id {direction}"
+                   " LIMIT %s OFFSET %s")
+            return [self._row(r) for r in conn.execute(sql, (*params, limit, offset)
+                                                       ).fetchall()]
+
+    def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
+             descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
+        return [self.get(r.id) for r in self.rows(filters, order_by=order_by,
+                                                  descending=descending, limit=limit,
+                                                  offset=offset)]
+
+    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
+        with self._conn() as conn:
+            if text.strip():
+                return len(self._matches(conn, filters or Filters(), text))
+            where, params = _where(filters or Filters())
+            return int(scalar(conn, f"SELECT count(*) FROM hq_records r WHERE {where}",  # noqa: S608
+                               params))
+
+    def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
+               offset: int = 0) -> list[Hit]:
+        if not text.strip():
+            return []
+        terms = [w for w in re.split(r"\s+", text.strip()) if w]
+        with self._conn() as conn:
+            found = self._matches(conn, filters or Filters(), text)
+        out = []
+        for r, opened in found[max(offset, 0):max(offset, 0) + min(limit, MAX_PAGE)]:
+            row = self._row(r)
+            out.append(Hit(row.id, row.type, row.title, snippet(opened["text"] or
+                                                                 opened["title"], terms),
+                           row.codes))
+        return out
+
+    def provenance(self, record_id: str) -> list[Provenance]:
+        with self._conn() as conn:
+            rows = conn.execute(
+                "SELECT v.version, coalesce(d.name, v.device_key), v.bundle_id, v.seq,"
+                " v.received_at, v.consent_scope FROM hq_versions v LEFT JOIN hq_devices d"
+                " ON d.public_key = v.device_key WHERE v.record_id = %s AND"
+                " v.device_key IS NOT NULL ORDER BY v.version", (record_id,)).fetchall()
+        return [Provenance(r[0], r[1], r[2], int(r[3]), r[4],
+                           json.loads(r[5]) if r[5] else None) for r in rows]
+
+    def version(self, record_id: str, version: int) -> Record:
+        """One version from HQ's history; a deletion or an unknown version is an error."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT sealed FROM hq_versions WHERE record_id = %s AND"
+                               " version = %s", (record_id, version)).fetchone()
+        if row is None:
+            raise UserError(_("HQ holds no version {version} of record {id}.").format(
+                version=version, id=record_id))
+        body = self.sealer.open(bytes(row[0]), f"version:{record_id}:{version}").decode()
+        if body == "{}":
+            raise UserError(_("Version {version} of record {id} is its deletion; earlier "
+                              "versions are kept.").format(version=version, id=record_id))
+        return codec.from_trusted(json.loads(body))
