@@ -94,21 +94,25 @@ class RecordTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Start over: count, then the first page. The view keeps its place."""
+        """Start over: the count and the first page, fetched in one trip to the worker and
+        shown together (one reset, no second round trip before the first row appears).
+        The view keeps its place."""
         if not self._session.is_open:
             return
         self._abandon()
         query = self.query
 
-        def counted(total: int) -> None:
+        def loaded(found: tuple[int, list[Row]]) -> None:
+            total, first = found
             self.beginResetModel()
             self._total = total
             self._pages.clear()
             self._pending.clear()
+            self._pages[0] = first
             self.endResetModel()
-            self._request(0)
 
-        self._track(self._session.count(query.filters, query.text, counted, parent=self))
+        self._track(self._session.first_page(query.filters, query.text, query.order_by,
+                                             query.descending, PAGE, loaded, parent=self))
 
     def clear(self) -> None:
         self._abandon()
