@@ -16,7 +16,7 @@ lint: env
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The desktop build: one folder under dist/, a versioned archive, the frozen self-test.
 package: env
