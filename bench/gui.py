@@ -545,7 +545,7 @@ def gui_child(config: dict[str, Any]) -> dict[str, Any]:
         # Read the model's page cache directly: calling data() here would itself ask for
         # the pages, and the point is to see the view do it.
         top, bottom = on_screen()
-        return all(p in model._pages for p in range(top // PAGE, bottom // PAGE + 1))
+        return all(p in model._full for p in range(top // PAGE, bottom // PAGE + 1))
 
     def fresh_list() -> None:
         vbar.setValue(0)
