@@ -736,7 +736,7 @@ def report_gui(report: Report, r: dict[str, Any], n: int, real_kdf: list[float],
     s.add(f"{len(main)} queries, including the debounce", p50_p95(incl))
     s.add("  debounce as measured (setText → timer fired)",
           p50_p95([x["debounce"] for x in main]))
-    s.add("  of which: count query (timer → model reset)",
+    s.add("  of which: count + first rows, one worker job (timer → model reset)",
           p50_p95([x["count_at"] for x in main]))
     s.add("  of which: first page (model reset → first row)",
           p50_p95([x["excl"] - x["count_at"] for x in main]))
