@@ -22,7 +22,12 @@ def to_dict(record: Record) -> dict[str, Any]:
 
 def dumps(record: Record) -> str:
     """Canonical JSON: sorted keys, no whitespace, UTF-8 kept as is."""
-    return json.dumps(to_dict(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical(to_dict(record))
+
+
+def canonical(data: dict[str, Any]) -> str:
+    """``dumps`` of a record already turned into ``to_dict`` (for callers that need both)."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

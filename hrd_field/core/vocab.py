@@ -49,6 +49,10 @@ RECORD_TYPE = _vocab(
     ("recommendation", N_("Recommendation")),
     ("legislation", N_("Legislation")),
 )
+FIELD_RECORD_TYPES = ("mission", "person", "consultation", "threat_report", "reprisal_incident")
+"""The types a field vault holds: the keys of ``records.RECORD_TYPES``, here for code that
+needs only the codes (the window's menus: the record classes are not loaded before the
+lock screen is shown)."""
 STATUS = _vocab(
     "status", N_("Status"),
     ("draft", N_("Draft")),

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-_ACTIVITY = {
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-    QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
-}
+
+@cache
+def _activity() -> frozenset[QEvent.Type]:
+    # Built on first use: PySide6 makes the Python enum QEvent.Type (~180 members) when it
+    # is first read, and the lock screen shows before anything needs it.
+    return frozenset({
+        QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+        QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
+    })
 
 
 def autolock_minutes(local: int, policy: int | None) -> int:
@@ -43,6 +50,6 @@ class IdleWatcher(QObject):
         self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and self._timer.isActive():
+        if event.type() in _activity() and self._timer.isActive():
             self._timer.start()
         return False

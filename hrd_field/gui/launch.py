@@ -37,20 +37,29 @@ def system_language() -> str:
     return name if name in i18n.UN_LANGUAGES else "en"
 
 
+_TRANSLATORS = "_hrd_field_translators"
+
+
 def setup_language(app: QApplication, lang: str) -> None:
     """Our catalog, Qt's own (stock dialogs), locale for dates/numbers, and direction."""
     i18n.set_language(lang)
     # The same locale the date helpers use: one convention for digits and dates per
     # language, in every spin box, list and form.
     QLocale.setDefault(ui_locale(lang))
-    for old in app.findChildren(QTranslator):
+    # The translators this function installed, kept on the app (findChildren would make
+    # PySide6 build Python enums for its options: measurable at start-up).
+    installed: list[QTranslator] = getattr(app, _TRANSLATORS, [])
+    for old in installed:
         app.removeTranslator(old)
         old.deleteLater()
+    installed.clear()
     translator = QTranslator(app)
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # By locale, not by a bare code: Qt ships qtbase_zh_CN, not qtbase_zh.
     if translator.load(QLocale(_QT_LOCALES.get(lang, lang)), "qtbase", "_", path):
         app.installTranslator(translator)
+        installed.append(translator)
+    setattr(app, _TRANSLATORS, installed)
     apply_direction(app, i18n.is_rtl(lang))
 
 
@@ -78,8 +87,7 @@ def build_window(vault_dir: Path, settings: Settings | None = None,
     runner = TaskRunner()
     session = VaultSession(runner)
     sync = SyncController(session, runner, make_client)
-    idle = IdleWatcher(settings.autolock_minutes * 60_000)
-    app.installEventFilter(idle)
+    idle = IdleWatcher(settings.autolock_minutes * 60_000)  # the window installs it
     window = MainWindow(session, vault_dir, settings, sync, idle)
     for service in (runner, session, sync, idle):
         service.setParent(window)

@@ -100,6 +100,7 @@ class LockScreen(QWidget):
         self.message.setObjectName("lockMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Status"))
+        self.message.setProperty("tone", "neutral")  # before the first polish: see _say
         layout.addWidget(self.message)
 
         buttons = QHBoxLayout()
@@ -148,7 +149,12 @@ class LockScreen(QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         """Errors in red; progress and neutral news ("Locked…") in the normal colour."""
         self.message.setText(text)
-        self.message.setProperty("tone", "error" if error else "neutral")
+        tone = "error" if error else "neutral"
+        if self.message.property("tone") == tone:
+            # Nothing to restyle; and at start-up the style sheet's style (a class PySide6
+            # does not know) would make it build ~95 Python enums before the first paint.
+            return
+        self.message.setProperty("tone", tone)
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
 

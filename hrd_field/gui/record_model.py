@@ -29,6 +29,9 @@ from .session import VaultSession
 from .tasks import Task
 
 PAGE = 200
+FIRST_ROWS = 60
+"""Rows fetched with the count when a list starts over (a search as you type): more than a
+screen; the rest of the first page follows in a second query, after they are shown."""
 Index = QModelIndex | QPersistentModelIndex
 
 # (key, header, sort column in the vault)
@@ -85,6 +88,8 @@ class RecordTableModel(QAbstractTableModel):
         self.query = Query(Filters(type=record_type))
         self._total = 0
         self._pages: dict[int, list[Row]] = {}
+        self._full: set[int] = set()
+        """Pages fetched whole (the first rows of a search are not, at first)."""
         self._pending: set[int] = set()
         self._tasks: set[Task] = set()
 
@@ -94,27 +99,37 @@ class RecordTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Start over: count, then the first page. The view keeps its place."""
+        """Start over: the count and the first rows, fetched in one trip to the worker and
+        shown together (one reset, no second round trip before the first row appears);
+        the rest of the first page follows. The view keeps its place."""
         if not self._session.is_open:
             return
         self._abandon()
         query = self.query
 
-        def counted(total: int) -> None:
+        def loaded(found: tuple[int, list[Row]]) -> None:
+            total, first = found
             self.beginResetModel()
             self._total = total
             self._pages.clear()
+            self._full.clear()
             self._pending.clear()
+            self._pages[0] = first
+            if len(first) < FIRST_ROWS:
+                self._full.add(0)
             self.endResetModel()
-            self._request(0)
+            self._request(0)  # the rest of the first page, if there is more
 
-        self._track(self._session.count(query.filters, query.text, counted, parent=self))
+        self._track(self._session.first_page(query.filters, query.text, query.order_by,
+                                             query.descending, FIRST_ROWS, loaded,
+                                             parent=self))
 
     def clear(self) -> None:
         self._abandon()
         self.beginResetModel()
         self._total = 0
         self._pages.clear()
+        self._full.clear()
         self._pending.clear()
         self.endResetModel()
 
@@ -128,7 +143,7 @@ class RecordTableModel(QAbstractTableModel):
         self._tasks.add(task)
 
     def _request(self, page: int) -> None:
-        if page in self._pending or page in self._pages or not self._session.is_open:
+        if page in self._pending or page in self._full or not self._session.is_open:
             return
         self._pending.add(page)
         q = self.query
@@ -136,6 +151,7 @@ class RecordTableModel(QAbstractTableModel):
         def loaded(rows: list[Row]) -> None:
             self._pending.discard(page)
             self._pages[page] = rows
+            self._full.add(page)
             first = page * PAGE
             last = min(self._total, first + PAGE) - 1
             if last >= first:
@@ -147,11 +163,11 @@ class RecordTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> Row | None:
         page = self._pages.get(row // PAGE)
-        if page is None:
-            self._request(row // PAGE)
-            return None
         offset = row % PAGE
-        return page[offset] if offset < len(page) else None
+        if page is None or offset >= len(page):
+            self._request(row // PAGE)  # nothing to do if the page is whole
+            return None
+        return page[offset]
 
     # -- Qt model API ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -21,13 +21,13 @@ from shiboken6 import isValid
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import AttachmentRef, Mission, Record
 from . import lazy
 from .tasks import Cancelled, Failure, FailureKind, Task, TaskRunner
 
 if TYPE_CHECKING:  # the vault, bundle and sync stacks load after the lock screen shows
     from ..bundle import WrittenBundle
     from ..bundle.profile import HqProfile
+    from ..core.records import AttachmentRef, Mission, Record
     from ..sync.client import SyncError
     from ..sync.exporter import ExportPlan
     from ..sync.outbox import SyncPlan, SyncReport
@@ -249,6 +249,15 @@ class VaultSession(QObject):
               parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.count(filters, text=text), on_done,
                            parent=parent)
+
+    def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
+                   limit: int, on_done: Done[tuple[int, list[Row]]],
+                   parent: QObject | None = None) -> Task:
+        """``count`` and the first ``rows`` in one trip to the worker (a search as you
+        type shows both at once)."""
+        return self._query(lambda v: (v.records.count(filters, text=text), v.records.rows(
+            filters, text=text, order_by=order_by, descending=descending, limit=limit)),
+            on_done, parent=parent)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
                limit: int = 500, parent: QObject | None = None) -> Task:

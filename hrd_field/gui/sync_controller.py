@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
-from PySide6.QtNetwork import QNetworkInformation
 
 from ..core.i18n import _, ngettext
 from .session import VaultSession
 from .tasks import Failure, Task, TaskRunner
 
 if TYPE_CHECKING:  # the HTTP stack costs ~200 ms of start-up and is needed only to sync
+    from PySide6.QtNetwork import QNetworkInformation
+
     from ..bundle.minisign import SigningKey
     from ..bundle.profile import HqProfile
     from ..sync.client import IntakeClient, SyncError
@@ -100,17 +101,28 @@ class SyncController(QObject):
         self._task: Task | None = None  # the one step in flight, vault or network
         self._failures = 0
         self.last_success: str | None = None
-        self._network = None
-        if QNetworkInformation.loadDefaultBackend():
-            self._network = QNetworkInformation.instance()
-        if self._network is not None:
-            self._network.reachabilityChanged.connect(self._reachability)
+        self._network: QNetworkInformation | None = None
+        self._watching = False
 
     @property
     def running(self) -> bool:
         return self._task is not None
 
+    def _watch_network(self) -> None:
+        """Sync when the network comes back. Loaded at the first unlock, not at start-up:
+        QtNetwork and its reachability plugin are not needed to show the lock screen."""
+        if self._watching:
+            return
+        self._watching = True
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if QNetworkInformation.loadDefaultBackend():
+            self._network = QNetworkInformation.instance()
+        if self._network is not None:
+            self._network.reachabilityChanged.connect(self._reachability)
+
     def start(self) -> None:
+        self._watch_network()
         self._failures = 0
         self._timer.start(2_000)  # shortly after unlock, not during it
 
@@ -121,6 +133,8 @@ class SyncController(QObject):
             self._task = None
 
     def _reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability == QNetworkInformation.Reachability.Online and self._session.is_open:
             self._failures = 0
             self.sync_now()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+# QtCore.Qt read where used: the first read of the Qt namespace makes its ~90 Python enums,
+# and the lock screen, which imports this module, needs none of them.
+from PySide6 import QtCore
+from PySide6.QtCore import QDate, QEvent, QObject
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -66,7 +69,7 @@ def guard_wheel(widget: QWidget) -> None:
     global _WHEEL_GUARD
     if _WHEEL_GUARD is None:
         _WHEEL_GUARD = _WheelGuard()
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
     widget.installEventFilter(_WHEEL_GUARD)
 
 
@@ -90,12 +93,12 @@ class CodeCombo(QComboBox):
             self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             completer = self.completer()
             if completer is not None:
-                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setFilterMode(QtCore.Qt.MatchFlag.MatchContains)
                 completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
 
     def code(self) -> str | None:
         if self.isEditable() and self.currentText() != self.itemText(self.currentIndex()):
-            found = self.findText(self.currentText(), Qt.MatchFlag.MatchFixedString)
+            found = self.findText(self.currentText(), QtCore.Qt.MatchFlag.MatchFixedString)
             if found < 0:
                 return None
             self.setCurrentIndex(found)
@@ -142,7 +145,7 @@ class OptionalDate(QDateEdit):
 
 
 def _takes_tab(widget: QWidget) -> bool:
-    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isEnabled() \
+    return bool(widget.focusPolicy() & QtCore.Qt.FocusPolicy.TabFocus) and widget.isEnabled() \
         and widget.focusProxy() is None
 
 
@@ -155,7 +158,7 @@ def visual_order(root: QWidget) -> list[QWidget]:
     def visit_widget(widget: QWidget) -> None:
         # Hidden on purpose (not merely added and about to be shown with its layout).
         if widget is not root and widget.isHidden() and widget.testAttribute(
-                Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+                QtCore.Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
             return
         if widget is not root and _takes_tab(widget):
             out.append(widget)
@@ -211,7 +214,7 @@ def focus_after(container: QWidget) -> None:
     while widget is not None and widget is not start:
         if widget.isVisible() and _takes_tab(widget) and not (
                 widget is container or container.isAncestorOf(widget)):
-            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            widget.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
             return
         widget = widget.nextInFocusChain()
 

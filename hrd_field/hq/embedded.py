@@ -15,7 +15,7 @@ from ..vault.attachments import FileBlobWriter
 from ..vault.database import VaultBusy
 from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance, QuarantineEntry
+from ..vault.hq_tables import Device, Incoming, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 from ..vault.vault import Vault
 from .repository import BlobSink, BundleLog, StoreFull, StoreUnavailable
@@ -41,19 +41,13 @@ class _EmbeddedImport:
         found = self._vault.hq.bundle_at(device_key, seq)
         return BundleLog(*found) if found else None
 
-    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int, current: Record | None = None) -> str:
-        return self._vault.hq.store_version(self._conn, record, device_key=device_key,
-                                            bundle_id=bundle_id, seq=seq, current=current)
+    def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
+                   seq: int) -> list[str]:
+        return self._vault.hq.store_many(self._conn, items, device_key=device_key,
+                                         bundle_id=bundle_id, seq=seq)
 
     def person_genders(self, ids: list[str]) -> dict[str, str | None]:
         return self._vault.hq.person_genders(self._conn, ids)
-
-    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
-                        device_key: str, bundle_id: str, seq: int) -> str:
-        return self._vault.hq.store_tombstone(self._conn, record_id, record_type, version,
-                                              device_key=device_key, bundle_id=bundle_id,
-                                              seq=seq)
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
                    previous: str | None, summary: dict[str, Any],
@@ -73,11 +67,12 @@ class _EmbeddedImport:
         return self._vault.hq.chain_facts(self._conn, device_key, seq, previous,
                                           manifest_sha256)
 
-    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
-        return self._vault.hq.record_owner(self._conn, record_id)
+    def record_owners(self, record_ids: list[str]
+                      ) -> dict[str, tuple[str, int, str, str | None]]:
+        return self._vault.hq.record_owners(self._conn, record_ids)
 
-    def mission_sharers(self, mission_id: str | None) -> set[str]:
-        return self._vault.hq.mission_sharers(self._conn, mission_id)
+    def mission_sharers(self, mission_ids: list[str]) -> dict[str, set[str]]:
+        return self._vault.hq.mission_sharers(self._conn, mission_ids)
 
 
 class EmbeddedRepository:

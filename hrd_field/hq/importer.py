@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import json
 import re
 import shutil
@@ -27,7 +28,7 @@ from ..core.records import RECORD_TYPES, Person, ThreatReport
 from ..core.vocab import RECORD_TYPE
 from ..vault.fsutil import atomic_file
 from . import rules
-from .repository import BlobSink, Device, ImportTransaction, StoreUnavailable
+from .repository import BlobSink, Device, ImportTransaction, Incoming, StoreUnavailable
 from .store import HqStore, random_file_name
 
 IMPORTED, DUPLICATE, UNKNOWN_DEVICE, REVOKED, EQUIVOCATION, SUSPECT, REJECTED = (
@@ -278,28 +279,9 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             items = _parse_lines(sink.records_data)
             manifest = sink.verified.manifest
             key = sink.verified.signer.to_base64()
-            results: Counter[str] = Counter()
-            accepted: list[tuple[str, int]] = []
-            refused: list[Alarm] = []
             held = _people_held(tx, items)
-            for item in items:
-                why = _ownership(store, tx, item, key, manifest.sequence)
-                if why is not None:
-                    refused.append(why)
-                elif isinstance(item, dict):
-                    results[tx.store_tombstone(
-                        item["id"], item["type"], item["version"], device_key=key,
-                        bundle_id=manifest.bundle_id, seq=manifest.sequence)] += 1
-                    accepted.append((item["id"], item["version"]))
-                else:
-                    current = None
-                    if isinstance(item, ThreatReport):
-                        current = copy.deepcopy(item)
-                        linking.resolve_at_hq(current, held)
-                    results[tx.store_version(
-                        item, device_key=key, bundle_id=manifest.bundle_id,
-                        seq=manifest.sequence, current=current)] += 1
-                    accepted.append((item.id, item.version))
+            incoming = [_incoming(item, held) for item in items]
+            refused = _refusals(store, tx, incoming, key, manifest.sequence)
             if refused:
                 raise _Stop(ImportOutcome(
                     SUSPECT, ngettext(
@@ -312,6 +294,10 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
                     sequence=manifest.sequence, device_key=key,
                     manifest_sha256=sink.verified.manifest_sha256),
                     refused[:MAX_ALARMS_PER_BUNDLE])
+            results = Counter(tx.store_many(incoming, device_key=key,
+                                            bundle_id=manifest.bundle_id,
+                                            seq=manifest.sequence))
+            accepted = [(i.id, i.version) for i in incoming]
             counts = {"records": len(items), "attachments": sink.attachments, **results}
             outcome = ImportOutcome(
                 IMPORTED, ngettext("Imported {n} record from {device} (sequence {seq}).",
@@ -364,30 +350,57 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             kind=type(exc).__name__))
 
 
-def _ownership(store: HqStore, tx: ImportTransaction, item: Any, sender: str,
-               seq: int) -> Alarm | None:
-    """The alarm refusing this record (another device's, an implausible version), if any."""
+def _incoming(item: Any, people: dict[str, str | None]) -> Incoming:
     if isinstance(item, dict):
-        record_id, record_type, version = item["id"], item["type"], item["version"]
-    else:
-        record_id, record_type, version = item.id, item.TYPE, item.version
-    found = tx.record_owner(record_id)
-    held = rules.HeldRecord(*found) if found is not None else None
-    why = rules.record_refusal(
-        held, sender=sender, version=version, record_type=record_type,
-        sharers=tx.mission_sharers(held.mission_id) if held is not None else ())
-    if why is None:
-        return None
-    names = {d.public_key: d.name for d in store.repo.devices()}
-    sender_name = names.get(sender, sender)
-    if held is None:
-        detail = (f"record {record_id} ({record_type}): {sender_name} sent it first at "
-                  f"version {version}")
-    else:
-        detail = (f"record {record_id} ({held.type}) belongs to "
-                  f"{names.get(held.owner, held.owner)}; {sender_name} sent version "
-                  f"{version} ({record_type}), HQ holds version {held.version}")
-    return why, sender, seq, detail
+        return Incoming(item["id"], item["type"], item["version"])
+    current = None
+    if isinstance(item, ThreatReport):
+        # HQ holds the threat with links to people it does not hold turned into stubs;
+        # history keeps it as the device sent it. Only the link fields change, so only
+        # they are copied.
+        current = copy.copy(item)
+        current.person_ids = list(item.person_ids)
+        current.persons_not_shared = list(item.persons_not_shared)
+        current.persons_concerned = copy.deepcopy(item.persons_concerned)
+        if not linking.resolve_at_hq(current, people):
+            current = None
+    return Incoming(item.id, item.TYPE, item.version, item, current)
+
+
+def _refusals(store: HqStore, tx: ImportTransaction, incoming: list[Incoming], sender: str,
+              seq: int) -> list[Alarm]:
+    """The alarms refusing records of this bundle (another device's, an implausible
+    version), decided on what HQ holds before it, with two queries for the whole bundle;
+    each accepted item counts for the ones after it (a bundle may carry a record twice)."""
+    held = {rid: rules.HeldRecord(*found)
+            for rid, found in tx.record_owners([i.id for i in incoming]).items()}
+    sharers = tx.mission_sharers(sorted({h.mission_id for h in held.values()
+                                         if h.mission_id is not None}))
+    refused: list[Alarm] = []
+    names: dict[str, str] | None = None
+    for item in incoming:
+        found = held.get(item.id)
+        why = rules.record_refusal(
+            found, sender=sender, version=item.version, record_type=item.type,
+            sharers=sharers.get(found.mission_id, ()) if found is not None
+            and found.mission_id is not None else ())
+        if why is None:
+            held[item.id] = rules.HeldRecord(sender, item.version, item.type,
+                                             item.mission_id) if found is None else \
+                dataclasses.replace(found, version=max(found.version, item.version))
+            continue
+        if names is None:
+            names = {d.public_key: d.name for d in store.repo.devices()}
+        sender_name = names.get(sender, sender)
+        if found is None:
+            detail = (f"record {item.id} ({item.type}): {sender_name} sent it first at "
+                      f"version {item.version}")
+        else:
+            detail = (f"record {item.id} ({found.type}) belongs to "
+                      f"{names.get(found.owner, found.owner)}; {sender_name} sent version "
+                      f"{item.version} ({item.type}), HQ holds version {found.version}")
+        refused.append((why, sender, seq, detail))
+    return refused
 
 
 def _people_held(tx: ImportTransaction, items: list[Any]) -> dict[str, str | None]:

@@ -23,7 +23,7 @@ from ..core.casework import ReprisalAnnotation
 from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
-from ..vault.hq_tables import Device, Provenance, QuarantineEntry
+from ..vault.hq_tables import Device, Incoming, Provenance, QuarantineEntry
 from ..vault.queries import Filters, Hit, Row
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Hit",
     "HqRepository",
     "ImportTransaction",
+    "Incoming",
     "Provenance",
     "QuarantineEntry",
     "Row",
@@ -99,22 +100,20 @@ class ImportTransaction(Protocol):
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
 
-    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int, current: Record | None = None) -> str:
-        """Keep this validated version with its provenance; the newest version becomes the
-        record. Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
-        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
-        holds as the record (the same version with its person links resolved at HQ). The
-        same version sent again is compared without its link fields
-        (``core.linking.comparable``): stub references are new on each export."""
+    def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
+                   seq: int) -> list[str]:
+        """Keep these versions, in order, with their provenance; the newest version of each
+        becomes the record, a deletion leaves a tombstone; the first sender of a record
+        becomes its owner. One result per item: 'new', 'updated', 'older' (kept in history
+        only) or 'known' (this version was held already; the same version sent again is
+        compared without its link fields, ``core.linking.comparable``: stub references
+        are new on each export, and a real difference raises a ``version_conflict``
+        alarm). Batched: a bundle costs a few statements, not a few per record."""
         ...
 
     def person_genders(self, ids: list[str]) -> dict[str, str | None]:
         """id → gender of the live person records among ``ids`` that HQ holds."""
         ...
-
-    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
-                        device_key: str, bundle_id: str, seq: int) -> str: ...
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
                    previous: str | None, summary: dict[str, Any],
@@ -127,19 +126,21 @@ class ImportTransaction(Protocol):
         that before ``end_attachment``, so the writer does not hash it again."""
         ...
 
-    # Facts the acceptance rules (hq.rules) decide on; store_version/store_tombstone record
-    # the first sender of a record as its owner.
+    # Facts the acceptance rules (hq.rules) decide on; store_many records the first sender
+    # of a record as its owner.
     def chain_facts(self, device_key: str, seq: int, previous: str | None,
                     manifest_sha256: str) -> dict[str, Any]:
         """The fields of ``rules.ChainFacts`` for this bundle (see there)."""
         ...
 
-    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
-        """(owner device key, highest version held, type, mission id) or None."""
+    def record_owners(self, record_ids: list[str]) -> dict[str, tuple[str, int, str, str | None]]:
+        """id → (owner device key, highest version held, type, mission id) of the records
+        among ``record_ids`` that HQ holds (one query per few hundred ids)."""
         ...
 
-    def mission_sharers(self, mission_id: str | None) -> set[str]:
-        """Keys of the devices HQ lets share this mission's records."""
+    def mission_sharers(self, mission_ids: list[str]) -> dict[str, set[str]]:
+        """mission id → keys of the devices HQ lets share its records (missions without
+        shares are absent)."""
         ...
 
 

@@ -8,17 +8,53 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core import codec, linking
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import Record, utc_now
+from ..core.validation import normalise
 from . import audit
 from .database import Database
 from .queries import decode
 from .repository import RecordStore
+
+T = TypeVar("T")
+CHUNK = 400
+"""Ids per ``IN (…)`` list: well under SQLite's limit on bound parameters."""
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def marks(chunk: Sequence[object]) -> str:
+    return ", ".join("?" * len(chunk))
+
+
+@dataclass
+class Incoming:
+    """One version a bundle carries, parsed and checked: a record, or a deletion."""
+
+    id: str
+    type: str
+    version: int
+    record: Record | None = None
+    """None: a deletion (the version is a tombstone)."""
+    current: Record | None = None
+    """What HQ holds as the record when it differs from ``record`` (the same version with
+    its person links resolved at HQ); history keeps ``record`` as the device sent it."""
+
+    @property
+    def mission_id(self) -> str | None:
+        """The mission a first sender claims the record under (a mission: its own id)."""
+        if self.type == "mission":
+            return self.id
+        return self.record.mission_id if self.record is not None else None
 
 
 @dataclass(frozen=True)
@@ -147,24 +183,26 @@ class HqTables:
                 "above": (int(above[0]), above[1]) if above else None,
                 "same_previous": int(sibling[0]) if sibling else None, "vouched": vouched}
 
-    def record_owner(self, c: Any, record_id: str) -> tuple[str, int, str, str | None] | None:
-        """(owner key, highest version held, type, mission) of a record HQ holds."""
-        row = c.execute("SELECT o.device_key, (SELECT max(v.version) FROM hq_versions v"
-                        " WHERE v.record_id = o.record_id), o.type, o.mission_id"
-                        " FROM hq_owners o WHERE o.record_id = ?", (record_id,)).fetchone()
-        return (str(row[0]), int(row[1] or 0), str(row[2]), row[3]) if row else None
+    def record_owners(self, c: Any, record_ids: list[str]
+                      ) -> dict[str, tuple[str, int, str, str | None]]:
+        """id → (owner key, highest version held, type, mission) of the records HQ holds."""
+        out: dict[str, tuple[str, int, str, str | None]] = {}
+        for chunk in chunks(sorted(set(record_ids))):
+            for row in c.execute(
+                    "SELECT o.record_id, o.device_key, (SELECT max(v.version) FROM hq_versions"
+                    " v WHERE v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners"
+                    f" o WHERE o.record_id IN ({marks(chunk)})", chunk):
+                out[row[0]] = (str(row[1]), int(row[2] or 0), str(row[3]), row[4])
+        return out
 
-    def claim(self, c: Any, record_id: str, device_key: str, record_type: str,
-              mission_id: str | None) -> None:
-        """The first device to send a record owns it (later calls change nothing)."""
-        c.execute("INSERT OR IGNORE INTO hq_owners (record_id, device_key, type, mission_id)"
-                  " VALUES (?, ?, ?, ?)", (record_id, device_key, record_type, mission_id))
-
-    def mission_sharers(self, c: Any, mission_id: str | None) -> set[str]:
-        if mission_id is None:
-            return set()
-        return {str(r[0]) for r in c.execute(
-            "SELECT device_key FROM hq_shares WHERE mission_id = ?", (mission_id,))}
+    def mission_sharers(self, c: Any, mission_ids: list[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for chunk in chunks(sorted(set(mission_ids))):
+            for mission, device in c.execute(
+                    "SELECT mission_id, device_key FROM hq_shares WHERE mission_id IN"
+                    f" ({marks(chunk)})", chunk):
+                out.setdefault(mission, set()).add(str(device))
+        return out
 
     def share_mission(self, mission_id: str, names: list[str], *, remove: bool = False) -> None:
         """Let these devices send versions of each other's records of this mission (or stop)."""
@@ -190,47 +228,81 @@ class HqTables:
             " LEFT JOIN hq_devices d ON d.public_key = s.device_key ORDER BY 1, 2")]
 
     # -- records ---------------------------------------------------------------------------
-    def store_version(self, c: Any, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int, current: Record | None = None) -> str:
-        """Keep this version with its provenance; the newest version becomes the record.
-        ``record`` must have been validated (the importer builds it with ``from_dict``).
-        History keeps ``record`` as the device sent it; ``current``, when given, is what HQ
-        holds as the record (the same version with its links resolved at HQ).
+    def store_many(self, c: Any, items: list[Incoming], *, device_key: str, bundle_id: str,
+                   seq: int) -> list[str]:
+        """Keep these versions with their provenance, in order; the newest version of each
+        record becomes the record. Items must have been validated (the importer builds
+        them with ``from_dict``). Returns 'new', 'updated', 'older' (kept in history only)
+        or 'known' per item.
 
-        Returns 'new', 'updated', 'older' (kept in history only) or 'known'.
-        """
-        body = codec.dumps(record)
-        found = c.execute("SELECT body FROM hq_versions WHERE record_id = ? AND version = ?",
-                          (record.id, record.version)).fetchone()
-        if found is not None:
-            if found[0] != body and linking.comparable(json.loads(found[0])) \
-                    != linking.comparable(json.loads(body)):
-                self.alarm(c, "version_conflict", device_key, seq,
-                           f"record {record.id} version {record.version} differs")
-            return "known"
-        consent = getattr(record, "consent", None)
-        scope = json.dumps(codec.to_dict(record).get("consent", {}).get("scope")) \
-            if consent is not None else None
-        c.execute("INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id,"
-                  " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  (record.id, record.version, record.TYPE, device_key, bundle_id, seq, scope,
-                   body, utc_now()))
-        self.claim(c, record.id, device_key, record.TYPE,
-                   record.id if record.TYPE == "mission" else record.mission_id)
-        return self._records.upsert_in(c, current or record, validated=True)
+        Records HQ does not hold yet (nearly all of a bundle) go in with one statement per
+        table; a record HQ holds, or one this bundle already carried, takes the
+        one-record path after what is pending is written."""
+        held = self._held_versions(c, [(i.id, i.version) for i in items])
+        present = self._records.present_in(c, [i.id for i in items])
+        now = utc_now()
+        versions: list[tuple[Any, ...]] = []
+        owners: list[tuple[str, str, str, str | None]] = []
+        inserts: list[tuple[Record, str]] = []
+        pending: set[str] = set()
+        results: list[str] = []
+        for item in items:
+            record = item.record
+            plain = codec.to_dict(record) if record is not None else None
+            body = codec.canonical(plain) if plain is not None else "{}"
+            known = held.get((item.id, item.version))
+            if known is not None:
+                if record is not None and known != body and linking.comparable(
+                        json.loads(known)) != linking.comparable(json.loads(body)):
+                    self.alarm(c, "version_conflict", device_key, seq,
+                               f"record {item.id} version {item.version} differs")
+                results.append("known")
+                continue
+            held[(item.id, item.version)] = body
+            consent = plain.get("consent") if plain is not None else None
+            scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
+            versions.append((item.id, item.version, item.type, device_key, bundle_id, seq,
+                             scope, body, now))
+            owners.append((item.id, device_key, item.type, item.mission_id))
+            if item.id in pending:  # the bundle carries this record twice
+                self._records.insert_many_in(c, inserts)
+                inserts, pending = [], set()
+            if record is None:
+                results.append(self._records.tombstone_in(c, item.id, item.type,
+                                                          item.version))
+                present.add(item.id)
+            elif item.id in present:
+                results.append(self._records.upsert_in(c, item.current or record,
+                                                       validated=True))
+            else:
+                current = item.current
+                if current is not None:
+                    normalise(current)
+                inserts.append((current, codec.dumps(current)) if current is not None
+                               else (record, body))
+                pending.add(item.id)
+                present.add(item.id)
+                results.append("new")
+        self._records.insert_many_in(c, inserts)
+        c.executemany("INSERT INTO hq_versions (record_id, version, type, device_key,"
+                      " bundle_id, seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?,"
+                      " ?, ?, ?, ?, ?)", versions)
+        # the first device to send a record owns it (later claims change nothing)
+        c.executemany("INSERT OR IGNORE INTO hq_owners (record_id, device_key, type,"
+                      " mission_id) VALUES (?, ?, ?, ?)", owners)
+        return results
 
-    def store_tombstone(self, c: Any, record_id: str, record_type: str, version: int, *,
-                        device_key: str, bundle_id: str, seq: int) -> str:
-        if c.execute("SELECT 1 FROM hq_versions WHERE record_id = ? AND version = ?",
-                     (record_id, version)).fetchone():
-            return "known"
-        c.execute("INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id,"
-                  " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, NULL, '{}',"
-                  " ?)", (record_id, version, record_type, device_key, bundle_id, seq,
-                          utc_now()))
-        self.claim(c, record_id, device_key, record_type,
-                   record_id if record_type == "mission" else None)
-        return self._records.tombstone_in(c, record_id, record_type, version)
+    def _held_versions(self, c: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """(id, version) → body of the versions among ``keys`` that HQ holds."""
+        out: dict[tuple[str, int], str] = {}
+        for chunk in chunks(sorted(set(keys))):
+            values = ", ".join("(?, ?)" for _ in chunk)
+            for rid, version, body in c.execute(
+                    "SELECT record_id, version, body FROM hq_versions WHERE"
+                    f" (record_id, version) IN (VALUES {values})",
+                    [x for key in chunk for x in key]):
+                out[(rid, int(version))] = body
+        return out
 
     def version(self, record_id: str, version: int) -> Record:
         """One version from HQ's history; a deletion or an unknown version is an error."""
@@ -306,10 +378,9 @@ class HqTables:
         out: dict[str, str | None] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            marks = ", ".join("?" * len(chunk))
             for pid, body in c.execute(
                     f"SELECT id, body FROM records WHERE type = 'person' AND deleted = 0"
-                    f" AND id IN ({marks})", chunk).fetchall():
+                    f" AND id IN ({marks(chunk)})", chunk).fetchall():
                 out[pid] = json.loads(body).get("gender")
         return out
 

@@ -105,6 +105,51 @@ def _check_mission(c: Any, record: Record) -> None:
         raise RecordInvalid([FieldError("mission_id", _("no mission with this id in this vault"))])
 
 
+_COLUMNS = ("type, version, mission_id, status, title, country, region, event_date, risk_level,"
+            " case_status, urgency, flagged, created_at, updated_at, body, id")
+_MARKS = ", ".join("?" * 16)
+
+
+def _columns(record: Record, body: str) -> tuple[Any, ...]:
+    """The values of ``_COLUMNS`` for a record and its canonical JSON body."""
+    cols = indexing.columns(record)
+    return (record.TYPE, record.version, record.mission_id, record.status, cols["title"],
+            cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
+            cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
+            record.updated_at, body, record.id)
+
+
+class _Index:
+    """The search-index and vocabulary rows of records, written in a few statements."""
+
+    def __init__(self) -> None:
+        self.text: list[tuple[int, str, str]] = []
+        self.cjk: list[tuple[int, str]] = []
+        self.terms: list[tuple[str, str, int]] = []
+
+    def add(self, seq: int, record: Record, title: str) -> _Index:
+        text = indexing.search_text(record)
+        self.text.append((seq, title, text))
+        grams = indexing.cjk_bigrams(title + "\n" + text)
+        if grams:
+            self.cjk.append((seq, grams))
+        self.terms.extend((v, code, seq) for v, code in indexing.terms(record))
+        return self
+
+    def write(self, c: Any) -> None:
+        c.executemany("INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)",
+                      self.text)
+        c.executemany("INSERT INTO records_words (rowid, title, text) VALUES (?, ?, ?)",
+                      self.text)
+        if self.cjk:
+            c.executemany("INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)", self.cjk)
+        if self.terms:
+            # in key order: the B-tree takes them as appends rather than random inserts
+            self.terms.sort()
+            c.executemany("INSERT INTO record_terms (vocab, code, record_seq) VALUES"
+                          " (?, ?, ?)", self.terms)
+
+
 class RecordStore(RecordReader):
     def __init__(self, db: Database, actor: str):
         super().__init__(db)
@@ -139,12 +184,18 @@ class RecordStore(RecordReader):
         """Insert a batch in one transaction (demo data, imports): all or nothing."""
         genders = {r.id: r.gender for r in records if isinstance(r, Person)}
         with self._db.transaction() as c:
+            rows = []
+            missions: set[str] = set()  # of this batch, written with it below
             for record in records:
                 normalise(record)
                 _fill_concerned(c, record, genders)
                 self._check(record)
-                _check_mission(c, record)
-                self._write(c, record, insert=True)
+                if record.mission_id not in missions:
+                    _check_mission(c, record)
+                if record.TYPE == "mission":
+                    missions.add(record.id)
+                rows.append((record, codec.dumps(record)))
+            self.insert_many_in(c, rows)
             audit.append(c, self._actor, "record.create_batch", "", str(len(records)))
 
     def update(self, record: Record) -> Record:
@@ -257,6 +308,16 @@ class RecordStore(RecordReader):
         self._write(c, record, insert=False)
         return "updated"
 
+    def present_in(self, c: Any, record_ids: list[str]) -> set[str]:
+        """The ids among ``record_ids`` that have a row here (live or tombstone)."""
+        found: set[str] = set()
+        unique = sorted(set(record_ids))
+        for start in range(0, len(unique), 400):
+            chunk = unique[start:start + 400]
+            found.update(r[0] for r in c.execute(
+                f"SELECT id FROM records WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
     def tombstone_in(self, c: Any, record_id: str, record_type: str, version: int) -> str:
         """Inside the caller's transaction: a deletion that arrived from a device."""
         row = c.execute("SELECT seq, version FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -279,35 +340,40 @@ class RecordStore(RecordReader):
             raise RecordInvalid(errors)
 
     def _write(self, c: Any, record: Record, *, insert: bool) -> None:
-        cols = indexing.columns(record)
-        values = (record.TYPE, record.version, record.mission_id, record.status, cols["title"],
-                  cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
-                  cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
-                  record.updated_at, codec.dumps(record))
+        values = _columns(record, codec.dumps(record))
         if insert:
             seq = c.execute(
-                "INSERT INTO records (type, version, mission_id, status, title, country, region,"
-                " event_date, risk_level, case_status, urgency, flagged, created_at, updated_at,"
-                " body, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, record.id)).lastrowid
+                f"INSERT INTO records ({_COLUMNS}) VALUES ({_MARKS})", values).lastrowid
         else:
             seq = c.execute("SELECT seq FROM records WHERE id = ?", (record.id,)).fetchone()[0]
             c.execute(
                 "UPDATE records SET type = ?, version = ?, mission_id = ?, status = ?, title = ?,"
                 " country = ?, region = ?, event_date = ?, risk_level = ?, case_status = ?,"
                 " urgency = ?, flagged = ?, created_at = ?, updated_at = ?, body = ?"
-                " WHERE seq = ?", (*values, seq))
+                " WHERE seq = ?", (*values[:-1], seq))
             _unindex(c, seq)
-        text = indexing.search_text(record)
-        c.execute("INSERT INTO records_fts (rowid, title, text) VALUES (?, ?, ?)",
-                  (seq, cols["title"], text))
-        c.execute("INSERT INTO records_words (rowid, title, text) VALUES (?, ?, ?)",
-                  (seq, cols["title"], text))
-        grams = indexing.cjk_bigrams(cols["title"] + "\n" + text)
-        if grams:
-            c.execute("INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)", (seq, grams))
-        c.executemany("INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)",
-                      [(v, code, seq) for v, code in indexing.terms(record)])
+        _Index().add(seq, record, values[4]).write(c)
+
+    def insert_many_in(self, c: Any, rows: list[tuple[Record, str]]) -> None:
+        """Inside the caller's transaction (bulk writes, HQ imports): insert new records,
+        each with its canonical JSON body, with one statement per table for the whole batch
+        (the search indexes are filled in the same transaction: a record is found at once)."""
+        if not rows:
+            return
+        # Explicit row numbers, above any ever used (AUTOINCREMENT's rule): the index rows
+        # need them, and executemany has no lastrowid per row. The caller's transaction
+        # holds the write lock, so nobody else takes these numbers.
+        top = c.execute("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE"
+                        " name = 'records'), 0), coalesce((SELECT max(seq) FROM records),"
+                        " 0))").fetchone()[0]
+        index = _Index()
+        values = []
+        for seq, (record, body) in enumerate(rows, start=int(top) + 1):
+            row = _columns(record, body)
+            values.append((*row, seq))
+            index.add(seq, record, row[4])
+        c.executemany(f"INSERT INTO records ({_COLUMNS}, seq) VALUES ({_MARKS}, ?)", values)
+        index.write(c)
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:

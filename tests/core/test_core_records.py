@@ -561,3 +561,10 @@ def test_fast_check_accepts_what_the_schema_accepts() -> None:
     for record in demo.demo_batch(300, seed=11):
         data = codec.to_dict(record)
         assert codec.from_dict(data, fast=True) == codec.from_dict(data)
+
+
+def test_the_field_record_codes_the_menus_use_are_the_record_classes() -> None:
+    from hrd_field.core.records import RECORD_TYPES
+    from hrd_field.core.vocab import FIELD_RECORD_TYPES
+
+    assert FIELD_RECORD_TYPES == tuple(RECORD_TYPES)

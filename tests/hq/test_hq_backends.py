@@ -4,7 +4,9 @@ made at HQ, search with provenance, backup while open and restore into a new sto
 
 from __future__ import annotations
 
+import copy
 import io
+import json
 import os
 from pathlib import Path
 
@@ -15,10 +17,12 @@ from helpers.hqkit import (
     World,
     attachment_bytes,
     export,
+    jsonl,
     make_world,
     ok,
     person,
     repo_counts,
+    sign_bundle,
     threat,
 )
 
@@ -125,3 +129,31 @@ def test_unknown_sql_and_files_are_clear_errors(world: World, tmp_path: Path) ->
         with pytest.raises(Exception, match="SHA-256"):
             attachment_bytes(store, "0" * 64)
     assert os.listdir(world.store_dir)
+
+
+def test_a_bundle_carrying_a_record_twice_keeps_every_version_in_order(
+        tmp_path: Path, hq_database: str | None) -> None:
+    """Imports write a bundle in one batch; a record the bundle carries twice (two versions,
+    or a version and its deletion) still ends as if each line had been stored in turn."""
+    world = make_world(tmp_path / "w", database=hq_database)
+    edited = person("Defender twice", notes="first wording qzxv")
+    second = copy.deepcopy(edited)
+    second.version, second.notes = 2, "second wording qzxw"
+    gone = person("Defender deleted in the same bundle")
+    deletion = {"id": gone.id, "type": "person", "version": 2, "deleted": True,
+                "deleted_at": "2025-03-02T10:00:00Z"}
+    lines = jsonl([edited, second, gone]) + json.dumps(deletion).encode() + b"\n"
+    bundle = sign_bundle(world.root / "out", world.device, world.recipients, 1, lines,
+                         counts={"person": 3})
+    with world.store() as store:
+        outcome = import_bundle(store, bundle)
+        assert outcome.status == "imported", outcome.message
+        assert outcome.counts["new"] == 2 and outcome.counts["updated"] == 2
+        assert store.repo.get(edited.id).notes == "second wording qzxw"
+        assert [p.version for p in store.repo.provenance(edited.id)] == [1, 2]
+        assert [p.version for p in store.repo.provenance(gone.id)] == [1, 2]
+        with pytest.raises(NotFound):
+            store.repo.get(gone.id)
+        assert [h.id for h in store.repo.search("qzxw")] == [edited.id]
+        assert store.repo.search("qzxv") == []
+        assert import_bundle(store, bundle).status == "duplicate"

@@ -82,6 +82,14 @@ class HqSession(VaultSession):
               parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.count(filters, text=text), on_done, parent=parent)
 
+    def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
+                   limit: int, on_done: Done[tuple[int, list[Row]]],
+                   parent: QObject | None = None) -> Task:
+        """``count`` and the first ``rows`` in one trip to the worker."""
+        return self._hq(lambda r: (r.count(filters, text=text), r.rows(
+            filters, text=text, order_by=order_by, descending=descending, limit=limit)),
+            on_done, parent=parent)
+
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
                limit: int = 500, parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.search(text, filters, limit=limit), on_done,

@@ -12,11 +12,10 @@ from typing import Any
 
 import psycopg
 
-from ...core import codec, linking
-from ...core.records import Record, utc_now
-from ...core.validation import normalise
-from ...vault.hq_tables import Device
+from ...core.records import utc_now
+from ...vault.hq_tables import Device, Incoming
 from ..repository import BlobSink, BundleLog
+from . import batch
 from .attachments import _BlobWriter
 from .bundles import bundle_at
 from .connection import scalar
@@ -39,28 +38,10 @@ class _Import:
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
         return bundle_at(self.conn, device_key, seq)
 
-    def store_version(self, record: Record, *, device_key: str, bundle_id: str,
-                      seq: int, current: Record | None = None) -> str:
-        normalise(record)
-        body = codec.dumps(record)
-        fp = self.repo.sealer.fingerprint(linking.comparable_json(body).encode())
-        found = self.conn.execute("SELECT body_fingerprint FROM hq_versions WHERE"
-                                  " record_id = %s AND version = %s",
-                                  (record.id, record.version)).fetchone()
-        if found is not None:
-            if found[0] != fp:
-                self.alarm("version_conflict", device_key, seq,
-                           f"record {record.id} version {record.version} differs")
-            return "known"
-        consent = getattr(record, "consent", None)
-        scope = json.dumps(codec.to_dict(record).get("consent", {}).get("scope")) \
-            if consent is not None else None
-        self.repo.insert_version(self.conn, record.id, record.version, record.TYPE, body,
-                                 device_key=device_key, bundle_id=bundle_id, seq=seq,
-                                 scope=scope)
-        self.claim(record.id, device_key, record.TYPE,
-                   record.id if record.TYPE == "mission" else record.mission_id)
-        return self.repo.upsert(self.conn, current or record)
+    def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
+                   seq: int) -> list[str]:
+        return batch.store_many(self.repo, self.conn, items, device_key=device_key,
+                                bundle_id=bundle_id, seq=seq, alarm=self.alarm)
 
     def person_genders(self, ids: list[str]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
@@ -73,18 +54,6 @@ class _Import:
             body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
             out[pid] = body.get("gender")
         return out
-
-    def store_tombstone(self, record_id: str, record_type: str, version: int, *,
-                        device_key: str, bundle_id: str, seq: int) -> str:
-        if self.conn.execute("SELECT 1 FROM hq_versions WHERE record_id = %s AND version = %s",
-                             (record_id, version)).fetchone():
-            return "known"
-        self.repo.insert_version(self.conn, record_id, version, record_type, "{}",
-                                 device_key=device_key, bundle_id=bundle_id, seq=seq,
-                                 scope=None)
-        self.claim(record_id, device_key, record_type,
-                   record_id if record_type == "mission" else None)
-        return self.repo.tombstone(self.conn, record_id, record_type, version)
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
                    previous: str | None, summary: dict[str, Any],
@@ -135,27 +104,26 @@ class _Import:
                 "above": (int(above[0]), above[1]) if above else None,
                 "same_previous": int(sibling[0]) if sibling else None, "vouched": vouched}
 
-    def record_owner(self, record_id: str) -> tuple[str, int, str, str | None] | None:
-        """(owner key, highest version held, type, mission) of a record HQ holds."""
-        row = self.conn.execute(
-            "SELECT o.device_key, (SELECT max(v.version) FROM hq_versions v WHERE"
-            " v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
-            " o.record_id = %s", (record_id,)).fetchone()
-        return (str(row[0]), int(row[1] or 0), str(row[2]), row[3]) if row else None
+    def record_owners(self, record_ids: list[str]
+                      ) -> dict[str, tuple[str, int, str, str | None]]:
+        """id → (owner key, highest version held, type, mission) of the records HQ holds."""
+        if not record_ids:
+            return {}
+        rows = self.conn.execute(
+            "SELECT o.record_id, o.device_key, (SELECT max(v.version) FROM hq_versions v"
+            " WHERE v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
+            " o.record_id = ANY(%s)", (sorted(set(record_ids)),)).fetchall()
+        return {str(r[0]): (str(r[1]), int(r[2] or 0), str(r[3]), r[4]) for r in rows}
 
-    def claim(self, record_id: str, device_key: str, record_type: str,
-              mission_id: str | None) -> None:
-        """The first device to send a record owns it (later calls change nothing)."""
-        self.conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
-                          " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                          (record_id, device_key, record_type, mission_id))
-
-    def mission_sharers(self, mission_id: str | None) -> set[str]:
-        if mission_id is None:
-            return set()
-        return {str(r[0]) for r in self.conn.execute(
-            "SELECT device_key FROM hq_shares WHERE mission_id = %s", (mission_id,)
-        ).fetchall()}
+    def mission_sharers(self, mission_ids: list[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        if not mission_ids:
+            return out
+        for mission, device in self.conn.execute(
+                "SELECT mission_id, device_key FROM hq_shares WHERE mission_id = ANY(%s)",
+                (list(mission_ids),)).fetchall():
+            out.setdefault(str(mission), set()).add(str(device))
+        return out
 
 
 class Imports(SealedRecords):

@@ -29,9 +29,9 @@ class SealedRecords(Pooled):
              self.sealer.fingerprint(linking.comparable_json(body).encode()),
              self.sealer.seal(body.encode(), f"version:{record_id}:{version}"), utc_now()))
 
-    def _seal_record(self, record: Record) -> bytes:
+    def _seal_record(self, record: Record, body: str | None = None) -> bytes:
         cols = indexing.columns(record)
-        payload = json.dumps({"title": cols["title"], "body": codec.dumps(record),
+        payload = json.dumps({"title": cols["title"], "body": body or codec.dumps(record),
                               "text": indexing.search_text(record)})
         return self.sealer.seal(payload.encode(), f"record:{record.id}:{record.version}")
 
@@ -40,24 +40,21 @@ class SealedRecords(Pooled):
                                                            f"record:{record_id}:{version}"))
         return data
 
-    def _write(self, conn: Any, record: Record, *, insert: bool) -> None:
+    def row_values(self, record: Record, body: str | None = None) -> tuple[Any, ...]:
+        """The parameters of ``INSERT_ROW`` / ``UPDATE_ROW``; ``body``: the record's
+        canonical JSON when the caller has it already."""
         cols = indexing.columns(record)
-        values = (record.TYPE, record.version, record.mission_id, record.status,
-                  cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
-                  cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
-                  record.updated_at, self._seal_record(record), record.id)
+        return (record.TYPE, record.version, record.mission_id, record.status,
+                cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
+                cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
+                record.updated_at, self._seal_record(record, body), record.id)
+
+    def _write(self, conn: Any, record: Record, *, insert: bool) -> None:
+        values = self.row_values(record)
         if insert:
-            conn.execute(
-                "INSERT INTO hq_records (type, version, mission_id, status, country, region,"
-                " event_date, risk_level, case_status, urgency, flagged, created_at,"
-                " updated_at, sealed, id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-                " %s, %s, %s, %s)", values)
+            conn.execute(INSERT_ROW, values)
         else:
-            conn.execute(
-                "UPDATE hq_records SET type = %s, version = %s, mission_id = %s, status = %s,"
-                " country = %s, region = %s, event_date = %s, risk_level = %s,"
-                " case_status = %s, urgency = %s, flagged = %s, created_at = %s,"
-                " updated_at = %s, sealed = %s, deleted = 0 WHERE id = %s", values)
+            conn.execute(UPDATE_ROW, values)
             conn.execute("DELETE FROM hq_record_terms WHERE record_id = %s", (record.id,))
         for vocab, code in sorted(indexing.terms(record)):
             conn.execute("INSERT INTO hq_record_terms (record_id, vocab, code) VALUES"
@@ -101,10 +98,19 @@ class SealedRecords(Pooled):
         if row is not None and row[0] >= version:
             return "older"
         conn.execute("DELETE FROM hq_record_terms WHERE record_id = %s", (record_id,))
-        conn.execute("UPDATE hq_records SET deleted = 1, version = %s, mission_id = NULL,"
-                     " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
-                     " case_status = NULL, urgency = NULL, flagged = 0, updated_at = %s,"
-                     " sealed = %s WHERE id = %s",
-                     (version, utc_now(), self.sealer.seal(b"{}", f"record:{record_id}:"
-                                                                 f"{version}"), record_id))
+        conn.execute(TOMBSTONE_ROW, (version, utc_now(), self.sealer.seal(
+            b"{}", f"record:{record_id}:{version}"), record_id))
         return "new" if row is None else "updated"
+
+
+INSERT_ROW = ("INSERT INTO hq_records (type, version, mission_id, status, country, region,"
+              " event_date, risk_level, case_status, urgency, flagged, created_at, updated_at,"
+              " sealed, id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+UPDATE_ROW = ("UPDATE hq_records SET type = %s, version = %s, mission_id = %s, status = %s,"
+              " country = %s, region = %s, event_date = %s, risk_level = %s, case_status = %s,"
+              " urgency = %s, flagged = %s, created_at = %s, updated_at = %s, sealed = %s,"
+              " deleted = 0 WHERE id = %s")
+TOMBSTONE_ROW = ("UPDATE hq_records SET deleted = 1, version = %s, mission_id = NULL,"
+                 " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
+                 " case_status = NULL, urgency = NULL, flagged = 0, updated_at = %s,"
+                 " sealed = %s WHERE id = %s")

@@ -1,0 +1,172 @@
+"""A bundle's versions written at once (``ImportTransaction.store_many``): the versions HQ
+holds and the current rows are read with one query each, the rows the bundle creates are
+reserved with one statement, and every write is one pipelined ``executemany`` per table,
+instead of several round trips per record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...core import codec, indexing, linking
+from ...core.i18n import _
+from ...core.records import Record, utc_now
+from ...core.validation import normalise
+from ...core.vocab import RECORD_TYPE
+from ...vault.hq_tables import Incoming
+from ...vault.repository import Conflict
+from .records import TOMBSTONE_ROW, UPDATE_ROW, SealedRecords
+
+Alarm = Callable[[str, str, "int | None", str], None]
+
+
+def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_key: str,
+               bundle_id: str, seq: int, alarm: Alarm) -> list[str]:
+    """Keep these versions in order (see ``ImportTransaction.store_many``). A record the
+    bundle carries twice takes the one-record path after what is pending is written."""
+    now = utc_now()
+    prepared = [_prepare(repo, item) for item in items]
+    held = _held_fingerprints(conn, [(i.id, i.version) for i in items])
+    state = _lock_or_reserve(conn, items, now)
+    versions: list[tuple[Any, ...]] = []
+    owners: list[tuple[str, str, str, str | None]] = []
+    pending = _Pending()
+    seen: set[str] = set()
+    results: list[str] = []
+    for item, (body, fingerprint, scope) in zip(items, prepared, strict=True):
+        key = (item.id, item.version)
+        if key in held:
+            if item.record is not None and held[key] != fingerprint:
+                alarm("version_conflict", device_key, seq,
+                      f"record {item.id} version {item.version} differs")
+            results.append("known")
+            continue
+        held[key] = fingerprint
+        versions.append((item.id, item.version, item.type, device_key, bundle_id, seq, scope,
+                         fingerprint,
+                         repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}"),
+                         now))
+        owners.append((item.id, device_key, item.type, item.mission_id))
+        if item.id in seen:  # the bundle carries this record twice
+            pending.write(repo, conn)
+            results.append(repo.upsert(conn, item.current or item.record)
+                           if item.record is not None
+                           else repo.tombstone(conn, item.id, item.type, item.version))
+            continue
+        seen.add(item.id)
+        row = state.get(item.id)  # None: a placeholder this import reserved
+        if item.record is not None and row is not None and row[2] != item.record.TYPE:
+            raise Conflict(_("Record {id} would change from {old} to {new}; a record's "
+                             "type never changes.").format(
+                id=item.id, old=RECORD_TYPE.label(row[2]),
+                new=RECORD_TYPE.label(item.record.TYPE)))
+        if row is not None and row[0] >= item.version:
+            results.append("older")
+            continue
+        if item.record is None:
+            pending.tombstones.append((item.id, item.version))
+        elif item.current is not None:
+            normalise(item.current)
+            pending.records.append((item.current, None))
+        else:
+            pending.records.append((item.record, body))
+        results.append("new" if row is None else "updated")
+    pending.write(repo, conn)
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id, seq,"
+            " consent_scope, body_fingerprint, sealed, received_at) VALUES (%s, %s, %s, %s,"
+            " %s, %s, %s, %s, %s, %s)", versions)
+        # the first device to send a record owns it (later claims change nothing)
+        cur.executemany("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
+                        " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", owners)
+    return results
+
+
+def _prepare(repo: SealedRecords, item: Incoming) -> tuple[str, str, str | None]:
+    """(canonical body, fingerprint, consent scope JSON) of an incoming version."""
+    if item.record is None:
+        return "{}", repo.sealer.fingerprint(b"{}"), None
+    plain = codec.to_dict(item.record)
+    consent = plain.get("consent")
+    scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
+    # a version sent again is compared without its link fields (stub references are new on
+    # each export): core.linking.comparable
+    comparable = codec.canonical(linking.comparable(plain))
+    return codec.canonical(plain), repo.sealer.fingerprint(comparable.encode()), scope
+
+
+def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    if not keys:
+        return {}
+    rows = conn.execute(
+        "SELECT v.record_id, v.version, v.body_fingerprint FROM hq_versions v JOIN"
+        " unnest(%s::text[], %s::int[]) AS k(record_id, version) ON"
+        " v.record_id = k.record_id AND v.version = k.version",
+        ([k[0] for k in keys], [k[1] for k in keys])).fetchall()
+    return {(str(r[0]), int(r[1])): str(r[2]) for r in rows}
+
+
+def _lock_or_reserve(conn: Any, items: list[Incoming], now: str
+                     ) -> dict[str, tuple[int, int, str]]:
+    """(version, deleted, type) of the records HQ holds among ``items``, locked in id order
+    (two imports never wait on each other crosswise); the others get a placeholder row this
+    transaction overwrites, so that two imports creating the same record take turns (as
+    ``SealedRecords._reserve`` does for one)."""
+    first_type: dict[str, str] = {}
+    for item in items:
+        first_type.setdefault(item.id, item.type)
+    ids = sorted(first_type)
+    state = _locked(conn, ids)
+    missing = [i for i in ids if i not in state]
+    if missing:
+        reserved = {str(r[0]) for r in conn.execute(
+            "INSERT INTO hq_records (id, type, version, deleted, status, created_at,"
+            " updated_at, sealed) SELECT k.id, k.type, 0, 1, 'final', %s, %s, ''"
+            " FROM unnest(%s::text[], %s::text[]) AS k(id, type) ON CONFLICT (id) DO NOTHING"
+            " RETURNING id", (now, now, missing, [first_type[i] for i in missing])).fetchall()}
+        raced = [i for i in missing if i not in reserved]
+        if raced:  # another import created them meanwhile (it has committed by now)
+            state.update(_locked(conn, raced))
+    return state
+
+
+def _locked(conn: Any, ids: list[str]) -> dict[str, tuple[int, int, str]]:
+    if not ids:
+        return {}
+    return {str(r[0]): (int(r[1]), int(r[2]), str(r[3])) for r in conn.execute(
+        "SELECT id, version, deleted, type FROM hq_records WHERE id = ANY(%s) ORDER BY id"
+        " FOR UPDATE", (ids,)).fetchall()}
+
+
+@dataclass
+class _Pending:
+    """Current-row writes of one bundle, sent as one pipelined executemany per statement."""
+
+    records: list[tuple[Record, str | None]] = field(default_factory=list)
+    """(record, its canonical body when already made)"""
+    tombstones: list[tuple[str, int]] = field(default_factory=list)
+
+    def write(self, repo: SealedRecords, conn: Any) -> None:
+        if self.records:
+            rows = [repo.row_values(r, body) for r, body in self.records]
+            terms = sorted((r.id, vocab, code) for r, _body in self.records
+                           for vocab, code in indexing.terms(r))
+            conn.execute("DELETE FROM hq_record_terms WHERE record_id = ANY(%s)",
+                         ([r.id for r, _body in self.records],))
+            with conn.cursor() as cur:
+                cur.executemany(UPDATE_ROW, rows)
+                cur.executemany("INSERT INTO hq_record_terms (record_id, vocab, code) VALUES"
+                                " (%s, %s, %s)", terms)
+        if self.tombstones:
+            now = utc_now()
+            conn.execute("DELETE FROM hq_record_terms WHERE record_id = ANY(%s)",
+                         ([rid for rid, _v in self.tombstones],))
+            with conn.cursor() as cur:
+                cur.executemany(TOMBSTONE_ROW, [
+                    (version, now, repo.sealer.seal(b"{}", f"record:{rid}:{version}"), rid)
+                    for rid, version in self.tombstones])
+        self.records.clear()
+        self.tombstones.clear()
