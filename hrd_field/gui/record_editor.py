@@ -227,6 +227,10 @@ class RecordEditor(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.discard_button.clicked.connect(self._ask_discard)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(final=False))
+        # Ctrl+Enter saves too, wherever the cursor is: a text field's Enter (a new line in
+        # notes) has no Ctrl, so the two never meet. Return is the main key, Enter the keypad's.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, lambda: self.save(final=False))
         self.validate_now()
         self.order_tabs()
 
