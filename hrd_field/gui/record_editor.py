@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..core import display
 from ..core.i18n import N_, _, ngettext
+from ..core.mission_defaults import with_mission_defaults
 from ..core.records import SECTIONS, Mission, Record, ReprisalIncident, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
@@ -286,6 +287,13 @@ class RecordEditor(QWidget):
         hint = QDate.fromString(start, "yyyy-MM-dd") if start else QDate()
         for field in self.findChildren(DateInput):
             field.hint = hint if hint.isValid() else None
+
+    def take_mission_defaults(self, mission: Record) -> None:
+        """The current mission's country and dates, come after the editor opened; only
+        while nothing is typed yet (they never replace the user's own values)."""
+        if isinstance(mission, Mission) and self.is_new and not self.dirty \
+                and self.base.mission_id == mission.id:
+            self.form.load(with_mission_defaults(self.current(), mission))
 
     def _load(self, record: Record) -> None:
         self.form.load(record)

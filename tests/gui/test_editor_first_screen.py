@@ -116,3 +116,35 @@ def test_ctrl_enter_saves_from_any_field(qtbot, make_window):
         qtbot.keyClick(summary.edit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert editor.base.summary == "first\nsecond", "Ctrl+Enter saves, adds no line"
     assert QApplication.focusWidget() is summary.edit
+
+
+def test_new_right_after_choosing_the_mission_takes_its_defaults(qtbot, make_window, tmp_path):
+    """The editor screenshots showed a new consultation without its mission's country: New
+    came before the chosen mission's record had loaded (a busy vault)."""
+    from helpers import PASSPHRASE
+
+    from hrd_field.core.records import Mission
+    from hrd_field.vault.vault import Vault
+
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        kenya = v.records.create(Mission(title="Visit to Kenya", country="KE",
+                                         start_date="2026-03-01", end_date="2026-03-20")).id
+    window = make_window(root)
+    unlock(qtbot, window)
+    wait_idle(qtbot, window)
+    ws = window.workspace
+    ws.set_current_mission(kenya)
+    editor = ws.new_record("consultation")  # at once, the mission not loaded yet
+    assert editor.current().mission_id == kenya
+    qtbot.waitUntil(lambda: editor.current().place.country == "KE", timeout=10_000)
+    assert editor.current().date == "2026-03-01"
+    assert not editor.dirty
+
+    ws.set_current_mission(kenya)
+    typed = ws.new_record("consultation")
+    country = typed.form.form.editors["place"].editors["country"]
+    country.widget.set_code("PE")  # the user's own value comes first
+    typed.dirty = True
+    wait_idle(qtbot, window)
+    assert typed.current().place.country == "PE"
