@@ -104,6 +104,14 @@ def test_ctrl_enter_saves_from_any_field(qtbot, make_window):
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         qtbot.keyClick(place.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not editor.is_new and not editor.dirty
+    assert "Ctrl+Return" in editor.save_button.toolTip()  # how anyone finds out
+
+    topics = f["topics"]
+    give_focus(qtbot, topics.widget)
+    qtbot.keyClicks(topics.widget, "land")
+    with qtbot.waitSignal(editor.saved, timeout=10_000):
+        qtbot.keyClick(topics.widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert editor.base.topics == ["land"]
 
     summary = f["summary"]
     assert isinstance(summary, LongTextField)
