@@ -4,8 +4,9 @@
         OUT_DIR [en,ar,zh] [100,200]
 
 Each language and font size gives the consultation editor as New opens it (the first
-screen), the same editor scrolled to its end, and a threat report editor. Uses a throw-away
-demo vault in a temporary directory that is removed afterwards.
+screen, with a current mission chosen), the same editor scrolled to its end, and a threat
+report editor. Uses a throw-away demo vault in a temporary directory that is removed
+afterwards.
 """
 
 from __future__ import annotations
@@ -23,7 +24,22 @@ if TYPE_CHECKING:
 def shoot(language: str, vault_dir: Path, out: Path, scale: int) -> None:
     with field_window(vault_dir, language, (1366, 768), scale / 100) as window:
         unlock(window, vault_dir)
+        _choose_mission(window)
         _editors(window, out, f"{language}-font{scale}")
+
+
+def _choose_mission(window: MainWindow) -> None:
+    """The demo vault's missions were made outside the app, so none was ever chosen as the
+    current one (the app remembers a choice, it does not guess one): choose one as a user
+    would, so the editors show its name and the defaults it gives new records."""
+    ws = window.workspace
+    for _wait in range(50):  # the mission list comes from the vault a moment after unlock
+        if ws.missions:
+            break
+        pump(0.2)
+    if ws.current_mission is None and ws.missions:
+        ws.set_current_mission(ws.missions[0][0])
+        pump(0.5)
 
 
 def _editors(window: MainWindow, out: Path, tag: str) -> None:

@@ -6,10 +6,11 @@ here knows about a particular record type.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -70,12 +72,47 @@ class TextField(FieldEditor):
         self.edit.setText(value or "")
 
 
+class GrowingTextEdit(QPlainTextEdit):
+    """Notes that start a few lines tall and grow with their text (then scroll inside),
+    so an empty notes box does not push the fields after it off the first screen."""
+
+    FIRST_LINES = 4
+    MOST_LINES = 15
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.setMinimumHeight(self._height_for(self.FIRST_LINES))
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.connect(lambda _size: self.updateGeometry())
+
+    def _height_for(self, lines: int) -> int:
+        margins = self.contentsMargins()
+        return (self.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom()
+                + 2 * int(self.document().documentMargin()) + 2)
+
+    def _lines(self) -> int:
+        # the plain text layout measures its document in lines, wrapped lines included
+        lines = math.ceil(self.document().documentLayout().documentSize().height())
+        return min(max(lines + 1, self.FIRST_LINES), self.MOST_LINES)  # + a line to type on
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height_for(self._lines()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height_for(self.FIRST_LINES))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.setMinimumHeight(self._height_for(self.FIRST_LINES))
+
+
 class LongTextField(FieldEditor):
     def __init__(self, label: str, max_length: int):
-        edit = QPlainTextEdit()
+        edit = GrowingTextEdit()
         edit.setAccessibleName(label)
         edit.setTabChangesFocus(True)
-        edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 5)
         super().__init__(edit)
         self.edit = edit
         self.max_length = max_length
@@ -222,11 +259,24 @@ class IntField(FieldEditor):
         spin.valueChanged.connect(self._emit_changed)
         # Typing replaces the number: focus selects it (a "0" must not become "012").
         spin.installEventFilter(self)
+        self._align_to_reading_side()
+
+    def _align_to_reading_side(self) -> None:
+        """Digits start where the eye starts reading, under the label, away from the step
+        buttons. The line edit guesses its direction from its text, and digits (even
+        Arabic-Indic ones) read as left-to-right, so Arabic showed them on the left, beside
+        the buttons: the side is set absolutely from the widget's direction."""
+        align = Qt.AlignmentFlag
+        rtl = self.spin.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        self.spin.setAlignment((align.AlignRight if rtl else align.AlignLeft)
+                               | align.AlignAbsolute | align.AlignVCenter)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is not self.spin:
             return False
-        if event.type() == QEvent.Type.FocusIn:
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._align_to_reading_side()
+        elif event.type() == QEvent.Type.FocusIn:
             QTimer.singleShot(0, self.spin, self.spin.selectAll)
         elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \

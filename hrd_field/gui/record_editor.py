@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..core import display
 from ..core.i18n import N_, _, ngettext
+from ..core.mission_defaults import with_mission_defaults
 from ..core.records import SECTIONS, Mission, Record, ReprisalIncident, ThreatReport
 from ..core.validation import normalise, validate
 from ..core.vocab import RECORD_TYPE
@@ -226,9 +227,17 @@ class RecordEditor(QWidget):
         self.close_button.clicked.connect(self.request_close)
         self.delete_button.clicked.connect(self._delete)
         self.discard_button.clicked.connect(self._ask_discard)
-        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(final=False))
+        # Ctrl+Enter saves too, wherever the cursor is: a text field's Enter (a new line in
+        # notes) has no Ctrl, so the two never meet. Return is the main key, Enter the keypad's.
+        for keys in self.save_keys():
+            QShortcut(keys, self, lambda: self.save(final=False))
         self.validate_now()
         self.order_tabs()
+
+    @staticmethod
+    def save_keys() -> list[QKeySequence]:
+        return [QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return"),
+                QKeySequence("Ctrl+Enter")]
 
     def _apply_wording(self, record_type: str) -> None:
         for path, label in GROUP_WORDING.get(record_type, {}).items():
@@ -282,6 +291,13 @@ class RecordEditor(QWidget):
         hint = QDate.fromString(start, "yyyy-MM-dd") if start else QDate()
         for field in self.findChildren(DateInput):
             field.hint = hint if hint.isValid() else None
+
+    def take_mission_defaults(self, mission: Record) -> None:
+        """The current mission's country and dates, come after the editor opened; only
+        while nothing is typed yet (they never replace the user's own values)."""
+        if isinstance(mission, Mission) and self.is_new and not self.dirty \
+                and self.base.mission_id == mission.id:
+            self.form.load(with_mission_defaults(self.current(), mission))
 
     def _load(self, record: Record) -> None:
         self.form.load(record)
@@ -371,7 +387,9 @@ class RecordEditor(QWidget):
             self.problems.setText("")
             self.problems.hide()
             self.save_button.setEnabled(True)
-            self.save_button.setToolTip("")
+            self.save_button.setToolTip(_("Shortcuts: {keys}").format(keys=", ".join(
+                k.toString(QKeySequence.SequenceFormat.NativeText)
+                for k in self.save_keys()[:2])))
         already_final = self.base.status == self.final_status(self.base) and not self.is_new
         self.finalise_button.setEnabled(not errors and not already_final)
         what, done = self.finalise_tips()

@@ -82,7 +82,11 @@ class RecordForm(QObject):
             box.setObjectName(f"section_{section}")
             box.setAccessibleName(title)
             layout = QFormLayout(box)
-            fill_layout(layout, by_section[section])
+            rows = by_section[section]
+            if len(rows) == 1 and isinstance(rows[0][2], QGroupBox):
+                rows[0][2].setTitle("")  # the section's title names it: one title, not two
+                rows[0][2].setProperty("untitled", True)  # and no room kept for a title
+            fill_layout(layout, rows)
             if section == "more":
                 names = ", ".join(r[1] for r in by_section[section])
                 self.fold = Fold(_("More details"), names, box)

@@ -158,10 +158,17 @@ class Workspace(WorkspaceFrame):
     # -- editors -----------------------------------------------------------------------------
     def new_record(self, record_type: str) -> RecordEditor:
         record = RECORD_TYPES[record_type]()
+        loaded = self._mission if self._mission is not None and \
+            self._mission.id == self.current_mission else None
         if record_type != "mission":
             record.mission_id = self.current_mission
-            record = with_mission_defaults(record, self._mission)
+            record = with_mission_defaults(record, loaded)
         editor = self._open_editor(record, is_new=True)
+        if record_type != "mission" and self.current_mission is not None and loaded is None:
+            # New right after choosing the mission, on a busy vault: its record is still on
+            # its way, and its country and dates follow when it comes.
+            self.session.get(self.current_mission, editor.take_mission_defaults,
+                             lambda _f: None, parent=editor)
         if record_type == "mission":
             # A mission made now is the one being worked on.
             editor.saved.connect(lambda saved: self.set_current_mission(saved.id)
