@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,8 @@ from typing import TYPE_CHECKING
 os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")  # before the vault is imported
 
 from PySide6.QtWidgets import QApplication
+
+from hrd_field.gui.launch import throwaway_folder as scratch_folder
 
 if TYPE_CHECKING:
     from hrd_field.gui.main_window import MainWindow
@@ -37,16 +37,6 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     return app
-
-
-@contextlib.contextmanager
-def scratch_folder(prefix: str) -> Iterator[Path]:
-    """A temporary folder, removed afterwards whatever happens."""
-    tmp = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextlib.contextmanager

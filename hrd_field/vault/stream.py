@@ -71,8 +71,8 @@ def _feed(pending: bytearray, data: bytes | bytearray | memoryview, size: int,
         rest.release()
 
 
-class Sealer:
-    """Seal pushed plaintext; ``emit`` receives each sealed chunk in order."""
+class _Chunks:
+    """Chunk ``n`` of a stream under one key, handed on to ``emit``."""
 
     def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any],
                  aead: AEAD = ChaCha20Poly1305) -> None:
@@ -80,6 +80,10 @@ class Sealer:
         self._emit = emit
         self._pending = bytearray()
         self._counter = 0
+
+
+class Sealer(_Chunks):
+    """Seal pushed plaintext; ``emit`` receives each sealed chunk in order."""
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
         # A full chunk is sealed only once more data follows: the last one carries the flag.
@@ -95,16 +99,9 @@ class Sealer:
         self._counter += 1
 
 
-class Opener:
+class Opener(_Chunks):
     """Open pushed sealed bytes; ``emit`` receives each authenticated plaintext chunk as soon
     as it is known not to be the last one (the final chunk comes at ``finish``)."""
-
-    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any],
-                 aead: AEAD = ChaCha20Poly1305) -> None:
-        self._aead = aead(bytes(key))
-        self._emit = emit
-        self._pending = bytearray()
-        self._counter = 0
 
     def _open(self, sealed: bytes | bytearray | memoryview, last: bool) -> bytes:
         try:
