@@ -32,9 +32,17 @@ HEAVY = ("httpx", "psycopg", "xlsxwriter", "PySide6", "pycountry", "hrd_field.hq
 NEUTRAL_CWD = tempfile.gettempdir()
 
 
+PYCACHE: Path | None = None  # set in main(): bytecode as an installed package keeps it
+
+
 def env_for(tree: Path | None) -> dict[str, str]:
     env = {**os.environ, "HRD_FIELD_TEST_FAST_KDF": "1"}
     env.pop("HRD_FIELD_VAULT", None)
+    if PYCACHE is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     return env
@@ -78,10 +86,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--against", type=Path, metavar="DIR",
                         help="another source checkout (holding hrd_field/) to compare with")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="compile every module at every start (PYTHONDONTWRITEBYTECODE)")
     args = parser.parse_args()
 
+    global PYCACHE
     tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))
     try:
+        if not args.no_bytecode_cache:
+            PYCACHE = tmp / "pycache"
         passfile = tmp / "pass"
         passfile.write_text(PASSPHRASE + "\n")
         vault = tmp / "vault"
@@ -121,7 +134,10 @@ def main() -> int:
         out.header = [f"hrd-field start-up, Python {sys.version.split()[0]}, "
                       f"load average {os.getloadavg()[0]:.2f}",
                       f"baselines: python -c pass {bare * 1000:.0f} ms, "
-                      f"python -c 'import sqlcipher3' {floor * 1000:.0f} ms"]
+                      f"python -c 'import sqlcipher3' {floor * 1000:.0f} ms",
+                      "bytecode: " + ("compiled at every start (--no-bytecode-cache)"
+                                      if PYCACHE is None else
+                                      "cached after the warm-up run, as installed")]
         for suffix, tree in trees.items():
             sec = out.section("start-up" + (f" of {tree}" if tree else ""),
                               "python -c 'import sqlcipher3'")
