@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Cheap Argon2id parameters for the suite only; they are stored per slot, so vaults made
 # here still open normally. Benchmarks and the app use the real parameters.
 os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"
+# The suite starts the real command in well over a thousand subprocesses. Where
+# PYTHONDONTWRITEBYTECODE is set (as on the machines of this project's sessions), each of
+# them compiled every module it imports from source again: about half a second per run.
+# Their bytecode goes to one cache outside the checkout instead (writes are atomic, so
+# parallel workers can share it; entries are checked against the sources' mtimes).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ.setdefault("PYTHONPYCACHEPREFIX",
+                      str(Path(tempfile.gettempdir()) / f"hrd-field-tests-pycache-{os.getuid()}"))
 
 from helpers import PASSPHRASE
 from helpers.hqdb import HQ_BACKENDS, new_hq_database

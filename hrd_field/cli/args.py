@@ -4,13 +4,15 @@ before anything opens, binds or writes."""
 from __future__ import annotations
 
 import argparse
-import socket
-import ssl
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import UserError
 from ..core.i18n import _
+
+if TYPE_CHECKING:
+    import socket
 
 MAX_INT = 2**63 - 1  # SQLite's integers: larger ones overflow
 
@@ -45,6 +47,8 @@ def text(value: str) -> str:
 
 def check_tls(cert: Path, key: Path) -> None:
     """Load the certificate and key now, so a missing or bad file is named before serving."""
+    import ssl
+
     for path in (cert, key):
         if not path.is_file():
             raise UserError(_("File not found: {path}").format(path=path))
@@ -59,6 +63,8 @@ def check_tls(cert: Path, key: Path) -> None:
 def listen(host: str, port_number: int) -> socket.socket:
     """Bind the listening socket before starting the server: a port in use or an unknown
     host is a one-line error, not a server log after the start message."""
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port_number, type=socket.SOCK_STREAM,
                                    flags=socket.AI_PASSIVE)

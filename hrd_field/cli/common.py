@@ -7,16 +7,20 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from ..core.errors import UserError
 from ..core.i18n import _
-from ..core.records import utc_now
-from ..hq.repository import HqRepository
-from ..hq.store import HqStore, require_hq
-from ..vault.paths import default_vault_dir
-from ..vault.repository import RecordStore
-from ..vault.vault import Vault, require_vault
 from .io import passphrase
+
+if TYPE_CHECKING:
+    from ..hq.repository import HqRepository
+    from ..hq.store import HqStore
+    from ..vault.repository import RecordStore
+    from ..vault.vault import Vault
+
+# Every command's module is imported to build the parser: the vault, the HQ store and
+# their dependencies are imported by the commands that open them (cli/lazy.py).
 
 
 def add_vault_options(parser: argparse.ArgumentParser) -> None:
@@ -36,19 +40,25 @@ def vault_dir(args: argparse.Namespace) -> Path:
         if args.vault is not None:
             raise UserError(_("Give either --vault or --store, not both."))
         return Path(args.store)
+    from ..vault.paths import default_vault_dir
+
     return args.vault if args.vault is not None else default_vault_dir()
 
 
 def open_vault(args: argparse.Namespace) -> Vault:
+    from ..vault.vault import Vault, require_vault
+
     root = vault_dir(args)
     require_vault(root)  # before prompting, so a missing vault is reported at once
     vault = Vault.unlock(root, passphrase(args))
     if getattr(args, "store", None) is not None:
+        from ..hq.store import require_hq
+
         require_hq(vault)
     return vault
 
 
-Records = RecordStore | HqRepository
+Records: TypeAlias = "RecordStore | HqRepository"
 """What record commands work on: a field vault's records or an HQ store's repository."""
 
 
@@ -67,6 +77,8 @@ def open_records(args: argparse.Namespace) -> Iterator[Records]:
 def open_hq_store(args: argparse.Namespace) -> HqStore:
     if getattr(args, "vault", None) is not None:
         raise UserError(_("Give either --vault or --store, not both."))
+    from ..hq.store import HqStore
+
     store = HqStore.open(Path(args.store), passphrase(args),
                          database=getattr(args, "database", None))
     note_snapshot(store)
@@ -74,6 +86,8 @@ def open_hq_store(args: argparse.Namespace) -> HqStore:
 
 
 def note_snapshot(store: HqStore) -> None:
+    from ..core.records import utc_now
+
     if store.others_present:
         print(_("note: another process (the intake?) has this HQ store open; this is a "
                 "snapshot as of {time} and may already have changed.").format(
@@ -83,6 +97,8 @@ def note_snapshot(store: HqStore) -> None:
 def provenance(records: Records, record_id: str) -> list[dict[str, object]] | None:
     """Where each version of a record at HQ came from (device, bundle, sequence); None for
     a field vault."""
+    from ..vault.repository import RecordStore
+
     if isinstance(records, RecordStore):
         return None
     return [{"version": p.version, "device": p.device, "bundle_id": p.bundle_id,

@@ -7,9 +7,7 @@ import secrets
 import sys
 
 from ..core.errors import UserError
-from ..core.faults import crash_point
 from ..core.i18n import _, ngettext
-from ..core.records import Record
 from .common import add_vault_options, open_vault
 
 BATCH = 5_000
@@ -25,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
+    from ..core.faults import crash_point
+    from ..core.records import Record
     from ..demo import generate
 
     if not 1 <= args.count <= 1_000_000:

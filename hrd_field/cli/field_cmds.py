@@ -6,15 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..bundle.profile import load_profile
-from ..core.consent import REASONS
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
 from ..core.vocab import RECORD_TYPE
-from ..sync.client import IntakeClient
-from ..sync.exporter import DEFAULT_MAX_SIZE, plan_export, write_export
-from ..sync.identity import device_key, device_public_key, enrol, enrolled_profile
-from ..sync.outbox import sync_once
+from ..sync.sizes import DEFAULT_MAX_SIZE
 from .args import text
 from .common import add_vault_options, open_vault
 from .io import existing_file, print_json
@@ -56,6 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from ..sync.client import IntakeClient
+    from ..sync.identity import device_key, enrolled_profile
+    from ..sync.outbox import sync_once
+
     with open_vault(args) as v:
         profile = enrolled_profile(v)
         with IntakeClient(profile, device_key(v), args.url) as client:
@@ -79,6 +78,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_identity_show(args: argparse.Namespace) -> int:
+    from ..sync.identity import device_public_key
+
     with open_vault(args) as v:
         key = device_public_key(v)
     if args.json:
@@ -91,6 +92,9 @@ def cmd_identity_show(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
+    from ..bundle.profile import load_profile
+    from ..sync.identity import enrol
+
     data = existing_file(args.profile).read_bytes()
     profile = load_profile(data)
     print(_("HQ profile of {org}").format(org=profile.organisation))
@@ -112,6 +116,9 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..core.consent import REASONS
+    from ..sync.exporter import plan_export, write_export
+
     with open_vault(args) as v:
         plan = plan_export(v, since_last=args.since_last, mission_id=args.mission)
         for code, n in sorted(plan.by_type.items()):

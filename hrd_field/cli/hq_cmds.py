@@ -35,8 +35,8 @@ def open_store(args: argparse.Namespace) -> HqStore:
     return store
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    hq = sub.add_parser("hq", help="headquarters: store, devices, import")
+def register(hq: argparse.ArgumentParser) -> None:
+    """The ``hq`` subcommands, added to the ``hq`` parser when it is used (cli.main)."""
     hsub = hq.add_subparsers(dest="hq_cmd", required=True, metavar="COMMAND")
 
     init = hsub.add_parser("init", help="create the HQ store and HQ keys")

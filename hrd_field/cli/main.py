@@ -6,11 +6,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from .. import __version__
 from ..core.errors import RecordInvalid, UserError
 from ..core.i18n import _
-from . import demo_cmds, field_cmds, hq_cmds, record_cmds, vault_cmds
+from . import demo_cmds, field_cmds, record_cmds, vault_cmds
+from .lazy import LazyParser, add_lazy_parser
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
@@ -21,11 +23,21 @@ def build_parser(extra: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
         description="Encrypted, offline records for human rights field missions.",
     )
     parser.add_argument("--version", action="version", version=f"hrd-field {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]", parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=LazyParser))
     for register in (vault_cmds.register, record_cmds.register, demo_cmds.register,
-                     field_cmds.register, hq_cmds.register, *extra):
+                     field_cmds.register, _register_hq, *extra):
         register(sub)
     return parser
+
+
+def _register_hq(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def fill(hq: argparse.ArgumentParser) -> None:
+        from . import hq_cmds
+
+        hq_cmds.register(hq)
+
+    add_lazy_parser(sub, "hq", fill, help="headquarters: store, devices, import")
 
 
 def run(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = (),

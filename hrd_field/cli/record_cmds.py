@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import mimetypes
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..core import codec
 from ..core.casework import ALL_RECORD_TYPES as RECORD_TYPES
 from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..core.records import Record
-from ..core.reference import markdown_reference
-from ..core.schema import record_schema
 from ..core.vocab import RECORD_TYPE, THREAT_TYPE
-from ..vault.fsutil import atomic_file, io_error
 from ..vault.queries import REPLY_STATES, Filters
-from ..vault.repository import RecordStore
-from ..vault.summaries import mission_summary
-from . import casework_cmds
 from .args import bounded_int, text
 from .common import (
     add_vault_options,
@@ -31,6 +23,11 @@ from .common import (
     provenance,
 )
 from .io import existing_file, print_json, read_json_input
+
+if TYPE_CHECKING:
+    from ..core.records import Record
+
+# Only what the parser needs is imported above; each command imports the rest (cli/lazy.py).
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,6 +108,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _load(source: str, record_type: str | None, record_id: str | None) -> Record:
+    from ..core import codec
+
     data = codec.parse_json(read_json_input(source))
     if not isinstance(data, dict):
         raise UserError(_("The JSON must be one record object."))
@@ -126,6 +125,8 @@ def _load(source: str, record_type: str | None, record_id: str | None) -> Record
 
 def cmd_add(args: argparse.Namespace) -> int:
     if args.type in HQ_RECORD_TYPES:
+        from . import casework_cmds
+
         if args.store is None:
             raise UserError(_("A {type} is kept at headquarters only: give the HQ store with "
                               "--store DIR.").format(type=RECORD_TYPE.label(args.type)))
@@ -142,17 +143,25 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    from ..vault.repository import RecordStore
+
     with open_records(args) as records:
         current = records.get(args.id)
         record = _load(args.json_source, current.TYPE, args.id)
-        saved = casework_cmds.update_record(records, record) \
-            if current.TYPE in HQ_RECORD_TYPES and not isinstance(records, RecordStore) \
-            else records.update(record)
+        if current.TYPE in HQ_RECORD_TYPES and not isinstance(records, RecordStore):
+            from . import casework_cmds
+
+            saved = casework_cmds.update_record(records, record)
+        else:
+            saved = records.update(record)
     print(_("{id} saved as version {version}.").format(id=saved.id, version=saved.version))
     return 0
 
 
 def cmd_get(args: argparse.Namespace) -> int:
+    from ..core import codec
+    from ..vault.repository import RecordStore
+
     if args.version is not None and args.store is None:
         raise UserError(_("--version needs --store: only HQ keeps every version."))
     with open_records(args) as records:
@@ -161,8 +170,11 @@ def cmd_get(args: argparse.Namespace) -> int:
         data = codec.to_dict(record)
         origin = provenance(records, args.id) if record.TYPE not in HQ_RECORD_TYPES \
             else None
-        extras = {} if isinstance(records, RecordStore) \
-            else casework_cmds.hq_extras(records, record)
+        extras: dict[str, Any] = {}
+        if not isinstance(records, RecordStore):
+            from . import casework_cmds
+
+            extras = casework_cmds.hq_extras(records, record)
     if args.json:
         print_json({**data, **extras} if origin is None else
                    {**data, "provenance": origin, **extras})
@@ -176,6 +188,9 @@ def cmd_get(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from ..core import codec
+    from ..vault.repository import RecordStore
+
     filters = Filters(type=args.type, mission_id=args.mission, reply=args.reply)
     if args.reply and (args.type != "communication" or getattr(args, "store", None) is None):
         raise UserError(_("--reply lists communications at HQ: give --store DIR and --type "
@@ -200,6 +215,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """The same figures as the app's mission page (one aggregation module for both)."""
+    from ..vault.summaries import mission_summary
+
     with open_vault(args) as v:
         summary = mission_summary(v, args.id)
     if args.json:
@@ -256,6 +273,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from ..core.reference import markdown_reference
+    from ..core.schema import record_schema
+
     if args.markdown:
         sys.stdout.write(markdown_reference())
     else:
@@ -264,6 +284,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
+    import mimetypes
+
     path = existing_file(args.file)
     media_type = args.media_type or mimetypes.guess_type(path.name)[0] or \
         "application/octet-stream"
@@ -291,6 +313,8 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_attachment_get(args: argparse.Namespace) -> int:
+    from ..vault.fsutil import atomic_file, io_error
+
     out = Path(args.out)
     if out.exists() and not args.force:
         raise UserError(_("{path} exists; add --force to overwrite it.").format(path=out))

@@ -8,9 +8,6 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..vault import vault as vault_mod
-from ..vault.salvage import salvage
-from ..vault.vault import Vault, require_vault
 from .common import add_vault_options, open_vault, vault_dir
 from .io import passphrase, read_secret_file
 
@@ -64,6 +61,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from ..vault.vault import Vault
+
     root = vault_dir(args)
     secret = passphrase(args, confirm=True, prompt=_("New passphrase: "))
     with Vault.create(root, secret, actor=args.name) as v:
@@ -74,6 +73,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from ..vault.vault import Vault, require_vault
+
     root = vault_dir(args)
     require_vault(root)
     # Opened for inspection: a damaged vault opens too, and nothing is written to it.
@@ -92,6 +93,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace) -> int:
+    from ..vault.salvage import salvage
+    from ..vault.vault import Vault, require_vault
+
     root = vault_dir(args)
     out = Path(args.out)
     if out.resolve() == root.resolve():
@@ -136,6 +140,8 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from ..vault.vault import Vault
+
     identity = read_secret_file(args.identity_file)
     new = passphrase(args, confirm=True, prompt=_("New passphrase: "),
                      file_attr="new_passphrase_file")
@@ -146,6 +152,8 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_wipe(args: argparse.Namespace) -> int:
+    from ..vault import vault as vault_mod
+
     if not args.yes:
         raise UserError(_("Erasing destroys every record for good: add --yes to confirm."))
     root = vault_dir(args)

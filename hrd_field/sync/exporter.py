@@ -38,9 +38,7 @@ from ..vault.migrations import LATEST
 from ..vault.queries import NotFound
 from ..vault.vault import Vault
 from .identity import device_key, enrolled_profile
-
-DEFAULT_MAX_SIZE = 32 << 20
-MIN_MAX_SIZE = 64 << 10
+from .sizes import DEFAULT_MAX_SIZE, MIN_MAX_SIZE
 
 
 @dataclass
