@@ -261,6 +261,7 @@ class RecordListView(QWidget):
         )
 
     def apply(self) -> None:
+        self._debounce.stop()  # applied now (Enter): typing must not run the same query again
         filters = self.current_filters()
         text = self.search.text().strip()
         self.model.set_query(replace(self.model.query, filters=filters, text=text))
