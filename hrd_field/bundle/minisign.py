@@ -110,13 +110,6 @@ class PublicKey:
     def verify(self, data: bytes, signature_text: str) -> str:
         return verify(data, signature_text, self)
 
-    def verify_raw(self, data: bytes, signature: bytes) -> bool:
-        """A plain Ed25519 signature (upload authentication), not a minisign file."""
-        try:
-            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
-        except (InvalidSignature, ValueError):
-            return False
-        return True
 
 
 class SigningKey:
@@ -143,10 +136,6 @@ class SigningKey:
     def __repr__(self) -> str:
         # Never show the seed, e.g. in a traceback or a log.
         return f"SigningKey(key_id={key_id_to_hex(self.key_id)})"
-
-    def sign_raw(self, data: bytes) -> bytes:
-        """A plain Ed25519 signature of ``data`` (upload authentication)."""
-        return self._private.sign(data)
 
     def sign(
         self,

@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from ..core.errors import UserError
 from ..core.faults import crash_point
 from ..core.i18n import _
@@ -50,8 +48,6 @@ MAX_ATTACHMENT_BYTES = 8 << 30
 PART = ".part"
 _NAME_BYTES = 16
 _READ_BLOCK = 16 * stream.SEALED_CHUNK
-# Each file has its own random key and each chunk its own counter nonce, so no nonce repeats.
-FILE_CIPHER = AESGCM
 
 
 class Cancelled(UserError):
@@ -199,7 +195,7 @@ class FileStore:
             raise Unreadable(stored.sha256) from exc
         with io.FileIO(fd, "rb") as fh:
             try:
-                yield from stream.open_chunks(stored.key, fh.read, _READ_BLOCK, FILE_CIPHER)
+                yield from stream.open_chunks(stored.key, fh.read, _READ_BLOCK)
             except (OSError, stream.StreamError) as exc:
                 raise Unreadable(stored.sha256) from exc
 
@@ -252,7 +248,7 @@ class FileBlobWriter(BlobWriter):
         self._files = files
         self._key = secrets.token_bytes(stream.KEY_SIZE)
         self._name, self._out = files.create()
-        self._sealer = stream.Sealer(self._key, self._out.write, FILE_CIPHER)
+        self._sealer = stream.Sealer(self._key, self._out.write)
 
     def _absorb(self, data: bytes) -> None:
         self._sealer.update(data)

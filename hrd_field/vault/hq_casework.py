@@ -128,11 +128,6 @@ class CaseworkTables:
                 f"SELECT id, type FROM records WHERE deleted = 0 AND id IN ({marks})", chunk))
         return out
 
-    def communications_citing(self, record_id: str) -> list[str]:
-        return [r[0] for r in self._db.query(
-            "SELECT r.id FROM records r, json_each(r.body, '$.record_ids') l"
-            " WHERE r.type = 'communication' AND r.deleted = 0 AND l.value = ?", (record_id,))]
-
     def bundle_log(self, limit: int = 1000) -> list[BundleEntry]:
         return [BundleEntry(r[0], int(r[1]), r[2], r[3], json.loads(r[4] or "{}"))
                 for r in self._db.query(

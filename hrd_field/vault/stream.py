@@ -1,4 +1,4 @@
-"""STREAM: a long plaintext sealed in 64 KiB chunks with an AEAD.
+"""STREAM: a long plaintext sealed in 64 KiB chunks with AES-256-GCM.
 
 This is the construction of age v1's payload (https://age-encryption.org/v1): chunk ``i``
 is sealed under the nonce ``i`` (11 bytes, big-endian) followed by a flag byte, 1 on the
@@ -6,11 +6,12 @@ final chunk and 0 before it. A reordered, dropped or duplicated chunk fails its 
 does a stream cut at a chunk boundary (no chunk carries the final flag) or extended past
 its final chunk. The final chunk may be empty only when it is the first.
 
-The vault uses it for its attachment files (AES-256-GCM), each under its own random key, so
-a nonce never repeats under a key. Data is pushed in and sealed or opened chunks come back
-through a callback, so memory stays at one chunk whatever the size. The AEADs are OpenSSL's
-through ``cryptography``. Bundles do not use this module: their age layer is pyrage's
-(bundle/agefile.py), the format's maintained implementation, which other parties verify.
+The vault uses it for its attachment files, each under its own random key, so a nonce never
+repeats under a key. Data is pushed in and sealed or opened chunks come back through a
+callback, so memory stays at one chunk whatever the size. The AEAD is OpenSSL's through
+``cryptography`` (AES-GCM: every laptop and server of the last decade has AES instructions).
+Bundles do not use this module: their age layer is pyrage's (bundle/agefile.py), the
+format's maintained implementation, which other parties verify.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 CHUNK_SIZE = 64 * 1024
 TAG_SIZE = 16
@@ -27,10 +28,7 @@ SEALED_CHUNK = CHUNK_SIZE + TAG_SIZE
 KEY_SIZE = 32
 _MAX_COUNTER = 1 << 88
 
-AEAD = type[ChaCha20Poly1305] | type[AESGCM]
-"""The cipher: AES-256-GCM for the vault's files (three times ChaCha20-Poly1305's speed where
-the processor has AES instructions, as every laptop and server of the last decade does);
-ChaCha20-Poly1305 (age's own choice) stays available for processors without them."""
+
 
 
 class StreamError(Exception):
@@ -74,9 +72,8 @@ def _feed(pending: bytearray, data: bytes | bytearray | memoryview, size: int,
 class _Chunks:
     """Chunk ``n`` of a stream under one key, handed on to ``emit``."""
 
-    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any],
-                 aead: AEAD = ChaCha20Poly1305) -> None:
-        self._aead = aead(bytes(key))
+    def __init__(self, key: bytes | bytearray, emit: Callable[[bytes], Any]) -> None:
+        self._aead = AESGCM(bytes(key))
         self._emit = emit
         self._pending = bytearray()
         self._counter = 0
@@ -145,11 +142,10 @@ class Opener(_Chunks):
 
 
 def open_chunks(key: bytes | bytearray, read: Callable[[int], bytes],
-                block: int = 16 * SEALED_CHUNK, aead: AEAD = ChaCha20Poly1305,
-                ) -> Iterator[bytes]:
+                block: int = 16 * SEALED_CHUNK) -> Iterator[bytes]:
     """The plaintext of the sealed stream ``read`` returns, chunk by chunk (pull style)."""
     ready: list[bytes] = []
-    opener = Opener(key, ready.append, aead)
+    opener = Opener(key, ready.append)
     while True:
         data = read(block)
         if not data:
