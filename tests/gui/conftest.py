@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,29 @@ def unlock(qtbot, window, passphrase: str = PASSPHRASE) -> None:
     assert screen.go.isEnabled(), screen.go.toolTip()
     qtbot.mouseClick(screen.go, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=20_000)
+
+
+@contextlib.contextmanager
+def scaled_font(factor: float) -> Iterator[float]:
+    """The whole application's font at ``factor`` times its size (200 %: a low-vision
+    setting), restored afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    original = app.font()
+    scaled = app.font()
+    scaled.setPointSizeF(original.pointSizeF() * factor)
+    app.setFont(scaled)
+    try:
+        yield factor
+    finally:
+        app.setFont(original)
+
+
+@pytest.fixture
+def double_font(qapp) -> Iterator[float]:
+    with scaled_font(2) as factor:
+        yield factor
 
 
 def give_focus(qtbot, widget) -> None:

@@ -158,25 +158,17 @@ def test_new_right_after_choosing_the_mission_takes_its_defaults(qtbot, make_win
     assert typed.current().place.country == "PE"
 
 
-def test_at_200_percent_the_core_fields_still_come_first(qtbot, make_window):
-    app = QApplication.instance()
-    original = app.font()
-    scaled = app.font()
-    scaled.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(scaled)
-    try:
-        _window, editor = _editor(qtbot, make_window)
-        qtbot.wait(100)
-        body = editor.scroll_area.widget()
+def test_at_200_percent_the_core_fields_still_come_first(qtbot, make_window, double_font):
+    _window, editor = _editor(qtbot, make_window)
+    qtbot.wait(100)
+    body = editor.scroll_area.widget()
 
-        def top(widget) -> int:
-            return widget.mapTo(body, QPoint(0, 0)).y()
+    def top(widget) -> int:
+        return widget.mapTo(body, QPoint(0, 0)).y()
 
-        core = [top(editor.form.form.editors[name].widget) for name in CORE]
-        assert core == sorted(core), "in the order typed during the session"
-        rest = [top(box) for name, box in editor.form.sections.items() if name != "first"]
-        assert rest and max(core) < min(rest), (core, rest)
-        first = editor.first_field()
-        assert first is not None and editor.form.form.editors["date"].widget.isAncestorOf(first)
-    finally:
-        app.setFont(original)
+    core = [top(editor.form.form.editors[name].widget) for name in CORE]
+    assert core == sorted(core), "in the order typed during the session"
+    rest = [top(box) for name, box in editor.form.sections.items() if name != "first"]
+    assert rest and max(core) < min(rest), (core, rest)
+    first = editor.first_field()
+    assert first is not None and editor.form.form.editors["date"].widget.isAncestorOf(first)

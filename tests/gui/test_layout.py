@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
-from .conftest import unlock, wait_idle
+from .conftest import scaled_font, unlock, wait_idle
 from .layout_check import SCREEN, scroll_problems, size_problems, text_problems
 
 SECTIONS = ("mission_page", "mission", "consultation", "threat_report", "reprisal_incident",
@@ -17,14 +17,9 @@ EDITORS = ("mission", "person", "consultation", "threat_report", "reprisal_incid
 
 
 @pytest.fixture
-def font_scale(request) -> Iterator[float]:
-    app = QApplication.instance()
-    original = app.font()
-    scaled = app.font()
-    scaled.setPointSizeF(original.pointSizeF() * request.param)
-    app.setFont(scaled)
-    yield request.param
-    app.setFont(original)
+def font_scale(request, qapp) -> Iterator[float]:
+    with scaled_font(request.param) as factor:
+        yield factor
 
 
 def _busy_mission(root) -> str:

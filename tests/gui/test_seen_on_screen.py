@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from hrd_field.core.records import Mission
 from hrd_field.gui.dates import ui_locale
@@ -73,26 +73,18 @@ def test_the_number_of_records_uses_the_digits_of_the_dates(qtbot, make_window, 
     assert one in view.status.text() and "1" not in view.status.text()
 
 
-def test_list_columns_show_their_headings_at_200_percent(qtbot, make_window, tmp_path):
-    app = QApplication.instance()
-    original = app.font()
-    large = app.font()
-    large.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(large)
-    try:
-        view = _list_of_one_mission(qtbot, make_window, tmp_path, "ar")
-        header = view.table.horizontalHeader()
-        bold = QFont(view.table.font())
-        bold.setWeight(QFont.Weight.DemiBold)
-        metrics = QFontMetrics(bold)
-        cut = []
-        for col in range(1, view.model.columnCount()):
-            text = view.model.headerData(col, Qt.Orientation.Horizontal)
-            if header.sectionSize(col) < metrics.horizontalAdvance(text) + 10:
-                cut.append((text, header.sectionSize(col), metrics.horizontalAdvance(text)))
-        assert cut == []
-    finally:
-        app.setFont(original)
+def test_list_columns_show_their_headings_at_200_percent(qtbot, make_window, tmp_path, double_font):
+    view = _list_of_one_mission(qtbot, make_window, tmp_path, "ar")
+    header = view.table.horizontalHeader()
+    bold = QFont(view.table.font())
+    bold.setWeight(QFont.Weight.DemiBold)
+    metrics = QFontMetrics(bold)
+    cut = []
+    for col in range(1, view.model.columnCount()):
+        text = view.model.headerData(col, Qt.Orientation.Horizontal)
+        if header.sectionSize(col) < metrics.horizontalAdvance(text) + 10:
+            cut.append((text, header.sectionSize(col), metrics.horizontalAdvance(text)))
+    assert cut == []
 
 
 def test_follow_up_entries_line_up_and_the_action_has_the_room(qtbot, make_window) -> None:
@@ -116,55 +108,39 @@ def test_follow_up_entries_line_up_and_the_action_has_the_room(qtbot, make_windo
     assert action.width() > owner.width(), "what is to be done gets the room"
 
 
-def test_a_date_spelled_out_does_not_widen_the_form_at_200_percent(qtbot, make_window):
+def test_a_date_spelled_out_does_not_widen_the_form_at_200_percent(qtbot, make_window, double_font):
     from hrd_field.gui.date_input import DateInput
 
     from .layout_check import scroll_problems
 
-    app = QApplication.instance()
-    original = app.font()
-    large = app.font()
-    large.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(large)
-    try:
-        window = make_window()
-        window.resize(1366, 768)
-        unlock(qtbot, window)
-        editor = window.workspace.new_record("consultation")
-        editor.consent_presets.combo.setCurrentIndex(1)  # fills the consent date
-        for field in editor.findChildren(DateInput):
-            field.set_value("2026-09-30")  # "Wednesday, 30 September 2026"
-        window.resize(1366, 768)
-        qtbot.wait(50)
-        assert scroll_problems(editor, "dates filled") == []
-    finally:
-        app.setFont(original)
+    window = make_window()
+    window.resize(1366, 768)
+    unlock(qtbot, window)
+    editor = window.workspace.new_record("consultation")
+    editor.consent_presets.combo.setCurrentIndex(1)  # fills the consent date
+    for field in editor.findChildren(DateInput):
+        field.set_value("2026-09-30")  # "Wednesday, 30 September 2026"
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    assert scroll_problems(editor, "dates filled") == []
 
 
-def test_check_list_boxes_grow_with_the_font(qtbot, make_window):
+def test_check_list_boxes_grow_with_the_font(qtbot, make_window, double_font):
     from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
     from hrd_field.gui.form_fields import CheckListField
 
-    app = QApplication.instance()
-    original = app.font()
-    large = app.font()
-    large.setPointSizeF(original.pointSizeF() * 2)
-    app.setFont(large)
-    try:
-        window = make_window()
-        unlock(qtbot, window)
-        editor = window.workspace.new_record("threat_report")
-        types = editor.form.form.editors["threat_types"]
-        assert isinstance(types, CheckListField)
-        view = types.list
-        index = view.model().index(0, 0)
-        option = QStyleOptionViewItem()
-        option.rect = view.visualRect(index)
-        view.itemDelegate().initStyleOption(option, index)
-        box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator,
-                                          option, view)
-        assert box.height() >= 0.8 * view.fontMetrics().height(), \
-            f"a {box.height()} px box beside {view.fontMetrics().height()} px text"
-    finally:
-        app.setFont(original)
+    window = make_window()
+    unlock(qtbot, window)
+    editor = window.workspace.new_record("threat_report")
+    types = editor.form.form.editors["threat_types"]
+    assert isinstance(types, CheckListField)
+    view = types.list
+    index = view.model().index(0, 0)
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    view.itemDelegate().initStyleOption(option, index)
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator,
+                                      option, view)
+    assert box.height() >= 0.8 * view.fontMetrics().height(), \
+        f"a {box.height()} px box beside {view.fontMetrics().height()} px text"
