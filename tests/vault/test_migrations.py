@@ -7,7 +7,6 @@ database keyed with the data key, only migration step 1 applied, and rows writte
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 from helpers import PASSPHRASE
-from helpers.cli import assert_user_error, run_cli
+from helpers.refusals import refused_untouched
 
 from hrd_field.core import codec, indexing
 from hrd_field.core.errors import UserError
@@ -97,11 +96,6 @@ def columns(conn: Any) -> dict[str, list[tuple[Any, ...]]]:
 def open_raw(root: Path) -> Database:
     key = KeyFile.from_bytes((root / "vault.key").read_bytes()).unwrap(PASSPHRASE)
     return Database(root / "vault.db", key)
-
-
-def digest_dir(root: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.iterdir()) if p.is_file() and p.name != "vault.lock"}
 
 
 @pytest.fixture
@@ -217,12 +211,8 @@ def test_vault_from_a_newer_release_is_refused_and_left_alone(vault_dir: Path,
     with Vault.create(vault_dir, PASSPHRASE) as v:
         rid = v.records.create(Person(alias="Rose")).id
         v.db.conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
-    before = digest_dir(vault_dir)
-    with pytest.raises(UserError, match="newer version"):
-        Vault.unlock(vault_dir, PASSPHRASE)
-    res = run_cli("record", "list", vault=vault_dir, passfile=passfile)
-    assert_user_error(res, "newer version")
-    assert digest_dir(vault_dir) == before
+    info = refused_untouched(vault_dir, passfile, UserError, "newer version")
+    assert "newer version" in str(info.value)
     assert not (vault_dir / "vault.open").exists()
     db = open_raw(vault_dir)
     try:

@@ -7,7 +7,6 @@ a person identified at a checkpoint, so the checks read every byte the app leave
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import itertools
 import json
@@ -25,6 +24,7 @@ import pytest
 import sqlcipher3
 from helpers import PASSPHRASE
 from helpers.cli import assert_user_error, dumps, run_cli
+from helpers.refusals import digest_dir, refused_untouched
 
 from hrd_field.core.errors import UserError
 from hrd_field.core.records import (
@@ -77,11 +77,6 @@ def leaks(path: Path, needles: dict[str, bytes] = NEEDLES) -> list[str]:
 def assert_no_canary(root: Path) -> None:
     found = [hit for p in files_under(root) for hit in leaks(p)]
     assert found == [], f"plaintext found on disk: {found}"
-
-
-def digest_dir(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in files_under(root)}
 
 
 def assert_private(root: Path) -> None:
@@ -434,12 +429,8 @@ def test_missing_key_file_with_database(closed_vault: Path, passfile: Path) -> N
     saved = key.read_bytes()
     key.unlink()
     before = digest_dir(closed_vault)
-    with pytest.raises(KeyFileError) as info:
-        Vault.unlock(closed_vault, PASSPHRASE)
+    info = refused_untouched(closed_vault, passfile, KeyFileError, "key file")
     assert "key file" in str(info.value) and "missing" in str(info.value)
-    res = run_cli("record", "list", vault=closed_vault, passfile=passfile)
-    assert_user_error(res, "key file")
-    assert digest_dir(closed_vault) == before
     # 'vault init' must not paper over it with a new, empty vault
     res = run_cli("vault", "init", vault=closed_vault, passfile=passfile)
     assert_user_error(res, "already exists")
@@ -532,24 +523,15 @@ def test_database_replaced_with_random_bytes(closed_vault: Path, passfile: Path)
     db = closed_vault / "vault.db"
     size = db.stat().st_size
     db.write_bytes(os.urandom(size))
-    before = digest_dir(closed_vault)
-    with pytest.raises(UserError) as info:
-        Vault.unlock(closed_vault, PASSPHRASE)
+    info = refused_untouched(closed_vault, passfile, UserError, "damaged")
     assert "damaged" in str(info.value) or "another vault" in str(info.value)
-    res = run_cli("record", "list", vault=closed_vault, passfile=passfile)
-    assert_user_error(res, "damaged")
-    assert digest_dir(closed_vault) == before
     assert db.stat().st_size == size
 
 
 def test_database_missing_is_not_recreated(closed_vault: Path, passfile: Path) -> None:
     (closed_vault / "vault.db").unlink()
-    before = digest_dir(closed_vault)
-    with pytest.raises(VaultCorrupt, match="missing"):
-        Vault.unlock(closed_vault, PASSPHRASE)
-    res = run_cli("record", "list", vault=closed_vault, passfile=passfile)
-    assert_user_error(res, "missing")
-    assert digest_dir(closed_vault) == before
+    info = refused_untouched(closed_vault, passfile, VaultCorrupt, "missing")
+    assert "missing" in str(info.value)
     assert not (closed_vault / "vault.db").exists()
 
 
