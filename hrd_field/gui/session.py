@@ -234,7 +234,9 @@ class VaultSession(QObject):
                 on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
         """Work on data already in memory (e.g. reading a photo's EXIF), off the GUI thread.
 
-        It runs on the vault worker so it is ordered with, and cancelled like, vault work."""
+        It runs on the vault worker so it is ordered with, and cancelled like, vault work; like
+        every vault operation it loads the vault modules first (the demo makes its vault here)."""
+        self.load_vault_stack()
         return self._runner.submit(fn, *args, on_success=on_done,
                                    on_failure=on_error or self.failed.emit, parent=parent)
 
