@@ -174,7 +174,8 @@ class Database:
         c.execute("PRAGMA cipher_memory_security = ON")
         # executescript, not execute: the statement cache would keep this text as a key.
         hex_key = key.hex()
-        pragma = "PRAGMA key = \"x'" + hex_key + "'\";"
+        # One f-string: a chain of + would leave a freed, unwiped partial copy of the key.
+        pragma = f"PRAGMA key = \"x'{hex_key}'\";"
         try:
             c.executescript(pragma)
         finally:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from ..core.errors import UserError
 from ..core.i18n import _
+from . import memwipe
 
 FORMAT = "hrd-field-keyfile"
 VERSION = 1
@@ -119,7 +120,7 @@ class KeyFile:
         return json.dumps({"format": FORMAT, "vault_id": self.vault_id, "slot": header},
                           sort_keys=True, separators=(",", ":")).encode("utf-8")
 
-    def passphrase_slot(self, data_key: bytes, passphrase: str) -> dict[str, Any]:
+    def passphrase_slot(self, data_key: bytes | bytearray, passphrase: str) -> dict[str, Any]:
         slot: dict[str, Any] = {
             "kind": "passphrase",
             "kdf": {"alg": "argon2id", "salt": _b64(os.urandom(16)), **kdf_params()},
@@ -129,11 +130,14 @@ class KeyFile:
         kek = _derive(passphrase, _unb64(slot["kdf"]["salt"]), params)
         nonce = os.urandom(12)
         slot["nonce"] = _b64(nonce)
-        slot["wrapped_key"] = _b64(ChaCha20Poly1305(kek).encrypt(nonce, data_key,
-                                                                  self._aad(slot)))
+        try:
+            slot["wrapped_key"] = _b64(ChaCha20Poly1305(kek).encrypt(nonce, data_key,
+                                                                      self._aad(slot)))
+        finally:
+            memwipe.wipe(kek)
         return slot
 
-    def set_passphrase(self, data_key: bytes, passphrase: str) -> None:
+    def set_passphrase(self, data_key: bytes | bytearray, passphrase: str) -> None:
         """Replace every passphrase slot with one for ``passphrase``; other slots stay."""
         others = [s for s in self.slots if s.get("kind") != "passphrase"]
         self.slots = [self.passphrase_slot(data_key, passphrase), *others]
@@ -166,8 +170,11 @@ class KeyFile:
                         raise KeyFileError(_("The key file is damaged and cannot be read."))
                     params[name] = value
                 kek = _derive(passphrase, _unb64(kdf["salt"]), params)
-                key = ChaCha20Poly1305(kek).decrypt(
-                    _unb64(slot["nonce"]), _unb64(slot["wrapped_key"]), self._aad(slot))
+                try:
+                    key = ChaCha20Poly1305(kek).decrypt(
+                        _unb64(slot["nonce"]), _unb64(slot["wrapped_key"]), self._aad(slot))
+                finally:
+                    memwipe.wipe(kek)
             except InvalidTag:
                 continue
             except (KeyError, TypeError, ValueError) as exc:

@@ -10,8 +10,10 @@ reach.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import sys
+from collections.abc import Iterator
 
 _BYTES_DATA = sys.getsizeof(b"") - 1  # offset of the payload in a CPython bytes object
 _ASCII_DATA = sys.getsizeof("") - 1  # offset of the payload in a compact ASCII str
@@ -26,3 +28,13 @@ def wipe(secret: bytes | bytearray | str) -> None:
         ctypes.memset(id(secret) + _BYTES_DATA, 0, len(secret))
     elif isinstance(secret, str) and len(secret) > 1 and secret.isascii():
         ctypes.memset(id(secret) + _ASCII_DATA, 0x30, len(secret))  # '0's: still valid text
+
+
+@contextlib.contextmanager
+def copy_of(secret: bytearray) -> Iterator[bytes]:
+    """``secret`` as ``bytes`` for an API that takes nothing else, zeroed when done."""
+    copy = bytes(secret)
+    try:
+        yield copy
+    finally:
+        wipe(copy)

@@ -361,7 +361,7 @@ class Vault:
     # -- keys ----------------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str) -> None:
         passphrase_rule.check(new_passphrase)
-        self._keyfile.set_passphrase(bytes(self._data_key), new_passphrase)
+        self._keyfile.set_passphrase(self._data_key, new_passphrase)
         crash_point("passwd.before_keyfile")
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         crash_point("passwd.keyfile")
@@ -369,7 +369,8 @@ class Vault:
             audit.append(c, self.actor, "vault.passwd")
 
     def set_recovery_recipient(self, recipient: str) -> None:
-        self._keyfile.set_recovery(bytes(self._data_key), recipient)
+        with memwipe.copy_of(self._data_key) as key:
+            self._keyfile.set_recovery(key, recipient)
         atomic_write(self.paths.keyfile, self._keyfile.to_bytes())
         with self.db.transaction() as c:
             audit.append(c, self.actor, "vault.recovery_slot")
@@ -505,7 +506,7 @@ class Vault:
         paths = VaultPaths(target)
         backup_directory(target)
         try:
-            self.db.backup_to(paths.database, bytes(self._data_key))
+            self.db.backup_to(paths.database, self._data_key)
             # The files the copy names, sealed as they are (their keys are in the copy).
             copied = Database(paths.database, self._data_key)
             try:
