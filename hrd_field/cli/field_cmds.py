@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     enroll.add_argument("profile")
     enroll.add_argument("--yes", action="store_true",
                         help="do not ask to confirm the fingerprint (it is still printed)")
+    enroll.add_argument("--key-changed", action="store_true",
+                        help="with --yes: accept a profile signed by another key than the one "
+                             "this laptop is enrolled with")
     add_vault_options(enroll)
     enroll.set_defaults(func=cmd_enroll)
 
@@ -93,21 +96,34 @@ def cmd_identity_show(args: argparse.Namespace) -> int:
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     from ..bundle.profile import load_profile
-    from ..sync.identity import enrol
+    from ..sync.identity import current_profile, enrol, key_changed
 
     data = existing_file(args.profile).read_bytes()
     profile = load_profile(data)
-    print(_("HQ profile of {org}").format(org=profile.organisation))
-    print(_("Fingerprint: {fp}").format(fp=profile.fingerprint))
-    print(_("Compare it aloud with HQ before accepting."))
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError(_("Confirm the fingerprint with --yes when not on a terminal."))
-        answer = input(_("Does the fingerprint match? Type yes to accept: ")).strip().lower()
-        # TRANSLATORS: the word a user types to accept, as in the prompt above
-        if answer not in ("y", "yes", _("yes").lower()):
-            raise UserError(_("Not enrolled."))
     with open_vault(args) as v:
+        enrolled = current_profile(v)
+        changed = enrolled is not None and key_changed(enrolled, profile)
+        if args.yes and changed and not args.key_changed:
+            raise UserError(_("Not enrolled: this profile is signed by another key than the "
+                              "one this laptop trusts (new fingerprint {fp}). After comparing "
+                              "it aloud with headquarters, add --key-changed to --yes.").format(
+                                  fp=profile.fingerprint))
+        print(_("HQ profile of {org}").format(org=profile.organisation))
+        print(_("Fingerprint: {fp}").format(fp=profile.fingerprint))
+        if enrolled is not None and changed:
+            print(_("Warning: this laptop is enrolled with {org} under another key, "
+                    "fingerprint {fp}. A profile with a new key is what someone who wants "
+                    "to read your bundles would hand you: accept it only if headquarters "
+                    "told you, in person or by phone, that their key changed.").format(
+                        org=enrolled.organisation, fp=enrolled.fingerprint), file=sys.stderr)
+        print(_("Compare it aloud with HQ before accepting."))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UserError(_("Confirm the fingerprint with --yes when not on a terminal."))
+            answer = input(_("Does the fingerprint match? Type yes to accept: ")).strip().lower()
+            # TRANSLATORS: the word a user types to accept, as in the prompt above
+            if answer not in ("y", "yes", _("yes").lower()):
+                raise UserError(_("Not enrolled."))
         enrol(v, data)
     print(ngettext("Enrolled: bundles will be encrypted to {n} HQ recipient.",
                    "Enrolled: bundles will be encrypted to {n} HQ recipients.",

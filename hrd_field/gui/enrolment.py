@@ -73,6 +73,7 @@ class EnrolmentDialog(QDialog):
         self.setWindowTitle(_("Headquarters"))
         self._session = session
         self._data: bytes | None = None
+        self._enrolled: HqProfile | None = None
         self.public_key = ""
         layout = QVBoxLayout(self)
 
@@ -149,6 +150,7 @@ class EnrolmentDialog(QDialog):
         profile, public_key = state
         from ..bundle.minisign import PublicKey
 
+        self._enrolled = profile
         self.public_key = public_key
         self.own_fingerprint.setText(grouped(PublicKey.from_base64(public_key).fingerprint()))
         self.status.setText(enrolment_text(profile))
@@ -191,23 +193,46 @@ class EnrolmentDialog(QDialog):
         if profile is not None:
             self.organisation.setText(profile.organisation)
             self.hq_fingerprint.setText(grouped(profile.fingerprint))
+            self._warn_if_key_changed(profile)
             self.accept_button.setDefault(False)
             self.refuse_button.setFocus()
         else:
             self._data = None
         grow_to_fit(self)
 
+    def _warn_if_key_changed(self, profile: HqProfile) -> None:
+        from ..sync.identity import key_changed
+
+        enrolled = self._enrolled
+        if enrolled is None or not key_changed(enrolled, profile):
+            self.accept_button.setText(_("The fingerprints match — enrol"))
+            return
+        self.message.setText(_(
+            "Warning: this laptop is enrolled with {organisation} under another key. A "
+            "profile with a new key is what someone who wants to read your bundles would "
+            "hand you: accept it only if headquarters told you, in person or by phone, that "
+            "their key changed, and every group below matches what they read.").format(
+                organisation=isolate(enrolled.organisation)))
+        self.accept_button.setText(_("Their key changed and every group matches — enrol"))
+
     def _refuse(self) -> None:
         self._show_candidate(None)
-        self.message.setText(_("Not enrolled. Ask headquarters for their profile again."))
+        if self._enrolled is None:
+            self.message.setText(_("Not enrolled. Ask headquarters for their profile again."))
+        else:
+            self.message.setText(_("Nothing changed: this laptop stays enrolled with "
+                                   "{organisation}.").format(
+                                       organisation=isolate(self._enrolled.organisation)))
 
     def _accept_profile(self) -> None:
         if self._data is None:
             return
         self.accept_button.setEnabled(False)
-        self._session.enrol(self._data, self._enrolled, self._failed, parent=self)
+        self._session.enrol(self._data, self._done, self._failed, parent=self)
 
-    def _enrolled(self, profile: HqProfile) -> None:
+    def _done(self, profile: HqProfile) -> None:
+        self._enrolled = profile
+        self.message.clear()
         self.accept_button.setEnabled(True)
         self._show_candidate(None)
         self.status.setText(enrolment_text(profile))

@@ -463,13 +463,9 @@ class VaultSession(QObject):
         """HQ's profile this laptop is enrolled with (or None), and this laptop's own
         public key for HQ's ``device add``."""
         def job(v: Vault) -> tuple[HqProfile | None, str]:
-            from ..sync.identity import device_public_key, enrolled_profile
+            from ..sync.identity import current_profile, device_public_key
 
-            own = device_public_key(v).to_base64()
-            try:
-                return enrolled_profile(v), own
-            except UserError:
-                return None, own
+            return current_profile(v), device_public_key(v).to_base64()
 
         return self._query(job, on_done, parent=parent)
 

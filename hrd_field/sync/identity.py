@@ -24,14 +24,29 @@ def device_public_key(vault: Vault) -> PublicKey:
 
 def enrol(vault: Vault, profile_bytes: bytes) -> HqProfile:
     profile = load_profile(profile_bytes)
+    before = current_profile(vault)
     vault.set_meta("hq_profile", profile_bytes.decode("utf-8"))
-    vault.log("device.enrol", "hq", profile.fingerprint)
+    # A new signing key is what a forged profile would bring: the audit log says so apart.
+    changed = before is not None and key_changed(before, profile)
+    vault.log("device.enrol_new_key" if changed else "device.enrol", "hq", profile.fingerprint)
     return profile
 
 
-def enrolled_profile(vault: Vault) -> HqProfile:
+def key_changed(enrolled: HqProfile, candidate: HqProfile) -> bool:
+    """Whether ``candidate`` is signed by another key than the profile this laptop trusts.
+    (A profile signed by the same key may change recipients or addresses: that key vouches
+    for it, so no new comparison aloud is needed.)"""
+    return enrolled.fingerprint != candidate.fingerprint
+
+
+def current_profile(vault: Vault) -> HqProfile | None:
     text = vault.meta("hq_profile")
-    if not text:
+    return load_profile(text.encode("utf-8")) if text else None
+
+
+def enrolled_profile(vault: Vault) -> HqProfile:
+    profile = current_profile(vault)
+    if profile is None:
         raise UserError(_("This device is not enrolled with HQ yet: run 'hrd-field enroll "
                           "PROFILE' with the profile file HQ gave you."))
-    return load_profile(text.encode("utf-8"))
+    return profile

@@ -279,8 +279,12 @@ def test_enrolment_inside_the_app(qtbot, make_window, tmp_path: Path):
     with HqStore.init(tmp_path / "hq", PASSPHRASE, "OHCHR Geneva") as hq:
         usb = hq.profile().sign(hq.signing_key())
         online = hq.profile(intake_url="https://intake.example.org/").sign(hq.signing_key())
+    # Same organisation's name, another key: what a forged profile looks like.
+    with HqStore.init(tmp_path / "impostor", PASSPHRASE, "OHCHR Geneva") as other:
+        forged = other.profile().sign(other.signing_key())
     (tmp_path / "usb.json").write_bytes(usb)
     (tmp_path / "online.json").write_bytes(online)
+    (tmp_path / "forged.json").write_bytes(forged)
     (tmp_path / "junk.json").write_text("{}")
 
     window = make_window()
@@ -315,11 +319,22 @@ def test_enrolment_inside_the_app(qtbot, make_window, tmp_path: Path):
     assert "OHCHR Geneva" in window.enrol_label.text()
     assert "USB only" in window.enrol_label.text()
 
+    # The same key vouches for a new address: no new comparison to warn about.
     dialog.open_profile(tmp_path / "online.json")
+    assert dialog.message.text() == ""
     with qtbot.waitSignal(dialog.enrolled, timeout=10_000):
         qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
     assert "syncs to" in window.enrol_label.text()
     assert "intake.example.org" in window.enrol_label.text()
+
+    dialog.open_profile(tmp_path / "forged.json")
+    assert "under another key" in dialog.message.text()
+    assert "key changed" in dialog.accept_button.text()
+    qtbot.mouseClick(dialog.refuse_button, Qt.MouseButton.LeftButton)
+    assert "intake.example.org" in window.enrol_label.text()
+    dialog.open_profile(tmp_path / "online.json")
+    assert dialog.message.text() == ""
+    assert "key changed" not in dialog.accept_button.text()
     dialog.reject()
 
 
