@@ -202,8 +202,7 @@ class RecordListView(QWidget):
             elif isinstance(w, OptionalDate):
                 w.dateChanged.connect(self._debounce.start)
         for combo in box.findChildren(CodeCombo):
-            combo.setSizeAdjustPolicy(CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            combo.fit_current_text(30)
         clear = QPushButton(_("Clear"))
         clear.setAccessibleName(_("Clear filters"))
         clear.clicked.connect(self.clear_filters)

@@ -7,7 +7,8 @@ import itertools
 # QtCore.Qt read where used: the first read of the Qt namespace makes its ~90 Python enums,
 # and the lock screen, which imports this module, needs none of them.
 from PySide6 import QtCore
-from PySide6.QtCore import QDate, QEvent, QObject
+from PySide6.QtCore import QDate, QEvent, QObject, QSize
+from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLayout,
     QLayoutItem,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QWidget,
 )
 
@@ -79,6 +83,7 @@ class CodeCombo(QComboBox):
     def __init__(self, items: list[tuple[str, str]], none_label: str | None,
                  accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
+        self._fit_chars = 0
         self.setAccessibleName(accessible_name)
         guard_wheel(self)
         # Long entries (country names, vocabulary labels) must not widen the whole form.
@@ -95,6 +100,63 @@ class CodeCombo(QComboBox):
             if completer is not None:
                 completer.setFilterMode(QtCore.Qt.MatchFlag.MatchContains)
                 completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+
+        self.currentIndexChanged.connect(self._shown_changed)
+
+    def fit_current_text(self, max_chars: int) -> None:
+        """As wide as the chosen entry's text, up to ``max_chars`` average characters, for
+        bars that wrap (a filter's "Any: …" label in Arabic at 200 % is cut otherwise);
+        forms keep the fixed width, so one long country name cannot widen them."""
+        self._fit_chars = max_chars
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if not self._fit_chars:
+            return hint
+        metrics = self.fontMetrics()
+        text = min(metrics.horizontalAdvance(self.currentText()),
+                   metrics.averageCharWidth() * self._fit_chars)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        wanted = self.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option,
+                                               QSize(text, hint.height()), self)
+        return QSize(max(hint.width(), wanted.width()), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.isEditable():
+            super().paintEvent(event)
+            return
+        # Elided rather than cut, and in its own direction: a Russian mission title in the
+        # Arabic window keeps its full stop at its end.
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        text = self.fontMetrics().elidedText(option.currentText,
+                                             QtCore.Qt.TextElideMode.ElideRight, field.width())
+        option.currentText = f"\u2068{text}\u2069"
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._shown_changed()
+
+    def _shown_changed(self) -> None:
+        text = self.currentText()
+        line = self.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)  # a cut label shows its beginning, not its end
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        cut = self.fontMetrics().horizontalAdvance(text) > field.width()
+        self.setToolTip(text if cut else "")
+        if self._fit_chars:
+            self.updateGeometry()
 
     def code(self) -> str | None:
         if self.isEditable() and self.currentText() != self.itemText(self.currentIndex()):

@@ -11,11 +11,14 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
+    QComboBox,
     QLabel,
     QListWidget,
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
     QTabBar,
     QToolButton,
     QWidget,
@@ -85,6 +88,27 @@ def text_problems(root: QWidget) -> list[str]:
             if hint > button.width() + SLACK:
                 out.append(f"button text clipped ({hint}>{button.width()}): "
                            f"{button.text()[:40]!r} in {_where(button)}")
+    out += _combo_problems(root)
+    return out
+
+
+def _combo_problems(root: QWidget) -> list[str]:
+    """A combo's chosen entry must fit, unless the combo elides it on purpose and says it
+    whole in its tooltip (fixed-width form fields holding a long country name)."""
+    out = []
+    for combo in root.findChildren(QComboBox):
+        text = combo.currentText()
+        if not _really_visible(combo, root) or not text or combo.toolTip() == text:
+            continue
+        option = QStyleOptionComboBox()
+        option.initFrom(combo)
+        option.editable = combo.isEditable()
+        field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                             QStyle.SubControl.SC_ComboBoxEditField, combo)
+        need = combo.fontMetrics().horizontalAdvance(text)
+        if need > field.width() + SLACK:
+            out.append(f"combo text cut ({need}>{field.width()}): {text[:40]!r} in "
+                       f"{_where(combo)}")
     return out
 
 
