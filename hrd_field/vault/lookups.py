@@ -23,7 +23,12 @@ CURRENT_MISSION = "gui.current_mission"
 
 
 def remembered_mission(vault: Vault) -> Mission | None:
+    """The mission chosen last time; in a vault where none was ever chosen (not even
+    "none"), its only mission, which is what someone opening it means to work in."""
     mission_id = vault.meta(CURRENT_MISSION)
+    if mission_id is None:
+        only = vault.records.rows(Filters(type="mission"), limit=2)
+        mission_id = only[0].id if len(only) == 1 else None
     if not mission_id or not vault.records.exists(mission_id):
         return None
     record = vault.records.get(mission_id)

@@ -254,6 +254,27 @@ def test_current_mission_scopes_lists_defaults_new_records_and_is_remembered(
     again.language_changed.emit("en")
 
 
+def test_the_only_mission_is_current_until_someone_chooses(qtbot, make_window, tmp_path: Path):
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        chad = v.records.create(Mission(title="Visit to Chad", country="TD")).id
+    window = make_window(root)
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.workspace.current_mission == chad, timeout=10_000)
+    qtbot.waitUntil(lambda: window.mission_combo.currentText() == "Visit to Chad",
+                    timeout=10_000)
+    assert window.workspace.new_record("consultation").current().mission_id == chad
+
+    # "None" chosen on purpose is remembered as such.
+    window.workspace.set_current_mission(None)
+    wait_idle(qtbot, window)
+    window.close()
+    again = make_window(root)
+    unlock(qtbot, again)
+    wait_idle(qtbot, again)
+    assert again.workspace.current_mission is None
+
+
 def test_a_new_mission_becomes_current(qtbot, make_window, tmp_path: Path):
     from hrd_field.gui.form_fields import TextField
 
