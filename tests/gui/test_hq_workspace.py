@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from hrd_field.core.records import ReprisalIncident
 from hrd_field.gui.hq.communications_view import FollowUpDialog
@@ -201,3 +201,40 @@ def test_named_keyboard_reachable_and_mirrored(qtbot, make_hq, language: str) ->
     assert problems == []
     if language == "ar":
         assert ws.nav.item(3).text() != "Communications"
+
+
+def test_language_changes_without_a_restart(qtbot, make_hq) -> None:
+    from hrd_field.core.i18n import _
+    from hrd_field.gui.settings_dialog import SettingsDialog
+
+    window = make_hq()
+    window.workspace.show_section("deadlines")
+    row = window.workspace.nav.currentRow()
+    window.edit_settings()
+    dialog = window.findChild(SettingsDialog)
+    dialog.language.set_code("fr")
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.workspace.nav.item(row).text() != "Deadlines",
+                    timeout=10_000)
+    assert window.stack.currentWidget() is window.workspace, "still unlocked"
+    assert window.workspace.nav.currentRow() == row
+    assert window.menuBar().actions()[0].text() == "&Fichier"
+    window.lock()
+    assert window.lock_screen.isVisible()
+    assert window.lock_screen.go.text() == _("Unlock") != "Unlock"
+    window.lock_screen.passphrase.setText(PASS)
+    window.lock_screen._submit()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=20_000)
+
+    # Unsaved casework has no draft at HQ: the switch waits rather than lose it.
+    window.workspace.new_record("recommendation")
+    editor = window.workspace.editors()[0]
+    editor.dirty = True
+    window.settings.language = "ar"
+    window._settings_saved()
+    box = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, QMessageBox) and w.isVisible())
+    assert QApplication.instance().layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert window.workspace.editors() == [editor]
+    box.accept()
+    editor.dirty = False

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from ...core.i18n import _
 from ..clipboard import SensitiveClipboard
@@ -21,30 +29,43 @@ from .workspace import HqWorkspace
 
 
 class HqWindow(QMainWindow):
+    language_changed = Signal(str)
+
     def __init__(self, session: HqSession, store_dir: Path, settings: Settings,
                  idle: IdleWatcher, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.store_dir = store_dir
+        self.settings = settings
         self.idle = idle
-        self.setWindowTitle(_("HRD Field — headquarters"))
         self.resize(1360, 800)
         self.clipboard = SensitiveClipboard(settings.clipboard_clear_seconds * 1000, self)
         self.context = FormContext(self.clipboard, settings.mask_identity)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.lock_screen = LockScreen()
-        self.workspace = HqWorkspace(session, self.context)
-        self.stack.addWidget(self.lock_screen)
-        self.stack.addWidget(self.workspace)
-        self.lock_screen.unlock_requested.connect(self._unlock)
         self.busy = QLabel()
-        self.busy.setAccessibleName(_("Activity"))
         self.statusBar().addPermanentWidget(self.busy)
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         session.busy_changed.connect(
             lambda busy: self.busy.setText(_("Working…") if busy else ""))
+        self._build()
+        self.idle.idle.connect(self.lock)
+        self.show_lock_screen()
+
+    def _build(self) -> None:
+        """Everything that shows words: built again when the language changes."""
+        self.setWindowTitle(_("HRD Field — headquarters"))
+        self.busy.setAccessibleName(_("Activity"))
+        self.lock_screen = LockScreen()
+        self.workspace = HqWorkspace(self.session, self.context)
+        self.stack.addWidget(self.lock_screen)
+        self.stack.addWidget(self.workspace)
+        self.lock_screen.unlock_requested.connect(self._unlock)
         menu = self.menuBar().addMenu(_("&File"))
+        settings_action = QAction(_("&Settings…"), self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.edit_settings)
+        menu.addAction(settings_action)
         self.lock_action = QAction(_("&Lock"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
@@ -59,8 +80,53 @@ class HqWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Alt+{i + 1}"))
             action.triggered.connect(lambda _c=False, row=i: self.workspace.nav.setCurrentRow(row))
             go.addAction(action)
-        self.idle.idle.connect(self.lock)
-        self.show_lock_screen()
+
+    def editing(self) -> bool:
+        """Unsaved casework has no draft at HQ: with an editor holding changes the language
+        waits (the setting is kept for the next start), and the person is told."""
+        if not any(editor.dirty for editor in self.workspace.editors()):
+            return False
+        box = QMessageBox(QMessageBox.Icon.Information, _("Language"), _(
+            "Save or close the records you are editing first; the new language is used "
+            "from the next start, or when you choose it again."), parent=self)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return True
+
+    def retranslate(self) -> None:
+        """Build every view again in the new language; the open section and the records
+        open in tabs come back."""
+        was_open = self.session.is_open
+        row = self.workspace.nav.currentRow()
+        open_ids = [e.base.id for e in self.workspace.editors() if not e.is_new]
+        old = (self.lock_screen, self.workspace)
+        self.workspace.drop_everything()
+        self.menuBar().clear()
+        self._build()
+        for widget in old:
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        if was_open:
+            self.show_workspace()
+            self.workspace.nav.setCurrentRow(row)
+            for record_id in open_ids:
+                self.workspace.open_record(record_id)
+        else:
+            self.show_lock_screen()
+
+    def edit_settings(self) -> None:
+        from ..settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _settings_saved(self) -> None:
+        self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
+        self.context.mask_identity = self.settings.mask_identity
+        self.clipboard.set_timeout(self.settings.clipboard_clear_seconds * 1000)
+        self.language_changed.emit(self.settings.language)
 
     def show_lock_screen(self, message: str = "") -> None:
         self.lock_screen.set_mode(creating=False, location=self.store_dir)
@@ -107,6 +173,13 @@ def build_hq_window(store_dir: Path, settings: Settings | None = None,
     window = HqWindow(session, store_dir, settings, idle)
     for service in (runner, session, idle):
         service.setParent(window)
+
+    def switch(lang: str) -> None:
+        if not window.editing():
+            setup_language(app, lang or system_language())
+            window.retranslate()
+
+    window.language_changed.connect(switch)
     return window
 
 
