@@ -19,7 +19,6 @@ class Settings:
     autolock_minutes: int = 5
     clipboard_clear_seconds: int = 30
     mask_identity: bool = True
-    vault_dir: str = ""  # "" = the default location
 
     @staticmethod
     def path() -> Path:
