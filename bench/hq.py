@@ -197,6 +197,11 @@ def main() -> int:
     parser.add_argument("--max-size", type=float, default=4.0,
                         help="bundle size limit in MiB for the import part")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="a checkout of earlier code: its import measured in the same "
+                             "run (the import part's before)")
+    parser.add_argument("--no-memory-security-figure", action="store_true",
+                        help="leave out the embedded import with cipher_memory_security off")
     parser.add_argument("--tmpdir", type=Path, default=None)
     args = parser.parse_args()
     if args.part in ("all", "import"):

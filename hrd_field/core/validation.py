@@ -193,6 +193,109 @@ def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
             _check_scalar(path, value, meta, errors)
 
 
+# The field checks of ``_walk`` as one function per class, made once from the same plans:
+# a bulk import validates tens of thousands of records, and the generic walk (re-reading
+# each field's metadata for every value) was most of its time. A checker only answers
+# whether ``_walk`` would find nothing; when it says no, ``_walk`` runs and words every
+# problem. tests/core/test_core_builders.py holds the two against each other.
+
+_Check = typing.Callable[[Any], bool]
+_CHECKERS: dict[type, _Check] = {}
+
+
+def _checker(cls: type) -> _Check:
+    found = _CHECKERS.get(cls)
+    if found is None:
+        found = _CHECKERS[cls] = _make_checker(cls)
+    return found
+
+
+def _make_checker(cls: type) -> _Check:
+    # One expression over every field (no loop, no getattr by name); field names are
+    # Python identifiers from the dataclass itself.
+    env: dict[str, Any] = {}
+    terms = []
+    for i, p in enumerate(plan(cls)):
+        env[f"f{i}"] = _field_check(p)
+        terms.append(f"f{i}(obj.{p.name})")
+    source = f"def check(obj):\n    return {' and '.join(terms) or 'True'}\n"
+    exec(source, env)  # noqa: S102 - the text is made from the field plans only
+    check: _Check = env["check"]
+    return check
+
+
+def _nested_ok(value: Any) -> bool:
+    return _checker(type(value))(value)
+
+
+def _field_check(p: Any) -> _Check:
+    """True where ``_walk`` would add no error for this field's value."""
+    inner: _Check
+    if p.kind == NESTED:
+        inner = _nested_ok
+    elif p.kind in (LIST, LIST_NESTED):
+        item_ok = _nested_ok if p.kind == LIST_NESTED else _scalar_check(p.meta)
+
+        def each(value: Any) -> bool:
+            if len(value) > LIST_MAX:
+                return False
+            for item in value:
+                if not item_ok(item):
+                    return False
+            return True
+        inner = each
+    else:
+        inner = _scalar_check(p.meta)
+        codes = _codes(p.meta["vocab"]) if p.meta.get("vocab") else None
+        if codes is not None and not p.meta.get("required"):
+            def coded(value: Any) -> bool:
+                if type(value) is str:
+                    return value in codes
+                return value is None or inner(value)
+            return coded
+    if p.meta.get("required"):
+        def required(value: Any) -> bool:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return False
+            return inner(value)
+        return required
+
+    def optional(value: Any) -> bool:
+        return value is None or inner(value)
+
+    return optional
+
+
+def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
+    """True where ``_check_scalar`` would add no error."""
+    lo, hi = meta.get("minimum"), meta.get("maximum")
+    vocab = meta.get("vocab")
+    codes = _codes(vocab) if vocab else None
+    limit = meta.get("max_length")
+    fmt = meta.get("format")
+
+    def ok(value: Any) -> bool:
+        kind = type(value)
+        if kind is str:
+            if codes is not None:
+                return value in codes
+            if (limit and len(value) > limit) or "\x00" in value:
+                return False
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+            return not value or fmt is None or _check_format(fmt, value) is None
+        if kind is bool:
+            return True
+        if kind is int:
+            return not ((lo is not None and value < lo) or (hi is not None and value > hi))
+        return False  # anything else: the generic walk decides
+
+    return ok
+
+
 def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
     scope = consent.scope
     granted = [f.name for f in dataclasses.fields(scope) if getattr(scope, f.name)]
@@ -211,9 +314,10 @@ def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
 def validate(record: Record) -> list[FieldError]:
     """All problems with a record, each tied to its field; an empty list means valid."""
     errors: list[FieldError] = []
-    _walk(record, "", errors)
-    if errors:
-        return errors
+    if not _checker(type(record))(record):
+        _walk(record, "", errors)
+        if errors:
+            return errors
     if isinstance(record, Mission) and record.start_date and record.end_date:
         if record.end_date < record.start_date:
             errors.append(FieldError("end_date", _("ends before it starts")))
