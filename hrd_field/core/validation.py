@@ -15,7 +15,7 @@ from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
-from .introspect import LIST, LIST_NESTED, NESTED, plan
+from .introspect import LIST, LIST_NESTED, NESTED, SCALAR, plan
 from .linking import at_least, counts_of, total
 from .records import Consent, Consultation, Mission, Record, ReprisalIncident, ThreatReport
 from .regions import is_country, region_of
@@ -211,17 +211,48 @@ def _checker(cls: type) -> _Check:
 
 
 def _make_checker(cls: type) -> _Check:
-    # One expression over every field (no loop, no getattr by name); field names are
-    # Python identifiers from the dataclass itself.
-    env: dict[str, Any] = {}
-    terms = []
+    # One generated function: a test per field, inline for the commonest kinds (codes,
+    # short text), a call to the field's check otherwise. An inline test that fails asks
+    # the field's check, so it may only ever be stricter. Names are the dataclass's fields.
+    env: dict[str, Any] = {"utf8": _encodable, "all_in": _all_in}
+    lines = ["def check(obj):"]
     for i, p in enumerate(plan(cls)):
         env[f"f{i}"] = _field_check(p)
-        terms.append(f"f{i}(obj.{p.name})")
-    source = f"def check(obj):\n    return {' and '.join(terms) or 'True'}\n"
-    exec(source, env)  # noqa: S102 - the text is made from the field plans only
+        test = f"f{i}(v)"
+        meta = p.meta
+        if p.kind == SCALAR and not meta.get("required"):
+            if meta.get("vocab"):
+                env[f"c{i}"] = _codes(meta["vocab"])
+                test = f"v is None or (v in c{i} if type(v) is str else f{i}(v))"
+            elif meta.get("format") is None:
+                limit = meta.get("max_length")
+                length = f"len(v) <= {int(limit)} and " if limit else ""
+                test = (f"v is None or (type(v) is str and {length}'\\x00' not in v and"
+                        f" (v.isascii() or utf8(v))) or f{i}(v)")
+        elif p.kind == LIST and meta.get("vocab") and not meta.get("required"):
+            env[f"c{i}"] = _codes(meta["vocab"])
+            test = f"(type(v) is list and all_in(v, c{i})) or f{i}(v)"
+        lines += [f"    v = obj.{p.name}", f"    if not ({test}):", "        return False"]
+    lines.append("    return True")
+    exec("\n".join(lines) + "\n", env)  # noqa: S102 - made from the field plans only
     check: _Check = env["check"]
     return check
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+        return False
+    return True
+
+
+def _all_in(values: list[Any], codes: frozenset[str]) -> bool:
+    """A list of codes, none unknown, not too many (what ``_walk`` checks of it)."""
+    try:
+        return len(values) <= LIST_MAX and codes.issuperset(values)
+    except TypeError:  # something unhashable in the list: the field's check decides
+        return False
 
 
 def _nested_ok(value: Any) -> bool:

@@ -129,8 +129,11 @@ def _prepare(repo: SealedRecords, item: Incoming) -> tuple[str, str, str | None]
     scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
     # a version sent again is compared without its link fields (stub references are new on
     # each export): core.linking.comparable
-    comparable = codec.canonical(linking.comparable(plain))
-    return codec.canonical(plain), repo.sealer.fingerprint(comparable.encode()), scope
+    body = codec.canonical(plain)
+    # only threats carry link fields: for every other record the two texts are one
+    comparable = codec.canonical(linking.comparable(plain)) \
+        if any(k in plain for k in linking.LINK_FIELDS) else body
+    return body, repo.sealer.fingerprint(comparable.encode()), scope
 
 
 def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
