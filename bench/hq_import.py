@@ -9,9 +9,10 @@ configurations:
   in the tests, skipped and said so where none can start);
 - with ``--against TREE`` (a checkout of earlier code, e.g. ``git worktree add`` or ``git
   archive``): that code on both, the "before" of the same run;
-- this tree on the embedded store with SQLCipher's ``cipher_memory_security`` off: not a
-  shipped configuration, the figure for the decision issue 18 asks for
-  (``--no-memory-security-figure`` leaves it out).
+- this tree on the embedded store with SQLCipher's ``cipher_memory_security`` off, and with
+  it on but a larger SQLite lookaside (see ``hq_import_worker.py``): neither is shipped,
+  they are the figures for the decision issue 18 asks for (``--no-memory-security-figure``
+  leaves them out).
 
 Every step runs in a worker process per tree (``hq_import_worker.py``, the tree on its
 ``PYTHONPATH``), bundle by bundle, interleaved, who goes first rotating: the import
@@ -190,6 +191,10 @@ def import_part(args: argparse.Namespace) -> str:
                 nomem = Worker(HERE, "--memory-security-off")
                 stack.callback(nomem.close)
                 configs.append(Config("after, cipher_memory_security OFF", "embedded", nomem))
+                lookaside = Worker(HERE, "--lookaside")
+                stack.callback(lookaside.close)
+                configs.append(Config("after, lookaside 2000 × 1200 B (experiment)",
+                                      "embedded", lookaside))
             log(f"{n:,} realistic records into a field vault")
             pristine = _field_vault(root, n)
             for i, config in enumerate(configs):

@@ -12,6 +12,13 @@ Reads one JSON command a line on stdin, answers one JSON line on stdout:
 
 With ``--memory-security-off`` SQLCipher's ``cipher_memory_security`` is turned off in this
 process: never a shipped configuration, a figure for the decision issue 18 asks for.
+
+With ``--lookaside`` each connection gets a lookaside of 2,000 slots of 1,200 bytes
+(SQLite's default is 40 larger slots and small ones) through ``sqlite3_db_config``, reached
+with ctypes at the connection object's handle: an experiment, never shipped code. With
+memory security on, every allocation the lookaside cannot serve is locked and unlocked by
+two system calls, and the default lookaside is used up by the prepared statements an HQ
+store keeps; this shows what a binding (or a build) with a larger one would give.
 """
 
 from __future__ import annotations
@@ -64,10 +71,37 @@ def _memory_security_off() -> None:
         lambda *a, **k: connect(*a, factory=Connection, **k))
 
 
+def _larger_lookaside() -> None:
+    import ctypes
+    import glob
+
+    import sqlcipher3
+
+    from hrd_field.vault import database
+
+    library = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(sqlcipher3.__file__),
+                                                 "_sqlite3*.so"))[0])
+    connect = sqlcipher3.connect
+
+    def with_lookaside(*args: Any, **kwargs: Any) -> Any:
+        conn = connect(*args, **kwargs)
+        # pysqlite's Connection starts with PyObject_HEAD, then the sqlite3 pointer
+        handle = ctypes.c_void_p.from_address(id(conn) + 2 * ctypes.sizeof(ctypes.c_void_p))
+        lookaside = 1001  # SQLITE_DBCONFIG_LOOKASIDE
+        if library.sqlite3_db_config(handle, lookaside, None, ctypes.c_int(1200),
+                                     ctypes.c_int(2000)) != 0:
+            raise RuntimeError("sqlite3_db_config(LOOKASIDE) refused")
+        return conn
+
+    database.sqlcipher3.connect = with_lookaside  # type: ignore[attr-defined]
+
+
 def main() -> None:
     os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
     if "--memory-security-off" in sys.argv:
         _memory_security_off()
+    if "--lookaside" in sys.argv:
+        _larger_lookaside()
     from hrd_field.bundle import read_bundle
     from hrd_field.hq import importer
     from hrd_field.hq.store import HqStore
