@@ -181,3 +181,16 @@ def test_an_hq_database_without_temporary_tables_still_imports(
         outcome = import_bundle(store, bundle)
         assert outcome.status == "imported", outcome.message
         assert len(store.repo.search(WORD)) == 12
+
+
+def test_text_rows_reach_postgresql_unchanged(pg_world: World) -> None:
+    """The terms go to the server as one block of COPY text: whatever a value holds comes
+    back as it was."""
+    from hrd_field.hq.postgres.batch import _copy_texts
+
+    values = [("a\tb", "c\\d", "e\nf\rg"), ("\\N", "ح人", " "), ("x", "", "\\\\t")]
+    assert pg_world.database is not None
+    with psycopg.connect(pg_world.database) as conn:
+        conn.execute("CREATE TEMP TABLE t (a text, b text, c text)")
+        _copy_texts(conn, "t (a, b, c)", values)
+        assert conn.execute("SELECT a, b, c FROM t").fetchall() == values

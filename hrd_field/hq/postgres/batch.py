@@ -6,7 +6,7 @@ instead of several round trips per record."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +113,21 @@ def _copy(conn: Any, target: str, rows: list[tuple[Any, ...]]) -> None:
     with conn.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _copy_texts(conn: Any, target: str, rows: Sequence[tuple[str, ...]]) -> None:
+    """``_copy`` for rows of text only (the terms: ~14 a record), as one block in COPY's
+    text format: a Python call per row was most of the client's time for them."""
+    if not rows:
+        return
+    block = "".join("\t".join(value.translate(_COPY_ESCAPES) for value in row) + "\n"
+                    for row in rows)
+    with conn.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN") as copy:
+        copy.write(block.encode("utf-8"))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+"""What COPY's text format escapes in a value (no value here is NULL)."""
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -225,7 +240,7 @@ class _Pending:
 
     def write(self, repo: SealedRecords, conn: Any) -> None:
         if self.terms_only:
-            _copy(conn, "hq_record_terms (record_id, vocab, code)", sorted(
+            _copy_texts(conn, "hq_record_terms (record_id, vocab, code)", sorted(
                 (r.id, vocab, code) for r in self.terms_only
                 for vocab, code in indexing.terms(r)))
             self.terms_only.clear()
@@ -237,7 +252,7 @@ class _Pending:
                          ([r.id for r, _body in self.records],))
             # one statement for the rows (no record twice here: see store_many)
             conn.execute(UPDATE_ROWS, _columns(rows))
-            _copy(conn, "hq_record_terms (record_id, vocab, code)", terms)
+            _copy_texts(conn, "hq_record_terms (record_id, vocab, code)", terms)
         if self.tombstones:
             now = utc_now()
             conn.execute("DELETE FROM hq_record_terms WHERE record_id = ANY(%s)",
