@@ -3,17 +3,17 @@
     .venv/bin/python bench/hq.py [--part all|import|workspace] [--records 100000]
                                  [--communications 10000] [--runs 5]
                                  [--import-records 20000] [--max-size 4] [--no-postgres]
+                                 [--against TREE] [--no-memory-security-figure]
 
-Import (``--part import``): a field vault of ``--import-records`` realistic records (all of
-them allowed to travel) is exported with the real exporter into bundles of at most
-``--max-size`` MiB, and the bundles are imported with ``hq.importer.import_bundle``,
-in-process, into a fresh HQ store: the embedded one, and a PostgreSQL one when a
-throwaway cluster can be started (as in the tests). Records per second, records only.
-Baselines in the same run, interleaved bundle by bundle: the floor no store can avoid
-(decrypt, verify, parse the same bundles into a null store) and the store's own bulk
-path (``create_many`` of the same records, one transaction per bundle, into another
-fresh store of the same backend). Also one ``hrd-field hq import`` of every bundle
-(embedded): process start and unlock included, as a user sees it.
+Import (``--part import``, ``bench/hq_import.py``): a field vault of ``--import-records``
+realistic records (all of them allowed to travel) is exported with the real exporter into
+bundles of at most ``--max-size`` MiB for each configuration's fresh HQ store (embedded;
+PostgreSQL when a throwaway cluster can be started, as in the tests), and the bundles are
+imported with ``hq.importer.import_bundle`` in worker processes, bundle by bundle,
+interleaved. Records per second, records only, by wall and by CPU time. Baselines in the
+same run: the floor (the same bundles decrypted, verified and parsed, stored nowhere) and,
+with ``--against TREE``, the same import by earlier code. Also the embedded store with
+SQLCipher's ``cipher_memory_security`` off, for the decision it is (never shipped).
 
 Workspace (``--part workspace``): builds an embedded HQ store once (demo field records as
 received rows, casework through ``Casework.add_many``), opens the real HQ window
@@ -197,6 +197,11 @@ def main() -> int:
     parser.add_argument("--max-size", type=float, default=4.0,
                         help="bundle size limit in MiB for the import part")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="a checkout of earlier code: its import measured in the same "
+                             "run (the import part's before)")
+    parser.add_argument("--no-memory-security-figure", action="store_true",
+                        help="leave out the embedded import with cipher_memory_security off")
     parser.add_argument("--tmpdir", type=Path, default=None)
     args = parser.parse_args()
     if args.part in ("all", "import"):

@@ -1,18 +1,27 @@
 """The import part of bench/hq.py: bundles → HQ store, records only, in records per second.
 
-For each backend (embedded; PostgreSQL when a throwaway cluster starts as in the tests):
-a fresh HQ store, a field vault enrolled to it, every record exported with the real
-exporter into bundles of at most ``--max-size`` MiB, then, bundle by bundle and
-interleaved (who goes first alternates):
+Each configuration gets its own fresh HQ store (made by this tree's code; the schema is the
+same) and its own bundles: the same field vault of ``--import-records`` realistic records,
+exported with the real exporter into bundles of at most ``--max-size`` MiB. The
+configurations:
 
-- the import: ``hq.importer.import_bundle`` on the bundle (decrypt, verify, parse,
-  sequence and ownership checks, versions, records, indexes, bundle log; one transaction);
-- floor: the same bundle read and parsed into a sink that keeps nothing (the cost no
-  store can avoid);
-- bulk store: the same parsed records through the store's ``create_many`` into another
-  fresh store of the same backend, one transaction per bundle.
+- this tree's code on the embedded store and on PostgreSQL (a throwaway cluster started as
+  in the tests, skipped and said so where none can start);
+- with ``--against TREE`` (a checkout of earlier code, e.g. ``git worktree add`` or ``git
+  archive``): that code on both, the "before" of the same run;
+- this tree on the embedded store with SQLCipher's ``cipher_memory_security`` off, and with
+  it on but a larger SQLite lookaside (see ``hq_import_worker.py``): neither is shipped,
+  they are the figures for the decision issue 18 asks for (``--no-memory-security-figure``
+  leaves them out).
 
-After the run every record must be in the store once and findable by a word of its text.
+Every step runs in a worker process per tree (``hq_import_worker.py``, the tree on its
+``PYTHONPATH``), bundle by bundle, interleaved, who goes first rotating: the import
+(``hq.importer.import_bundle``: decrypt, verify, parse, sequence and ownership checks,
+versions, records, indexes, bundle log; one transaction) and the floor (the same bundle
+decrypted, verified and parsed, stored nowhere: what no store can avoid). Rates are given
+by wall time and by CPU time (load-independent); for PostgreSQL the CPU of the server's
+processes is added. After the run every record must be held once and found by a word of
+its text.
 """
 
 from __future__ import annotations
@@ -24,8 +33,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,43 +44,51 @@ from benchkit import Report, verdict
 PASSPHRASE = "bench HQ import passphrase"
 TARGET = 5_000.0
 BATCH = 5_000
+HERE = Path(__file__).resolve().parents[1]
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class _Keep:
-    """A bundle sink that keeps the records' bytes and nothing else."""
+class Worker:
+    """A ``hq_import_worker.py`` process running one tree's code."""
 
-    def __init__(self) -> None:
-        self.data = b""
+    def __init__(self, tree: Path, *flags: str) -> None:
+        env = dict(os.environ, PYTHONPATH=str(tree), HRD_FIELD_TEST_FAST_KDF="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "bench" / "hq_import_worker.py"), *flags],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tree)
 
-    def accept_manifest(self, verified: object) -> None:
-        pass
+    def __call__(self, **cmd: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"worker died on {cmd}")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
 
-    def records(self, data: bytes) -> None:
-        self.data = data
-
-    def begin_attachment(self, sha256: str, size: int) -> None:
-        pass
-
-    def attachment_data(self, chunk: bytes) -> None:
-        pass
-
-    def end_attachment(self, sha256: str) -> None:
-        pass
+    def close(self) -> None:
+        with_input = self.proc.stdin
+        if with_input is not None and self.proc.poll() is None:
+            with_input.write(json.dumps({"op": "close"}) + "\n")
+            with_input.close()
+        self.proc.wait(60)
 
 
-def _floor(path: Path, identities: list[str]) -> list[Any]:
-    """Read, verify and parse one bundle as the importer does, storing nothing."""
-    from hrd_field.bundle import read_bundle
-    from hrd_field.core import codec
-
-    sink = _Keep()
-    read_bundle(path, identities=identities, sink=sink)
-    return [codec.from_dict(codec.parse_json(line), fast=True)
-            for line in sink.data.split(b"\n") if line.strip()]
+@dataclass
+class Config:
+    label: str
+    backend: str
+    worker: Worker
+    store: Path = Path()
+    bundles: list[Path] = field(default_factory=list)
+    wall: float = 0.0
+    cpu: float = 0.0
+    server_cpu: float = 0.0
+    records: int = 0
 
 
 def _field_vault(root: Path, n: int) -> Path:
@@ -86,131 +104,72 @@ def _field_vault(root: Path, n: int) -> Path:
     return vault_dir
 
 
-def _bundles(root: Path, name: str, pristine: Path, profile: bytes, device_name: str,
-             store_dir: Path, max_size: int) -> tuple[list[Path], str]:
-    """Export every record of a copy of the field vault to the HQ of ``profile``."""
+def _store_and_bundles(root: Path, name: str, pristine: Path, database: str | None,
+                       max_size: int) -> tuple[Path, list[Path]]:
+    """A fresh HQ store, and every record of a copy of the field vault exported to it."""
     from hrd_field.hq.store import HqStore
     from hrd_field.sync.exporter import plan_export, write_export
     from hrd_field.sync.identity import device_public_key, enrol
     from hrd_field.vault.vault import Vault
 
+    store_dir = root / f"hq-{name}"
+    with HqStore.init(store_dir, PASSPHRASE, "Bench HQ", database=database) as store:
+        profile = store.profile().sign(store.signing_key())
     vault_dir = root / f"field-{name}"
     shutil.copytree(pristine, vault_dir)
-    out = root / f"bundles-{name}"
     with Vault.unlock(vault_dir, PASSPHRASE) as vault:
         enrol(vault, profile)
-        written = write_export(vault, plan_export(vault, since_last=False), out,
-                               max_size=max_size)
+        written = write_export(vault, plan_export(vault, since_last=False),
+                               root / f"bundles-{name}", max_size=max_size)
         key = device_public_key(vault).to_base64()
     with HqStore.open(store_dir, PASSPHRASE) as store:
-        store.repo.add_device(device_name, key)
+        store.repo.add_device("bench-laptop", key)
     shutil.rmtree(vault_dir)
-    return [b.path for b in sorted(written, key=lambda b: b.manifest.sequence)], key
+    return store_dir, [b.path for b in sorted(written, key=lambda b: b.manifest.sequence)]
 
 
-def _new_store(root: Path, name: str, database: str | None) -> tuple[Path, bytes]:
-    from hrd_field.hq.store import HqStore
+def _server_cpu(data_dir: Path) -> Callable[[], float]:
+    """CPU seconds used so far by the PostgreSQL server's processes (the postmaster's
+    children: backends, WAL writer, checkpointer)."""
+    postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    tick = os.sysconf("SC_CLK_TCK")
 
-    store_dir = root / name
-    with HqStore.init(store_dir, PASSPHRASE, "Bench HQ", database=database) as store:
-        return store_dir, store.profile().sign(store.signing_key())
+    def used() -> float:
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[1]) == postmaster or int(entry.name) == postmaster:
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
 
-
-def _backend(root: Path, label: str, pristine: Path, max_size: int,
-             new_database: Any, n: int) -> dict[str, Any]:
-    from hrd_field.core.records import Record
-    from hrd_field.hq.importer import import_bundle
-    from hrd_field.hq.store import HqStore
-
-    store_dir, profile = _new_store(root, f"hq-{label}", new_database("import"))
-    base_dir, _unused = _new_store(root, f"hq-{label}-bulk", new_database("bulk"))
-    log(f"{label}: exporting {n:,} records")
-    bundles, _key = _bundles(root, label, pristine, profile, "bench-laptop", store_dir,
-                             max_size)
-    pristine_store = None
-    if label == "embedded":  # for the CLI run: the same store before any import
-        pristine_store = root / "hq-embedded-cli"
-        shutil.copytree(store_dir, pristine_store)
-    log(f"{label}: importing {len(bundles)} bundles, interleaved with the baselines")
-    t_import = t_floor = t_bulk = cpu_import = 0.0
-    imported = 0
-    with HqStore.open(store_dir, PASSPHRASE) as store, \
-            HqStore.open(base_dir, PASSPHRASE) as base:
-        identities = store.identities()
-
-        def bulk(records: list[Record]) -> None:
-            if label == "embedded":
-                base.vault.records.create_many(records)
-            else:
-                base.repo.create_many(records)
-
-        for i, path in enumerate(bundles):
-            steps = ["import", "floor"] if i % 2 == 0 else ["floor", "import"]
-            for step in steps:
-                t, cpu = time.perf_counter(), time.process_time()
-                if step == "import":
-                    outcome = import_bundle(store, path)
-                    t_import += time.perf_counter() - t
-                    cpu_import += time.process_time() - cpu
-                    if outcome.status != "imported":
-                        raise RuntimeError(f"{path.name}: {outcome.status}: "
-                                           f"{outcome.message}")
-                    imported += outcome.counts["records"]
-                else:
-                    records = _floor(path, identities)
-                    t_floor += time.perf_counter() - t
-            t = time.perf_counter()
-            bulk(records)
-            t_bulk += time.perf_counter() - t
-        counts = store.repo.counts()
-        if counts["records"] != n or imported != n:
-            raise RuntimeError(f"{label}: {counts['records']} records held, {imported} "
-                               f"imported, {n} sent")
-        # imported records are findable: the longest word of some records' titles
-        missing = []
-        for row in store.repo.rows(limit=20):
-            word = max(row.title.split(), key=len, default="")
-            if len(word) >= 4 and row.id not in {
-                    h.id for h in store.repo.search(word, limit=n + 1)}:
-                missing.append(row.id)
-        if missing:
-            raise RuntimeError(f"{label}: not found by search after import: {missing[:3]}")
-    result: dict[str, Any] = {"bundles": len(bundles), "import": t_import, "cpu": cpu_import,
-                              "floor": t_floor, "bulk": t_bulk, "records": imported}
-    if pristine_store is not None:
-        passfile = root / "passphrase"
-        passfile.write_text(PASSPHRASE + "\n")
-        log(f"{label}: one `hrd-field hq import` of the {len(bundles)} bundles")
-        t = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "hrd_field", "hq", "import", *map(str, bundles),
-             "--store", str(pristine_store), "--json", "--passphrase-file", str(passfile)],
-            capture_output=True, text=True, check=False)
-        result["cli"] = time.perf_counter() - t
-        if done.returncode != 0 or any(r["status"] != "imported"
-                                       for r in json.loads(done.stdout)):
-            raise RuntimeError(f"CLI import failed: {done.stderr[-2000:]}")
-        shutil.rmtree(pristine_store)
-    for path in bundles:
-        path.unlink()
-    return result
+    return used
 
 
 def import_part(args: argparse.Namespace) -> str:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path.insert(0, str(HERE / "tests"))
     n = args.import_records
     max_size = int(args.max_size * (1 << 20))
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-hq-import-", dir=args.tmpdir))
     load_start = os.getloadavg()
-    report = Report("records/s")
-    results: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
+    configs: list[Config] = []
+    floors: dict[str, dict[str, float]] = {}
+    server: Callable[[], float] | None = None
     try:
-        log(f"{n:,} realistic records into a field vault")
-        pristine = _field_vault(root, n)
         with ExitStack() as stack:
-            results["embedded"] = _backend(root, "embedded", pristine, max_size,
-                                           lambda _name: None, n)
+            workers = {"after": Worker(HERE)}
+            if args.against is not None:
+                workers["before"] = Worker(args.against.resolve())
+            for worker in workers.values():
+                stack.callback(worker.close)
+            backends: dict[str, Callable[[str], str | None]] = {
+                "embedded": lambda _name: None}
             why = "--no-postgres" if args.no_postgres else None
             if why is None:
                 from helpers import pgcluster
@@ -218,38 +177,109 @@ def import_part(args: argparse.Namespace) -> str:
                 why = pgcluster.unavailable() or pgcluster.unprivileged_user_blocked()
             if why is None:
                 cluster = stack.enter_context(pgcluster.cluster())
-                results["postgresql"] = _backend(
-                    root, "postgresql", pristine, max_size,
-                    lambda name: cluster.create_database(f"bench_{os.getpid()}_{name}"), n)
+                server = _server_cpu(cluster.root / "data")
+                backends["postgresql"] = lambda name: cluster.create_database(
+                    f"bench_{os.getpid()}_{name}")
                 notes.append("PostgreSQL: a throwaway local cluster started as in the tests "
                              "(fsync=off, shared_buffers=32MB), over TCP on loopback")
             else:
                 notes.append(f"PostgreSQL not measured: {why}")
+            for backend in backends:
+                for label, worker in workers.items():
+                    configs.append(Config(label, backend, worker))
+            if not args.no_memory_security_figure:
+                nomem = Worker(HERE, "--memory-security-off")
+                stack.callback(nomem.close)
+                configs.append(Config("after, cipher_memory_security OFF", "embedded", nomem))
+                lookaside = Worker(HERE, "--lookaside")
+                stack.callback(lookaside.close)
+                configs.append(Config("after, lookaside 2000 × 1200 B (experiment)",
+                                      "embedded", lookaside))
+            log(f"{n:,} realistic records into a field vault")
+            pristine = _field_vault(root, n)
+            for i, config in enumerate(configs):
+                log(f"{config.label} / {config.backend}: store and bundles")
+                config.store, config.bundles = _store_and_bundles(
+                    root, f"{i}", pristine, backends[config.backend](f"c{i}"), max_size)
+            floors = {label: {"wall": 0.0, "cpu": 0.0, "records": 0} for label in workers}
+            count = len(configs[0].bundles)
+            log(f"importing {count} bundles per configuration, interleaved")
+            for b in range(count):
+                steps: list[Any] = [*configs, *workers]
+                shift = b % len(steps)
+                for step in steps[shift:] + steps[:shift]:
+                    if isinstance(step, Config):
+                        before = server() if server and step.backend == "postgresql" else 0.0
+                        got = step.worker(op="import", store=str(step.store),
+                                          bundle=str(step.bundles[b]))
+                        if got["status"] != "imported":
+                            raise RuntimeError(f"{step.label} {step.backend}: {got}")
+                        if server and step.backend == "postgresql":
+                            step.server_cpu += server() - before
+                        step.wall += got["wall"]
+                        step.cpu += got["cpu"]
+                        step.records += got["records"]
+                    else:  # the floor of this tree, on the embedded configuration's bundle
+                        first = next(c for c in configs if c.worker is workers[step])
+                        got = workers[step](op="floor", store=str(first.store),
+                                            bundle=str(first.bundles[b]))
+                        floor = floors[step]
+                        floor["wall"] += got["wall"]
+                        floor["cpu"] += got["cpu"]
+                        floor["records"] += got["records"]
+            for config in configs:
+                got = config.worker(op="check", store=str(config.store), records=n)
+                if not got["ok"] or config.records != n:
+                    raise RuntimeError(f"{config.label} {config.backend}: {got['detail']}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return _render(args, n, load_start, configs, floors, notes)
+
+
+def _render(args: argparse.Namespace, n: int, load_start: tuple[float, ...],
+            configs: list[Config], floors: dict[str, dict[str, float]],
+            notes: list[str]) -> str:
+    report = Report("records/s")
     report.header = [
-        f"HQ import: {n:,} records, bundles of at most {args.max_size:g} MiB, records only; "
-        f"{os.cpu_count()} cores, load average {load_start[0]:.1f} at the start, "
-        f"{os.getloadavg()[0]:.1f} at the end"]
-    for backend, r in results.items():
-        rate = r["records"] / r["import"]
-        s = report.section(f"import into the {backend} store ({r['bundles']} bundles)",
-                           "same bundles: read + parse only / the store's create_many")
-        s.add("import_bundle, in-process", f"{rate:,.0f}", "", "",
-              f"≥ {TARGET:,.0f}", verdict(rate >= TARGET))
-        s.add("  same, by this process's CPU time (PostgreSQL's own not counted)",
-              f"{r['records'] / r['cpu']:,.0f}")
-        floor = r["records"] / r["floor"]
-        s.add("  floor: decrypt, verify, parse (no store)", "", f"{floor:,.0f}",
-              f"{floor / rate:.2f}×")
-        bulk = r["records"] / r["bulk"]
-        s.add("  bulk store: create_many, one transaction per bundle", "", f"{bulk:,.0f}",
-              f"{bulk / rate:.2f}×")
-        if "cli" in r:
-            s.add("hrd-field hq import (process start + unlock included)",
-                  f"{r['records'] / r['cli']:,.0f}")
-        s.notes.append(f"import {r['import']:.2f} s (CPU {r['cpu']:.2f} s), floor "
-                       f"{r['floor']:.2f} s, create_many {r['bulk']:.2f} s; ratio = baseline "
-                       "rate ÷ import rate")
+        f"HQ import: {n:,} records, bundles of at most {args.max_size:g} MiB "
+        f"({len(configs[0].bundles)} bundles), records only; {os.cpu_count()} cores, load "
+        f"average {load_start[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"]
+    before = {c.backend: c for c in configs if c.label == "before"}
+    s = report.section("floor: decrypt, verify, parse and validate, no store",
+                       "the same with the --against tree")
+    for label, floor in floors.items():
+        rate, cpu = floor["records"] / floor["wall"], floor["records"] / floor["cpu"]
+        old = floors.get("before") if label == "after" else None
+        s.add(f"{label}: by wall time", f"{rate:,.0f}",
+              f"{old['records'] / old['wall']:,.0f}" if old else "",
+              f"{rate / (old['records'] / old['wall']):.2f}×" if old else "")
+        s.add(f"{label}: by CPU time", f"{cpu:,.0f}",
+              f"{old['records'] / old['cpu']:,.0f}" if old else "",
+              f"{cpu / (old['records'] / old['cpu']):.2f}×" if old else "")
+    for backend in dict.fromkeys(c.backend for c in configs):
+        s = report.section(f"import_bundle into the {backend} store",
+                           "the same with the --against tree")
+        for c in (c for c in configs if c.backend == backend):
+            base = before.get(backend) if c.label != "before" else None
+            rate = c.records / c.wall
+            s.add(f"{c.label}: by wall time", f"{rate:,.0f}",
+                  f"{base.records / base.wall:,.0f}" if base else "",
+                  f"{rate / (base.records / base.wall):.2f}×" if base else "",
+                  f"≥ {TARGET:,.0f}", verdict(rate >= TARGET))
+            cpu = c.records / c.cpu
+            s.add(f"{c.label}: by this process's CPU time", f"{cpu:,.0f}",
+                  f"{base.records / base.cpu:,.0f}" if base else "",
+                  f"{cpu / (base.records / base.cpu):.2f}×" if base else "")
+            if c.server_cpu:
+                both = c.records / (c.cpu + c.server_cpu)
+                s.add(f"{c.label}: by CPU time, PostgreSQL's processes included",
+                      f"{both:,.0f}",
+                      f"{base.records / (base.cpu + base.server_cpu):,.0f}" if base else "",
+                      f"{both / (base.records / (base.cpu + base.server_cpu)):.2f}×"
+                      if base else "")
+            s.notes.append(f"{c.label}: import {c.wall:.2f} s wall, {c.cpu:.2f} s CPU"
+                           + (f" + {c.server_cpu:.2f} s server CPU" if c.server_cpu else ""))
     report.sections[-1].notes += notes
+    if args.against is not None:
+        report.sections[-1].notes.append(f"before = the code in {args.against}")
     return report.render()

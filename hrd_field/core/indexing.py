@@ -22,21 +22,35 @@ def search_text(record: Record) -> str:
     return "\n".join(parts)
 
 
+# Which fields hold text and which hold codes, per class, decided once from the field
+# plans: bulk imports index tens of thousands of records, and re-reading every field's
+# metadata for each one was most of the indexing time.
+_TEXT_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+_CODED_FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
+
+
+def _text_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    found = _TEXT_FIELDS.get(cls)
+    if found is None:
+        found = _TEXT_FIELDS[cls] = tuple(
+            (p.name, p.kind) for p in plan(cls)
+            # codes, ids and dates are filters, not text
+            if not (p.meta.get("vocab") or p.meta.get("format") or p.meta.get("identity")
+                    or p.name == "author"))
+    return found
+
+
 def _collect_text(obj: Any, parts: list[str]) -> None:
-    for p in plan(type(obj)):
-        meta = p.meta
-        if meta.get("vocab") or meta.get("format") or meta.get("identity") \
-                or p.name == "author":
-            continue  # codes, ids and dates are filters, not text
-        value = getattr(obj, p.name)
+    for name, kind in _text_fields(type(obj)):
+        value = getattr(obj, name)
         if value is None:
             continue
-        if p.kind == NESTED:
+        if kind == NESTED:
             _collect_text(value, parts)
-        elif p.kind == LIST_NESTED:
+        elif kind == LIST_NESTED:
             for item in value:
                 _collect_text(item, parts)
-        elif p.kind == LIST:
+        elif kind == LIST:
             parts.extend(v for v in value if v.strip())
         elif isinstance(value, str) and value.strip():
             parts.append(value)
@@ -55,6 +69,8 @@ def cjk_bigrams(text: str) -> str:
     The trigram index cannot find two-character words (人权, 报复), the commonest length in
     Chinese; indexed as pairs, they are found like words. Single characters stay as they are.
     """
+    if not text or max(text) < "\u3040":  # nothing from the first range up (most text)
+        return ""
     grams: list[str] = []
     for run in _CJK.findall(text):
         if len(run) == 1:
@@ -71,20 +87,30 @@ def terms(record: Record) -> set[tuple[str, str]]:
     return out
 
 
+def _coded_fields(cls: type) -> tuple[tuple[str, str, str | None], ...]:
+    found = _CODED_FIELDS.get(cls)
+    if found is None:
+        found = _CODED_FIELDS[cls] = tuple(
+            (p.name, p.kind, p.meta.get("vocab")) for p in plan(cls)
+            if p.kind in (NESTED, LIST_NESTED) or p.meta.get("vocab"))
+    return found
+
+
 def _collect_terms(obj: Any, out: set[tuple[str, str]]) -> None:
-    for p in plan(type(obj)):
-        value = getattr(obj, p.name)
+    for name, kind, vocab in _coded_fields(type(obj)):
+        value = getattr(obj, name)
         if value is None:
             continue
-        vocab = p.meta.get("vocab")
-        if p.kind == NESTED:
+        if kind == NESTED:
             _collect_terms(value, out)
-        elif p.kind == LIST_NESTED:
+        elif kind == LIST_NESTED:
             for item in value:
                 _collect_terms(item, out)
-        elif vocab and p.kind == LIST:
+        elif vocab is None:
+            continue
+        elif kind == LIST:
             out.update((vocab, v) for v in value)
-        elif vocab and isinstance(value, str):
+        elif isinstance(value, str):
             out.add((vocab, value))
 
 

@@ -98,7 +98,7 @@ def resolve_at_hq(record: ThreatReport, held: Mapping[str, str | None]) -> bool:
     """Turn links to people HQ does not hold into stubs (records from devices that did not
     make stubs yet). ``held``: the linked people HQ holds, id → gender. The id is kept as
     the stub's reference: HQ already had it. Returns whether anything changed."""
-    before = (list(record.person_ids), copy.deepcopy(record.persons_concerned))
+    before = (list(record.person_ids), copy.copy(record.persons_concerned))  # numbers
     fill_persons_concerned(record, held)
     missing = [pid for pid in record.person_ids if pid not in held]
     record.person_ids = [pid for pid in record.person_ids if pid in held]

@@ -15,7 +15,7 @@ from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX
 from .i18n import _
-from .introspect import LIST, LIST_NESTED, NESTED, plan
+from .introspect import LIST, LIST_NESTED, NESTED, SCALAR, plan
 from .linking import at_least, counts_of, total
 from .records import Consent, Consultation, Mission, Record, ReprisalIncident, ThreatReport
 from .regions import is_country, region_of
@@ -193,6 +193,140 @@ def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
             _check_scalar(path, value, meta, errors)
 
 
+# The field checks of ``_walk`` as one function per class, made once from the same plans:
+# a bulk import validates tens of thousands of records, and the generic walk (re-reading
+# each field's metadata for every value) was most of its time. A checker only answers
+# whether ``_walk`` would find nothing; when it says no, ``_walk`` runs and words every
+# problem. tests/core/test_core_builders.py holds the two against each other.
+
+_Check = typing.Callable[[Any], bool]
+_CHECKERS: dict[type, _Check] = {}
+
+
+def _checker(cls: type) -> _Check:
+    found = _CHECKERS.get(cls)
+    if found is None:
+        found = _CHECKERS[cls] = _make_checker(cls)
+    return found
+
+
+def _make_checker(cls: type) -> _Check:
+    # One generated function: a test per field, inline for the commonest kinds (codes,
+    # short text), a call to the field's check otherwise. An inline test that fails asks
+    # the field's check, so it may only ever be stricter. Names are the dataclass's fields.
+    env: dict[str, Any] = {"utf8": _encodable, "all_in": _all_in}
+    lines = ["def check(obj):"]
+    for i, p in enumerate(plan(cls)):
+        env[f"f{i}"] = _field_check(p)
+        test = f"f{i}(v)"
+        meta = p.meta
+        if p.kind == SCALAR and not meta.get("required"):
+            if meta.get("vocab"):
+                env[f"c{i}"] = _codes(meta["vocab"])
+                test = f"v is None or (v in c{i} if type(v) is str else f{i}(v))"
+            elif meta.get("format") is None:
+                limit = meta.get("max_length")
+                length = f"len(v) <= {int(limit)} and " if limit else ""
+                test = (f"v is None or (type(v) is str and {length}'\\x00' not in v and"
+                        f" (v.isascii() or utf8(v))) or f{i}(v)")
+        elif p.kind == LIST and meta.get("vocab") and not meta.get("required"):
+            env[f"c{i}"] = _codes(meta["vocab"])
+            test = f"(type(v) is list and all_in(v, c{i})) or f{i}(v)"
+        lines += [f"    v = obj.{p.name}", f"    if not ({test}):", "        return False"]
+    lines.append("    return True")
+    exec("\n".join(lines) + "\n", env)  # noqa: S102 - made from the field plans only
+    check: _Check = env["check"]
+    return check
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
+        return False
+    return True
+
+
+def _all_in(values: list[Any], codes: frozenset[str]) -> bool:
+    """A list of codes, none unknown, not too many (what ``_walk`` checks of it)."""
+    try:
+        return len(values) <= LIST_MAX and codes.issuperset(values)
+    except TypeError:  # something unhashable in the list: the field's check decides
+        return False
+
+
+def _nested_ok(value: Any) -> bool:
+    return _checker(type(value))(value)
+
+
+def _field_check(p: Any) -> _Check:
+    """True where ``_walk`` would add no error for this field's value."""
+    inner: _Check
+    if p.kind == NESTED:
+        inner = _nested_ok
+    elif p.kind in (LIST, LIST_NESTED):
+        item_ok = _nested_ok if p.kind == LIST_NESTED else _scalar_check(p.meta)
+
+        def each(value: Any) -> bool:
+            if len(value) > LIST_MAX:
+                return False
+            for item in value:
+                if not item_ok(item):
+                    return False
+            return True
+        inner = each
+    else:
+        inner = _scalar_check(p.meta)
+        codes = _codes(p.meta["vocab"]) if p.meta.get("vocab") else None
+        if codes is not None and not p.meta.get("required"):
+            def coded(value: Any) -> bool:
+                if type(value) is str:
+                    return value in codes
+                return value is None or inner(value)
+            return coded
+    if p.meta.get("required"):
+        def required(value: Any) -> bool:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return False
+            return inner(value)
+        return required
+
+    def optional(value: Any) -> bool:
+        return value is None or inner(value)
+
+    return optional
+
+
+def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
+    """True where ``_check_scalar`` would add no error."""
+    lo, hi = meta.get("minimum"), meta.get("maximum")
+    vocab = meta.get("vocab")
+    codes = _codes(vocab) if vocab else None
+    limit = meta.get("max_length")
+    fmt = meta.get("format")
+
+    def ok(value: Any) -> bool:
+        kind = type(value)
+        if kind is str:
+            if codes is not None:
+                return value in codes
+            if (limit and len(value) > limit) or "\x00" in value:
+                return False
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    return False
+            return not value or fmt is None or _check_format(fmt, value) is None
+        if kind is bool:
+            return True
+        if kind is int:
+            return not ((lo is not None and value < lo) or (hi is not None and value > hi))
+        return False  # anything else: the generic walk decides
+
+    return ok
+
+
 def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
     scope = consent.scope
     granted = [f.name for f in dataclasses.fields(scope) if getattr(scope, f.name)]
@@ -211,9 +345,10 @@ def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
 def validate(record: Record) -> list[FieldError]:
     """All problems with a record, each tied to its field; an empty list means valid."""
     errors: list[FieldError] = []
-    _walk(record, "", errors)
-    if errors:
-        return errors
+    if not _checker(type(record))(record):
+        _walk(record, "", errors)
+        if errors:
+            return errors
     if isinstance(record, Mission) and record.start_date and record.end_date:
         if record.end_date < record.start_date:
             errors.append(FieldError("end_date", _("ends before it starts")))

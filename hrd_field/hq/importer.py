@@ -361,7 +361,7 @@ def _incoming(item: Any, people: dict[str, str | None]) -> Incoming:
         current = copy.copy(item)
         current.person_ids = list(item.person_ids)
         current.persons_not_shared = list(item.persons_not_shared)
-        current.persons_concerned = copy.deepcopy(item.persons_concerned)
+        current.persons_concerned = copy.copy(item.persons_concerned)  # numbers only
         if not linking.resolve_at_hq(current, people):
             current = None
     return Incoming(item.id, item.TYPE, item.version, item, current)

@@ -31,8 +31,9 @@ class SealedRecords(Pooled):
 
     def _seal_record(self, record: Record, body: str | None = None) -> bytes:
         cols = indexing.columns(record)
+        # UTF-8 as it is: \u escapes made Arabic and Chinese records half as large again
         payload = json.dumps({"title": cols["title"], "body": body or codec.dumps(record),
-                              "text": indexing.search_text(record)})
+                              "text": indexing.search_text(record)}, ensure_ascii=False)
         return self.sealer.seal(payload.encode(), f"record:{record.id}:{record.version}")
 
     def _open_record(self, record_id: str, version: int, sealed: bytes) -> dict[str, str]:

@@ -1,0 +1,151 @@
+"""One process of ``bench/hq_import.py``: imports bundles with the ``hrd_field`` of the tree
+on ``PYTHONPATH`` (this one, or ``--against`` another) and times each step itself.
+
+Reads one JSON command a line on stdin, answers one JSON line on stdout:
+
+- ``{"op": "import", "store": DIR, "bundle": FILE}``: ``hq.importer.import_bundle``;
+- ``{"op": "floor", "store": DIR, "bundle": FILE}``: the same bundle decrypted, verified
+  and parsed as the importer does (its ``_parse_lines``), stored nowhere;
+- ``{"op": "check", "store": DIR, "records": N}``: every record held once, some found by
+  a word of their title;
+- ``{"op": "close"}``.
+
+With ``--memory-security-off`` SQLCipher's ``cipher_memory_security`` is turned off in this
+process: never a shipped configuration, a figure for the decision issue 18 asks for.
+
+With ``--lookaside`` each connection gets a lookaside of 2,000 slots of 1,200 bytes
+(SQLite's default is 40 larger slots and small ones) through ``sqlite3_db_config``, reached
+with ctypes at the connection object's handle: an experiment, never shipped code. With
+memory security on, every allocation the lookaside cannot serve is locked and unlocked by
+two system calls, and the default lookaside is used up by the prepared statements an HQ
+store keeps; this shows what a binding (or a build) with a larger one would give.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+PASSPHRASE = "bench HQ import passphrase"
+
+
+class _Keep:
+    """A bundle sink that keeps the records' bytes and nothing else."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def accept_manifest(self, verified: object) -> None:
+        pass
+
+    def records(self, data: bytes) -> None:
+        self.data = bytes(data)
+
+    def begin_attachment(self, sha256: str, size: int) -> None:
+        pass
+
+    def attachment_data(self, chunk: bytes) -> None:
+        pass
+
+    def end_attachment(self, sha256: str) -> None:
+        pass
+
+
+def _memory_security_off() -> None:
+    import sqlcipher3
+
+    from hrd_field.vault import database
+
+    class Connection(sqlcipher3.dbapi2.Connection):  # type: ignore[misc]
+        def execute(self, sql: str, *args: Any) -> Any:
+            if sql == "PRAGMA cipher_memory_security = ON":
+                sql = "PRAGMA cipher_memory_security = OFF"
+            return super().execute(sql, *args)
+
+    connect = sqlcipher3.connect
+    database.sqlcipher3.connect = (  # type: ignore[attr-defined]
+        lambda *a, **k: connect(*a, factory=Connection, **k))
+
+
+def _larger_lookaside() -> None:
+    import ctypes
+    import glob
+
+    import sqlcipher3
+
+    from hrd_field.vault import database
+
+    library = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(sqlcipher3.__file__),
+                                                 "_sqlite3*.so"))[0])
+    connect = sqlcipher3.connect
+
+    def with_lookaside(*args: Any, **kwargs: Any) -> Any:
+        conn = connect(*args, **kwargs)
+        # pysqlite's Connection starts with PyObject_HEAD, then the sqlite3 pointer
+        handle = ctypes.c_void_p.from_address(id(conn) + 2 * ctypes.sizeof(ctypes.c_void_p))
+        lookaside = 1001  # SQLITE_DBCONFIG_LOOKASIDE
+        if library.sqlite3_db_config(handle, lookaside, None, ctypes.c_int(1200),
+                                     ctypes.c_int(2000)) != 0:
+            raise RuntimeError("sqlite3_db_config(LOOKASIDE) refused")
+        return conn
+
+    database.sqlcipher3.connect = with_lookaside  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
+    if "--memory-security-off" in sys.argv:
+        _memory_security_off()
+    if "--lookaside" in sys.argv:
+        _larger_lookaside()
+    from hrd_field.bundle import read_bundle
+    from hrd_field.hq import importer
+    from hrd_field.hq.store import HqStore
+
+    stores: dict[str, Any] = {}
+
+    def store(path: str) -> Any:
+        if path not in stores:
+            stores[path] = HqStore.open(Path(path), PASSPHRASE)
+        return stores[path]
+
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        op = cmd["op"]
+        if op == "close":
+            break
+        out: dict[str, Any] = {}
+        hq = store(cmd["store"])
+        wall, cpu = time.perf_counter(), time.process_time()
+        if op == "import":
+            outcome = importer.import_bundle(hq, Path(cmd["bundle"]))
+            out = {"status": outcome.status, "message": outcome.message,
+                   "records": outcome.counts.get("records", 0)}
+        elif op == "floor":
+            sink = _Keep()
+            read_bundle(cmd["bundle"], identities=hq.identities(), sink=sink)
+            out = {"records": len(importer._parse_lines(sink.data))}
+        elif op == "check":
+            n = cmd["records"]
+            held = hq.repo.counts()["records"]
+            missing = []
+            for row in hq.repo.rows(limit=20):
+                word = max(row.title.split(), key=len, default="")
+                if len(word) >= 4 and row.id not in {
+                        h.id for h in hq.repo.search(word, limit=n + 1)}:
+                    missing.append(row.id)
+            out = {"ok": held == n and not missing,
+                   "detail": f"{held} held of {n}; not found by search: {missing[:3]}"}
+        out["wall"] = time.perf_counter() - wall
+        out["cpu"] = time.process_time() - cpu
+        print(json.dumps(out), flush=True)
+    for opened in stores.values():
+        opened.close()
+
+
+if __name__ == "__main__":
+    main()
