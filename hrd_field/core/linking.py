@@ -40,9 +40,10 @@ def total(counts: ParticipantCounts) -> int:
 
 def at_least(counts: ParticipantCounts, known: ParticipantCounts) -> ParticipantCounts:
     """``counts`` raised, column by column, to what the linked people alone make: numbers
-    entered for a group are kept, and never fall below the people known by name."""
-    return ParticipantCounts(**{c: max(getattr(counts, c), getattr(known, c))
-                                for c in COLUMNS})
+    entered for a group are kept, and never fall below the people known by name. A
+    negative number stays as it came, for validation to refuse rather than mend."""
+    return ParticipantCounts(**{c: max(n, getattr(known, c)) if (n := getattr(counts, c)) >= 0
+                                else n for c in COLUMNS})
 
 
 def linked_genders(record: ThreatReport, people: Mapping[str, str | None]) -> list[str | None]:

@@ -36,10 +36,13 @@ def normalise(record: Record) -> None:
     elif isinstance(record, Consultation):
         countries = list(dict.fromkeys(c.upper() for c in record.countries_represented))
         record.countries_represented = countries
-        record.countries_count = max(record.countries_count, len(countries))
+        if record.countries_count >= 0:  # negative numbers are refused below, not mended
+            record.countries_count = max(record.countries_count, len(countries))
         # Named organisations are counted; the number may be higher (not all were named),
         # and records made before names were kept have only the number.
-        record.organisations_count = max(record.organisations_count, len(record.organisations))
+        if record.organisations_count >= 0:
+            record.organisations_count = max(record.organisations_count,
+                                             len(record.organisations))
     elif isinstance(record, Communication):
         if record.state:
             record.state = record.state.upper()

@@ -190,6 +190,24 @@ def test_wrong_kinds_of_values() -> None:
                                                 "risk": {"likelihood": 6, "impact": 1}}))
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["schema", "bulk import"])
+@pytest.mark.parametrize(("data", "path"), [
+    ({"type": "threat_report", "persons_concerned": {"women": -5},
+      "persons_not_shared": [{"gender": "woman"}]}, "persons_concerned.women"),
+    ({"type": "consultation", "organisations_count": -3, "organisations": ["A"]},
+     "organisations_count"),
+    ({"type": "consultation", "countries_count": -3, "countries_represented": ["FR"]},
+     "countries_count"),
+])
+def test_a_negative_count_is_refused_not_raised_to_the_people_named(
+        data: dict[str, Any], path: str, fast: bool) -> None:
+    """Counts never fall below what is named; a negative one came from a broken or hostile
+    source and must be refused on both import paths, not mended into a plausible number."""
+    with pytest.raises(RecordInvalid) as info:
+        codec.from_dict(data, fast=fast)
+    assert path in paths(info.value)
+
+
 @pytest.mark.parametrize(
     ("data", "path"),
     [
