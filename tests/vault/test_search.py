@@ -12,6 +12,7 @@ from helpers import PASSPHRASE
 from hrd_field.core.records import Mission, Record
 from hrd_field.vault.queries import MATCH_CAP, Filters
 from hrd_field.vault.vault import Vault
+from hrd_field.vault.word_terms import MAX_WORDS
 
 
 @pytest.fixture
@@ -117,3 +118,22 @@ def test_a_common_word_counts_to_one_thousand_and_the_list_holds_its_newest_matc
     assert total == MATCH_CAP + 1 and [r.id for r in first] == newest[:60]
     total, first = vault.records.first_rows(filters, text="Visit 0003", limit=60)
     assert total == 1 and [r.id for r in first] == [made[3].id]
+
+
+def test_a_short_start_of_many_words_finds_every_one_of_them(vault: Vault) -> None:
+    # more words start with "zq" than are searched one by one: searched as a prefix instead
+    made = [_mission("Visit", f"code zq{i:03d}x") for i in range(MAX_WORDS + 5)]
+    vault.records.create_many(made)
+    assert len(vault.records.search("zq", limit=200)) == MAX_WORDS + 5
+    assert len(vault.records.search("ZQ0", limit=200)) == MAX_WORDS + 5
+    assert {h.id for h in vault.records.search("zq01")} == {m.id for m in made[10:20]}
+    assert vault.records.count(Filters(type="mission"), text="zq02 code") == 10
+
+
+def test_letters_the_word_index_keeps_are_not_folded_away(vault: Vault) -> None:
+    mine = vault.records.create(_mission("Визит", "мой дом"))
+    theirs = vault.records.create(_mission("Визит", "мои дома"))
+    assert _ids(vault, "мой") == [mine.id]
+    assert _ids(vault, "Мои") == [theirs.id]
+    assert _ids(vault, "мо") == [theirs.id, mine.id]
+    assert _ids(vault, "Дом") == [theirs.id, mine.id]
