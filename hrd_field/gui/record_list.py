@@ -309,8 +309,12 @@ class RecordListView(QWidget):
         n = self.model.rowCount()
         if n > MATCH_CAP and self.model.query.text.strip():
             # counting every match of a common word costs more than the number tells
-            self.status.setText(_("More than {n} records match: type more to narrow the "
-                                  "search.").format(n=ui_locale().toString(MATCH_CAP)))
+            # the number's grammar differs by language (Russian, Arabic: "1,000" takes
+            # another form than "1" or "5"): ngettext picks it from the capped count
+            self.status.setText(ngettext(
+                "More than {n} record matches: type more to narrow the search.",
+                "More than {n} records match: type more to narrow the search.",
+                MATCH_CAP).format(n=ui_locale().toString(MATCH_CAP)))
             return
         self.status.setText(ngettext("{n} record", "{n} records", n).format(
             n=ui_locale().toString(n)))  # the digits the dates use

@@ -257,8 +257,8 @@ class VaultSession(QObject):
                    parent: QObject | None = None) -> Task:
         """``count`` and the first ``rows`` in one trip to the worker (a search as you
         type shows both at once)."""
-        return self._query(lambda v: (v.records.count(filters, text=text), v.records.rows(
-            filters, text=text, order_by=order_by, descending=descending, limit=limit)),
+        return self._query(lambda v: v.records.first_rows(
+            filters, text=text, order_by=order_by, descending=descending, limit=limit),
             on_done, parent=parent)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core import codec, indexing
@@ -15,12 +15,15 @@ from ..core.display import headline
 from ..core.errors import UserError
 from ..core.i18n import _
 from ..core.records import Record
+from . import word_terms
 from .database import Database
 
 SORTABLE = ("updated_at", "created_at", "event_date", "title", "country", "risk_level",
             "case_status", "type")
 MAX_PAGE = 1000
 MAX_QUERY_CHARS = 200
+# Orders whose column records_by_seq holds (a search's matches are sorted from it).
+_SEQ_SORTABLE = ("updated_at", "event_date", "country", "risk_level", "case_status", "type")
 # A list narrowed by a search holds at most this many matches (the newest); beyond it the
 # count says "1,000+": an exact count of a common word costs more than it tells.
 MATCH_CAP = 1000
@@ -107,7 +110,12 @@ _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, 
 def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms",
                term_link: str = "t.record_seq = r.seq") -> tuple[str, list[Any]]:
     """The WHERE clause of a list's filters over ``records r`` and its params. The HQ
-    PostgreSQL backend uses it too, with its own placeholder and terms table."""
+    PostgreSQL backend uses it too, with its own placeholder and terms table.
+
+    ``LIMIT 1`` in a coded filter's EXISTS keeps SQLite 3.53 (SQLCipher's) from turning it
+    into a join that probes ``record_terms_by_record``, scattered over the whole index, for
+    every candidate row; as written, each probe lands in the code's own stretch of the
+    primary key (the way stdlib SQLite 3.40 runs it)."""
     clauses = ["r.deleted = 0"]
     params: list[Any] = []
     for column in ("type", "mission_id", "status", "country", "region", "risk_level",
@@ -127,7 +135,7 @@ def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms"
         params.append(int(filters.flagged))
     for vocab, code in sorted(filters.terms.items()):
         clauses.append(f"EXISTS (SELECT 1 FROM {terms} t WHERE t.vocab = {mark} AND"
-                       f" t.code = {mark} AND {term_link})")
+                       f" t.code = {mark} AND {term_link} LIMIT 1)")
         params += [vocab, code]
     if filters.reply in ("awaiting", "overdue"):
         # a communication's case status is its reply deadline while a reply is awaited
@@ -137,13 +145,14 @@ def filter_sql(filters: Filters, *, mark: str = "?", terms: str = "record_terms"
             params.append(filters.today or "0000-00-00")
     elif filters.reply == "replied":  # every reply carries its assessment code
         clauses.append(f"r.type = 'communication' AND EXISTS (SELECT 1 FROM {terms} t WHERE"
-                       f" t.vocab = 'reply_assessment' AND {term_link})")
+                       f" t.vocab = 'reply_assessment' AND {term_link} LIMIT 1)")
     return " AND ".join(clauses), params
 
 
-def _hits(filters: Filters, terms: list[_Term], limit: int) -> tuple[str, list[Any]]:
+def _hits(filters: Filters, terms: list[_Term], limit: int,
+          key: str | None = None) -> tuple[str, list[Any]]:
     """SQL for the seqs of live records matching ``terms`` and ``filters``, newest first, at
-    most ``limit``.
+    most ``limit`` (with ``key``, a column of records_by_seq, each seq comes with its value).
 
     The first term's index drives the query in its own rowid order, so SQLite stops after
     ``limit`` matches instead of collecting (and ranking) every one: a common word costs no
@@ -153,17 +162,24 @@ def _hits(filters: Filters, terms: list[_Term], limit: int) -> tuple[str, list[A
     first, rest = terms[0], terms[1:]
     clauses = [first.condition, where, *(f"r.seq IN ({t.subquery})" for t in rest)]
     values = [*first.params, *params, *(v for t in rest for v in t.params)]
-    sql = (f"SELECT r.seq FROM {first.table} JOIN records r ON r.seq = {first.table}.rowid"
+    # records_by_seq holds what the filters look at: no table row (body and all) is read
+    # per candidate
+    columns = f"r.seq, r.{key}" if key else "r.seq"
+    sql = (f"SELECT {columns} FROM {first.table} JOIN records r INDEXED BY records_by_seq"
+           f" ON r.seq = {first.table}.rowid"
            f" WHERE {' AND '.join(clauses)} ORDER BY {first.table}.rowid DESC LIMIT ?")
     return sql, [*values, limit]
 
 
 def _narrowed(filters: Filters, terms: list[_Term]) -> tuple[str, list[Any]]:
-    """The list's WHERE clause: filters, and each term's matches collected from its index
-    (cheap: index entries only, no record read per match)."""
-    where, params = filter_sql(filters)
-    clauses = [where, *(f"r.seq IN ({t.subquery})" for t in terms)]
-    return " AND ".join(clauses), [*params, *(v for t in terms for v in t.params)]
+    """The list's WHERE clause: its filters; with search terms, the newest ``MATCH_CAP``
+    + 1 matches under those filters (what the count says "1,000+" of), found by walking the
+    search index newest first and stopping there, instead of collecting every match of a
+    common word and then sorting them all."""
+    if not terms:
+        return filter_sql(filters)
+    sql, params = _hits(filters, terms, MATCH_CAP + 1)
+    return f"r.seq IN ({sql})", params
 
 
 def _like(term: str) -> str:
@@ -207,6 +223,8 @@ class _Term:
     table: str
     condition: str
     params: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+    """For the word index: the typed words, each the start of a word."""
 
     @property
     def subquery(self) -> str:
@@ -240,7 +258,7 @@ def search_terms(text: str, *, words: bool = True) -> list[_Term]:
     out = []
     if prefixes:
         out.append(_Term("records_words", "records_words MATCH ?",
-                         (" AND ".join(_quoted(w) + "*" for w in prefixes),)))
+                         (" AND ".join(_quoted(w) + "*" for w in prefixes),), tuple(prefixes)))
     if grams:
         out.append(_Term("records_fts", "records_fts MATCH ?",
                          (" AND ".join(_quoted(w) for w in grams),)))
@@ -281,25 +299,67 @@ class RecordReader:
     def rows(self, filters: Filters | None = None, *, text: str = "",
              order_by: str = "updated_at", descending: bool = True, limit: int = 100,
              offset: int = 0) -> list[Row]:
-        """One page of list rows; ``text`` narrows them to full-text matches."""
+        """One page of list rows; ``text`` narrows them to its newest matches (at most
+        ``MATCH_CAP`` + 1, see ``count``)."""
+        terms = self._terms(text)
+        where, params = _narrowed(filters or Filters(), terms)
+        return self._ordered(where, params, order_by, descending, limit, offset,
+                             by_seq=bool(terms))
+
+    def _ordered(self, where: str, params: list[Any], order_by: str, descending: bool,
+                 limit: int, offset: int, *, by_seq: bool = False) -> list[Row]:
+        """A page of rows in the list's order; ``by_seq`` when ``where`` picks a few seqs
+        (a search's matches): their sort keys are then read from records_by_seq."""
         if order_by not in SORTABLE:
             raise UserError(_("Cannot sort by {column}.").format(column=order_by))
-        where, params = _narrowed(filters or Filters(), self._terms(text))
-        direction = "DESC" if descending else "ASC"
-        sql = (f"SELECT {_ROW_COLUMNS} FROM records r WHERE {where}"
-               f" ORDER BY r.{order_by} {direction}, r.seq {direction} LIMIT ? OFFSET ?")
+        order = f"r.{order_by} {'DESC' if descending else 'ASC'}, r.seq" \
+            f" {'DESC' if descending else 'ASC'}"
+        # The page's seqs first, its columns after: SQLite computes a row's columns (the
+        # body's JSON, the codes) before sorting, so one query would compute them for every
+        # row sorted, not only for the page's.
+        hint = " INDEXED BY records_by_seq" if by_seq else ""
+        sql = (f"SELECT {_ROW_COLUMNS} FROM (SELECT r.seq FROM records r{hint} WHERE {where}"
+               f" ORDER BY {order} LIMIT ? OFFSET ?) h CROSS JOIN records r ON r.seq = h.seq"
+               f" ORDER BY {order}")
         rows = self._db.query(sql, (*params, min(limit, MAX_PAGE), max(offset, 0)))
         return [_row(row) for row in rows]
 
     def count(self, filters: Filters | None = None, *, text: str = "") -> int:
         """How many rows ``rows`` can show; with ``text``, counting stops past ``MATCH_CAP``
         (a result above it means "1,000+")."""
-        where, params = _narrowed(filters or Filters(), self._terms(text))
-        if not text.strip():
-            return int(self._db.query(f"SELECT count(*) FROM records r WHERE {where}",
-                                      params)[0][0])
-        return int(self._db.query(f"SELECT count(*) FROM (SELECT 1 FROM records r WHERE"
-                                  f" {where} LIMIT ?)", (*params, MATCH_CAP + 1))[0][0])
+        terms = self._terms(text)
+        if terms:
+            sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1)
+            return int(self._db.query(f"SELECT count(*) FROM ({sql})", params)[0][0])
+        where, params = filter_sql(filters or Filters())
+        return int(self._db.query(f"SELECT count(*) FROM records r WHERE {where}",
+                                  params)[0][0])
+
+    def first_rows(self, filters: Filters | None = None, *, text: str = "",
+                   order_by: str = "updated_at", descending: bool = True,
+                   limit: int = 100) -> tuple[int, list[Row]]:
+        """``count`` and the first ``rows`` together (what a list shows as a person types),
+        the matches of ``text`` looked up once for both."""
+        terms = self._terms(text)
+        if not terms:
+            return self.count(filters), self.rows(filters, order_by=order_by,
+                                                  descending=descending, limit=limit)
+        if order_by not in _SEQ_SORTABLE:
+            sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1)
+            seqs = [seq for (seq,) in self._db.query(sql, params)]
+            return len(seqs), self._ordered(
+                "r.seq IN (SELECT value FROM json_each(?))", [json.dumps(seqs)], order_by,
+                descending, limit, 0, by_seq=True)
+        # The matches come with their sort key (records_by_seq holds it): sorted here, the
+        # row columns (the body's JSON, the codes) are read for the page's rows only.
+        sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1, key=order_by)
+        found = self._db.query(sql, params)
+        found.sort(key=lambda m: (m[1] is not None, m[1] or "", m[0]), reverse=descending)
+        page = [seq for seq, _key in found[:min(limit, MAX_PAGE)]]
+        rows = self._db.query(
+            f"SELECT {_ROW_COLUMNS} FROM (SELECT key AS at, value AS seq FROM json_each(?)) j"
+            " CROSS JOIN records r ON r.seq = j.seq ORDER BY j.at", (json.dumps(page),))
+        return len(found), [_row(row) for row in rows]
 
     def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
                offset: int = 0) -> list[Hit]:
@@ -318,11 +378,18 @@ class RecordReader:
                 for id_, rtype, title, body, codes in rows]
 
     def _terms(self, text: str) -> list[_Term]:
-        """The word index first; substrings when no word starts with what was typed."""
+        """The word index first, each typed word searched as the whole words it starts
+        (:mod:`.word_terms`); substrings when no record has words starting so."""
         terms = search_terms(text)
-        words = [t for t in terms if t.table == "records_words"]
-        if words and not self._db.query(f"{words[0].subquery} LIMIT 1", words[0].params):
-            return search_terms(text, words=False)
+        for i, term in enumerate(terms):
+            if term.table != "records_words":
+                continue
+            match = word_terms.expand(self._db, list(term.prefixes))
+            # words that each start some word may still never meet in one record
+            if match is None or (len(term.prefixes) > 1 and not self._db.query(
+                    f"{term.subquery} LIMIT 1", (match,))):
+                return search_terms(text, words=False)
+            terms[i] = replace(term, params=(match,))
         return terms
 
 

@@ -163,7 +163,7 @@ def test_upgraded_schema_equals_a_fresh_one(v1: tuple[Path, list[Record]],
         assert columns(old_db.conn) == columns(new_db.conn)
         indexes = [r[1] for r in schema(new_db.conn) if r[0] == "index"]
         triggers = [r[1] for r in schema(new_db.conn) if r[0] == "trigger"]
-        assert "records_by_type" in indexes and "blob_chunks_order" in indexes
+        assert "records_list_by_updated" in indexes and "blob_chunks_order" in indexes
         assert set(triggers) == {"audit_no_update", "audit_no_delete"}
         for db in (old_db, new_db):
             assert migrations.current_version(db.conn) == migrations.LATEST

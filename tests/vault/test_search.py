@@ -12,6 +12,7 @@ from helpers import PASSPHRASE
 from hrd_field.core.records import Mission, Record
 from hrd_field.vault.queries import MATCH_CAP, Filters
 from hrd_field.vault.vault import Vault
+from hrd_field.vault.word_terms import MAX_WORDS
 
 
 @pytest.fixture
@@ -79,13 +80,60 @@ def test_a_deleted_or_edited_record_leaves_the_word_index(vault: Vault) -> None:
     assert _ids(vault, "lawyer") == []
 
 
-def test_a_common_word_counts_to_one_thousand_and_the_list_still_holds_every_match(
+def test_a_word_is_found_whatever_accents_the_query_or_the_text_carry(vault: Vault) -> None:
+    plain = vault.records.create(_mission("Visita", "proteccion de periodistas en Bogota"))
+    marked = vault.records.create(_mission("Visite", "Réunion à l'hôpital de Bouaké"))
+    assert _ids(vault, "protección") == [plain.id]
+    assert _ids(vault, "BOGOTÁ") == [plain.id]
+    assert _ids(vault, "hopital") == [marked.id]
+    assert _ids(vault, "reunion bouake") == [marked.id]
+
+
+def test_chinese_words_of_two_and_three_characters_narrow_a_list(vault: Vault) -> None:
+    m = vault.records.create(_mission("访问", "与人权维护者会面"))
+    vault.records.create(_mission("访问", "与律师会面"))
+    filters = Filters(type="mission")
+    for text in ("人权", "维护者", "人权维护者"):
+        assert vault.records.count(filters, text=text) == 1
+        assert [r.id for r in vault.records.rows(filters, text=text)] == [m.id]
+    assert vault.records.count(filters, text="会面") == 2
+
+
+def test_a_common_word_counts_to_one_thousand_and_the_list_holds_its_newest_matches(
         vault: Vault) -> None:
-    vault.records.create_many([_mission(f"Visit {i}", "consultation notes")
-                               for i in range(MATCH_CAP + 20)])
+    made = [_mission(f"Visit {i:04d}", "consultation notes") for i in range(MATCH_CAP + 20)]
+    vault.records.create_many(made)
     filters = Filters(type="mission")
     assert vault.records.count(filters) == MATCH_CAP + 20  # no search: exact
     assert vault.records.count(filters, text="notes") == MATCH_CAP + 1  # "1,000+"
-    assert vault.records.count(filters, text="Visit 70") == 11  # 70 and 700–709
-    tail = vault.records.rows(filters, text="notes", limit=100, offset=MATCH_CAP)
-    assert len(tail) == 20
+    assert vault.records.count(filters, text="Visit 0070") == 1
+    # the list narrowed by a common word: its newest MATCH_CAP + 1 matches, in the list's
+    # order, each once (the oldest 19 are left for a narrower search)
+    listed = [r.id for offset in (0, 500, 1000) for r in vault.records.rows(
+        filters, text="notes", order_by="title", descending=False, limit=500, offset=offset)]
+    newest = [m.id for m in made[-(MATCH_CAP + 1):]]
+    assert listed == newest  # titles ascend as they were made
+    total, first = vault.records.first_rows(filters, text="notes", order_by="title",
+                                            descending=False, limit=60)
+    assert total == MATCH_CAP + 1 and [r.id for r in first] == newest[:60]
+    total, first = vault.records.first_rows(filters, text="Visit 0003", limit=60)
+    assert total == 1 and [r.id for r in first] == [made[3].id]
+
+
+def test_a_short_start_of_many_words_finds_every_one_of_them(vault: Vault) -> None:
+    # more words start with "zq" than are searched one by one: searched as a prefix instead
+    made = [_mission("Visit", f"code zq{i:03d}x") for i in range(MAX_WORDS + 5)]
+    vault.records.create_many(made)
+    assert len(vault.records.search("zq", limit=200)) == MAX_WORDS + 5
+    assert len(vault.records.search("ZQ0", limit=200)) == MAX_WORDS + 5
+    assert {h.id for h in vault.records.search("zq01")} == {m.id for m in made[10:20]}
+    assert vault.records.count(Filters(type="mission"), text="zq02 code") == 10
+
+
+def test_letters_the_word_index_keeps_are_not_folded_away(vault: Vault) -> None:
+    mine = vault.records.create(_mission("Визит", "мой дом"))
+    theirs = vault.records.create(_mission("Визит", "мои дома"))
+    assert _ids(vault, "мой") == [mine.id]
+    assert _ids(vault, "Мои") == [theirs.id]
+    assert _ids(vault, "мо") == [theirs.id, mine.id]
+    assert _ids(vault, "Дом") == [theirs.id, mine.id]
