@@ -47,8 +47,9 @@ class BackgroundSha256:
                 batch = list(self._pending)
                 self._pending.clear()
                 self._cond.notify_all()
-            for data in batch:
-                self._digest.update(data)
+            # One update per batch: each update gives the GIL up and must win it back from
+            # the decrypting thread, which holds it for long stretches.
+            self._digest.update(batch[0] if len(batch) == 1 else b"".join(batch))
 
     def _end(self) -> None:
         with self._cond:
