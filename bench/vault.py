@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,6 +117,9 @@ INSERT_RECORD = (
     "INSERT INTO records (type, version, mission_id, status, title, country, region,"
     " event_date, risk_level, case_status, urgency, flagged, created_at, updated_at, body, id)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_RECORD_AT = INSERT_RECORD.replace(", id)", ", id, seq)").replace("?)", "?, ?)")
+NEXT_SEQ = ("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'records'), 0),"
+            " coalesce((SELECT max(seq) FROM records), 0))")
 UPDATE_RECORD = (
     "UPDATE records SET type = ?, version = ?, mission_id = ?, status = ?, title = ?,"
     " country = ?, region = ?, event_date = ?, risk_level = ?, case_status = ?, urgency = ?,"
@@ -126,6 +129,10 @@ INSERT_CJK = "INSERT INTO records_cjk (rowid, grams) VALUES (?, ?)"
 INSERT_WORDS = "INSERT INTO records_words (rowid, title, text) VALUES (?, ?, ?)"
 INSERT_TERM = "INSERT INTO record_terms (vocab, code, record_seq) VALUES (?, ?, ?)"
 CHECK_MISSION = "SELECT type, deleted FROM records WHERE id = ?"
+PEOPLE = "SELECT id, body FROM records WHERE type = 'person' AND deleted = 0 AND id IN ({})"
+AUDIT_HEAD = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"
+AUDIT_ROW = ("INSERT INTO audit (seq, at, actor, action, object_type, object_id, prev_hash,"
+             " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,9 @@ class RowData:
     """What RecordStore._write stores for one record, computed the same way."""
 
     values: tuple[Any, ...]  # records columns, id last (INSERT_RECORD order)
+    kind: str
     mission_id: str | None
+    person_ids: tuple[str, ...]  # a threat's linked people (their genders are looked up)
     title: str
     text: str
     terms: list[tuple[str, str]]
@@ -148,54 +157,94 @@ def row_data(record: Record) -> RowData:
               cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
               record.updated_at, codec.dumps(record), record.id)
     text = indexing.search_text(record)
-    return RowData(values, record.mission_id, cols["title"], text,
+    return RowData(values, record.TYPE, record.mission_id,
+                   tuple(getattr(record, "person_ids", ())), cols["title"], text,
                    sorted(indexing.terms(record)),
                    indexing.cjk_bigrams(cols["title"] + "\n" + text))
 
 
-def index_row(conn: Any, seq: int, row: RowData) -> None:
-    conn.execute(INSERT_FTS, (seq, row.title, row.text))
-    conn.execute(INSERT_WORDS, (seq, row.title, row.text))
-    if row.grams:
-        conn.execute(INSERT_CJK, (seq, row.grams))
-    conn.executemany(INSERT_TERM, [(v, c, seq) for v, c in row.terms])
+def look_up_people(conn: Any, row: RowData, known: Collection[str] = ()) -> None:
+    """``_fill_concerned``: the genders of a threat's linked people not in ``known``."""
+    wanted = [pid for pid in row.person_ids if pid not in known]
+    if wanted:
+        conn.execute(PEOPLE.format(", ".join("?" * len(wanted))), wanted).fetchall()
 
 
-def insert_rows(conn: Any, rows: Iterable[RowData]) -> None:
-    """One transaction, the statements RecordStore.create_many runs (minus validation)."""
+def write_index(conn: Any, rows: Sequence[tuple[int, RowData]]) -> None:
+    """``_Index.write``: one executemany per search table, the terms in key order."""
+    conn.executemany(INSERT_FTS, [(seq, r.title, r.text) for seq, r in rows])
+    conn.executemany(INSERT_WORDS, [(seq, r.title, r.text) for seq, r in rows])
+    grams = [(seq, r.grams) for seq, r in rows if r.grams]
+    if grams:
+        conn.executemany(INSERT_CJK, grams)
+    terms = sorted((v, c, seq) for seq, r in rows for v, c in r.terms)
+    if terms:
+        conn.executemany(INSERT_TERM, terms)
+
+
+def append_audit(conn: Any, action: str, object_id: str) -> None:
+    """``audit.append``: read the chain's head, add one entry (the hash is not computed)."""
+    head = conn.execute(AUDIT_HEAD).fetchone()
+    seq, prev = (head[0] + 1, head[1]) if head else (1, "0" * 64)
+    conn.execute(AUDIT_ROW, (seq, "2026-01-01T00:00:00.000000Z", "bench", action, "",
+                             object_id, prev, hashlib.sha256(prev.encode()).hexdigest()))
+
+
+def insert_rows(conn: Any, rows: Sequence[RowData]) -> None:
+    """One transaction, the statements the batched ``RecordStore.create_many`` runs (minus
+    validation and the Python around them): a mission check for each record whose mission
+    is not in the batch, the genders of people a threat links from outside the batch, the
+    next row number, one ``executemany`` per table, one audit entry."""
     conn.execute("BEGIN IMMEDIATE")
+    missions: set[str] = set()
+    people = {r.values[-1] for r in rows if r.kind == "person"}
     for row in rows:
-        if row.mission_id is not None:
+        if row.mission_id is not None and row.mission_id not in missions:
             conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
-        seq = conn.execute(INSERT_RECORD, row.values).lastrowid
-        index_row(conn, seq, row)
+        if row.kind == "mission":
+            missions.add(row.values[-1])
+        look_up_people(conn, row, people)
+    top = int(conn.execute(NEXT_SEQ).fetchone()[0])
+    numbered = list(enumerate(rows, start=top + 1))
+    conn.executemany(INSERT_RECORD_AT, [(*r.values, seq) for seq, r in numbered])
+    write_index(conn, numbered)
+    append_audit(conn, "record.create_batch", str(len(rows)))
     conn.execute("COMMIT")
 
 
 def save_row(conn: Any, row: RowData) -> None:
-    """RecordStore.create's statements: existence checks, insert, commit (fsync)."""
+    """``RecordStore.create``'s statements: people, existence and mission checks, insert,
+    index, audit entry, commit (fsync)."""
     conn.execute("BEGIN IMMEDIATE")
+    look_up_people(conn, row)
     conn.execute("SELECT 1 FROM records WHERE id = ?", (row.values[-1],)).fetchone()
     if row.mission_id is not None:
         conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
     seq = conn.execute(INSERT_RECORD, row.values).lastrowid
-    index_row(conn, seq, row)
+    write_index(conn, [(seq, row)])
+    append_audit(conn, "record.create", row.values[-1])
     conn.execute("COMMIT")
 
 
 def update_row(conn: Any, row: RowData) -> None:
-    """RecordStore.update's statements: read version, rewrite row, FTS and terms, commit."""
+    """``RecordStore.update``'s statements: read the stored row, people and mission checks,
+    rewrite the row, its search rows and terms, drop its draft, audit entry, commit."""
     record_id = row.values[-1]
     conn.execute("BEGIN IMMEDIATE")
-    conn.execute("SELECT type, version, deleted, created_at FROM records WHERE id = ?",
+    conn.execute("SELECT type, version, deleted, created_at, body FROM records WHERE id = ?",
                  (record_id,)).fetchone()
+    look_up_people(conn, row)
+    if row.mission_id is not None:
+        conn.execute(CHECK_MISSION, (row.mission_id,)).fetchone()
     seq = conn.execute("SELECT seq FROM records WHERE id = ?", (record_id,)).fetchone()[0]
     conn.execute(UPDATE_RECORD, (*row.values[:-1], seq))
     conn.execute("DELETE FROM records_fts WHERE rowid = ?", (seq,))
     conn.execute("DELETE FROM records_cjk WHERE rowid = ?", (seq,))
     conn.execute("DELETE FROM records_words WHERE rowid = ?", (seq,))
     conn.execute("DELETE FROM record_terms WHERE record_seq = ?", (seq,))
-    index_row(conn, seq, row)
+    write_index(conn, [(seq, row)])
+    conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+    append_audit(conn, "record.update", record_id)
     conn.execute("COMMIT")
 
 

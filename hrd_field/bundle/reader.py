@@ -39,9 +39,13 @@ from .errors import (
     UnexpectedMember,
     printable,
 )
+from .hashing import BackgroundSha256
 from .limits import DEFAULT_LIMITS, Limits
 from .manifest import MANIFEST_NAME, SIGNATURE_NAME, Manifest
 from .sink import BundleSink, VerifiedManifest
+
+BACKGROUND_HASH_SIZE = 4 << 20
+"""Attachments from this size on are hashed on another core (hashing.py)."""
 
 
 def max_file_size(limits: Limits = DEFAULT_LIMITS) -> int:
@@ -103,6 +107,7 @@ class _Assembler:
         self.verified: VerifiedManifest | None = None
         self._buffer = bytearray()
         self._hash = hashlib.sha256()
+        self._background: BackgroundSha256 | None = None  # the hash of a large attachment
         self._streamed = False
         self.complete = False
 
@@ -145,15 +150,19 @@ class _Assembler:
                                  .format(size=size, expected=member.size))
         if member.attachment_sha256 is not None:
             self._streamed = True
+            if size >= BACKGROUND_HASH_SIZE:
+                self._background = BackgroundSha256()
             self._sink.begin_attachment(member.sha256, size)
 
     def member_data(self, chunk: memoryview) -> None:
+        if self._streamed:
+            data = chunk.tobytes()  # the chunk's buffer is reused: hash and sink share a copy
+            (self._background or self._hash).update(data)
+            self._sink.attachment_data(data)
+            return
         if self._index >= 2:
             self._hash.update(chunk)
-        if self._streamed:
-            self._sink.attachment_data(chunk.tobytes())
-        else:
-            self._buffer += chunk
+        self._buffer += chunk
 
     def member_end(self) -> None:
         index = self._index
@@ -169,13 +178,22 @@ class _Assembler:
             self._sink.accept_manifest(self.verified)
             return
         member = self._manifest.members[index - 2]
-        if self._hash.hexdigest() != member.sha256:
+        digest = self._hash.hexdigest()
+        if self._background is not None:
+            digest, self._background = self._background.hexdigest(), None
+        if digest != member.sha256:
             raise MemberMismatch(name=member.name, reason=_("SHA-256 differs"))
         if self._streamed:
             self._sink.end_attachment(member.sha256)
         else:
             self._sink.records(bytes(self._buffer))
             self._buffer = bytearray()
+
+    def close(self) -> None:
+        """Stop a background hash left running by an error."""
+        if self._background is not None:
+            self._background.abort()
+            self._background = None
 
     def archive_end(self) -> None:
         missing = self._expected()
@@ -191,7 +209,7 @@ class _Plaintext:
         self._assembler = assembler
         self._parser = ustar.UstarParser(assembler, limits.max_trailing_zeros)
 
-    def __call__(self, data: bytes) -> None:
+    def __call__(self, data: memoryview) -> None:
         try:
             self._parser.feed(data)
         except Corrupt as exc:
@@ -238,6 +256,7 @@ def read_bundle(
         else:
             stream = source
         assembler = _Assembler(sink, limits)
+        stack.callback(assembler.close)
         plaintext = _Plaintext(assembler, limits)
         header, prefix = agefile.read_header(stream, limits)
         chosen = agefile.find_identity(header, prefix[len(header.raw) :], identities)

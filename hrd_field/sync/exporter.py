@@ -231,7 +231,8 @@ def write_export(vault: Vault, plan: ExportPlan, out_dir: Path, *,
                 out_dir, signing_key=key, recipients=profile.recipients, sequence=seq,
                 previous_manifest_sha256=vault.exports.previous_manifest_sha256(seq),
                 records_jsonl=b"".join(i.line + b"\n" for i in part),
-                attachments=[AttachmentSource(sha, size, _opener(vault, sha))
+                attachments=[AttachmentSource(sha, size, _opener(vault, sha),
+                                              vault.attachment_sealed(sha))
                              for sha, size in attachments.items()],
                 abandoned_sequences=vault.exports.abandoned(),
                 app_version=__version__, schema_version=LATEST, counts=dict(counts),

@@ -483,6 +483,13 @@ class Vault:
         found = attachments.info(self.db.conn, sha256)
         return found.size if found else None
 
+    def attachment_sealed(self, sha256: str) -> bool:
+        """Whether the attachment is a sealed file, whose every read authenticates the
+        content (AES-GCM under its own key, kept in the row beside the hash computed when it
+        was sealed); older attachments kept as chunks in the database are not."""
+        found = attachments.info(self.db.conn, sha256)
+        return found is not None and found.file is not None
+
     def _attachment_chunks(self, sha256: str) -> Iterator[bytes]:
         found = attachments.info(self.db.conn, sha256)
         if found is None:
