@@ -40,7 +40,7 @@ from .idle import IdleWatcher, autolock_minutes
 from .lock_screen import LockScreen
 from .session import VaultSession
 from .settings import Settings
-from .settings_dialog import SettingsDialog
+from .settings_dialog import edit_settings
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
 from .widgets import CodeCombo, isolate
@@ -443,10 +443,7 @@ class MainWindow(QMainWindow):
         self.locked.emit()
 
     def edit_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self)
-        dialog.accepted.connect(self._settings_saved)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        edit_settings(self.settings, self, self._settings_saved)
 
     def _settings_saved(self) -> None:
         self._apply_autolock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -64,3 +66,11 @@ class SettingsDialog(QDialog):
         self.settings.clipboard_clear_seconds = self.clipboard.value()
         self.settings.save()
         super().accept()
+
+
+def edit_settings(settings: Settings, parent: QWidget, on_saved: Callable[[], None]) -> None:
+    """Open the dialog (not modal to the app); ``on_saved`` applies what was saved."""
+    dialog = SettingsDialog(settings, parent)
+    dialog.accepted.connect(on_saved)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()

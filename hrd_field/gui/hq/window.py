@@ -115,12 +115,9 @@ class HqWindow(QMainWindow):
             self.show_lock_screen()
 
     def edit_settings(self) -> None:
-        from ..settings_dialog import SettingsDialog
+        from ..settings_dialog import edit_settings
 
-        dialog = SettingsDialog(self.settings, self)
-        dialog.accepted.connect(self._settings_saved)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        edit_settings(self.settings, self, self._settings_saved)
 
     def _settings_saved(self) -> None:
         self.idle.set_timeout(self.settings.autolock_minutes * 60_000)
