@@ -248,8 +248,8 @@ class RecordTableModel(QAbstractTableModel):
         if key == "status":
             vocab = "communication_status" if row.type == "communication" else "status"
             return VOCABULARIES[vocab].label(row.status)
-        if key == "reply_due":
-            return row.case_status or ""
+        if key == "reply_due":  # a date (YYYY-MM-DD), shown as every other date is
+            return format_date(row.case_status) if row.case_status else ""
         if key in ("implementation", "legislative_status"):
             vocab = "implementation_status" if key == "implementation" else key
             return VOCABULARIES[vocab].label(row.case_status) if row.case_status else ""

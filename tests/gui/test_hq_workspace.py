@@ -238,3 +238,16 @@ def test_language_changes_without_a_restart(qtbot, make_hq) -> None:
     assert window.workspace.editors() == [editor]
     box.accept()
     editor.dirty = False
+
+
+def test_reply_due_dates_are_written_like_every_other_date(qtbot, make_hq) -> None:
+    window = make_hq("ar")
+    ws = window.workspace
+    ws.show_section("communication")
+    view = ws.communications.list
+    _rows(qtbot, view)
+    column = view.model.columns.index("reply_due")
+    due = [view.model.data(view.model.index(r, column)) for r in range(view.model.rowCount())]
+    due = [text for text in due if text]
+    assert due, "the demo store has communications awaiting a reply"
+    assert not any(ch in "0123456789" for text in due for ch in text), due[:3]
