@@ -52,9 +52,7 @@ def table(headers: list[str], name: str) -> QTableWidget:
     t.verticalHeader().hide()
     # Sized once from the font, not to the contents: measuring thousands of cells on every
     # refresh would cost more than the query.
-    width = t.fontMetrics().averageCharWidth()
-    for col in range(len(headers)):
-        t.horizontalHeader().resizeSection(col, width * max(12, len(headers[col]) + 4))
+    size_columns(t, headers)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     t.horizontalHeader().setStretchLastSection(True)
     return t
@@ -120,8 +118,17 @@ def board_table(headers: list[str], name: str) -> QTableView:
     view.setWordWrap(False)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    width = view.fontMetrics().averageCharWidth()
-    for col in range(len(headers)):
-        view.horizontalHeader().resizeSection(col, width * max(12, len(headers[col]) + 4))
+    size_columns(view, headers)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def size_columns(view: QTableView, headers: list[str]) -> None:
+    """Each column as wide as its heading's own width (not its length in characters: a
+    Chinese character is about twice an average Latin one, and headings were cut in
+    Chinese), and room for a reference like "UA CO 1/2026"."""
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    width = metrics.averageCharWidth()
+    for col, text in enumerate(headers):
+        header.resizeSection(col, max(width * 14, metrics.horizontalAdvance(text) + width * 5))
