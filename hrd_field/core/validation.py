@@ -333,7 +333,7 @@ def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
         if kind is bool:
             return True
         if kind is int:
-            return lo <= value <= hi
+            return bool(lo <= value <= hi)
         return False  # anything else: the generic walk decides
 
     return ok
