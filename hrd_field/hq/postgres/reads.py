@@ -15,18 +15,18 @@ from ...vault.hq_tables import Provenance
 from ...vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
 from ...vault.queries import _snippet as snippet
 from .connection import scalar
-from .records import SealedRecords
+from .records import TERMS_AS_TABLE, SealedRecords
 
-_CODES = ("(SELECT string_agg(t.code, ',' ORDER BY t.code) FROM hq_record_terms t"
-          " WHERE t.record_id = r.id AND t.vocab = CASE r.type WHEN 'consultation' THEN"
-          " 'consultation_format' ELSE 'threat_type' END)")
+_CODES = (f"(SELECT string_agg(t.code, ',' ORDER BY t.code) FROM {TERMS_AS_TABLE} t"  # noqa: S608
+          " WHERE t.vocab = CASE r.type WHEN 'consultation' THEN 'consultation_format' ELSE"
+          " 'threat_type' END)")
 _ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.region,"
                 " r.event_date, r.risk_level, r.case_status, r.flagged, r.updated_at,"
                 " r.mission_id, " + _CODES)
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
-    return filter_sql(filters, mark="%s", terms="hq_record_terms", term_link="t.record_id = r.id")
+    return filter_sql(filters, mark="%s", terms=TERMS_AS_TABLE, term_link="true")
 
 
 class RecordReads(SealedRecords):
