@@ -177,18 +177,21 @@ def import_part(args: argparse.Namespace) -> str:
 
                 why = pgcluster.unavailable() or pgcluster.unprivileged_user_blocked()
             if why is None:
-                cluster = stack.enter_context(pgcluster.cluster())
+                cluster = stack.enter_context(pgcluster.cluster(fsync=args.pg_fsync))
                 server = _server_cpu(cluster.root / "data")
                 backends["postgresql"] = lambda name: cluster.create_database(
                     f"bench_{os.getpid()}_{name}")
                 notes.append("PostgreSQL: a throwaway local cluster started as in the tests "
-                             "(fsync=off, shared_buffers=32MB), over TCP on loopback")
+                             f"(fsync={'on' if args.pg_fsync else 'off'}, shared_buffers=32MB,"
+                             " synchronous_commit on), over TCP on loopback")
             else:
                 notes.append(f"PostgreSQL not measured: {why}")
+            if args.no_embedded:
+                del backends["embedded"]
             for backend in backends:
                 for label, worker in workers.items():
                     configs.append(Config(label, backend, worker))
-            if not args.no_memory_security_figure:
+            if not args.no_memory_security_figure and not args.no_embedded:
                 nomem = Worker(HERE, "--memory-security-off")
                 stack.callback(nomem.close)
                 configs.append(Config("after, cipher_memory_security OFF", "embedded", nomem))
