@@ -197,3 +197,9 @@ def test_rows_reach_postgresql_unchanged(pg_world: World) -> None:
         assert conn.execute("SELECT a, b, c FROM t").fetchall() == values
 
 
+def test_no_vocabulary_code_holds_a_space() -> None:
+    """New records' terms reach PostgreSQL's staging table as one text, split on spaces."""
+    from hrd_field.core.vocab import VOCABULARIES
+
+    assert [(name, code) for name, vocab in VOCABULARIES.items() for code in vocab.codes()
+            if not code or any(c.isspace() for c in code) or ":" in name] == []

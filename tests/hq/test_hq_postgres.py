@@ -7,6 +7,7 @@ Runs against a real throwaway cluster (tests/helpers/pgcluster.py)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import threading
@@ -209,6 +210,15 @@ def test_an_hq_database_whose_terms_are_rows_keeps_them_after_the_migration(
                            ("hq_records", V7_RECORD_COLUMNS),
                            ("hq_record_terms", "record_id, vocab, code")):
         _transplant(world.database, older, table, columns)
+    # sealed as schema 7's code sealed a row: one JSON object of title, body and text
+    with world.store() as store, psycopg.connect(older) as conn:
+        for rid, version, sealed in conn.execute("SELECT id, version, sealed FROM hq_records"
+                                                 ).fetchall():
+            parts = store.repo._open_record(rid, version, sealed)  # type: ignore[attr-defined]
+            conn.execute("UPDATE hq_records SET sealed = %s WHERE id = %s", (
+                store.repo.sealer.seal(  # type: ignore[attr-defined]
+                    json.dumps(parts, ensure_ascii=False).encode(), f"record:{rid}:{version}"),
+                rid))
     terms = "SELECT record_id, vocab, code FROM hq_record_terms ORDER BY 1, 2, 3"
     report_sql = ("SELECT code, count(*) FROM report_terms WHERE vocab = 'threat_type'"
                   " GROUP BY code ORDER BY code")
@@ -239,6 +249,9 @@ def test_an_hq_database_whose_terms_are_rows_keeps_them_after_the_migration(
         assert changed.id in {r.id for r in store.repo.rows(
             Filters(terms={"threat_type": "smear_campaign"}), limit=10)}
         assert len(store.repo.search(CANARY, limit=10)) == 4
+        assert store.repo.get(reports[1].id).description == reports[1].description
+        assert {r.title for r in store.repo.rows(Filters(type="threat_report"))} == {
+            r.title for r in store.repo.rows(Filters(type="threat_report"), text=CANARY)}
 
 
 def test_concurrent_imports_of_one_sequence_import_it_once(world: World, tmp_path: Path) -> None:

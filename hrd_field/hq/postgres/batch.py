@@ -51,7 +51,12 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
         assert item.record is not None
         return repo.row_values(item.record, body)
 
-    state, written = _lock_or_reserve(conn, items, now, whole, whole_row)
+    def staged_row(record_id: str) -> tuple[Any, ...]:
+        """``whole_row`` for the staging table: the terms as one text (see _STAGING)."""
+        row = whole_row(record_id)
+        return (*row[:-2], " ".join(row[-2]), row[-1])
+
+    state, written = _lock_or_reserve(conn, items, now, whole, whole_row, staged_row)
     versions: list[tuple[Any, ...]] = []
     owners: list[tuple[str, str, str, str | None]] = []
     pending = _Pending()
@@ -105,7 +110,7 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
     if owners:
         # the first device to send a record owns it (later claims change nothing)
         conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id) SELECT"
-                     " * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[])"
+                     " * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])"
                      " ON CONFLICT DO NOTHING", _columns(owners))
     return results
 
@@ -147,7 +152,7 @@ def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
         return {}
     rows = conn.execute(
         "SELECT v.record_id, v.version, v.body_fingerprint FROM hq_versions v JOIN"
-        " unnest(%s::text[], %s::int[]) AS k(record_id, version) ON"
+        " unnest(%b::text[], %b::int[]) AS k(record_id, version) ON"
         " v.record_id = k.record_id AND v.version = k.version",
         ([k[0] for k in keys], [k[1] for k in keys])).fetchall()
     return {(str(r[0]), int(r[1])): str(r[2]) for r in rows}
@@ -155,7 +160,8 @@ def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
 
 def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
                      whole: Callable[[str], bool],
-                     whole_row: Callable[[str], tuple[Any, ...]]
+                     whole_row: Callable[[str], tuple[Any, ...]],
+                     staged_row: Callable[[str], tuple[Any, ...]]
                      ) -> tuple[dict[str, tuple[int, int, str]], set[str]]:
     """(version, deleted, type) of the records HQ holds among ``items``, locked in id order
     (two imports never wait on each other crosswise), and the ids of the records this
@@ -168,14 +174,15 @@ def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
     ids = sorted(first_type)
     state = _locked(conn, ids)
     missing = [i for i in ids if i not in state]
-    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row)
+    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row,
+                            staged_row)
     placeholders = [i for i in missing if i not in written and not whole(i)]
     reserved = set(written)
     if placeholders:
         reserved |= {str(r[0]) for r in conn.execute(
             "INSERT INTO hq_records (id, type, version, deleted, status, created_at,"
             " updated_at, sealed) SELECT k.id, k.type, 0, 1, 'final', %s, %s, ''"
-            " FROM unnest(%s::text[], %s::text[]) AS k(id, type) ON CONFLICT (id) DO NOTHING"
+            " FROM unnest(%b::text[], %b::text[]) AS k(id, type) ON CONFLICT (id) DO NOTHING"
             " RETURNING id", (now, now, placeholders,
                               [first_type[i] for i in placeholders])).fetchall()}
     raced = [i for i in missing if i not in reserved]
@@ -184,8 +191,8 @@ def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
     return state, written
 
 
-def _insert_whole(conn: Any, ids: list[str],
-                  whole_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
+def _insert_whole(conn: Any, ids: list[str], whole_row: Callable[[str], tuple[Any, ...]],
+                  staged_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
     """Insert the rows of these records (in id order) unless another import created some of
     them meanwhile; the ids inserted. The rows reach the server with one COPY into a
     session's temporary table (COPY cannot go into hq_records itself, which has row
@@ -196,9 +203,8 @@ def _insert_whole(conn: Any, ids: list[str],
     try:
         with conn.transaction():
             conn.execute(_STAGING)
-            _copy(conn, f"hq_import_rows ({ROW_COLUMNS})", ROW_TYPES, map(whole_row, ids))
+            _copy(conn, f"hq_staged_rows ({ROW_COLUMNS})", STAGED_TYPES, map(staged_row, ids))
             inserted = conn.execute(INSERT_STAGED).fetchall()
-            conn.execute("DELETE FROM hq_import_rows")
     except psycopg.errors.InsufficientPrivilege:
         with conn.cursor() as cur:
             cur.executemany(INSERT_ROW + " ON CONFLICT (id) DO NOTHING RETURNING id",
@@ -212,17 +218,19 @@ def _insert_whole(conn: Any, ids: list[str],
 
 
 _STAGING = (
-    "CREATE TEMP TABLE IF NOT EXISTS hq_import_rows (type text, version integer,"
+    "CREATE TEMP TABLE IF NOT EXISTS hq_staged_rows (type text, version integer,"
     " mission_id text, status text, country text, region text, event_date text,"
     " risk_level text, case_status text, urgency text, flagged smallint, created_at text,"
-    " updated_at text, sealed bytea, terms text[], id text) ON COMMIT DELETE ROWS")
+    " updated_at text, sealed bytea, terms text, id text) ON COMMIT DELETE ROWS")
+"""Rows on their way into hq_records. The terms travel as one text, separated by spaces
+(a vocabulary's codes never hold one): an array is formatted by a Python call per item."""
 
 
 def _locked(conn: Any, ids: list[str]) -> dict[str, tuple[int, int, str]]:
     if not ids:
         return {}
     return {str(r[0]): (int(r[1]), int(r[2]), str(r[3])) for r in conn.execute(
-        "SELECT id, version, deleted, type FROM hq_records WHERE id = ANY(%s) ORDER BY id"
+        "SELECT id, version, deleted, type FROM hq_records WHERE id = ANY(%b) ORDER BY id"
         " FOR UPDATE", (ids,)).fetchall()}
 
 
@@ -248,11 +256,15 @@ class _Pending:
         self.tombstones.clear()
 
 
-ROW_TYPES = ("text", "int4", "text", "text", "text", "text", "text", "text", "text", "text",
-             "int2", "text", "text", "bytea", "text[]", "text")
-"""The types of ``ROW_COLUMNS``, in order, for binary COPY."""
+STAGED_TYPES = ("text", "int4", "text", "text", "text", "text", "text", "text", "text",
+                "text", "int2", "text", "text", "bytea", "text", "text")
+"""The types of ``ROW_COLUMNS`` in the staging table, in order, for binary COPY."""
 VERSION_TYPES = ("text", "int4", "text", "text", "text", "int8", "text", "text", "bytea",
                  "text")
 INSERT_STAGED = (
-    f"INSERT INTO hq_records ({ROW_COLUMNS}) SELECT {ROW_COLUMNS} FROM hq_import_rows"  # noqa: S608
-    " ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id")
+    "INSERT INTO hq_records (type, version, mission_id, status, country, region, event_date,"
+    " risk_level, case_status, urgency, flagged, created_at, updated_at, sealed, terms, id)"
+    " SELECT type, version, mission_id, status, country, region, event_date, risk_level,"
+    " case_status, urgency, flagged, created_at, updated_at, sealed,"
+    " string_to_array(terms, ' '), id FROM hq_staged_rows ORDER BY id"
+    " ON CONFLICT (id) DO NOTHING RETURNING id")
