@@ -223,9 +223,9 @@ STEPS: list[str] = [
     # vocabulary's name never holds ':'), instead of ~14 rows a record each checked against
     # a foreign key: that was most of the server's work of an import (issue 18).
     # hq_record_terms stays, as a view with the same columns, for whoever reads it (row
-    # security applies to its readers: security_invoker). Sealed values are never
-    # compressible: no compression is tried on them, and a version (history, read one at a
-    # time) stays in its row instead of a TOAST table.
+    # security applies to its readers on PostgreSQL 15 and later: security_invoker).
+    # Sealed values are never compressible: no compression is tried on them, and a version
+    # (history, read one at a time) stays in its row instead of a TOAST table.
     """
     ALTER TABLE hq_records ADD COLUMN terms text[] NOT NULL DEFAULT '{}';
     UPDATE hq_records r SET terms = t.terms FROM (
@@ -234,10 +234,20 @@ STEPS: list[str] = [
         WHERE t.record_id = r.id;
     DROP VIEW report_terms;
     DROP TABLE hq_record_terms;
-    CREATE VIEW hq_record_terms WITH (security_invoker = true) AS
-        SELECT r.id AS record_id, split_part(x, ':', 1) AS vocab,
-               substr(x, strpos(x, ':') + 1) AS code
-        FROM hq_records r CROSS JOIN LATERAL unnest(r.terms) AS x;
+    DO $$
+    DECLARE
+      terms_view text := 'AS SELECT r.id AS record_id, split_part(x, '':'', 1) AS vocab,'
+        ' substr(x, strpos(x, '':'') + 1) AS code'
+        ' FROM hq_records r CROSS JOIN LATERAL unnest(r.terms) AS x';
+    BEGIN
+      -- security_invoker came with PostgreSQL 15; before it, the view reads as the old
+      -- table did (which had no row security of its own)
+      IF current_setting('server_version_num')::int >= 150000 THEN
+        EXECUTE 'CREATE VIEW hq_record_terms WITH (security_invoker = true) ' || terms_view;
+      ELSE
+        EXECUTE 'CREATE VIEW hq_record_terms ' || terms_view;
+      END IF;
+    END $$;
     CREATE VIEW report_terms AS
         SELECT r.id AS record_id, r.type, split_part(x, ':', 1) AS vocab,
                substr(x, strpos(x, ':') + 1) AS code

@@ -323,11 +323,13 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
     # Casework (communications to States, …) is hidden from the intake by row security.
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("INSERT INTO hq_records (id, type, version, status, created_at,"
-                     " updated_at, sealed) VALUES ('c1', 'communication', 1, 'final', 'x',"
-                     " 'x', '\\x00')")
+                     " updated_at, sealed, terms) VALUES ('c1', 'communication', 1, 'final',"
+                     " 'x', 'x', '\\x00', '{reply_assessment:no_reply}')")
     count = "SELECT count(*) FROM hq_records WHERE type = 'communication'"
+    its_terms = "SELECT vocab, code FROM hq_record_terms WHERE record_id = 'c1'"
     with psycopg.connect(urls["intake_1"], autocommit=True) as conn:
         assert conn.execute(count).fetchone() == (0,)
+        assert conn.execute(its_terms).fetchall() == []  # nor through the terms view
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM report_records")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -344,6 +346,7 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
             analyst.repo.revoke_device(world.device_name, None)
     with psycopg.connect(urls["analyst_1"], autocommit=True) as conn:
         assert conn.execute(count).fetchone() == (1,)
+        assert conn.execute(its_terms).fetchall() == [("reply_assessment", "no_reply")]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM hq_bundles")
 
