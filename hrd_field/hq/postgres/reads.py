@@ -3,6 +3,7 @@ search over the sealed text of the candidate rows (opened in this process), prov
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -26,7 +27,15 @@ _ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.regio
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
-    return filter_sql(filters, mark="%s", terms=TERMS_AS_TABLE, term_link="true")
+    """``filter_sql``'s clauses, its coded filters as containment in the row's ``terms``
+    (what their GIN index serves; an EXISTS over each candidate's unnested terms made a
+    filtered count three times slower than over the old table of terms)."""
+    where, params = filter_sql(dataclasses.replace(filters, terms={}), mark="%s",
+                               terms=TERMS_AS_TABLE, term_link="true")
+    for vocab, code in sorted(filters.terms.items()):
+        where += " AND r.terms @> %s"
+        params.append([f"{vocab}:{code}"])
+    return where, params
 
 
 class RecordReads(SealedRecords):
