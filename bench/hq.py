@@ -3,7 +3,8 @@
     .venv/bin/python bench/hq.py [--part all|import|workspace] [--records 100000]
                                  [--communications 10000] [--runs 5]
                                  [--import-records 20000] [--max-size 4] [--no-postgres]
-                                 [--against TREE] [--no-memory-security-figure]
+                                 [--no-embedded] [--pg-fsync] [--against TREE]
+                                 [--no-memory-security-figure]
 
 Import (``--part import``, ``bench/hq_import.py``): a field vault of ``--import-records``
 realistic records (all of them allowed to travel) is exported with the real exporter into
@@ -197,6 +198,11 @@ def main() -> int:
     parser.add_argument("--max-size", type=float, default=4.0,
                         help="bundle size limit in MiB for the import part")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-embedded", action="store_true",
+                        help="the import part on PostgreSQL only")
+    parser.add_argument("--pg-fsync", action="store_true",
+                        help="the bench's PostgreSQL cluster with fsync on (the tests' has "
+                             "it off)")
     parser.add_argument("--against", type=Path, default=None,
                         help="a checkout of earlier code: its import measured in the same "
                              "run (the import part's before)")

@@ -1,9 +1,9 @@
 """The import part of bench/hq.py: bundles → HQ store, records only, in records per second.
 
-Each configuration gets its own fresh HQ store (made by this tree's code; the schema is the
-same) and its own bundles: the same field vault of ``--import-records`` realistic records,
-exported with the real exporter into bundles of at most ``--max-size`` MiB. The
-configurations:
+Each configuration gets its own fresh HQ store (made by its own worker, so with its
+tree's code and schema: an older tree imports into the store it would have made) and its
+own bundles: the same field vault of ``--import-records`` realistic records, exported with
+the real exporter into bundles of at most ``--max-size`` MiB. The configurations:
 
 - this tree's code on the embedded store and on PostgreSQL (a throwaway cluster started as
   in the tests, skipped and said so where none can start);
@@ -27,6 +27,7 @@ its text.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import shutil
@@ -105,16 +106,17 @@ def _field_vault(root: Path, n: int) -> Path:
 
 
 def _store_and_bundles(root: Path, name: str, pristine: Path, database: str | None,
-                       max_size: int) -> tuple[Path, list[Path]]:
-    """A fresh HQ store, and every record of a copy of the field vault exported to it."""
-    from hrd_field.hq.store import HqStore
+                       max_size: int, worker: Worker) -> tuple[Path, list[Path]]:
+    """A fresh HQ store made by the configuration's own worker (its tree's code and schema),
+    and every record of a copy of the field vault exported to it by this tree's field code
+    (the bundle format is the same; the field side is not what is measured)."""
     from hrd_field.sync.exporter import plan_export, write_export
     from hrd_field.sync.identity import device_public_key, enrol
     from hrd_field.vault.vault import Vault
 
     store_dir = root / f"hq-{name}"
-    with HqStore.init(store_dir, PASSPHRASE, "Bench HQ", database=database) as store:
-        profile = store.profile().sign(store.signing_key())
+    made = worker(op="init", store=str(store_dir), database=database)
+    profile = base64.b64decode(made["profile"])
     vault_dir = root / f"field-{name}"
     shutil.copytree(pristine, vault_dir)
     with Vault.unlock(vault_dir, PASSPHRASE) as vault:
@@ -122,8 +124,7 @@ def _store_and_bundles(root: Path, name: str, pristine: Path, database: str | No
         written = write_export(vault, plan_export(vault, since_last=False),
                                root / f"bundles-{name}", max_size=max_size)
         key = device_public_key(vault).to_base64()
-    with HqStore.open(store_dir, PASSPHRASE) as store:
-        store.repo.add_device("bench-laptop", key)
+    worker(op="add_device", store=str(store_dir), name="bench-laptop", key=key)
     shutil.rmtree(vault_dir)
     return store_dir, [b.path for b in sorted(written, key=lambda b: b.manifest.sequence)]
 
@@ -176,18 +177,21 @@ def import_part(args: argparse.Namespace) -> str:
 
                 why = pgcluster.unavailable() or pgcluster.unprivileged_user_blocked()
             if why is None:
-                cluster = stack.enter_context(pgcluster.cluster())
+                cluster = stack.enter_context(pgcluster.cluster(fsync=args.pg_fsync))
                 server = _server_cpu(cluster.root / "data")
                 backends["postgresql"] = lambda name: cluster.create_database(
                     f"bench_{os.getpid()}_{name}")
                 notes.append("PostgreSQL: a throwaway local cluster started as in the tests "
-                             "(fsync=off, shared_buffers=32MB), over TCP on loopback")
+                             f"(fsync={'on' if args.pg_fsync else 'off'}, shared_buffers=32MB,"
+                             " synchronous_commit on), over TCP on loopback")
             else:
                 notes.append(f"PostgreSQL not measured: {why}")
+            if args.no_embedded:
+                del backends["embedded"]
             for backend in backends:
                 for label, worker in workers.items():
                     configs.append(Config(label, backend, worker))
-            if not args.no_memory_security_figure:
+            if not args.no_memory_security_figure and not args.no_embedded:
                 nomem = Worker(HERE, "--memory-security-off")
                 stack.callback(nomem.close)
                 configs.append(Config("after, cipher_memory_security OFF", "embedded", nomem))
@@ -200,7 +204,8 @@ def import_part(args: argparse.Namespace) -> str:
             for i, config in enumerate(configs):
                 log(f"{config.label} / {config.backend}: store and bundles")
                 config.store, config.bundles = _store_and_bundles(
-                    root, f"{i}", pristine, backends[config.backend](f"c{i}"), max_size)
+                    root, f"{i}", pristine, backends[config.backend](f"c{i}"), max_size,
+                    config.worker)
             floors = {label: {"wall": 0.0, "cpu": 0.0, "records": 0} for label in workers}
             count = len(configs[0].bundles)
             log(f"importing {count} bundles per configuration, interleaved")

@@ -3,6 +3,9 @@ on ``PYTHONPATH`` (this one, or ``--against`` another) and times each step itsel
 
 Reads one JSON command a line on stdin, answers one JSON line on stdout:
 
+- ``{"op": "init", "store": DIR, "database": URL or null}``: a new HQ store made by this
+  tree's code (its own schema); answers its signed profile (base64) for the field vault;
+- ``{"op": "add_device", "store": DIR, "name": NAME, "key": KEY}``: the bench's laptop;
 - ``{"op": "import", "store": DIR, "bundle": FILE}``: ``hq.importer.import_bundle``;
 - ``{"op": "floor", "store": DIR, "bundle": FILE}``: the same bundle decrypted, verified
   and parsed as the importer does (its ``_parse_lines``), stored nowhere;
@@ -23,6 +26,7 @@ store keeps; this shows what a binding (or a build) with a larger one would give
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -119,7 +123,17 @@ def main() -> None:
         if op == "close":
             break
         out: dict[str, Any] = {}
+        if op == "init":
+            with HqStore.init(Path(cmd["store"]), PASSPHRASE, "Bench HQ",
+                              database=cmd["database"]) as made:
+                profile = made.profile().sign(made.signing_key())
+            print(json.dumps({"profile": base64.b64encode(profile).decode()}), flush=True)
+            continue
         hq = store(cmd["store"])
+        if op == "add_device":
+            hq.repo.add_device(cmd["name"], cmd["key"])
+            print(json.dumps({}), flush=True)
+            continue
         wall, cpu = time.perf_counter(), time.process_time()
         if op == "import":
             outcome = importer.import_bundle(hq, Path(cmd["bundle"]))

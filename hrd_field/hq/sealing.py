@@ -7,7 +7,6 @@ chunk): a database administrator cannot swap one person's record for another's u
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 
@@ -48,4 +47,4 @@ class Sealer:
     def fingerprint(self, data: bytes) -> str:
         """A keyed hash: equal content gives equal fingerprints, and nobody without the key
         can test a guess against it (a plain SHA-256 of a known file could be)."""
-        return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
+        return hmac.digest(self._mac_key, data, "sha256").hex()

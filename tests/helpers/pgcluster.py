@@ -24,6 +24,7 @@ class Cluster:
     root: Path
     port: int
     run_as: str | None
+    fsync: bool = False
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
@@ -45,7 +46,7 @@ class Cluster:
                               "immediate", "-w", "stop"])
 
     def start(self) -> None:
-        _start(self.root, self.port, self.run_as)
+        _start(self.root, self.port, self.run_as, self.fsync)
 
 
 def unavailable() -> str | None:
@@ -88,10 +89,12 @@ def _run_as(user: str | None, argv: list[str]) -> None:
         raise RuntimeError(f"{argv[-4:]} failed: {proc.stdout}\n{proc.stderr}")
 
 
-def _start(root: Path, port: int, user: str | None) -> None:
+def _start(root: Path, port: int, user: str | None, fsync: bool = False) -> None:
     # mmap: shared memory segments as files in the data directory, so the cluster starts
-    # where /dev/shm is missing or root-only (chroots, some CI containers)
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off " \
+    # where /dev/shm is missing or root-only (chroots, some CI containers). fsync off for
+    # the tests; a benchmark of durable imports turns it on.
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} " \
+              f"-c fsync={'on' if fsync else 'off'} " \
               "-c max_connections=200 -c shared_buffers=32MB " \
               "-c dynamic_shared_memory_type=mmap"
     _run_as(user, [str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), "-l",
@@ -118,7 +121,7 @@ def _reap(user: str | None) -> None:
 
 
 @contextlib.contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(*, fsync: bool = False) -> Iterator[Cluster]:
     user = "nobody" if os.geteuid() == 0 else None
     _reap(user)
     root = Path(tempfile.mkdtemp(prefix="hrd-pg-"))
@@ -131,8 +134,8 @@ def cluster() -> Iterator[Cluster]:
     # trust on loopback: the cluster lives for one test session in a private directory
     _run_as(user, [str(PG_BIN / "initdb"), "-D", str(root / "data"), "-U", SUPERUSER,
                    "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
-    _start(root, port, user)
-    found = Cluster(root, port, user)
+    _start(root, port, user, fsync)
+    found = Cluster(root, port, user, fsync)
     try:
         yield found
     finally:

@@ -183,14 +183,23 @@ def test_an_hq_database_without_temporary_tables_still_imports(
         assert len(store.repo.search(WORD)) == 12
 
 
-def test_text_rows_reach_postgresql_unchanged(pg_world: World) -> None:
-    """The terms go to the server as one block of COPY text: whatever a value holds comes
-    back as it was."""
-    from hrd_field.hq.postgres.batch import _copy_texts
+def test_rows_reach_postgresql_unchanged(pg_world: World) -> None:
+    """New rows go to the server by binary COPY, made one by one as the previous ones
+    travel: whatever a value holds comes back as it was."""
+    from hrd_field.hq.postgres.batch import _copy
 
-    values = [("a\tb", "c\\d", "e\nf\rg"), ("\\N", "ح人", " "), ("x", "", "\\\\t")]
+    values = [("a\tb", b"\x00\\x'\n", ["threat_type:c\\d", "x:e\nf\rg"]),
+              ("\\N", b"", []), ("ح人", bytes(range(256)) * 40, ["v:", ":", "a:b:c"])]
     assert pg_world.database is not None
     with psycopg.connect(pg_world.database) as conn:
-        conn.execute("CREATE TEMP TABLE t (a text, b text, c text)")
-        _copy_texts(conn, "t (a, b, c)", values)
+        conn.execute("CREATE TEMP TABLE t (a text, b bytea, c text[])")
+        _copy(conn, "t (a, b, c)", ("text", "bytea", "text[]"), iter(values))
         assert conn.execute("SELECT a, b, c FROM t").fetchall() == values
+
+
+def test_no_vocabulary_code_holds_a_space() -> None:
+    """New records' terms reach PostgreSQL's staging table as one text, split on spaces."""
+    from hrd_field.core.vocab import VOCABULARIES
+
+    assert [(name, code) for name, vocab in VOCABULARIES.items() for code in vocab.codes()
+            if not code or any(c.isspace() for c in code) or ":" in name] == []

@@ -7,6 +7,7 @@ Runs against a real throwaway cluster (tests/helpers/pgcluster.py)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import threading
@@ -162,6 +163,97 @@ def test_a_store_opened_on_an_older_schema_is_migrated(world: World, pg_cluster:
         assert pg_schema.version(conn) == len(pg_schema.STEPS)
 
 
+def _transplant(source: str, target: str, table: str, columns: str,
+                select: str | None = None) -> None:
+    """Rows of ``source`` copied into ``target`` as they are (sealed values included)."""
+    with psycopg.connect(source) as a, psycopg.connect(target) as b, \
+            a.cursor().copy(f"COPY ({select or f'SELECT {columns} FROM {table}'}) TO STDOUT"
+                            ) as out, \
+            b.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as into:
+        for block in out:
+            into.write(block)
+
+
+V7_RECORD_COLUMNS = ("id, type, version, deleted, status, mission_id, country, region,"
+                     " event_date, risk_level, case_status, urgency, flagged, created_at,"
+                     " updated_at, sealed")
+
+
+def test_an_hq_database_whose_terms_are_rows_keeps_them_after_the_migration(
+        world: World, pg_cluster: Any, tmp_path: Path) -> None:
+    """Issue 18 moved each record's (vocabulary, code) terms from rows of hq_record_terms
+    (schema 7) into its own row. A database made before keeps every term: filters, the
+    codes column of lists, the report views and the hq_record_terms rows read as before,
+    and imports go on."""
+    from hrd_field.hq import keystore
+
+    reports = [threat(f"{CANARY} report {i}") for i in range(4)]
+    for i, report in enumerate(reports):
+        report.threat_types = ["death_threat", "smear_campaign"] if i % 2 else ["abduction"]
+    first = sign_bundle(tmp_path / "1", world.field.key, world.recipients, 1, jsonl(reports))
+    with world.store() as store:
+        assert import_bundle(store, first).status == "imported"
+    older = pg_cluster.create_database("terms_as_rows")
+    with psycopg.connect(older, autocommit=True) as conn:
+        assert pg_schema.migrate(conn, target=7) == 7
+        conn.execute("INSERT INTO hq_instance (store_id, created_at) VALUES (%s, 'x')",
+                     (keystore.read(world.store_dir, PASSPHRASE)["store_id"],))
+    # the rows schema 7 held, as this store's import made them
+    _transplant(world.database, older, "hq_devices",
+                "public_key, name, status, revoked_after_seq, added_at")
+    for table, columns in (("hq_bundles", "device_key, seq, bundle_id, manifest_sha256,"
+                                          " previous_manifest_sha256, imported_at, summary"),
+                           ("hq_versions", "record_id, version, type, device_key, bundle_id,"
+                                           " seq, consent_scope, body_fingerprint, sealed,"
+                                           " received_at"),
+                           ("hq_owners", "record_id, device_key, type, mission_id"),
+                           ("hq_records", V7_RECORD_COLUMNS),
+                           ("hq_record_terms", "record_id, vocab, code")):
+        _transplant(world.database, older, table, columns)
+    # sealed as schema 7's code sealed a row: one JSON object of title, body and text
+    with world.store() as store, psycopg.connect(older) as conn:
+        for rid, version, sealed in conn.execute("SELECT id, version, sealed FROM hq_records"
+                                                 ).fetchall():
+            parts = store.repo._open_record(rid, version, sealed)  # type: ignore[attr-defined]
+            conn.execute("UPDATE hq_records SET sealed = %s WHERE id = %s", (
+                store.repo.sealer.seal(  # type: ignore[attr-defined]
+                    json.dumps(parts, ensure_ascii=False).encode(), f"record:{rid}:{version}"),
+                rid))
+    terms = "SELECT record_id, vocab, code FROM hq_record_terms ORDER BY 1, 2, 3"
+    report_sql = ("SELECT code, count(*) FROM report_terms WHERE vocab = 'threat_type'"
+                  " GROUP BY code ORDER BY code")
+    with psycopg.connect(older) as conn:
+        assert conn.execute("SELECT count(*) FROM hq_record_terms").fetchone()[0] >= 6
+        before = conn.execute(terms).fetchall()
+        reported = conn.execute(report_sql).fetchall()
+    assert reported == [("abduction", 2), ("death_threat", 2), ("smear_campaign", 2)]
+
+    with HqStore.open(world.store_dir, PASSPHRASE, database=older) as store:
+        with psycopg.connect(older) as conn:
+            assert pg_schema.version(conn) == len(pg_schema.STEPS)
+            assert conn.execute(terms).fetchall() == before
+            assert conn.execute(report_sql).fetchall() == reported
+        found = store.repo.rows(Filters(terms={"threat_type": "death_threat"}), limit=10)
+        assert sorted(r.id for r in found) == sorted(r.id for r in reports[1::2])
+        assert {r.codes for r in found} == {("death_threat", "smear_campaign")}
+        assert store.repo.count(Filters(terms={"threat_type": "abduction"})) == 2
+        assert store.repo.report("SELECT count(*) FROM report_terms WHERE code = ?",
+                                 ("abduction",)) == [(2,)]
+        # imports go on: a new version's codes replace the old ones
+        changed = reports[0]
+        changed.version, changed.threat_types = 2, ["smear_campaign"]
+        second = sign_bundle(tmp_path / "2", world.field.key, world.recipients, 2,
+                             jsonl([changed]))
+        assert import_bundle(store, second).status == "imported"
+        assert store.repo.count(Filters(terms={"threat_type": "abduction"})) == 1
+        assert changed.id in {r.id for r in store.repo.rows(
+            Filters(terms={"threat_type": "smear_campaign"}), limit=10)}
+        assert len(store.repo.search(CANARY, limit=10)) == 4
+        assert store.repo.get(reports[1].id).description == reports[1].description
+        assert {r.title for r in store.repo.rows(Filters(type="threat_report"))} == {
+            r.title for r in store.repo.rows(Filters(type="threat_report"), text=CANARY)}
+
+
 def test_concurrent_imports_of_one_sequence_import_it_once(world: World, tmp_path: Path) -> None:
     """Two processes' worth of stores (two pools) race the same sequence number, twenty
     times: one import, one duplicate; and two different bundles under one number: one
@@ -231,11 +323,13 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
     # Casework (communications to States, …) is hidden from the intake by row security.
     with psycopg.connect(database, autocommit=True) as conn:
         conn.execute("INSERT INTO hq_records (id, type, version, status, created_at,"
-                     " updated_at, sealed) VALUES ('c1', 'communication', 1, 'final', 'x',"
-                     " 'x', '\\x00')")
+                     " updated_at, sealed, terms) VALUES ('c1', 'communication', 1, 'final',"
+                     " 'x', 'x', '\\x00', '{reply_assessment:no_reply}')")
     count = "SELECT count(*) FROM hq_records WHERE type = 'communication'"
+    its_terms = "SELECT vocab, code FROM hq_record_terms WHERE record_id = 'c1'"
     with psycopg.connect(urls["intake_1"], autocommit=True) as conn:
         assert conn.execute(count).fetchone() == (0,)
+        assert conn.execute(its_terms).fetchall() == []  # nor through the terms view
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT * FROM report_records")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -252,6 +346,7 @@ def test_least_privileged_roles(world: World, database: str, pg_cluster: Any,
             analyst.repo.revoke_device(world.device_name, None)
     with psycopg.connect(urls["analyst_1"], autocommit=True) as conn:
         assert conn.execute(count).fetchone() == (1,)
+        assert conn.execute(its_terms).fetchall() == [("reply_assessment", "no_reply")]
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM hq_bundles")
 

@@ -48,7 +48,7 @@ class _Import:
         if not ids:
             return out
         rows = self.conn.execute("SELECT id, version, sealed FROM hq_records WHERE"
-                                 " type = 'person' AND deleted = 0 AND id = ANY(%s)",
+                                 " type = 'person' AND deleted = 0 AND id = ANY(%b)",
                                  (list(ids),)).fetchall()
         for pid, version, sealed in rows:
             body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
@@ -112,7 +112,7 @@ class _Import:
         rows = self.conn.execute(
             "SELECT o.record_id, o.device_key, (SELECT max(v.version) FROM hq_versions v"
             " WHERE v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
-            " o.record_id = ANY(%s)", (sorted(set(record_ids)),)).fetchall()
+            " o.record_id = ANY(%b)", (sorted(set(record_ids)),)).fetchall()
         return {str(r[0]): (str(r[1]), int(r[2] or 0), str(r[3]), r[4]) for r in rows}
 
     def mission_sharers(self, mission_ids: list[str]) -> dict[str, set[str]]:

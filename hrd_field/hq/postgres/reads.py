@@ -3,6 +3,7 @@ search over the sealed text of the candidate rows (opened in this process), prov
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -15,18 +16,26 @@ from ...vault.hq_tables import Provenance
 from ...vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
 from ...vault.queries import _snippet as snippet
 from .connection import scalar
-from .records import SealedRecords
+from .records import TERMS_AS_TABLE, SealedRecords
 
-_CODES = ("(SELECT string_agg(t.code, ',' ORDER BY t.code) FROM hq_record_terms t"
-          " WHERE t.record_id = r.id AND t.vocab = CASE r.type WHEN 'consultation' THEN"
-          " 'consultation_format' ELSE 'threat_type' END)")
+_CODES = (f"(SELECT string_agg(t.code, ',' ORDER BY t.code) FROM {TERMS_AS_TABLE} t"  # noqa: S608
+          " WHERE t.vocab = CASE r.type WHEN 'consultation' THEN 'consultation_format' ELSE"
+          " 'threat_type' END)")
 _ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.region,"
                 " r.event_date, r.risk_level, r.case_status, r.flagged, r.updated_at,"
                 " r.mission_id, " + _CODES)
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
-    return filter_sql(filters, mark="%s", terms="hq_record_terms", term_link="t.record_id = r.id")
+    """``filter_sql``'s clauses, its coded filters as containment in the row's ``terms``
+    (what their GIN index serves; an EXISTS over each candidate's unnested terms made a
+    filtered count three times slower than over the old table of terms)."""
+    where, params = filter_sql(dataclasses.replace(filters, terms={}), mark="%s",
+                               terms=TERMS_AS_TABLE, term_link="true")
+    for vocab, code in sorted(filters.terms.items()):
+        where += " AND r.terms @> %s"
+        params.append([f"{vocab}:{code}"])
+    return where, params
 
 
 class RecordReads(SealedRecords):

@@ -5,6 +5,7 @@ tombstone. Imports and analysts' edits both write through these."""
 from __future__ import annotations
 
 import json
+import struct
 from typing import Any
 
 from ...core import codec, indexing, linking
@@ -29,17 +30,13 @@ class SealedRecords(Pooled):
              self.sealer.fingerprint(linking.comparable_json(body).encode()),
              self.sealer.seal(body.encode(), f"version:{record_id}:{version}"), utc_now()))
 
-    def _seal_record(self, record: Record, body: str | None = None) -> bytes:
-        cols = indexing.columns(record)
-        # UTF-8 as it is: \u escapes made Arabic and Chinese records half as large again
-        payload = json.dumps({"title": cols["title"], "body": body or codec.dumps(record),
-                              "text": indexing.search_text(record)}, ensure_ascii=False)
-        return self.sealer.seal(payload.encode(), f"record:{record.id}:{record.version}")
+    def _seal_record(self, record: Record, body: str | None, title: str) -> bytes:
+        return self.sealer.seal(pack_record(title, indexing.search_text(record),
+                                            body or codec.dumps(record)),
+                                f"record:{record.id}:{record.version}")
 
     def _open_record(self, record_id: str, version: int, sealed: bytes) -> dict[str, str]:
-        data: dict[str, str] = json.loads(self.sealer.open(bytes(sealed),
-                                                           f"record:{record_id}:{version}"))
-        return data
+        return unpack_record(self.sealer.open(bytes(sealed), f"record:{record_id}:{version}"))
 
     def row_values(self, record: Record, body: str | None = None) -> tuple[Any, ...]:
         """The parameters of ``INSERT_ROW`` / ``UPDATE_ROW``; ``body``: the record's
@@ -48,18 +45,12 @@ class SealedRecords(Pooled):
         return (record.TYPE, record.version, record.mission_id, record.status,
                 cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
                 cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
-                record.updated_at, self._seal_record(record, body), record.id)
+                record.updated_at, self._seal_record(record, body, cols["title"]),
+                record_terms(record),
+                record.id)
 
     def _write(self, conn: Any, record: Record, *, insert: bool) -> None:
-        values = self.row_values(record)
-        if insert:
-            conn.execute(INSERT_ROW, values)
-        else:
-            conn.execute(UPDATE_ROW, values)
-            conn.execute("DELETE FROM hq_record_terms WHERE record_id = %s", (record.id,))
-        for vocab, code in sorted(indexing.terms(record)):
-            conn.execute("INSERT INTO hq_record_terms (record_id, vocab, code) VALUES"
-                         " (%s, %s, %s)", (record.id, vocab, code))
+        conn.execute(INSERT_ROW if insert else UPDATE_ROW, self.row_values(record))
 
     def _current(self, conn: Any, record_id: str) -> tuple[int, int, str] | None:
         """(version, deleted, type) of the record, locked until the transaction ends."""
@@ -98,20 +89,55 @@ class SealedRecords(Pooled):
         row = self._reserve(conn, record_id, record_type, version)
         if row is not None and row[0] >= version:
             return "older"
-        conn.execute("DELETE FROM hq_record_terms WHERE record_id = %s", (record_id,))
         conn.execute(TOMBSTONE_ROW, (version, utc_now(), self.sealer.seal(
             b"{}", f"record:{record_id}:{version}"), record_id))
         return "new" if row is None else "updated"
 
 
-INSERT_ROW = ("INSERT INTO hq_records (type, version, mission_id, status, country, region,"
-              " event_date, risk_level, case_status, urgency, flagged, created_at, updated_at,"
-              " sealed, id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+_LENGTHS = struct.Struct("<II")
+
+
+def pack_record(title: str, text: str, body: str) -> bytes:
+    """The sealed content of a record's row: its title, search text and canonical body,
+    UTF-8 as it is (\\u escapes made Arabic and Chinese records half as large again). One
+    byte of format, then the lengths of title and text: a JSON object around them cost an
+    import as much as all its statements' formatting (issue 18)."""
+    title_b, text_b = title.encode(), text.encode()
+    return b"".join((b"\x01", _LENGTHS.pack(len(title_b), len(text_b)), title_b, text_b,
+                     body.encode()))
+
+
+def unpack_record(data: bytes) -> dict[str, str]:
+    """``pack_record``'s parts by name; rows sealed before it (a JSON object) read too."""
+    if data[:1] != b"\x01":
+        found: dict[str, str] = json.loads(data)
+        return found
+    title, text = _LENGTHS.unpack_from(data, 1)
+    start = 1 + _LENGTHS.size
+    return {"title": data[start:start + title].decode(),
+            "text": data[start + title:start + title + text].decode(),
+            "body": data[start + title + text:].decode()}
+
+
+def record_terms(record: Record) -> list[str]:
+    """The record's (vocabulary, code) pairs as its row's ``terms``: 'vocab:code', sorted."""
+    return sorted(f"{vocab}:{code}" for vocab, code in indexing.terms(record))
+
+
+TERMS_AS_TABLE = ("(SELECT split_part(x, ':', 1) AS vocab, substr(x, strpos(x, ':') + 1) AS"
+                  " code FROM unnest(r.terms) AS x)")
+"""A row's terms as a table of (vocab, code) inside a query over ``hq_records r``."""
+
+ROW_COLUMNS = ("type, version, mission_id, status, country, region, event_date, risk_level,"
+               " case_status, urgency, flagged, created_at, updated_at, sealed, terms, id")
+"""The columns of ``SealedRecords.row_values``, in order."""
+INSERT_ROW = (f"INSERT INTO hq_records ({ROW_COLUMNS}) VALUES"  # noqa: S608
+              " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
 UPDATE_ROW = ("UPDATE hq_records SET type = %s, version = %s, mission_id = %s, status = %s,"
               " country = %s, region = %s, event_date = %s, risk_level = %s, case_status = %s,"
               " urgency = %s, flagged = %s, created_at = %s, updated_at = %s, sealed = %s,"
-              " deleted = 0 WHERE id = %s")
+              " terms = %s, deleted = 0 WHERE id = %s")
 TOMBSTONE_ROW = ("UPDATE hq_records SET deleted = 1, version = %s, mission_id = NULL,"
                  " country = NULL, region = NULL, event_date = NULL, risk_level = NULL,"
-                 " case_status = NULL, urgency = NULL, flagged = 0, updated_at = %s,"
-                 " sealed = %s WHERE id = %s")
+                 " case_status = NULL, urgency = NULL, flagged = 0, terms = '{}',"
+                 " updated_at = %s, sealed = %s WHERE id = %s")
