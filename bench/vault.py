@@ -69,6 +69,7 @@ UNLOCK_RANGE_S = (0.5, 1.0)  # DESIGN.md §3: "aim for 0.5–1 s on a field lapt
 ATTACH_MIN_MIBS = 100.0
 ATTACH_RSS_MAX_MIB = 64.0
 
+STEPS = (2, 3, 4, 5, 6)
 START = time.perf_counter()
 
 
@@ -255,8 +256,20 @@ class PlainReads:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
+    read_only = False
+
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
 
 def records_schema() -> tuple[str, str]:
@@ -466,6 +479,40 @@ def bench_saves(report: Report, vault: Vault, plain: Any, corpus: Corpus, n: int
     section.lines.append(Line("get (decode one record): p50 / p95", p50_p95(vault_t["get"])))
     section.lines.append(Line("floor: 4 KiB write + fsync, between saves: p50 / p95", "",
                               p50_p95(floor.times)))
+
+
+# -- 1c. merging the search indexes ---------------------------------------------------------
+
+
+def bench_merge(report: Report, vault: Vault, plain_store: RecordStore) -> None:
+    """What the app does in the background after unlock when the vault has grown by half
+    (``RecordStore.merge_search_index``, a bounded step per call), to the end; the plain
+    database gets the same steps (the same code over the stdlib connection)."""
+    section = report.section("1c. merging the search indexes after the bulk insert, in "
+                             "steps (the app runs them in the background after unlock)",
+                             "same steps, stdlib sqlite3")
+    step = getattr(vault.records, "merge_search_index", None)
+    if step is None:
+        section.notes.append("this code has no merging of the search indexes: skipped")
+        return
+    from hrd_field.vault import search_upkeep
+
+    times: dict[str, list[float]] = {"vault": [], "plain": []}
+    for name, run in (("vault", step),
+                      ("plain", lambda: search_upkeep.step(plain_store._db))):
+        while True:
+            t0 = time.perf_counter()
+            more = run()
+            times[name].append(time.perf_counter() - t0)
+            if not more:
+                break
+    v, p = times["vault"], times["plain"]
+    section.lines.append(Line("all steps, total", f"{sum(v):.1f} s", f"{sum(p):.1f} s",
+                              ratio(sum(v), sum(p))))
+    section.lines.append(Line("one step (what a search may wait behind): p50 / max",
+                              f"{ms(median(v))} / {ms(max(v))}",
+                              f"{ms(median(p))} / {ms(max(p))}"))
+    section.notes.append(f"{len(v)} steps of at most {search_upkeep.STEP_PAGES} pages")
 
 
 # -- 3. full-text search ---------------------------------------------------------------------
@@ -941,18 +988,31 @@ def wait_for_demo() -> None:
             time.sleep(30)
 
 
-def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
+def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool, data: Path | None = None,
+        steps: Collection[int] = STEPS) -> str:
     report = Report("vault", "ratio = vault time ÷ baseline time; 1.00× = as fast as the baseline")
     wait_for_demo()
     schema, tokenizer = records_schema()
-    log(f"creating vault (real Argon2id) for {n:,} records")
+    reused = data is not None and (data / "vault").exists()
+    home = data or tmp
     t0 = time.perf_counter()
-    vault = Vault.create(tmp / "vault", PASSPHRASE)
+    if reused:
+        log(f"reusing the vault and plain database in {home}")
+        vault = Vault.unlock(home / "vault", PASSPHRASE)
+    else:
+        log(f"creating vault (real Argon2id) for {n:,} records")
+        vault = Vault.create(home / "vault", PASSPHRASE)
     create_s = time.perf_counter() - t0
     pragmas = vault_pragmas(vault)
     raw_key = f"PRAGMA key = \"x'{os.urandom(32).hex()}'\""
-    plain = open_baseline(lambda: sqlite3.connect(tmp / "plain.db", isolation_level=None),
-                          pragmas, schema)
+    if reused:
+        plain = sqlite3.connect(home / "plain.db", isolation_level=None)
+        for name, value in pragmas:
+            if name != "page_size":
+                plain.execute(f"PRAGMA {name} = {value}")
+    else:
+        plain = open_baseline(lambda: sqlite3.connect(home / "plain.db",
+                                                      isolation_level=None), pragmas, schema)
     raw = open_baseline(
         lambda: sqlcipher3.connect(str(tmp / "raw-cipher.db"), isolation_level=None),
         pragmas, "\n".join(step for step in migrations.STEPS if isinstance(step, str)),
@@ -970,26 +1030,44 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
         report.header.append("NOTE: stdlib sqlite3 lacks the trigram tokenizer: its FTS "
                              "baseline uses unicode61, so search ratios compare unlike indexes")
     plain_store = RecordStore(PlainReads(plain), "bench")  # type: ignore[arg-type]
+    if reused:
+        report.header.append(f"steps {sorted(steps)} on the vault and plain database an earlier "
+                             f"run built and kept in {home} (--data): step 1 not re-run")
     try:
-        corpus = bench_bulk(report, vault, plain, raw, n)
+        if reused:
+            corpus = Corpus(texts=json.loads((home / "texts.json").read_text()))
+            n = vault.records.count()
+        else:
+            corpus = bench_bulk(report, vault, plain, raw, n)
+            if data is not None:
+                (home / "texts.json").write_text(json.dumps(corpus.texts))
         raw.close()
-        log("single saves")
-        bench_saves(report, vault, plain, corpus, n, tmp)
-        log("search")
-        bench_search(report, vault, plain_store, corpus, n)
-        log("list pages")
-        bench_pages(report, vault, plain_store, n)
-        log("unlock (small vault)")
-        unlock_section = bench_unlock_small(report, tmp)
+        if 2 in steps:
+            log("single saves")
+            bench_saves(report, vault, plain, corpus, n, tmp)
+        if 3 in steps:
+            log("merging the search indexes")
+            bench_merge(report, vault, plain_store)
+            log("search")
+            bench_search(report, vault, plain_store, corpus, n)
+        if 4 in steps:
+            log("list pages")
+            bench_pages(report, vault, plain_store, n)
+        if 5 in steps:
+            log("unlock (small vault)")
+            unlock_section = bench_unlock_small(report, tmp)
     except BaseException:
         vault.close()
         raise
     finally:
         plain.close()
         raw.close()
-    log("lock and unlock of the large vault")
-    bench_unlock_large(unlock_section, vault, n)
-    child_peak = bench_attachments(report, mib, tmp)
+    if 5 in steps:
+        log("lock and unlock of the large vault")
+        bench_unlock_large(unlock_section, vault, n)
+    else:
+        vault.close()
+    child_peak = bench_attachments(report, mib, tmp) if 6 in steps else 0.0
     section = report.section("7. memory", "—")
     section.lines.append(Line("peak RSS of this process (whole run)",
                               f"{rss_mib(resource.getrusage(resource.RUSAGE_SELF)):.0f} MiB"))
@@ -1011,6 +1089,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 5000 records, 32 MiB attachment")
     parser.add_argument("--tmpdir", type=Path, help="where to put the vaults (default: $TMPDIR)")
+    parser.add_argument("--data", type=Path,
+                        help="keep the step-1 vault and plain database in this directory, or "
+                             "reuse them if it already holds them (step 1 is then skipped)")
+    parser.add_argument("--steps", default=",".join(map(str, STEPS)),
+                        help="which of steps 2-6 to run, e.g. 3 (default: all)")
     parser.add_argument("--attachment-child", nargs=2, metavar=("MIB", "DIR"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1024,8 +1107,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--records must be at least {SAVES}")
     # The real Argon2id parameters everywhere in this process (the unlock figure needs them).
     fast_kdf_was_set = os.environ.pop(FAST_KDF_ENV, None) is not None
+    try:
+        steps = {int(x) for x in args.steps.split(",") if x.strip()}
+    except ValueError:
+        parser.error("--steps takes numbers, e.g. 3,4")
     with tempfile.TemporaryDirectory(prefix="hrd-bench-", dir=args.tmpdir) as tmp:
-        table = run(n, mib, Path(tmp), fast_kdf_was_set)
+        table = run(n, mib, Path(tmp), fast_kdf_was_set, args.data, steps)
     print(table)
     return 0
 
