@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   fontconfig-config fonts-dejavu-core fonts-noto-core fonts-noto-cjk
   age minisign xvfb xauth binutils libpython3.11
   icu-devtools  # icupkg: packaging/icu_data.py trims Qt's ICU data
+  gcc libc6-dev libssl-dev python3-dev  # packaging/sqlcipher_build.py compiles SQLCipher
   postgresql
 )
 
@@ -40,8 +41,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip==25.3
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
+    || [ packaging/sqlcipher_build.py -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip==25.3 setuptools==80.9.0
+  .venv/bin/python packaging/sqlcipher_build.py
   .venv/bin/python -m pip install -q -e '.[gui,dev,package]'
   touch "$stamp"
 fi

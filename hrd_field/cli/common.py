@@ -35,6 +35,13 @@ def add_vault_options(parser: argparse.ArgumentParser) -> None:
                              "your own role) instead of the one given at init")
 
 
+def say_upgrading() -> None:
+    """The first opening after an update may rebuild indexes (a minute on a large vault):
+    said before it starts, so nobody takes the wait for a hang and stops it."""
+    print(_("Upgrading the vault for this version of HRD Field. This happens once and may "
+            "take a minute; do not interrupt it."), file=sys.stderr, flush=True)
+
+
 def vault_dir(args: argparse.Namespace) -> Path:
     if getattr(args, "store", None) is not None:
         if args.vault is not None:
@@ -50,7 +57,7 @@ def open_vault(args: argparse.Namespace) -> Vault:
 
     root = vault_dir(args)
     require_vault(root)  # before prompting, so a missing vault is reported at once
-    vault = Vault.unlock(root, passphrase(args))
+    vault = Vault.unlock(root, passphrase(args), on_upgrade=say_upgrading)
     if getattr(args, "store", None) is not None:
         from ..hq.store import require_hq
 
@@ -80,7 +87,7 @@ def open_hq_store(args: argparse.Namespace) -> HqStore:
     from ..hq.store import HqStore
 
     store = HqStore.open(Path(args.store), passphrase(args),
-                         database=getattr(args, "database", None))
+                         database=getattr(args, "database", None), on_upgrade=say_upgrading)
     note_snapshot(store)
     return store
 

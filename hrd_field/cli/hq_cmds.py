@@ -16,7 +16,7 @@ from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
 from . import args as args_mod
 from . import casework_cmds, report_cmds
-from .common import note_snapshot
+from .common import note_snapshot, say_upgrading
 from .io import passphrase, print_json
 
 
@@ -30,7 +30,8 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> HqStore:
-    store = HqStore.open(args.store, passphrase(args), database=args.database)
+    store = HqStore.open(args.store, passphrase(args), database=args.database,
+                         on_upgrade=say_upgrading)
     note_snapshot(store)
     return store
 
@@ -190,7 +191,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         new = _new_passphrase(args)
         keystore.change_passphrase(args.store, old, new)
     else:
-        with HqStore.open(args.store, old) as store:
+        with HqStore.open(args.store, old, on_upgrade=say_upgrading) as store:
             assert store.vault is not None
             store.vault.change_passphrase(_new_passphrase(args))
     print(_("HQ store passphrase changed. Copies of the store directory on other machines "
@@ -340,7 +341,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 0
         secret = passphrase(args)
         # Checked once here (passphrase, database, schema) before any worker starts.
-        with HqStore.open(args.store, secret, database=args.database) as store:
+        with HqStore.open(args.store, secret, database=args.database,
+                          on_upgrade=say_upgrading) as store:
             if store.backend != "postgresql":
                 raise UserError(_("Several intake workers need an HQ store kept in "
                                   "PostgreSQL; the embedded store serves one."))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from .common import add_vault_options, open_vault, vault_dir
+from .common import add_vault_options, open_vault, say_upgrading, vault_dir
 from .io import passphrase, read_secret_file
 
 
@@ -145,7 +145,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     identity = read_secret_file(args.identity_file)
     new = passphrase(args, confirm=True, prompt=_("New passphrase: "),
                      file_attr="new_passphrase_file")
-    with Vault.unlock_with_recovery(vault_dir(args), identity, new):
+    with Vault.unlock_with_recovery(vault_dir(args), identity, new, on_upgrade=say_upgrading):
         pass
     print(_("The vault is open again with the new passphrase."))
     return 0

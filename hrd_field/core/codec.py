@@ -117,6 +117,8 @@ def _message(err: Any) -> str:
         return _("wrong format")
     if kind in ("minimum", "maximum"):
         return _("out of range")
+    if kind == "type" and err.validator_value == "integer" and isinstance(err.instance, float):
+        return _("not a whole number")
     if kind in ("type", "anyOf"):
         return _("wrong kind of value")
     if kind == "const":
@@ -190,9 +192,17 @@ def _shape_errors(cls: type, data: Any, prefix: str, errors: list[FieldError]) -
                 if p.kind == LIST_NESTED:
                     _shape_errors(p.nested or object, item, f"{path}.{i}.", errors)
                 elif not _is_kind(typing.get_args(p.inner)[0], item):
-                    errors.append(FieldError(f"{path}.{i}", _("wrong kind of value")))
+                    errors.append(FieldError(f"{path}.{i}",
+                                             _kind_error(typing.get_args(p.inner)[0], item)))
         elif not _is_kind(p.inner, value):
-            errors.append(FieldError(path, _("wrong kind of value")))
+            errors.append(FieldError(path, _kind_error(p.inner, value)))
+
+
+def _kind_error(tp: Any, value: Any) -> str:
+    """What is wrong with a value of the wrong kind (as the schema path words it)."""
+    if tp is int and isinstance(value, float):
+        return _("not a whole number")
+    return _("wrong kind of value")
 
 
 def _is_kind(tp: Any, value: Any) -> bool:

@@ -24,6 +24,10 @@ from .vocab import VOCABULARIES
 CONSENT_REVIEW = "consent_contradiction"
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# What SQLite and PostgreSQL's bigint hold: the range of an integer field that sets none of
+# its own (a version, a size). Beyond it a value cannot be stored, and JSON's 1e30 is an
+# integer to the schema.
+WHOLE_MIN, WHOLE_MAX = -(2**63), 2**63 - 1
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 
 
@@ -129,13 +133,18 @@ def _check_format(fmt: str | None, value: str) -> str | None:
     return None
 
 
+def _bounds(meta: typing.Mapping[str, Any]) -> tuple[int, int]:
+    lo, hi = meta.get("minimum"), meta.get("maximum")
+    return (WHOLE_MIN if lo is None else lo), (WHOLE_MAX if hi is None else hi)
+
+
 def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
                   errors: list[FieldError]) -> None:
     if isinstance(value, bool):
         return
     if isinstance(value, int):
-        lo, hi = meta.get("minimum"), meta.get("maximum")
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
+        lo, hi = _bounds(meta)
+        if not lo <= value <= hi:
             errors.append(FieldError(path, _("out of range")))
         return
     if isinstance(value, str):
@@ -302,7 +311,7 @@ def _field_check(p: Any) -> _Check:
 
 def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
     """True where ``_check_scalar`` would add no error."""
-    lo, hi = meta.get("minimum"), meta.get("maximum")
+    lo, hi = _bounds(meta)
     vocab = meta.get("vocab")
     codes = _codes(vocab) if vocab else None
     limit = meta.get("max_length")
@@ -324,7 +333,7 @@ def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
         if kind is bool:
             return True
         if kind is int:
-            return not ((lo is not None and value < lo) or (hi is not None and value > hi))
+            return bool(lo <= value <= hi)
         return False  # anything else: the generic walk decides
 
     return ok

@@ -175,6 +175,13 @@ class LockScreen(QWidget):
         else:
             self._update()
 
+    def show_upgrading(self) -> None:
+        """Unlocking found a vault made by an older release: its indexes are rebuilt once,
+        which may take a minute on a large vault; said so nobody closes the app meanwhile."""
+        self.set_busy(True, _(
+            "Upgrading the vault for this version of HRD Field. This happens only once and "
+            "may take a minute: please do not close the app."))
+
     def show_preparing(self, text: str) -> None:
         """Nothing to type: the app opens the vault itself (the demo)."""
         self.title.setText(text)

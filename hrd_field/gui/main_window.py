@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlock_requested.connect(self._unlock)
         self.lock_screen.create_requested.connect(self._create)
         self.lock_screen.check_requested.connect(self._check)
+        self.session.upgrading.connect(self.lock_screen.show_upgrading)
 
     @property
     def workspace(self) -> Workspace:

@@ -75,6 +75,8 @@ class VaultSession(QObject):
     # problems found, none when the vault is sound)
     integrity_checking = Signal()
     integrity_checked = Signal(list)
+    # emitted from the worker as an unlock starts upgrading a vault made by an older release
+    upgrading = Signal()
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -106,7 +108,8 @@ class VaultSession(QObject):
                on_error: OnFailure) -> None:
         self.load_vault_stack()  # here, on the GUI thread, before the worker needs it
         def job() -> bool:
-            self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True)
+            self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True,
+                                              on_upgrade=self.upgrading.emit)
             self._open.set()
             return self._vault.check_pending
 

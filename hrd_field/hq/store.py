@@ -10,6 +10,7 @@ import contextlib
 import getpass
 import os
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 
 import pyrage
@@ -97,13 +98,16 @@ class HqStore:
 
     @classmethod
     def open(cls, root: Path, passphrase: str, *, database: str | None = None,
-             max_connections: int = 8) -> HqStore:
+             max_connections: int = 8,
+             on_upgrade: Callable[[], None] | None = None) -> HqStore:
         """Unlock the store in ``root``. ``database``: another address of the same database
-        (e.g. with this process's least-privileged role), for a PostgreSQL-backed store."""
+        (e.g. with this process's least-privileged role), for a PostgreSQL-backed store.
+        ``on_upgrade``: see ``Vault.unlock`` (an embedded store made by an older release)."""
         from . import keystore
 
         if not keystore.exists(root):
-            return cls._embedded(Vault.unlock(root, passphrase, shared=True))
+            return cls._embedded(Vault.unlock(root, passphrase, shared=True,
+                                              on_upgrade=on_upgrade))
         with postgres_required():
             from .postgres import PostgresRepository
 

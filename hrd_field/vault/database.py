@@ -169,8 +169,9 @@ class Database:
     def _key(self, key: bytes | bytearray) -> None:
         c = self.conn
         c.execute("PRAGMA cipher_log_level = NONE")
-        # SQLCipher zeroes the memory it frees (pages, key schedule): its cost is in
-        # bench/memory_security.py.
+        # SQLCipher overwrites the memory SQLite frees (decrypted pages, rows, index terms),
+        # so a locked vault leaves none of it in the process. packaging/sqlcipher_build.py
+        # says why this project's build does it without a system call per allocation.
         c.execute("PRAGMA cipher_memory_security = ON")
         # executescript, not execute: the statement cache would keep this text as a key.
         hex_key = key.hex()

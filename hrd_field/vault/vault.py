@@ -22,7 +22,7 @@ import io
 import os
 import time
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -184,7 +184,8 @@ class Vault:
     @classmethod
     def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
                inspect: bool = False, shared: bool = False,
-               defer_check: bool = False) -> Vault:
+               defer_check: bool = False,
+               on_upgrade: Callable[[], None] | None = None) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
         damaged unless ``refuse_if_damaged`` is False. ``inspect`` opens it for ``check``
         and ``salvage`` only: even a damaged vault opens, and nothing is written to it.
@@ -196,7 +197,11 @@ class Vault:
         ``shared``: other processes may have it open at the same time (an HQ store: the
         intake writes while analysts read; SQLite's WAL lets readers go on while one
         writes). The first opener does the after-crash check; ``others_present`` tells a
-        later one that what it reads may change under it."""
+        later one that what it reads may change under it.
+
+        ``on_upgrade`` is called (on the calling thread) just before the schema of a vault
+        made by an older release is upgraded, which may take a while once: the caller says
+        so to the person waiting."""
         paths = VaultPaths(root)
         keyfile = read_keyfile(paths)
         lock = ProcessLock(paths.root)
@@ -213,7 +218,8 @@ class Vault:
                 raise
             vault = cls._open(paths, keyfile, data_key, lock,
                               refuse_if_damaged and not inspect, inspect=inspect,
-                              others=not alone, defer_check=defer_check)
+                              others=not alone, defer_check=defer_check,
+                              on_upgrade=on_upgrade)
             throttle.reset(paths.throttle, keyfile.vault_id)  # only once it really opened
         except BaseException:
             lock.release()
@@ -224,7 +230,8 @@ class Vault:
         return vault
 
     @classmethod
-    def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str) -> Vault:
+    def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str, *,
+                             on_upgrade: Callable[[], None] | None = None) -> Vault:
         passphrase_rule.check(new_passphrase)  # before opening: a refusal leaves it closed
         paths = VaultPaths(root)
         keyfile = read_keyfile(paths)
@@ -232,7 +239,7 @@ class Vault:
         lock.acquire()
         try:
             data_key = keyfile.unwrap_recovery(identity)
-            vault = cls._open(paths, keyfile, data_key, lock)
+            vault = cls._open(paths, keyfile, data_key, lock, on_upgrade=on_upgrade)
         except BaseException:
             lock.release()
             raise
@@ -243,7 +250,8 @@ class Vault:
     def _open(cls, paths: VaultPaths, keyfile: KeyFile, data_key: bytes,
               lock: ProcessLock, refuse_if_damaged: bool = True, *,
               inspect: bool = False, others: bool = False,
-              defer_check: bool = False) -> Vault:
+              defer_check: bool = False,
+              on_upgrade: Callable[[], None] | None = None) -> Vault:
         try:
             size = paths.database.stat().st_size
         except FileNotFoundError:
@@ -298,6 +306,9 @@ class Vault:
             if vault.read_only:
                 return vault
             try:
+                if on_upgrade is not None and \
+                        migrations.current_version(db.conn) < migrations.LATEST:
+                    on_upgrade()
                 migrations.migrate(db.conn)
             except DatabaseError as exc:
                 raise translate(exc, paths.database) from exc

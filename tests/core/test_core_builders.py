@@ -26,7 +26,8 @@ from hrd_field.demo.casework import generate_casework
 
 HOSTILE: list[Any] = [
     None, "", " ", "x", "x" * 501, "x" * 100_001, "\x00", "a\x00b", "\ud800", "é", "人权",
-    0, -1, 1, 5, 6, 100_001, 2**31, 2.0, 2.5, float("inf"), True, False, [], ["x"],
+    0, -1, 1, 5, 6, 100_001, 2**31, 2**63, -(2**63) - 1, 2.0, 2.5, 1e30, -1e30,
+    float("inf"), True, False, [], ["x"],
     [1], [None], ["x"] * (LIST_MAX + 1), {}, {"x": 1}, "FR", "fr", "ZZ", "2024-02-30",
     "2024-02-01", "2024-2-1", "2024-02-01T10:00:00Z", "2024-02-01T25:00:00Z",
     "00000000-0000-4000-8000-000000000000", "0" * 64, "woman", "final", "draft",
@@ -131,3 +132,39 @@ def test_checker_sees_a_too_long_list_of_objects() -> None:
     record.follow_up = record.follow_up[:1] * (LIST_MAX + 1)  # type: ignore[attr-defined]
     assert not validation._checker(type(record))(record)
     assert [e.path for e in validation.validate(record)] == ["follow_up"]
+
+
+# A number where a whole number belongs, said of the field on both paths: a float such as
+# 1e30 became an integer too large for any store and was refused as unreadable content.
+WHOLE_NUMBER_CASES = [
+    ("person", {"version": 1e30}, "version", "out of range"),
+    ("person", {"version": 99_999_999_999_999_999_999}, "version", "out of range"),
+    ("person", {"version": 3.5}, "version", "not a whole number"),
+    ("person", {"attachments": [{"sha256": "0" * 64, "filename": "a.pdf",
+                                 "media_type": "application/pdf", "size": 1e30}]},
+     "attachments.0.size", "out of range"),
+    ("person", {"attachments": [{"sha256": "0" * 64, "filename": "a.pdf",
+                                 "media_type": "application/pdf", "size": 0.5}]},
+     "attachments.0.size", "not a whole number"),
+    ("communication", {"reply_period_days": 30.5}, "reply_period_days", "not a whole number"),
+]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["generic", "generated"])
+@pytest.mark.parametrize("case", range(len(WHOLE_NUMBER_CASES)))
+def test_a_number_that_is_no_whole_number_for_the_field_is_named(fast: bool,
+                                                                 case: int) -> None:
+    record_type, damage, path, problem = WHOLE_NUMBER_CASES[case]
+    data = dict(next(d for d in SAMPLES if d["type"] == record_type), **damage)
+    with pytest.raises(RecordInvalid) as refused:
+        codec.from_dict(data, fast=fast)
+    assert [(e.path, e.message) for e in refused.value.errors] == [(path, problem)]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["generic", "generated"])
+def test_a_number_in_a_text_field_is_the_wrong_kind_not_a_fraction(fast: bool) -> None:
+    data = dict(next(d for d in SAMPLES if d["type"] == "person"), alias=3.5)
+    with pytest.raises(RecordInvalid) as refused:
+        codec.from_dict(data, fast=fast)
+    assert [(e.path, e.message) for e in refused.value.errors] == [
+        ("alias", "wrong kind of value")]

@@ -251,3 +251,26 @@ def test_reply_due_dates_are_written_like_every_other_date(qtbot, make_hq) -> No
     due = [text for text in due if text]
     assert due, "the demo store has communications awaiting a reply"
     assert not any(ch in "0123456789" for text in due for ch in text), due[:3]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_deadline_board_dates_are_written_like_every_other_date(qtbot, make_hq,
+                                                                language: str) -> None:
+    import re
+
+    from hrd_field.gui.dates import format_date
+
+    window = make_hq(language)
+    ws = window.workspace
+    ws.show_section("deadlines")
+    board = ws.deadlines.tables["overdue"].model()
+    qtbot.waitUntil(lambda: board.rowCount() > 0, timeout=10_000)
+    columns = [3, 2, 5]  # reply due, sent on, last reminder (headings are translated)
+    shown = [row[c] for row in board.rows for c in columns if row[c]]
+    today = ws.deadlines.today.text()
+    if language == "ar":
+        texts = shown + [row[4] for row in board.rows] + [today]
+        assert not [t for t in texts if re.search(r"[0-9]", t)], texts[:5]
+    else:
+        assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", t) for t in shown), shown[:5]
+        assert format_date(date.today().isoformat()) in today, today

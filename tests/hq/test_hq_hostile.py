@@ -487,6 +487,31 @@ def test_bad_record_lines_reject_the_whole_bundle(world: World, store: HqStore,
     expect(store, path, "rejected", words=("nothing was imported",))
 
 
+def _with(**fields: object) -> bytes:
+    return _line(dict(codec.to_dict(person("Numbers", notes=CANARY)), **fields))
+
+
+# A number where a whole number belongs: the field and what is wrong with it are named
+# (it was refused as content that "cannot be read", naming neither).
+NUMBER_CASES = {
+    "float_1e30": (_with(version=1e30), "out of range"),
+    "negative_float_1e30": (_with(version=-1e30), "out of range"),
+    "integer_beyond_64_bits": (_with(version=99_999_999_999_999_999_999), "out of range"),
+    "fraction": (_with(version=3.5), "not a whole number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NUMBER_CASES))
+def test_a_number_out_of_an_integer_fields_reach_is_named(world: World, store: HqStore,
+                                                          tmp_path: Path, case: str) -> None:
+    line, problem = NUMBER_CASES[case]
+    path = sign_bundle(tmp_path, world.device, world.recipients,
+                       400 + sorted(NUMBER_CASES).index(case),
+                       jsonl(valid_records(2)) + line + b"\n")
+    expect(store, path, "rejected", words=("record 3", "version", problem,
+                                           "nothing was imported"))
+
+
 @pytest.mark.parametrize("line", [
     b'{"deleted":true,"deleted_at":"2025-01-01T00:00:00Z","id":"%s","type":"spaceship",'
     b'"version":2}',

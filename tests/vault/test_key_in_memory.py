@@ -16,6 +16,7 @@ import pyrage
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import cli_env
+from helpers.memimage import find_in_memory
 
 from hrd_field.vault.keyslots import KDF_LIMITS, KeyFile, _derive, _unb64
 from hrd_field.vault.paths import VaultPaths
@@ -49,32 +50,6 @@ def _kek(keyfile: KeyFile, passphrase: str) -> bytes:
     return _derive(passphrase, _unb64(slot["kdf"]["salt"]), params)
 
 
-def _readable_regions(pid: int):
-    with open(f"/proc/{pid}/maps", encoding="ascii") as maps:
-        for line in maps:
-            fields = line.split()
-            span, perms = fields[0], fields[1]
-            name = fields[5] if len(fields) > 5 else ""
-            if "r" in perms and name not in ("[vvar]", "[vsyscall]"):
-                lo, hi = (int(x, 16) for x in span.split("-"))
-                yield lo, hi, name
-
-
-def _find(pid: int, needles: dict[str, bytes]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
-        for lo, hi, name in _readable_regions(pid):
-            try:
-                mem.seek(lo)
-                image = mem.read(hi - lo)
-            except OSError:
-                continue  # a guard page or a mapping that went away
-            for label, needle in needles.items():
-                if needle in image:
-                    found.setdefault(label, []).append(name or "anonymous")
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
 def test_a_locked_vault_leaves_no_key_in_the_process_memory(tmp_path: Path):
     from hrd_field.core.records import Mission
@@ -104,11 +79,11 @@ def test_a_locked_vault_leaves_no_key_in_the_process_memory(tmp_path: Path):
             "new passphrase's key-encryption key": _kek(after, NEW_PASSPHRASE),
         }
         try:
-            found = _find(child.pid, needles)
+            found = find_in_memory(child.pid, needles)
         except PermissionError:
             pytest.skip("this system does not let a parent read its child's memory")
         # The search works: the child's own argument is in its memory.
-        assert _find(child.pid, {"argument": NEW_PASSPHRASE.encode()})
+        assert find_in_memory(child.pid, {"argument": NEW_PASSPHRASE.encode()})
         assert found == {}
     finally:
         if child.stdin is not None:

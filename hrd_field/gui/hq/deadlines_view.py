@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...core.deadlines import DUE_SOON, DUE_SOON_DAYS, OVERDUE, REMINDER_DUE, DueItem
 from ...core.i18n import N_, _, language
 from ...core.regions import country_name
+from ..dates import format_date, ui_locale
 from ..widgets import scale_font
 from .session import HqSession
 from .tables import RowsModel, board_table, heading_row
@@ -64,9 +65,10 @@ class DeadlinesView(QWidget):
 
     def show_items(self, data: tuple[date, list[DueItem]]) -> None:
         today, items = data
-        self.today.setText(_("Today at HQ: {date}").format(date=today.isoformat()))
+        self.today.setText(_("Today at HQ: {date}").format(date=format_date(today.isoformat())))
         names: dict[str, str] = {}
         lang = language()
+        digits = ui_locale()
         for category, t in self.tables.items():
             group = [i for i in items if i.category == category]
             rows = []
@@ -75,10 +77,13 @@ class DeadlinesView(QWidget):
                 if i.state:
                     who = names.get(i.state) or names.setdefault(
                         i.state, country_name(i.state, lang))
-                rows.append([i.reference or i.record_id[:8], who, i.sent_on, i.reply_due,
-                             str(i.days_left), i.last_reminder or ""])
+                # dates and numbers as everywhere else (Arabic-Indic digits in Arabic)
+                rows.append([i.reference or i.record_id[:8], who, format_date(i.sent_on),
+                             format_date(i.reply_due), digits.toString(i.days_left),
+                             format_date(i.last_reminder)])
             self.model(t).set_rows(rows, [i.record_id for i in group])
-            self.titles[category].setText(f"{t.accessibleName()} ({len(group)})")
+            self.titles[category].setText(
+                f"{t.accessibleName()} ({digits.toString(len(group))})")
 
     @staticmethod
     def model(t: QTableView) -> RowsModel:

@@ -38,7 +38,7 @@ class HqSession(VaultSession):
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
                on_error: OnFailure) -> None:
         def job() -> None:
-            self._store = HqStore.open(root, passphrase)
+            self._store = HqStore.open(root, passphrase, on_upgrade=self.upgrading.emit)
             self._open.set()
 
         self.root = root

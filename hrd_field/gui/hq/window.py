@@ -61,6 +61,7 @@ class HqWindow(QMainWindow):
         self.stack.addWidget(self.lock_screen)
         self.stack.addWidget(self.workspace)
         self.lock_screen.unlock_requested.connect(self._unlock)
+        self.session.upgrading.connect(self.lock_screen.show_upgrading)
         menu = self.menuBar().addMenu(_("&File"))
         settings_action = QAction(_("&Settings…"), self)
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
