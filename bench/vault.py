@@ -256,20 +256,8 @@ class PlainReads:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
-    read_only = False
-
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         return self.conn.execute(sql, params).fetchall()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Any]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
 
 def records_schema() -> tuple[str, str]:
@@ -479,40 +467,6 @@ def bench_saves(report: Report, vault: Vault, plain: Any, corpus: Corpus, n: int
     section.lines.append(Line("get (decode one record): p50 / p95", p50_p95(vault_t["get"])))
     section.lines.append(Line("floor: 4 KiB write + fsync, between saves: p50 / p95", "",
                               p50_p95(floor.times)))
-
-
-# -- 1c. merging the search indexes ---------------------------------------------------------
-
-
-def bench_merge(report: Report, vault: Vault, plain_store: RecordStore) -> None:
-    """What the app does in the background after unlock when the vault has grown by half
-    (``RecordStore.merge_search_index``, a bounded step per call), to the end; the plain
-    database gets the same steps (the same code over the stdlib connection)."""
-    section = report.section("1c. merging the search indexes after the bulk insert, in "
-                             "steps (the app runs them in the background after unlock)",
-                             "same steps, stdlib sqlite3")
-    step = getattr(vault.records, "merge_search_index", None)
-    if step is None:
-        section.notes.append("this code has no merging of the search indexes: skipped")
-        return
-    from hrd_field.vault import search_upkeep
-
-    times: dict[str, list[float]] = {"vault": [], "plain": []}
-    for name, run in (("vault", step),
-                      ("plain", lambda: search_upkeep.step(plain_store._db))):
-        while True:
-            t0 = time.perf_counter()
-            more = run()
-            times[name].append(time.perf_counter() - t0)
-            if not more:
-                break
-    v, p = times["vault"], times["plain"]
-    section.lines.append(Line("all steps, total", f"{sum(v):.1f} s", f"{sum(p):.1f} s",
-                              ratio(sum(v), sum(p))))
-    section.lines.append(Line("one step (what a search may wait behind): p50 / max",
-                              f"{ms(median(v))} / {ms(max(v))}",
-                              f"{ms(median(p))} / {ms(max(p))}"))
-    section.notes.append(f"{len(v)} steps of at most {search_upkeep.STEP_PAGES} pages")
 
 
 # -- 3. full-text search ---------------------------------------------------------------------
@@ -1046,8 +1000,6 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool, data: Path | None =
             log("single saves")
             bench_saves(report, vault, plain, corpus, n, tmp)
         if 3 in steps:
-            log("merging the search indexes")
-            bench_merge(report, vault, plain_store)
             log("search")
             bench_search(report, vault, plain_store, corpus, n)
         if 4 in steps:

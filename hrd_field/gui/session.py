@@ -122,20 +122,6 @@ class VaultSession(QObject):
         self.unlocked.emit()
         if check_pending:
             self._check_beside_the_work()
-        else:
-            self._merge_search_index()
-
-    def _merge_search_index(self) -> None:
-        """Merge the search indexes' segments in the background, a bounded step per job
-        (see vault/search_upkeep.py: searches are several times faster on a merged index),
-        so whatever the person asks for meanwhile waits one step at most. Nothing to do on
-        most unlocks; stops at lock."""
-        def again(more: bool) -> None:
-            if more and self.is_open:
-                self._merge_search_index()
-
-        self._query(lambda v: v.records.merge_search_index(), again,
-                    on_error=lambda _failure: None)  # read-only media, locked meanwhile
 
     def _after_check(self, problems: list[str]) -> None:
         if problems and self._vault is not None:

@@ -14,7 +14,7 @@ from ..core.linking import fill_persons_concerned
 from ..core.records import Person, Record, ThreatReport, utc_now
 from ..core.validation import normalise, resolve_review, validate
 from ..core.vocab import RECORD_TYPE
-from . import audit, search_upkeep
+from . import audit
 from .database import Database
 from .queries import NotFound, RecordReader, decode
 
@@ -284,12 +284,6 @@ class RecordStore(RecordReader):
                               (seq, grams))
                 done += 1
         return done
-
-    def merge_search_index(self, pages: int = search_upkeep.STEP_PAGES) -> bool:
-        """One bounded step of merging the search indexes' segments, when the vault has
-        grown enough since the last merge (see :mod:`.search_upkeep`); True while more
-        steps remain. For the background: searches give the same hits either way."""
-        return search_upkeep.step(self._db, pages)
 
     def upsert_in(self, c: Any, record: Record, *, validated: bool = False) -> str:
         """Inside the caller's transaction (HQ import): write ``record`` unless a newer

@@ -12,8 +12,7 @@ from helpers import PASSPHRASE
 from hrd_field.core import indexing
 from hrd_field.core.records import Mission, Record
 from hrd_field.demo import generate
-from hrd_field.vault import search_upkeep
-from hrd_field.vault.queries import MATCH_CAP, Filters, Hit
+from hrd_field.vault.queries import MATCH_CAP, Filters
 from hrd_field.vault.vault import Vault
 from hrd_field.vault.word_terms import MAX_WORDS
 
@@ -157,10 +156,6 @@ def _demo_vault(vault: Vault, count: int, batch: int, seed: int = 11) -> list[st
     return [r.id for r in records]
 
 
-def _all_hits(vault: Vault, words: list[str]) -> dict[str, list[Hit]]:
-    return {w: vault.records.search(w, limit=200) for w in words}
-
-
 def test_a_hit_shows_its_record_the_codes_of_its_kind_and_the_words_found(
         vault: Vault) -> None:
     written = _demo_vault(vault, 300, 100)
@@ -181,23 +176,3 @@ def test_a_hit_shows_its_record_the_codes_of_its_kind_and_the_words_found(
         # pages of the hits are slices of the whole
         assert [h.id for h in vault.records.search(word, limit=7, offset=5)] == \
             [h.id for h in hits[5:12]]
-
-
-def test_merging_the_search_index_in_steps_keeps_every_hit(vault: Vault) -> None:
-    _demo_vault(vault, search_upkeep.MIN_RECORDS + 100, 50)
-    words = ["women", "defen", "police", "пункт", "人权", "mission visit", "район"]
-    before = _all_hits(vault, words)
-    assert any(before.values())
-    steps = 0
-    while vault.records.merge_search_index(pages=20):
-        steps += 1
-        assert steps < 10_000
-    assert steps > 0  # the index written in 13 transactions needed merging
-    assert _all_hits(vault, words) == before
-    assert not vault.records.merge_search_index()  # not due until the vault grows by half
-    # edits and deletions after the merge are found (or not) as before
-    first = before["women"][0]
-    vault.records.delete(first.id)
-    assert first.id not in [h.id for h in vault.records.search("women", limit=200)]
-    _demo_vault(vault, int(search_upkeep.MIN_RECORDS * 0.6), 100, seed=12)
-    assert vault.records.merge_search_index(pages=20)  # grown by half: due again
