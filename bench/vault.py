@@ -976,7 +976,8 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool, data: Path | None =
         *machine_info(vault, tmp, tokenizer),
         "baseline connections use the vault's pragmas: "
         + ", ".join(f"{k}={v}" for k, v in pragmas),
-        f"KDF: real Argon2id parameters (Vault.create took {create_s:.2f} s), except in the "
+        f"KDF: real Argon2id parameters (Vault.{'unlock' if reused else 'create'} took "
+        f"{create_s:.2f} s), except in the "
         "attachment subprocess (fast test KDF)"
         + (f"; {FAST_KDF_ENV} was set and has been ignored" if fast_kdf_was_set else ""),
     ]

@@ -97,26 +97,11 @@ class Hit:
         return headline(self.type, self.title, self.codes)
 
 
-# The codes a title shows (consultation format, communication kind, threat types), by
-# record type, in the reader's language.
-_TITLE_VOCABS = {"consultation": "consultation_format", "communication": "communication_kind"}
-_OTHER_TITLE_VOCAB = "threat_type"
+# The codes a title shows (consultation format, threat types), in the reader's language.
 _CODES = ("(SELECT group_concat(t.code, ',') FROM record_terms t WHERE t.record_seq = r.seq"
-          " AND t.vocab = CASE r.type "
-          + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _TITLE_VOCABS.items())
-          + f" ELSE '{_OTHER_TITLE_VOCAB}' END)")
-_IN_PAGE = "IN (SELECT value FROM json_each(?))"
-# A search's page of hits, read by seq in three lookups rather than a join per hit: under
-# cipher_memory_security every allocation SQLite makes costs a system call, and the join
-# ran FTS5's cursor (and its allocations) once per hit to read the text. The text comes
-# from records_fts's own content table (FTS5's documented %_content: id, c0 = title,
-# c1 = text), an ordinary table read by rowid.
-_HIT_ROWS = f"SELECT seq, id, type, title FROM records WHERE seq {_IN_PAGE}"
-_HIT_TEXTS = f"SELECT id, c1 FROM records_fts_content WHERE id {_IN_PAGE}"
-_HIT_CODES = ("SELECT record_seq, vocab, code FROM record_terms INDEXED BY"
-              f" record_terms_by_record WHERE record_seq {_IN_PAGE} AND vocab IN ("
-              + ", ".join(f"'{v}'" for v in (*_TITLE_VOCABS.values(), _OTHER_TITLE_VOCAB))
-              + ")")
+          " AND t.vocab = CASE r.type WHEN 'consultation' THEN 'consultation_format'"
+          " WHEN 'communication' THEN 'communication_kind'"
+          " ELSE 'threat_type' END)")
 _ROW_COLUMNS = ("id, type, title, version, status, country, region, event_date, risk_level, "
                 "case_status, flagged, updated_at, mission_id, " + _CODES +
                 ", json_extract(body, '$.incident_date.precision')")
@@ -384,26 +369,13 @@ class RecordReader:
             return []
         limit, offset = min(limit, MAX_PAGE), max(offset, 0)
         sql, params = _hits(filters or Filters(), terms, offset + limit)
-        seqs = [seq for (seq,) in self._db.query(sql, params)][offset:]
-        if not seqs:
-            return []
-        page = (json.dumps(seqs),)
-        rows = {seq: (id_, rtype, title)
-                for seq, id_, rtype, title in self._db.query(_HIT_ROWS, page)}
-        texts = dict(self._db.query(_HIT_TEXTS, page))
-        codes: dict[tuple[int, str], list[str]] = {}
-        for seq, vocab, code in self._db.query(_HIT_CODES, page):
-            codes.setdefault((seq, vocab), []).append(code)
+        rows = self._db.query(
+            f"SELECT r.id, r.type, r.title, f.text, {_CODES} FROM ({sql}) h"
+            " JOIN records r ON r.seq = h.seq JOIN records_fts f ON f.rowid = h.seq"
+            " ORDER BY h.seq DESC LIMIT ? OFFSET ?", (*params, limit, offset))
         words = [w for w in re.split(r"\s+", text.strip()) if w]
-        hits = []
-        for seq in seqs:  # newest first, as found
-            if seq not in rows or seq not in texts:
-                continue
-            id_, rtype, title = rows[seq]
-            shown = codes.get((seq, _TITLE_VOCABS.get(rtype, _OTHER_TITLE_VOCAB)), [])
-            hits.append(Hit(id_, rtype, title, _snippet(texts[seq], words),
-                            tuple(sorted(shown))))
-        return hits
+        return [Hit(id_, rtype, title, _snippet(body, words), _codes(codes))
+                for id_, rtype, title, body, codes in rows]
 
     def _terms(self, text: str) -> list[_Term]:
         """The word index first, each typed word searched as the whole words it starts
