@@ -69,6 +69,7 @@ UNLOCK_RANGE_S = (0.5, 1.0)  # DESIGN.md §3: "aim for 0.5–1 s on a field lapt
 ATTACH_MIN_MIBS = 100.0
 ATTACH_RSS_MAX_MIB = 64.0
 
+STEPS = (2, 3, 4, 5, 6)
 START = time.perf_counter()
 
 
@@ -941,18 +942,31 @@ def wait_for_demo() -> None:
             time.sleep(30)
 
 
-def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
+def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool, data: Path | None = None,
+        steps: Collection[int] = STEPS) -> str:
     report = Report("vault", "ratio = vault time ÷ baseline time; 1.00× = as fast as the baseline")
     wait_for_demo()
     schema, tokenizer = records_schema()
-    log(f"creating vault (real Argon2id) for {n:,} records")
+    reused = data is not None and (data / "vault").exists()
+    home = data or tmp
     t0 = time.perf_counter()
-    vault = Vault.create(tmp / "vault", PASSPHRASE)
+    if reused:
+        log(f"reusing the vault and plain database in {home}")
+        vault = Vault.unlock(home / "vault", PASSPHRASE)
+    else:
+        log(f"creating vault (real Argon2id) for {n:,} records")
+        vault = Vault.create(home / "vault", PASSPHRASE)
     create_s = time.perf_counter() - t0
     pragmas = vault_pragmas(vault)
     raw_key = f"PRAGMA key = \"x'{os.urandom(32).hex()}'\""
-    plain = open_baseline(lambda: sqlite3.connect(tmp / "plain.db", isolation_level=None),
-                          pragmas, schema)
+    if reused:
+        plain = sqlite3.connect(home / "plain.db", isolation_level=None)
+        for name, value in pragmas:
+            if name != "page_size":
+                plain.execute(f"PRAGMA {name} = {value}")
+    else:
+        plain = open_baseline(lambda: sqlite3.connect(home / "plain.db",
+                                                      isolation_level=None), pragmas, schema)
     raw = open_baseline(
         lambda: sqlcipher3.connect(str(tmp / "raw-cipher.db"), isolation_level=None),
         pragmas, "\n".join(step for step in migrations.STEPS if isinstance(step, str)),
@@ -962,7 +976,8 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
         *machine_info(vault, tmp, tokenizer),
         "baseline connections use the vault's pragmas: "
         + ", ".join(f"{k}={v}" for k, v in pragmas),
-        f"KDF: real Argon2id parameters (Vault.create took {create_s:.2f} s), except in the "
+        f"KDF: real Argon2id parameters (Vault.{'unlock' if reused else 'create'} took "
+        f"{create_s:.2f} s), except in the "
         "attachment subprocess (fast test KDF)"
         + (f"; {FAST_KDF_ENV} was set and has been ignored" if fast_kdf_was_set else ""),
     ]
@@ -970,26 +985,42 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool) -> str:
         report.header.append("NOTE: stdlib sqlite3 lacks the trigram tokenizer: its FTS "
                              "baseline uses unicode61, so search ratios compare unlike indexes")
     plain_store = RecordStore(PlainReads(plain), "bench")  # type: ignore[arg-type]
+    if reused:
+        report.header.append(f"steps {sorted(steps)} on the vault and plain database an earlier "
+                             f"run built and kept in {home} (--data): step 1 not re-run")
     try:
-        corpus = bench_bulk(report, vault, plain, raw, n)
+        if reused:
+            corpus = Corpus(texts=json.loads((home / "texts.json").read_text()))
+            n = vault.records.count()
+        else:
+            corpus = bench_bulk(report, vault, plain, raw, n)
+            if data is not None:
+                (home / "texts.json").write_text(json.dumps(corpus.texts))
         raw.close()
-        log("single saves")
-        bench_saves(report, vault, plain, corpus, n, tmp)
-        log("search")
-        bench_search(report, vault, plain_store, corpus, n)
-        log("list pages")
-        bench_pages(report, vault, plain_store, n)
-        log("unlock (small vault)")
-        unlock_section = bench_unlock_small(report, tmp)
+        if 2 in steps:
+            log("single saves")
+            bench_saves(report, vault, plain, corpus, n, tmp)
+        if 3 in steps:
+            log("search")
+            bench_search(report, vault, plain_store, corpus, n)
+        if 4 in steps:
+            log("list pages")
+            bench_pages(report, vault, plain_store, n)
+        if 5 in steps:
+            log("unlock (small vault)")
+            unlock_section = bench_unlock_small(report, tmp)
     except BaseException:
         vault.close()
         raise
     finally:
         plain.close()
         raw.close()
-    log("lock and unlock of the large vault")
-    bench_unlock_large(unlock_section, vault, n)
-    child_peak = bench_attachments(report, mib, tmp)
+    if 5 in steps:
+        log("lock and unlock of the large vault")
+        bench_unlock_large(unlock_section, vault, n)
+    else:
+        vault.close()
+    child_peak = bench_attachments(report, mib, tmp) if 6 in steps else 0.0
     section = report.section("7. memory", "—")
     section.lines.append(Line("peak RSS of this process (whole run)",
                               f"{rss_mib(resource.getrusage(resource.RUSAGE_SELF)):.0f} MiB"))
@@ -1011,6 +1042,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 5000 records, 32 MiB attachment")
     parser.add_argument("--tmpdir", type=Path, help="where to put the vaults (default: $TMPDIR)")
+    parser.add_argument("--data", type=Path,
+                        help="keep the step-1 vault and plain database in this directory, or "
+                             "reuse them if it already holds them (step 1 is then skipped)")
+    parser.add_argument("--steps", default=",".join(map(str, STEPS)),
+                        help="which of steps 2-6 to run, e.g. 3 (default: all)")
     parser.add_argument("--attachment-child", nargs=2, metavar=("MIB", "DIR"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1024,8 +1060,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--records must be at least {SAVES}")
     # The real Argon2id parameters everywhere in this process (the unlock figure needs them).
     fast_kdf_was_set = os.environ.pop(FAST_KDF_ENV, None) is not None
+    try:
+        steps = {int(x) for x in args.steps.split(",") if x.strip()}
+    except ValueError:
+        parser.error("--steps takes numbers, e.g. 3,4")
     with tempfile.TemporaryDirectory(prefix="hrd-bench-", dir=args.tmpdir) as tmp:
-        table = run(n, mib, Path(tmp), fast_kdf_was_set)
+        table = run(n, mib, Path(tmp), fast_kdf_was_set, args.data, steps)
     print(table)
     return 0
 

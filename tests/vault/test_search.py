@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import PASSPHRASE
 
+from hrd_field.core import indexing
 from hrd_field.core.records import Mission, Record
+from hrd_field.demo import generate
 from hrd_field.vault.queries import MATCH_CAP, Filters
 from hrd_field.vault.vault import Vault
 from hrd_field.vault.word_terms import MAX_WORDS
@@ -137,3 +139,40 @@ def test_letters_the_word_index_keeps_are_not_folded_away(vault: Vault) -> None:
     assert _ids(vault, "Мои") == [theirs.id]
     assert _ids(vault, "мо") == [theirs.id, mine.id]
     assert _ids(vault, "Дом") == [theirs.id, mine.id]
+
+
+def _title_codes(record: Record) -> tuple[str, ...]:
+    """The codes a hit's title shows, from the record itself (core's own terms)."""
+    vocab = {"consultation": "consultation_format",
+             "communication": "communication_kind"}.get(record.TYPE, "threat_type")
+    return tuple(sorted(c for v, c in indexing.terms(record) if v == vocab))
+
+
+def _demo_vault(vault: Vault, count: int, batch: int, seed: int = 11) -> list[str]:
+    """Demo records written in batches; their ids in the order written."""
+    records = list(generate(count, seed=seed))
+    for start in range(0, len(records), batch):  # one index segment per transaction or so
+        vault.records.create_many(records[start:start + batch])
+    return [r.id for r in records]
+
+
+def test_a_hit_shows_its_record_the_codes_of_its_kind_and_the_words_found(
+        vault: Vault) -> None:
+    written = _demo_vault(vault, 300, 100)
+    for word in ("women", "defenders", "police", "пункте", "人权"):
+        hits = vault.records.search(word, limit=100)
+        assert hits, word
+        listed = {r.id: r for r in vault.records.rows(text=word, limit=1000)}
+        for hit in hits:
+            record = vault.records.get(hit.id)
+            assert (hit.type, hit.title) == (record.TYPE, listed[hit.id].title)
+            assert hit.codes == _title_codes(record), (word, record.TYPE)
+            assert "[" in hit.snippet and "]" in hit.snippet, (word, hit.snippet)
+            shown = hit.snippet[hit.snippet.index("[") + 1:hit.snippet.index("]")]
+            assert shown.lower() == word.lower() or word in shown, (word, hit.snippet)
+        # newest first: the order they were written in
+        assert [h.id for h in hits] == sorted((h.id for h in hits), key=written.index,
+                                              reverse=True)
+        # pages of the hits are slices of the whole
+        assert [h.id for h in vault.records.search(word, limit=7, offset=5)] == \
+            [h.id for h in hits[5:12]]
