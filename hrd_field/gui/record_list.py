@@ -134,7 +134,18 @@ class RecordListView(QWidget):
 
         self.status = QLabel()
         self.status.setAccessibleName(_("Number of records"))
-        layout.addWidget(self.status)
+        # A list narrowed by a common word holds its newest matches only; every match
+        # stays one keypress away (someone looking for every mention of a name).
+        self.every_match = QPushButton(_("Show every match"))
+        self.every_match.setToolTip(_("List every record that matches the search, not only "
+                                      "the newest; it may take a moment."))
+        self.every_match.setVisible(False)
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        status_row.addWidget(self.status)
+        status_row.addWidget(self.every_match)
+        status_row.addStretch(1)
+        layout.addLayout(status_row)
 
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(self._debounce.start)
@@ -144,6 +155,7 @@ class RecordListView(QWidget):
         self.new_button.clicked.connect(lambda: self.new_requested.emit(self.record_type))
         self.table.activated.connect(self._activated)
         self.model.modelReset.connect(self._update_status)
+        self.every_match.clicked.connect(self.show_every_match)
 
     def _column_width(self, col: int) -> int:
         """Room for the column's heading (bold, with the sort arrow) and a typical value
@@ -263,7 +275,8 @@ class RecordListView(QWidget):
         self._debounce.stop()  # applied now (Enter): typing must not run the same query again
         filters = self.current_filters()
         text = self.search.text().strip()
-        self.model.set_query(replace(self.model.query, filters=filters, text=text))
+        self.model.set_query(replace(self.model.query, filters=filters, text=text,
+                                     every_match=False))
         narrowed = filters != Filters(type=self.record_type, mission_id=filters.mission_id)
         if narrowed or text:
             parts = []
@@ -305,9 +318,19 @@ class RecordListView(QWidget):
         if record_id:
             self.open_requested.emit(record_id, self.record_type)
 
+    def show_every_match(self) -> None:
+        """The search's list holds every match, counted exactly (the newest first, as
+        before); the next search or filter goes back to the newest only."""
+        self.every_match.setVisible(False)
+        self.model.set_query(replace(self.model.query, every_match=True))
+        self.table.setFocus()
+
     def _update_status(self) -> None:
         n = self.model.rowCount()
-        if n > MATCH_CAP and self.model.query.text.strip():
+        query = self.model.query
+        capped = n > MATCH_CAP and bool(query.text.strip()) and not query.every_match
+        self.every_match.setVisible(capped)
+        if capped:
             # counting every match of a common word costs more than the number tells
             # the number's grammar differs by language (Russian, Arabic: "1,000" takes
             # another form than "1" or "5"): ngettext picks it from the capped count

@@ -74,6 +74,8 @@ class Query:
     text: str = ""
     order_by: str = "updated_at"
     descending: bool = True
+    every_match: bool = False
+    """A search's list holds every match, not only the newest MATCH_CAP + 1 (asked for)."""
 
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -131,7 +133,7 @@ class RecordTableModel(QAbstractTableModel):
 
         self._track(self._session.first_page(query.filters, query.text, query.order_by,
                                              query.descending, FIRST_ROWS, loaded,
-                                             parent=self))
+                                             parent=self, every_match=query.every_match))
 
     def clear(self) -> None:
         self._abandon()
@@ -170,7 +172,8 @@ class RecordTableModel(QAbstractTableModel):
                                       self.index(last, len(self.columns) - 1))
 
         self._track(self._session.rows(q.filters, q.text, q.order_by, q.descending, PAGE,
-                                       page * PAGE, loaded, parent=self))
+                                       page * PAGE, loaded, parent=self,
+                                       every_match=q.every_match))
 
     def row_at(self, row: int) -> Row | None:
         page = self._pages.get(row // PAGE)

@@ -245,10 +245,12 @@ class VaultSession(QObject):
 
     # -- lists and records -----------------------------------------------------------------
     def rows(self, filters: Filters, text: str, order_by: str, descending: bool, limit: int,
-             offset: int, on_done: Done[list[Row]], parent: QObject | None = None) -> Task:
+             offset: int, on_done: Done[list[Row]], parent: QObject | None = None, *,
+             every_match: bool = False) -> Task:
         return self._query(lambda v: v.records.rows(filters, text=text, order_by=order_by,
                                                     descending=descending, limit=limit,
-                                                    offset=offset), on_done, parent=parent)
+                                                    offset=offset, every_match=every_match),
+                           on_done, parent=parent)
 
     def count(self, filters: Filters, text: str, on_done: Done[int],
               parent: QObject | None = None) -> Task:
@@ -257,12 +259,12 @@ class VaultSession(QObject):
 
     def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
                    limit: int, on_done: Done[tuple[int, list[Row]]],
-                   parent: QObject | None = None) -> Task:
+                   parent: QObject | None = None, *, every_match: bool = False) -> Task:
         """``count`` and the first ``rows`` in one trip to the worker (a search as you
         type shows both at once)."""
         return self._query(lambda v: v.records.first_rows(
-            filters, text=text, order_by=order_by, descending=descending, limit=limit),
-            on_done, parent=parent)
+            filters, text=text, order_by=order_by, descending=descending, limit=limit,
+            every_match=every_match), on_done, parent=parent)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
                limit: int = 500, parent: QObject | None = None) -> Task:

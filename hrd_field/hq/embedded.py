@@ -167,17 +167,19 @@ class EmbeddedRepository:
 
     def rows(self, filters: Filters | None = None, *, text: str = "",
              order_by: str = "updated_at", descending: bool = True, limit: int = 100,
-             offset: int = 0) -> list[Row]:
+             offset: int = 0, every_match: bool = False) -> list[Row]:
         return self.vault.records.rows(filters, text=text, order_by=order_by,
-                                       descending=descending, limit=limit, offset=offset)
+                                       descending=descending, limit=limit, offset=offset,
+                                       every_match=every_match)
 
     def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
              descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
         return self.vault.records.page(filters, order_by=order_by, descending=descending,
                                        limit=limit, offset=offset)
 
-    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
-        return self.vault.records.count(filters, text=text)
+    def count(self, filters: Filters | None = None, *, text: str = "",
+              every_match: bool = False) -> int:
+        return self.vault.records.count(filters, text=text, every_match=every_match)
 
     def search(self, text: str, filters: Filters | None = None, *, limit: int = 50,
                offset: int = 0) -> list[Hit]:

@@ -171,14 +171,20 @@ def _hits(filters: Filters, terms: list[_Term], limit: int,
     return sql, [*values, limit]
 
 
-def _narrowed(filters: Filters, terms: list[_Term]) -> tuple[str, list[Any]]:
-    """The list's WHERE clause: its filters; with search terms, the newest ``MATCH_CAP``
-    + 1 matches under those filters (what the count says "1,000+" of), found by walking the
-    search index newest first and stopping there, instead of collecting every match of a
-    common word and then sorting them all."""
+def _match_limit(every_match: bool) -> int:
+    """How many matches a list narrowed by a search holds: the newest ``MATCH_CAP`` + 1
+    (what the count says "1,000+" of), or all of them when the person asked (-1: SQLite's
+    no limit)."""
+    return -1 if every_match else MATCH_CAP + 1
+
+
+def _narrowed(filters: Filters, terms: list[_Term], every_match: bool) -> tuple[str, list[Any]]:
+    """The list's WHERE clause: its filters; with search terms, the matches under those
+    filters that ``_match_limit`` allows, found by walking the search index newest first and
+    stopping there, instead of collecting every match of a common word and sorting them."""
     if not terms:
         return filter_sql(filters)
-    sql, params = _hits(filters, terms, MATCH_CAP + 1)
+    sql, params = _hits(filters, terms, _match_limit(every_match))
     return f"r.seq IN ({sql})", params
 
 
@@ -298,11 +304,11 @@ class RecordReader:
 
     def rows(self, filters: Filters | None = None, *, text: str = "",
              order_by: str = "updated_at", descending: bool = True, limit: int = 100,
-             offset: int = 0) -> list[Row]:
+             offset: int = 0, every_match: bool = False) -> list[Row]:
         """One page of list rows; ``text`` narrows them to its newest matches (at most
-        ``MATCH_CAP`` + 1, see ``count``)."""
+        ``MATCH_CAP`` + 1 unless ``every_match``, see ``count``)."""
         terms = self._terms(text)
-        where, params = _narrowed(filters or Filters(), terms)
+        where, params = _narrowed(filters or Filters(), terms, every_match)
         return self._ordered(where, params, order_by, descending, limit, offset,
                              by_seq=bool(terms))
 
@@ -324,12 +330,13 @@ class RecordReader:
         rows = self._db.query(sql, (*params, min(limit, MAX_PAGE), max(offset, 0)))
         return [_row(row) for row in rows]
 
-    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
+    def count(self, filters: Filters | None = None, *, text: str = "",
+              every_match: bool = False) -> int:
         """How many rows ``rows`` can show; with ``text``, counting stops past ``MATCH_CAP``
-        (a result above it means "1,000+")."""
+        (a result above it means "1,000+") unless ``every_match``."""
         terms = self._terms(text)
         if terms:
-            sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1)
+            sql, params = _hits(filters or Filters(), terms, _match_limit(every_match))
             return int(self._db.query(f"SELECT count(*) FROM ({sql})", params)[0][0])
         where, params = filter_sql(filters or Filters())
         return int(self._db.query(f"SELECT count(*) FROM records r WHERE {where}",
@@ -337,7 +344,7 @@ class RecordReader:
 
     def first_rows(self, filters: Filters | None = None, *, text: str = "",
                    order_by: str = "updated_at", descending: bool = True,
-                   limit: int = 100) -> tuple[int, list[Row]]:
+                   limit: int = 100, every_match: bool = False) -> tuple[int, list[Row]]:
         """``count`` and the first ``rows`` together (what a list shows as a person types),
         the matches of ``text`` looked up once for both."""
         terms = self._terms(text)
@@ -345,14 +352,15 @@ class RecordReader:
             return self.count(filters), self.rows(filters, order_by=order_by,
                                                   descending=descending, limit=limit)
         if order_by not in _SEQ_SORTABLE:
-            sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1)
+            sql, params = _hits(filters or Filters(), terms, _match_limit(every_match))
             seqs = [seq for (seq,) in self._db.query(sql, params)]
             return len(seqs), self._ordered(
                 "r.seq IN (SELECT value FROM json_each(?))", [json.dumps(seqs)], order_by,
                 descending, limit, 0, by_seq=True)
         # The matches come with their sort key (records_by_seq holds it): sorted here, the
         # row columns (the body's JSON, the codes) are read for the page's rows only.
-        sql, params = _hits(filters or Filters(), terms, MATCH_CAP + 1, key=order_by)
+        sql, params = _hits(filters or Filters(), terms, _match_limit(every_match),
+                            key=order_by)
         found = self._db.query(sql, params)
         found.sort(key=lambda m: (m[1] is not None, m[1] or "", m[0]), reverse=descending)
         page = [seq for seq, _key in found[:min(limit, MAX_PAGE)]]

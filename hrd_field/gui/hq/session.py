@@ -73,9 +73,11 @@ class HqSession(VaultSession):
 
     # -- what the generated lists and editors ask --------------------------------------------
     def rows(self, filters: Filters, text: str, order_by: str, descending: bool, limit: int,
-             offset: int, on_done: Done[list[Row]], parent: QObject | None = None) -> Task:
+             offset: int, on_done: Done[list[Row]], parent: QObject | None = None, *,
+             every_match: bool = False) -> Task:
         return self._hq(lambda r: r.rows(filters, text=text, order_by=order_by,
-                                         descending=descending, limit=limit, offset=offset),
+                                         descending=descending, limit=limit, offset=offset,
+                                         every_match=every_match),
                         on_done, parent=parent)
 
     def count(self, filters: Filters, text: str, on_done: Done[int],
@@ -84,10 +86,12 @@ class HqSession(VaultSession):
 
     def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
                    limit: int, on_done: Done[tuple[int, list[Row]]],
-                   parent: QObject | None = None) -> Task:
+                   parent: QObject | None = None, *, every_match: bool = False) -> Task:
         """``count`` and the first ``rows`` in one trip to the worker."""
-        return self._hq(lambda r: (r.count(filters, text=text), r.rows(
-            filters, text=text, order_by=order_by, descending=descending, limit=limit)),
+        return self._hq(lambda r: (r.count(filters, text=text, every_match=every_match),
+                                   r.rows(filters, text=text, order_by=order_by,
+                                          descending=descending, limit=limit,
+                                          every_match=every_match)),
             on_done, parent=parent)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],

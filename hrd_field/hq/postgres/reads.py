@@ -69,7 +69,9 @@ class RecordReads(SealedRecords):
 
     def rows(self, filters: Filters | None = None, *, text: str = "",
              order_by: str = "updated_at", descending: bool = True, limit: int = 100,
-             offset: int = 0) -> list[Row]:
+             offset: int = 0, every_match: bool = False) -> list[Row]:
+        """A page of rows; a search here always holds every match (``every_match``: no
+        cap to lift, unlike the embedded store's)."""
         if order_by not in SORTABLE:
             raise UserError(_("Cannot sort by {column}.").format(column=order_by))
         limit, offset = min(limit, MAX_PAGE), max(offset, 0)
@@ -101,7 +103,8 @@ class RecordReads(SealedRecords):
                                                   descending=descending, limit=limit,
                                                   offset=offset)]
 
-    def count(self, filters: Filters | None = None, *, text: str = "") -> int:
+    def count(self, filters: Filters | None = None, *, text: str = "",
+              every_match: bool = False) -> int:
         with self._conn() as conn:
             if text.strip():
                 return len(self._matches(conn, filters or Filters(), text))
