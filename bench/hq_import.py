@@ -56,7 +56,10 @@ class Worker:
     """A ``hq_import_worker.py`` process running one tree's code."""
 
     def __init__(self, tree: Path, *flags: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(tree), HRD_FIELD_TEST_FAST_KDF="1")
+        # the tree first; a PYTHONPATH the bench was started with follows (e.g. another
+        # build of a dependency, measured against this one)
+        path = os.pathsep.join(p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)
+        env = dict(os.environ, PYTHONPATH=path, HRD_FIELD_TEST_FAST_KDF="1")
         self.proc = subprocess.Popen(
             [sys.executable, str(HERE / "bench" / "hq_import_worker.py"), *flags],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tree)

@@ -991,6 +991,11 @@ def run(n: int, mib: int, tmp: Path, fast_kdf_was_set: bool, data: Path | None =
     try:
         if reused:
             corpus = Corpus(texts=json.loads((home / "texts.json").read_text()))
+            for record_id, record_type in vault.db.query(
+                    "SELECT id, type FROM records ORDER BY seq"):  # what step 1 would give
+                corpus.ids.append(record_id)
+                if record_type == "mission":
+                    corpus.mission_ids.append(record_id)
             n = vault.records.count()
         else:
             corpus = bench_bulk(report, vault, plain, raw, n)
