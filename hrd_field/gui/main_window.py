@@ -41,6 +41,7 @@ from .lock_screen import LockScreen
 from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import edit_settings
+from .store_choice import FIELD, HQ
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
 from .widgets import CodeCombo, isolate
@@ -339,7 +340,9 @@ class MainWindow(QMainWindow):
     # -- lock / unlock -----------------------------------------------------------------------
     def show_lock_screen(self, message: str = "") -> None:
         creating = not VaultPaths(self.vault_dir).keyfile.exists()
-        self.lock_screen.set_mode(creating=creating, location=self.vault_dir)
+        hq_store = Path(self.settings.hq_store) if self.settings.hq_store else None
+        self.lock_screen.set_mode(creating=creating, location=self.vault_dir,
+                                  hq_location=hq_store)
         self.lock_screen.reset(message)
         self.stack.setCurrentWidget(self.lock_screen)
         self.mission_bar.hide()
@@ -348,14 +351,25 @@ class MainWindow(QMainWindow):
         self.idle.stop()
 
     def _unlock(self, passphrase: str) -> None:
+        if self.lock_screen.kind() == HQ:
+            from .opening import open_hq_store
+
+            folder = self.lock_screen.choice.location()
+            if folder is None:
+                return  # the Unlock button waits for a folder
+            open_hq_store(self, self.lock_screen, self.settings, folder, passphrase,
+                          self.lock_screen.choice.database_address(), self.vault_dir)
+            return
         self.lock_screen.set_busy(True, _("Unlocking…"))
-        self.session.unlock(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
-                            self._unlock_failed)
+        self.session.unlock(self.vault_dir, passphrase, self._opened, self._unlock_failed)
+
+    def _opened(self, _v: None) -> None:
+        self.settings.remember_opened(FIELD)
+        self.show_workspace()
 
     def _create(self, passphrase: str) -> None:
         self.lock_screen.set_busy(True, _("Creating the vault…"))
-        self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
-                            self._unlock_failed)
+        self.session.create(self.vault_dir, passphrase, self._opened, self._unlock_failed)
 
     def _integrity_checked(self, problems: list[str]) -> None:
         if not problems:
