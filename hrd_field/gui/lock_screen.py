@@ -81,6 +81,8 @@ class LockScreen(QWidget):
         layout.addWidget(self.choice)
 
         form = QFormLayout()
+        for label, field in self.choice.rows():
+            form.addRow(label, field)
         self.passphrase = _passphrase_edit(_("Passphrase"))
         self.repeat = _passphrase_edit(_("Repeat the passphrase"))
         self.passphrase_label = QLabel(_("&Passphrase"))

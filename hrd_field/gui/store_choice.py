@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,7 +29,8 @@ KINDS = (FIELD, HQ)
 
 class StoreChoice(QWidget):
     """Two radio buttons (one Tab stop, arrow keys between them) and, for an HQ store, its
-    folder and database address."""
+    folder and database address: rows the lock screen puts in its own form (``rows``), so
+    their fields line up with the passphrase."""
 
     kind_changed = Signal(str)
 
@@ -50,19 +50,17 @@ class StoreChoice(QWidget):
         self.field_button.setChecked(True)
         layout.addLayout(kinds)
 
-        self.hq_part = QWidget()
-        form = QFormLayout(self.hq_part)
-        form.setContentsMargins(0, 0, 0, 0)
         self.folder = QLineEdit()
         self.folder.setAccessibleName(_("HQ store folder"))
         self.browse = QPushButton(_("&Choose…"))
         self.browse.setAccessibleName(_("Choose the HQ store folder"))
-        folder_row = QHBoxLayout()
+        self.folder_box = QWidget()
+        folder_row = QHBoxLayout(self.folder_box)
+        folder_row.setContentsMargins(0, 0, 0, 0)
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.browse)
         self.folder_label = QLabel(_("F&older"))
         self.folder_label.setBuddy(self.folder)
-        form.addRow(self.folder_label, folder_row)
         self.database = QLineEdit()
         self.database.setAccessibleName(_("Database address"))
         # short, to fit at 200 % font; the whole sentence as tooltip and for screen readers
@@ -72,19 +70,27 @@ class StoreChoice(QWidget):
         self.database.setAccessibleDescription(about)
         self.database_label = QLabel(_("&Database"))
         self.database_label.setBuddy(self.database)
-        form.addRow(self.database_label, self.database)
-        self.hq_part.setVisible(False)
-        layout.addWidget(self.hq_part)
+        self._hq_only = (self.folder_label, self.folder_box, self.database_label,
+                         self.database)
+        self._show_hq(False)
 
         self.hq_button.toggled.connect(self._toggled)
         self.browse.clicked.connect(self._browse)
+
+    def rows(self) -> list[tuple[QLabel, QWidget]]:
+        """The HQ store's rows (label, field), for the lock screen's form."""
+        return [(self.folder_label, self.folder_box), (self.database_label, self.database)]
+
+    def _show_hq(self, shown: bool) -> None:
+        for w in self._hq_only:
+            w.setVisible(shown)
 
     def kind(self) -> str:
         return HQ if self.hq_button.isChecked() else FIELD
 
     def set_kind(self, kind: str) -> None:
         (self.hq_button if kind == HQ else self.field_button).setChecked(True)
-        self.hq_part.setVisible(kind == HQ)
+        self._show_hq(kind == HQ)
 
     def location(self) -> Path | None:
         text = self.folder.text().strip()
@@ -98,7 +104,7 @@ class StoreChoice(QWidget):
             w.setEnabled(enabled)
 
     def _toggled(self, hq: bool) -> None:
-        self.hq_part.setVisible(hq)
+        self._show_hq(hq)
         self.kind_changed.emit(HQ if hq else FIELD)
 
     def _browse(self) -> None:
