@@ -20,7 +20,7 @@ from ..core import i18n
 from ..core.i18n import _
 from .dates import ui_locale
 from .idle import IdleWatcher
-from .main_window import MainWindow, apply_direction
+from .main_window import MainWindow
 from .session import VaultSession
 from .settings import Settings
 from .store_choice import HQ
@@ -62,6 +62,17 @@ def setup_language(app: QApplication, lang: str) -> None:
         installed.append(translator)
     setattr(app, _TRANSLATORS, installed)
     apply_direction(app, i18n.is_rtl(lang))
+
+
+def apply_direction(app: QApplication, rtl: bool) -> None:
+    if app.isRightToLeft() == rtl:
+        # Reading PySide6's Qt namespace the first time makes its ~90 Python enums; a
+        # left-to-right start never needs them before the lock screen is shown.
+        return
+    from PySide6.QtCore import Qt
+
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                           else Qt.LayoutDirection.LeftToRight)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
