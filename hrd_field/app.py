@@ -14,7 +14,6 @@ from pathlib import Path
 from .cli.main import run
 from .core.errors import UserError
 from .core.i18n import _
-from .vault.paths import default_vault_dir
 
 
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,13 +46,9 @@ def _require_gui() -> None:
 
 def _gui(args: argparse.Namespace) -> int:
     _require_gui()
-    if getattr(args, "store", None) is not None:
-        from .gui.hq.window import run_hq
-
-        return run_hq(args.store, language=args.language)
     from .gui.launch import run as run_gui
 
-    return run_gui(args.vault or default_vault_dir(), language=args.language)
+    return run_gui(args.vault, language=args.language, store_dir=getattr(args, "store", None))
 
 
 def _demo(args: argparse.Namespace) -> int:

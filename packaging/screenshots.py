@@ -26,6 +26,12 @@ def shoot(language: str, vault_dir: Path, out: Path, size: tuple[int, int],
         tag = f"{language}-{size[0]}x{size[1]}" + (f"-font{int(font_scale * 100)}"
                                                     if font_scale != 1.0 else "")
         window.grab().save(str(out / f"{tag}-01-lock.png"))
+        choice = window.lock_screen.choice  # the same screen opening an HQ store
+        choice.set_kind("hq")
+        choice.folder.setText("/srv/hrd-field/hq")
+        pump(0.2)
+        window.grab().save(str(out / f"{tag}-01-lock-hq.png"))
+        choice.set_kind("field")
         unlock(window, vault_dir)
         _views(window, out, tag)
 

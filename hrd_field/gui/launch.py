@@ -20,9 +20,10 @@ from ..core import i18n
 from ..core.i18n import _
 from .dates import ui_locale
 from .idle import IdleWatcher
-from .main_window import MainWindow, apply_direction
+from .main_window import MainWindow
 from .session import VaultSession
 from .settings import Settings
+from .store_choice import HQ
 from .sync_controller import ClientFactory, SyncController, default_client
 from .tasks import TaskRunner
 
@@ -63,6 +64,17 @@ def setup_language(app: QApplication, lang: str) -> None:
     apply_direction(app, i18n.is_rtl(lang))
 
 
+def apply_direction(app: QApplication, rtl: bool) -> None:
+    if app.isRightToLeft() == rtl:
+        # Reading PySide6's Qt namespace the first time makes its ~90 Python enums; a
+        # left-to-right start never needs them before the lock screen is shown.
+        return
+    from PySide6.QtCore import Qt
+
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
+                           else Qt.LayoutDirection.LeftToRight)
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
@@ -101,8 +113,26 @@ def build_window(vault_dir: Path, settings: Settings | None = None,
     return window
 
 
-def run(vault_dir: Path, language: str | None = None) -> int:
-    window = build_window(vault_dir, language=language)
+def build_start_window(vault_dir: Path | None = None, store_dir: Path | None = None,
+                       language: str | None = None) -> QMainWindow:
+    """The window ``hrd-field gui`` opens: the one its options name, else what the lock
+    screen opened last (the field vault, or the HQ store remembered in the settings)."""
+    settings = Settings.load()
+    if vault_dir is None and store_dir is None and settings.opened == HQ \
+            and settings.hq_store:
+        store_dir = Path(settings.hq_store)
+    if store_dir is not None:
+        from .hq.window import build_hq_window
+
+        return build_hq_window(store_dir, settings, language)
+    from ..vault.paths import default_vault_dir
+
+    return build_window(vault_dir or default_vault_dir(), settings, language)
+
+
+def run(vault_dir: Path | None = None, language: str | None = None,
+        store_dir: Path | None = None) -> int:
+    window = build_start_window(vault_dir, store_dir, language)
     window.show()
     if os.environ.get("HRD_FIELD_STARTUP_PROBE") == "1":
         # For benchmarks: report the wall-clock moment the first screen is up, then quit.

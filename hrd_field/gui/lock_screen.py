@@ -1,4 +1,5 @@
-"""The first thing anyone sees: create a vault, or unlock it. Nothing else is reachable."""
+"""The first thing anyone sees: create a vault, or unlock it (or an HQ store). Nothing else
+is reachable."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import _
 from ..core.passphrase import assess, rejection
+from .store_choice import FIELD, HQ, StoreChoice
 from .widgets import isolate, scale_font
 
 
@@ -75,8 +77,12 @@ class LockScreen(QWidget):
         self.explain.setObjectName("lockExplain")
         layout.addWidget(self.title)
         layout.addWidget(self.explain)
+        self.choice = StoreChoice()
+        layout.addWidget(self.choice)
 
         form = QFormLayout()
+        for label, field in self.choice.rows():
+            form.addRow(label, field)
         self.passphrase = _passphrase_edit(_("Passphrase"))
         self.repeat = _passphrase_edit(_("Repeat the passphrase"))
         self.passphrase_label = QLabel(_("&Passphrase"))
@@ -122,11 +128,52 @@ class LockScreen(QWidget):
         self.go.clicked.connect(self._submit)
         self.check_button.clicked.connect(
             lambda: self.check_requested.emit(self.passphrase.text()))
+        self.choice.kind_changed.connect(self._kind_changed)
+        self.choice.folder.textChanged.connect(self._update)
+        self.choice.folder.returnPressed.connect(self._submit)
+        self.choice.database.returnPressed.connect(self._submit)
         self._creating = False
+        self._field_creating = False
+        self._field_location: Path | None = None
         self.set_mode(creating=False, location=None)
 
-    def set_mode(self, *, creating: bool, location: Path | None) -> None:
-        self._creating = creating
+    def kind(self) -> str:
+        """What the person chose to open: ``FIELD`` or ``HQ``."""
+        return self.choice.kind()
+
+    def set_mode(self, *, creating: bool, location: Path | None, kind: str | None = None,
+                 hq_location: Path | None = None) -> None:
+        """The field vault at ``location`` (``creating``: there is none yet); the HQ store
+        folder offered when the person chooses one; ``kind``: which is chosen."""
+        self._field_creating, self._field_location = creating, location
+        if hq_location is not None:
+            self.choice.folder.setText(str(hq_location))
+        if kind is not None:
+            self.choice.set_kind(kind)
+        self._show_kind()
+        self.reset()
+
+    def _kind_changed(self, _kind: str) -> None:
+        self._show_kind()
+        self.message.clear()
+        self._update()
+
+    def _show_kind(self) -> None:
+        self.choice.setVisible(True)
+        if self.kind() == HQ:
+            self._creating = False
+            self.title.setText(_("Unlock the HQ store"))
+            self.explain.setText(_(
+                "Give the folder of the HQ store (for a store kept in PostgreSQL, the folder "
+                "of its keys)."))
+            self.go.setText(_("Unlock"))
+            for w in (self.repeat, self.repeat_label, self.meter, self.advice):
+                w.setVisible(False)
+            for shown in (self.passphrase, self.passphrase_label, self.go):
+                shown.setVisible(True)
+            return
+        creating = self._creating = self._field_creating
+        location = self._field_location
         where = isolate(str(location)) if location else ""
         if creating:
             self.title.setText(_("Create your vault"))
@@ -144,7 +191,6 @@ class LockScreen(QWidget):
             w.setVisible(creating)
         for shown in (self.passphrase, self.passphrase_label, self.go):
             shown.setVisible(True)
-        self.reset()
 
     def _say(self, text: str, *, error: bool = False) -> None:
         """Errors in red; progress and neutral news ("Locked…") in the normal colour."""
@@ -170,6 +216,7 @@ class LockScreen(QWidget):
     def set_busy(self, busy: bool, text: str = "") -> None:
         for w in (self.passphrase, self.repeat, self.go):
             w.setEnabled(not busy)
+        self.choice.set_enabled(not busy)
         if busy:
             self._say(text)
         else:
@@ -187,7 +234,7 @@ class LockScreen(QWidget):
         self.title.setText(text)
         self.explain.clear()
         for w in (self.passphrase, self.passphrase_label, self.repeat, self.repeat_label,
-                  self.meter, self.advice, self.go):
+                  self.meter, self.advice, self.go, self.choice):
             w.setVisible(False)
         self._say(text)
 
@@ -200,7 +247,9 @@ class LockScreen(QWidget):
 
     def _update(self) -> None:
         if not self._creating:
-            self.go.setEnabled(bool(self.passphrase.text()) and self.passphrase.isEnabled())
+            where = self.kind() == FIELD or self.choice.location() is not None
+            self.go.setEnabled(bool(self.passphrase.text()) and self.passphrase.isEnabled()
+                               and where)
             return
         strength = assess(self.passphrase.text())
         self.meter.setValue(strength.score)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QKeyEvent,
-    QKeySequence,
     QShowEvent,
-    QWindow,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.i18n import _
-from ..core.vocab import FIELD_RECORD_TYPES, RECORD_TYPE
 from ..vault.paths import VaultPaths
 
 if TYPE_CHECKING:
@@ -36,69 +31,34 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 from . import file_dialogs
 from .clipboard import SensitiveClipboard
+from .field_menus import build_actions, build_toolbar
 from .idle import IdleWatcher, autolock_minutes
 from .lock_screen import LockScreen
 from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import edit_settings
+from .store_choice import FIELD, HQ
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
 from .widgets import CodeCombo, isolate
-
-
-class _WindowShortcuts(QObject):
-    """The window's shortcuts win over text fields' own key bindings (a line edit takes
-    Ctrl+E as "end of line" on X11): the user's intent is the command, wherever focus is."""
-
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self._window = window
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
-            return False
-        if not isinstance(watched, QWidget) or watched.window() is not self._window:
-            return False
-        pressed = QKeySequence(event.keyCombination())
-        for action in self._window.global_actions():
-            if action.isEnabled() and any(
-                    pressed.matches(k) == QKeySequence.SequenceMatch.ExactMatch
-                    for k in action.shortcuts()):
-                return True  # not accepted: the shortcut map gets the key
-        return False
-
-
-
-def _shortcut(action: QAction, key: QKeySequence | QKeySequence.StandardKey) -> None:
-    """``action.setShortcut(key)`` by way of ``setShortcuts``: PySide6 resolves
-    setShortcut's argument through QKeySequence's implicit conversions, which makes the ~90
-    Python enums of the Qt namespace (measured ~35 ms of CPU before the lock screen)."""
-    if isinstance(key, QKeySequence.StandardKey):
-        action.setShortcuts(QKeySequence.keyBindings(key)[:1])  # = QKeySequence(key)
-    else:
-        action.setShortcuts([key])
-
-
-class _OnExpose(QObject):
-    """Calls back once, when the window it watches is first exposed (and so painted)."""
-
-    def __init__(self, callback: Callable[[], None], parent: QObject):
-        super().__init__(parent)
-        self._callback = callback
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Only the window's handle is watched: no need to read the event's type (the first
-        # read of QEvent.Type makes a Python enum of ~180 members).
-        if isinstance(watched, QWindow) and watched.isExposed():
-            watched.removeEventFilter(self)
-            self._callback()
-        return False
+from .window_events import OnExpose, WindowShortcuts
 
 
 class MainWindow(QMainWindow):
     locked = Signal()
     unlocked = Signal()
     language_changed = Signal(str)
+    # built by field_menus (again at each language change)
+    new_actions: list[QAction]
+    new_action: QAction
+    find_action: QAction
+    export_action: QAction
+    lock_action: QAction
+    panic_action: QAction
+    enrol_action: QAction
+    unlocked_actions: list[QAction]
+    mission_combo: CodeCombo
+    mission_bar: QToolBar
 
     def __init__(self, session: VaultSession, vault_dir: Path, settings: Settings,
                  sync: SyncController, idle: IdleWatcher, parent: QWidget | None = None):
@@ -114,13 +74,13 @@ class MainWindow(QMainWindow):
         self.clipboard = SensitiveClipboard(settings.clipboard_clear_seconds * 1000, self)
         self._context: FormContext | None = None
         self._prepare_pending = False
-        self._exposed = _OnExpose(self._build_when_exposed, self)
+        self._exposed = OnExpose(self._build_when_exposed, self)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self._build_views()
-        self._build_actions()
-        self._build_toolbar()
+        build_actions(self)
+        build_toolbar(self)
         self.busy = QLabel()
         self.busy.setAccessibleName(_("Activity"))
         self.sync_label = QLabel()
@@ -132,7 +92,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.enrol_label)
         self.sync.state_changed.connect(self._sync_state)
         self.idle.idle.connect(self.lock)
-        self._shortcuts = _WindowShortcuts(self)
+        self._shortcuts = WindowShortcuts(self, self.global_actions)
         self._filtering = False
         session.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         session.integrity_checking.connect(lambda: self.statusBar().showMessage(_(
@@ -241,8 +201,8 @@ class MainWindow(QMainWindow):
         self.removeToolBar(self.mission_bar)
         self.mission_bar.deleteLater()
         self._build_views()
-        self._build_actions()
-        self._build_toolbar()
+        build_actions(self)
+        build_toolbar(self)
         for widget in (old_lock, old_workspace):
             self.stack.removeWidget(widget)
             widget.deleteLater()
@@ -257,71 +217,6 @@ class MainWindow(QMainWindow):
             self.prepare()
 
     # -- actions -----------------------------------------------------------------------------
-    def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu(_("&File"))
-        new_menu = file_menu.addMenu(_("&New record"))
-        self.new_actions: list[QAction] = []
-        for code in FIELD_RECORD_TYPES:
-            action = QAction(RECORD_TYPE.label(code), self)
-            action.triggered.connect(lambda _c=False, t=code: self.new_record(t))
-            new_menu.addAction(action)
-            self.new_actions.append(action)
-        self.new_action = QAction(_("New record in this list"), self)
-        _shortcut(self.new_action, QKeySequence.StandardKey.New)
-        self.new_action.triggered.connect(self._new_in_current_list)
-        file_menu.addAction(self.new_action)
-        self.find_action = QAction(_("Search &everything…"), self)
-        _shortcut(self.find_action, QKeySequence.StandardKey.Find)
-        self.find_action.triggered.connect(self.search_everything)
-        file_menu.addAction(self.find_action)
-        self.export_action = QAction(_("&Export for headquarters…"), self)
-        _shortcut(self.export_action, QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self.export)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        self.lock_action = QAction(_("&Lock"), self)
-        _shortcut(self.lock_action, QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock)
-        file_menu.addAction(self.lock_action)
-        quit_action = QAction(_("&Quit"), self)
-        _shortcut(quit_action, QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        settings_action = QAction(_("&Settings…"), self)
-        _shortcut(settings_action, QKeySequence.StandardKey.Preferences)
-        settings_action.triggered.connect(self.edit_settings)
-        file_menu.insertAction(quit_action, settings_action)
-
-        vault_menu = menu.addMenu(_("&Vault"))
-        self.panic_action = QAction(_("Erase the vault now…"), self)
-        _shortcut(self.panic_action, QKeySequence("Ctrl+Shift+Delete"))
-        self.panic_action.triggered.connect(self.panic)
-        self.enrol_action = QAction(_("&Headquarters and enrolment…"), self)
-        self.enrol_action.triggered.connect(self.enrol)
-        vault_menu.addAction(self.enrol_action)
-        vault_menu.addSeparator()
-        vault_menu.addAction(self.panic_action)
-        self.unlocked_actions = [self.new_action, self.find_action, self.lock_action,
-                                 self.export_action, self.enrol_action,
-                                 self.panic_action, *self.new_actions]
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar(_("Mission"))
-        bar.setObjectName("missionBar")
-        bar.setMovable(False)
-        label = QLabel(_("Current mission:"))
-        self.mission_combo = CodeCombo([], _("— none —"), _("Current mission"))
-        self.mission_combo.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
-        label.setBuddy(self.mission_combo)
-        bar.addWidget(label)
-        bar.addWidget(self.mission_combo)
-        self.addToolBar(bar)
-        self.mission_bar = bar
-        self.mission_combo.activated.connect(
-            lambda _i: self.workspace.set_current_mission(self.mission_combo.code()))
-
     def mission_combo_follow(self, mission_id: str | None) -> None:
         if self.mission_combo.findData(mission_id) < 0 and mission_id is not None:
             title = dict(self.workspace.missions).get(mission_id, "…")
@@ -339,7 +234,9 @@ class MainWindow(QMainWindow):
     # -- lock / unlock -----------------------------------------------------------------------
     def show_lock_screen(self, message: str = "") -> None:
         creating = not VaultPaths(self.vault_dir).keyfile.exists()
-        self.lock_screen.set_mode(creating=creating, location=self.vault_dir)
+        hq_store = Path(self.settings.hq_store) if self.settings.hq_store else None
+        self.lock_screen.set_mode(creating=creating, location=self.vault_dir,
+                                  hq_location=hq_store)
         self.lock_screen.reset(message)
         self.stack.setCurrentWidget(self.lock_screen)
         self.mission_bar.hide()
@@ -348,14 +245,25 @@ class MainWindow(QMainWindow):
         self.idle.stop()
 
     def _unlock(self, passphrase: str) -> None:
+        if self.lock_screen.kind() == HQ:
+            from .opening import open_hq_store
+
+            folder = self.lock_screen.choice.location()
+            if folder is None:
+                return  # the Unlock button waits for a folder
+            open_hq_store(self, self.lock_screen, self.settings, folder, passphrase,
+                          self.lock_screen.choice.database_address(), self.vault_dir)
+            return
         self.lock_screen.set_busy(True, _("Unlocking…"))
-        self.session.unlock(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
-                            self._unlock_failed)
+        self.session.unlock(self.vault_dir, passphrase, self._opened, self._unlock_failed)
+
+    def _opened(self, _v: None) -> None:
+        self.settings.remember_opened(FIELD)
+        self.show_workspace()
 
     def _create(self, passphrase: str) -> None:
         self.lock_screen.set_busy(True, _("Creating the vault…"))
-        self.session.create(self.vault_dir, passphrase, lambda _v: self.show_workspace(),
-                            self._unlock_failed)
+        self.session.create(self.vault_dir, passphrase, self._opened, self._unlock_failed)
 
     def _integrity_checked(self, problems: list[str]) -> None:
         if not problems:
@@ -494,7 +402,7 @@ class MainWindow(QMainWindow):
         if self.session.is_open:
             self.workspace.new_record(record_type)
 
-    def _new_in_current_list(self) -> None:
+    def new_in_current_list(self) -> None:
         view = self.workspace.current_list()
         self.new_record(view.record_type if view else "consultation")
 
@@ -529,14 +437,3 @@ class MainWindow(QMainWindow):
         self.session.close_now()
         self.clipboard.clear()
         event.accept()
-
-
-def apply_direction(app: QApplication, rtl: bool) -> None:
-    if app.isRightToLeft() == rtl:
-        # Reading PySide6's Qt namespace the first time makes its ~90 Python enums; a
-        # left-to-right start never needs them before the lock screen is shown.
-        return
-    from PySide6.QtCore import Qt
-
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl
-                           else Qt.LayoutDirection.LeftToRight)

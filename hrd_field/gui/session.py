@@ -108,8 +108,13 @@ class VaultSession(QObject):
                on_error: OnFailure) -> None:
         self.load_vault_stack()  # here, on the GUI thread, before the worker needs it
         def job() -> bool:
-            self._vault = vaults.Vault.unlock(root, passphrase, defer_check=True,
-                                              on_upgrade=self.upgrading.emit)
+            from ..hq.kind import refuse_hq_store
+
+            refuse_hq_store(root)
+            vault = vaults.Vault.unlock(root, passphrase, defer_check=True,
+                                        on_upgrade=self.upgrading.emit)
+            refuse_hq_store(root, vault)
+            self._vault = vault
             self._open.set()
             return self._vault.check_pending
 

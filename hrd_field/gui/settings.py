@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, fields
@@ -19,6 +20,11 @@ class Settings:
     autolock_minutes: int = 5
     clipboard_clear_seconds: int = 30
     mask_identity: bool = True
+    # What the lock screen opened last, offered first at the next start: "field" (the
+    # vault) or "hq" (the HQ store in ``hq_store``). A database address is not kept: it
+    # may hold a password.
+    opened: str = "field"
+    hq_store: str = ""
 
     @staticmethod
     def path() -> Path:
@@ -41,6 +47,16 @@ class Settings:
                 setattr(settings, key, value)
         settings.autolock_minutes = max(1, min(settings.autolock_minutes, 240))
         return settings
+
+    def remember_opened(self, kind: str, hq_store: Path | None = None) -> None:
+        """Called once a vault or an HQ store is open; a settings file that cannot be
+        written only loses the preference."""
+        folder = str(hq_store) if hq_store is not None else self.hq_store
+        if (kind, folder) == (self.opened, self.hq_store):
+            return
+        self.opened, self.hq_store = kind, folder
+        with contextlib.suppress(OSError):
+            self.save()
 
     def save(self) -> None:
         path = self.path()

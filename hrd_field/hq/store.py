@@ -23,9 +23,8 @@ from ..core.records import utc_now
 from ..vault.vault import Vault
 from .backends import postgres_required
 from .embedded import EmbeddedRepository
+from .kind import ROLE
 from .repository import HqRepository
-
-ROLE = "hq"
 
 
 def require_hq(vault: Vault) -> Vault:

@@ -18,6 +18,7 @@ from ...core.errors import UserError
 from ...core.i18n import _
 from ...core.records import Mission, Record
 from ...hq.casework import Casework
+from ...hq.kind import require_hq_folder
 from ...hq.repository import HqRepository
 from ...hq.store import HqStore
 from ...vault.hq_casework import BundleEntry
@@ -36,9 +37,13 @@ class HqSession(VaultSession):
 
     # -- lifecycle -----------------------------------------------------------------------------
     def unlock(self, root: Path, passphrase: str, on_done: Done[None],
-               on_error: OnFailure) -> None:
+               on_error: OnFailure, database: str | None = None) -> None:
+        """``database``: another address of a PostgreSQL-backed store's database, as
+        ``--database`` on the command line."""
         def job() -> None:
-            self._store = HqStore.open(root, passphrase, on_upgrade=self.upgrading.emit)
+            require_hq_folder(root)
+            self._store = HqStore.open(root, passphrase, database=database,
+                                       on_upgrade=self.upgrading.emit)
             self._open.set()
 
         self.root = root

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,12 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.i18n import _
+from ...vault.paths import default_vault_dir
 from ..clipboard import SensitiveClipboard
 from ..idle import IdleWatcher
 from ..launch import create_app, setup_language, show_demo, system_language, throwaway_folder
 from ..lock_screen import LockScreen
+from ..opening import open_field_vault
 from ..record_form import FormContext
 from ..settings import Settings
+from ..store_choice import FIELD, HQ
 from ..tasks import TaskRunner
 from .session import HqSession
 from .workspace import HqWorkspace
@@ -32,10 +34,13 @@ class HqWindow(QMainWindow):
     language_changed = Signal(str)
 
     def __init__(self, session: HqSession, store_dir: Path, settings: Settings,
-                 idle: IdleWatcher, parent: QWidget | None = None):
+                 idle: IdleWatcher, parent: QWidget | None = None, *,
+                 field_dir: Path | None = None):
         super().__init__(parent)
         self.session = session
         self.store_dir = store_dir
+        # the field vault offered when the person chooses "Field vault" on the lock screen
+        self.field_dir = field_dir or default_vault_dir()
         self.settings = settings
         self.idle = idle
         self.resize(1360, 800)
@@ -61,6 +66,7 @@ class HqWindow(QMainWindow):
         self.stack.addWidget(self.lock_screen)
         self.stack.addWidget(self.workspace)
         self.lock_screen.unlock_requested.connect(self._unlock)
+        self.lock_screen.create_requested.connect(self._create_field_vault)
         self.session.upgrading.connect(self.lock_screen.show_upgrading)
         menu = self.menuBar().addMenu(_("&File"))
         settings_action = QAction(_("&Settings…"), self)
@@ -127,16 +133,34 @@ class HqWindow(QMainWindow):
         self.language_changed.emit(self.settings.language)
 
     def show_lock_screen(self, message: str = "") -> None:
-        self.lock_screen.set_mode(creating=False, location=self.store_dir)
+        creating = not (self.field_dir / "vault.key").exists()
+        self.lock_screen.set_mode(creating=creating, location=self.field_dir, kind=HQ,
+                                  hq_location=self.store_dir)
         self.lock_screen.reset(message)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_action.setEnabled(False)
         self.idle.stop()
 
     def _unlock(self, passphrase: str) -> None:
-        self.lock_screen.set_busy(True, _("Unlocking…"))
-        self.session.unlock(self.store_dir, passphrase, lambda _v: self.show_workspace(),
-                            lambda msg: self.lock_screen.show_error(msg))
+        screen = self.lock_screen
+        if screen.kind() == FIELD:
+            open_field_vault(self, screen, self.settings, self.field_dir, passphrase)
+            return
+        folder = screen.choice.location()
+        if folder is None:
+            return
+        self.store_dir = folder
+        screen.set_busy(True, _("Unlocking…"))
+        self.session.unlock(folder, passphrase, self._opened, screen.show_error,
+                            database=screen.choice.database_address())
+
+    def _create_field_vault(self, passphrase: str) -> None:
+        open_field_vault(self, self.lock_screen, self.settings, self.field_dir, passphrase,
+                         create=True)
+
+    def _opened(self, _v: None) -> None:
+        self.settings.remember_opened(HQ, self.store_dir)
+        self.show_workspace()
 
     def show_workspace(self) -> None:
         self.stack.setCurrentWidget(self.workspace)
@@ -160,7 +184,7 @@ class HqWindow(QMainWindow):
 
 
 def build_hq_window(store_dir: Path, settings: Settings | None = None,
-                    language: str | None = None) -> HqWindow:
+                    language: str | None = None, field_dir: Path | None = None) -> HqWindow:
     settings = settings or Settings.load()
     app = create_app()
     setup_language(app, language or settings.language or system_language())
@@ -168,7 +192,7 @@ def build_hq_window(store_dir: Path, settings: Settings | None = None,
     session = HqSession(runner)
     idle = IdleWatcher(settings.autolock_minutes * 60_000)
     app.installEventFilter(idle)
-    window = HqWindow(session, store_dir, settings, idle)
+    window = HqWindow(session, store_dir, settings, idle, field_dir=field_dir)
     for service in (runner, session, idle):
         service.setParent(window)
 
@@ -179,12 +203,6 @@ def build_hq_window(store_dir: Path, settings: Settings | None = None,
 
     window.language_changed.connect(switch)
     return window
-
-
-def run_hq(store_dir: Path, language: str | None = None) -> int:
-    window = build_hq_window(store_dir, language=language)
-    window.show()
-    return QApplication.instance().exec()  # type: ignore[union-attr]
 
 
 DEMO_PASSPHRASE = "demo HQ store: fictional records only"  # noqa: S105 - public by design
