@@ -8,7 +8,6 @@ through /proc/PID/mem, as someone who seizes a running laptop and dumps its memo
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pyrage
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import cli_env
-from helpers.memimage import find_in_memory
+from helpers.memimage import find_in_memory, locked_child
 
 from hrd_field.vault.keyslots import KDF_LIMITS, KeyFile, _derive, _unb64
 from hrd_field.vault.paths import VaultPaths
@@ -62,13 +61,8 @@ def test_a_locked_vault_leaves_no_key_in_the_process_memory(tmp_path: Path):
     data_key = before.unwrap(PASSPHRASE)
     recipient = str(pyrage.x25519.Identity.generate().to_public())
 
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(root), PASSPHRASE, NEW_PASSPHRASE, recipient,
-         mission],
-        env=cli_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None and child.stdin is not None
-        assert child.stdout.readline().strip() == "locked", "the child failed"
+    with locked_child([sys.executable, "-c", CHILD, str(root), PASSPHRASE, NEW_PASSPHRASE,
+                       recipient, mission], cli_env()) as (pid, _printed):
         after = KeyFile.from_bytes(keyfile_path.read_bytes())
         assert after.unwrap(NEW_PASSPHRASE) == data_key
         needles = {
@@ -78,16 +72,7 @@ def test_a_locked_vault_leaves_no_key_in_the_process_memory(tmp_path: Path):
             "old passphrase's key-encryption key": _kek(before, PASSPHRASE),
             "new passphrase's key-encryption key": _kek(after, NEW_PASSPHRASE),
         }
-        try:
-            found = find_in_memory(child.pid, needles)
-        except PermissionError:
-            pytest.skip("this system does not let a parent read its child's memory")
+        found = find_in_memory(pid, needles)
         # The search works: the child's own argument is in its memory.
-        assert find_in_memory(child.pid, {"argument": NEW_PASSPHRASE.encode()})
+        assert find_in_memory(pid, {"argument": NEW_PASSPHRASE.encode()})
         assert found == {}
-    finally:
-        if child.stdin is not None:
-            child.stdin.write("\n")
-            child.stdin.close()
-        child.wait(timeout=60)
-    assert child.returncode == 0

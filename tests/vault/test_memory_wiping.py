@@ -10,14 +10,13 @@ shows the search would see it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from helpers import PASSPHRASE
 from helpers.cli import cli_env
-from helpers.memimage import find_in_memory
+from helpers.memimage import find_in_memory, locked_child
 
 from hrd_field.vault.vault import Vault
 
@@ -61,25 +60,9 @@ sys.stdin.readline()
 
 def _run(mode: str, *args: str) -> tuple[str, dict[str, list[str]]]:
     needle = os.urandom(24)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, mode, args[0], needle.hex(),
-                              *args[1:]],
-                             env=cli_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True)
-    try:
-        assert child.stdout is not None and child.stdin is not None
-        work = child.stdout.readline().strip()
-        assert child.stdout.readline().strip() == "locked", "the child failed"
-        try:
-            found = find_in_memory(child.pid, {"data": needle})
-        except PermissionError:
-            pytest.skip("this system does not let a parent read its child's memory")
-    finally:
-        if child.stdin is not None:
-            child.stdin.write("\n")
-            child.stdin.close()
-        child.wait(timeout=60)
-    assert child.returncode == 0
-    return work, found
+    with locked_child([sys.executable, "-c", CHILD, mode, args[0], needle.hex(), *args[1:]],
+                      cli_env()) as (pid, printed):
+        return printed[0], find_in_memory(pid, {"data": needle})
 
 
 def test_a_locked_vault_leaves_no_data_in_sqlites_freed_memory(tmp_path: Path):
