@@ -53,6 +53,15 @@ def _choose_hq_by_keyboard(qtbot, screen) -> None:
     assert screen.kind() == HQ
 
 
+def _try_hq_folder(qtbot, screen, folder: Path) -> None:
+    """Choose "HQ store", give ``folder`` and the passphrase, and wait for the refusal."""
+    _choose_hq_by_keyboard(qtbot, screen)
+    screen.choice.folder.setText(str(folder))
+    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=30_000)
+
+
 def test_choose_hq_store_unlock_and_the_hq_window_opens_and_is_remembered(
         qtbot, make_window, tmp_path: Path, hq_database: str | None, hq_windows) -> None:
     store = _hq_store(tmp_path / "hq", hq_database)
@@ -121,11 +130,7 @@ def test_a_field_vault_given_as_hq_store_is_refused_in_words(qtbot, make_window,
     Vault.create(tmp_path / "field", PASSPHRASE).close()
     window = make_window(tmp_path / "vault", language=language)
     screen = window.lock_screen
-    _choose_hq_by_keyboard(qtbot, screen)
-    screen.choice.folder.setText(str(tmp_path / "field"))
-    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
-    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=30_000)
+    _try_hq_folder(qtbot, screen, tmp_path / "field")
     text = screen.message.text()
     assert str(tmp_path / "field") in text
     if language == "en":
@@ -159,11 +164,7 @@ def test_a_folder_without_an_hq_store_is_said_so(qtbot, make_window, tmp_path: P
                                                  hq_windows) -> None:
     window = make_window(tmp_path / "vault")
     screen = window.lock_screen
-    _choose_hq_by_keyboard(qtbot, screen)
-    screen.choice.folder.setText(str(tmp_path / "nothing"))
-    qtbot.keyClicks(screen.passphrase, PASSPHRASE)
-    qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=30_000)
+    _try_hq_folder(qtbot, screen, tmp_path / "nothing")
     assert "There is no HQ store in" in screen.message.text()
     assert not (tmp_path / "nothing").exists()
 
