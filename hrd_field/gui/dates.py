@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, QTime
 
 from ..core.i18n import _, language
 
@@ -66,6 +66,18 @@ def format_date(iso: str | None, precision: str = "day", loc: QLocale | None = N
             return loc.toString(d, "yyyy年M月")
         return f"{loc.standaloneMonthName(month)} {loc.toString(d, 'yyyy')}"
     return loc.toString(d, _day_pattern(loc))
+
+
+def format_stamp(stamp: str | None, loc: QLocale | None = None) -> str:
+    """A stored UTC timestamp (``2026-11-03T14:02:11.000000Z``) as the language writes a
+    date, with the time to the minute (UTC, as stored): every list and view shows times so.
+    Order rows by the stored timestamp, never by this text."""
+    if not stamp:
+        return ""
+    loc = loc or ui_locale()
+    time = QTime.fromString(stamp[11:16], "HH:mm")
+    shown = loc.toString(time, "HH:mm") if time.isValid() else ""
+    return f"{format_date(stamp[:10], loc=loc)} {shown}".strip()
 
 
 def format_long(iso: str | None, precision: str = "day", loc: QLocale | None = None) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..core.i18n import N_, _
 from ..vault.ledger import OutboxItem, SentBundle
+from .dates import format_stamp
 from .session import VaultSession
 from .sync_controller import SyncState
 from .widgets import scale_font
@@ -82,7 +83,7 @@ class OutboxView(QWidget):
             error = getattr(item, "last_error", None) if item is not None else None
             cells = [str(b.seq), _(STATES.get(b.state, b.state)),
                      locale.formattedDataSize(b.size or 0) if b.size else "",
-                     (b.received_at or "")[:16].replace("T", " ") or _("not yet"), attempts]
+                     format_stamp(b.received_at) or _("not yet"), attempts]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if error and col == 4:

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTime,
 )
 from PySide6.QtGui import QBrush, QColor
 
@@ -24,7 +23,7 @@ from ..core.i18n import N_, _, language
 from ..core.regions import country_name
 from ..core.vocab import CASE_STATUS, REGION, RISK_LEVEL, VOCABULARIES
 from ..vault.queries import Filters, Row
-from .dates import format_date, ui_locale
+from .dates import format_date, format_stamp
 from .session import VaultSession
 from .tasks import Task
 
@@ -230,7 +229,7 @@ class RecordTableModel(QAbstractTableModel):
         if key == "event_date":
             return format_date("2026-12-28")
         if key == "updated_at":
-            return _updated("2026-12-28T23:58:00Z")
+            return format_stamp("2026-12-28T23:58:00Z")
         return ""
 
     def _display(self, row: Row, key: str) -> str:
@@ -257,7 +256,7 @@ class RecordTableModel(QAbstractTableModel):
             vocab = "implementation_status" if key == "implementation" else key
             return VOCABULARIES[vocab].label(row.case_status) if row.case_status else ""
         if key == "updated_at":
-            return _updated(row.updated_at)
+            return format_stamp(row.updated_at)
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -274,8 +273,3 @@ class RecordTableModel(QAbstractTableModel):
 _SERVED = frozenset({_DISPLAY, _ACCESSIBLE, _TOOLTIP, _FOREGROUND, RecordTableModel.IdRole,
                      RecordTableModel.FlaggedRole})
 
-
-def _updated(stamp: str) -> str:
-    """A UTC timestamp as the language writes a date, with the time (UTC, as stored)."""
-    time = QTime.fromString(stamp[11:16], "HH:mm")
-    return f"{format_date(stamp[:10])} {ui_locale().toString(time, 'HH:mm')}".strip()

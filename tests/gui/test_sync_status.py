@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from hrd_field.core.records import Consent, ConsentScope, Person
+from hrd_field.gui.dates import format_stamp
 from hrd_field.hq.store import HqStore
 from hrd_field.sync.identity import device_public_key, enrol
 from hrd_field.vault.vault import Vault
@@ -61,10 +62,15 @@ def test_window_syncs_in_the_background_and_shows_it(qtbot, make_window, tmp_pat
         qtbot.waitUntil(lambda: "Last sync" in window.sync_label.text(), timeout=10_000)
         window.workspace.show_section("outbox")
         qtbot.waitUntil(lambda: window.workspace.outbox.table.rowCount() == 1, timeout=10_000)
-        assert window.workspace.outbox.table.item(0, 3).text() != "not yet"
+        shown = window.workspace.outbox.table.item(0, 3).text()
+        assert shown != "not yet"
     finally:
         server.terminate()
         server.wait(timeout=30)
     window.close()
+    window.session.close_now()
     with HqStore.open(tmp_path / "hq", PASSPHRASE) as hq:
         assert [r.title for r in hq.vault.records.rows()] == ["Ceiba-7"]
+    with Vault.unlock(tmp_path / "vault", PASSPHRASE) as vault:
+        [sent] = vault.exports.bundles()
+    assert sent.received_at and shown == format_stamp(sent.received_at)  # as every time is

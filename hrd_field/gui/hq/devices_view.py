@@ -3,6 +3,8 @@ revoke one, and when each was last heard from."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import (
     Qt,
 )
@@ -24,6 +26,7 @@ from ...bundle.minisign import PublicKey
 from ...core.i18n import _
 from ...vault.hq_casework import BundleEntry
 from ...vault.hq_tables import Device
+from ..dates import format_stamp
 from ..widgets import scale_font
 from .session import HqSession
 from .tables import fill, heading_row, table
@@ -109,17 +112,20 @@ class DevicesView(QWidget):
         self.session.devices(got, parent=self)
 
     def _show(self, devices: list[Device], bundles: list[BundleEntry]) -> None:
-        last: dict[str, BundleEntry] = {}
+        # The highest sequence, and the latest import by its stored time (a device may send
+        # an earlier bundle last); each is compared as stored, never as shown.
+        last_seq: dict[str, int] = {}
+        seen: dict[str, str] = {}
         for b in bundles:
-            if b.device not in last or b.seq > last[b.device].seq:
-                last[b.device] = b
+            last_seq[b.device] = max(b.seq, last_seq.get(b.device, b.seq))
+            if _utc(b.imported_at) > _utc(seen.get(b.device, "")):
+                seen[b.device] = b.imported_at
         rows = []
         for d in devices:
-            seen = last.get(d.name)
             status = _("active") if d.status == "active" else _("revoked")
             rows.append([d.name, PublicKey.from_base64(d.public_key).fingerprint(), status,
-                         str(seen.seq) if seen else "",
-                         seen.imported_at[:16].replace("T", " ") if seen else ""])
+                         str(last_seq[d.name]) if d.name in last_seq else "",
+                         format_stamp(seen.get(d.name))])
         fill(self.table, rows, [d.name for d in devices])
 
     def _register(self) -> None:
@@ -142,3 +148,12 @@ class DevicesView(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             self.session.revoke_device(name, lambda _v: self.refresh(), self.message.setText,
                                        parent=self)
+
+
+def _utc(stamp: str) -> datetime:
+    """A stored timestamp as a time to compare (the earliest time if there is none)."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -26,6 +26,7 @@ from ...core.introspect import to_plain
 from ...core.records import Record
 from ...core.vocab import RECORD_TYPE, VOCABULARIES
 from ...vault.hq_tables import Provenance
+from ..dates import format_date, format_stamp
 from ..record_list import RecordListView
 from .session import HqSession
 from .tables import heading_row
@@ -44,7 +45,7 @@ def describe(record: Record, origin: list[Provenance]) -> str:
         parts.append("<li>" + e(_("version {version}: from {device}, bundle {bundle_id}, "
                                   "sequence {sequence}, received {received_at}").format(
             version=p.version, device=p.device, bundle_id=p.bundle_id[:8], sequence=p.seq,
-            received_at=p.received_at[:16].replace("T", " "))) + "</li>")
+            received_at=format_stamp(p.received_at))) + "</li>")
     parts.append("</ul>")
     scope = origin[-1].consent_scope if origin else None
     if scope is not None:
@@ -69,7 +70,13 @@ def describe(record: Record, origin: list[Provenance]) -> str:
             continue
         meta = fields[key].metadata
         vocab = meta.get("vocab")
-        if vocab and isinstance(value, str):
+        if meta.get("format") == "datetime" and isinstance(value, str):
+            shown = format_stamp(value)
+        elif meta.get("format") == "date" and isinstance(value, str):
+            shown = format_date(value)
+        elif isinstance(value, dict) and set(value) == {"date", "precision"}:  # PartialDate
+            shown = format_date(str(value["date"]), str(value["precision"]))
+        elif vocab and isinstance(value, str):
             shown = VOCABULARIES[vocab].label(value)
         elif vocab and isinstance(value, list):
             shown = _(", ").join(VOCABULARIES[vocab].label(v) for v in value)
