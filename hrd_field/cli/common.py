@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -23,11 +23,15 @@ if TYPE_CHECKING:
 # their dependencies are imported by the commands that open them (cli/lazy.py).
 
 
-def add_vault_options(parser: argparse.ArgumentParser) -> None:
+def add_vault_options(parser: argparse.ArgumentParser, *, store: bool = True) -> None:
+    """``store``: the command also works on an HQ store (``--store``); a field-only one
+    (export, sync, attach…) does not offer it."""
     parser.add_argument("--vault", metavar="DIR", type=Path, default=None,
                         help="vault directory (default: $HRD_FIELD_VAULT or the user data dir)")
     parser.add_argument("--passphrase-file", metavar="FILE",
                         help="read the passphrase from the first line of FILE")
+    if not store:
+        return
     parser.add_argument("--store", metavar="DIR", type=Path, default=None,
                         help="work on an HQ store instead of a field vault")
     parser.add_argument("--database", metavar="URL", default=None,
@@ -52,17 +56,24 @@ def vault_dir(args: argparse.Namespace) -> Path:
     return args.vault if args.vault is not None else default_vault_dir()
 
 
+def expected_kind(args: argparse.Namespace, root: Path) -> Callable[[str | None], None]:
+    """What ``Vault.unlock(kind=…)`` checks before writing: ``--store`` gives an HQ store,
+    ``--vault`` (or the default) a field vault; the other kind is refused untouched."""
+    from ..hq.kind import refuse_field_vault, refuse_hq_store
+
+    if getattr(args, "store", None) is not None:
+        return lambda role: refuse_field_vault(root, role)
+    refuse_hq_store(root, cli=True)  # one on PostgreSQL: its key store says so at once
+    return lambda role: refuse_hq_store(root, role, cli=True)
+
+
 def open_vault(args: argparse.Namespace) -> Vault:
     from ..vault.vault import Vault, require_vault
 
     root = vault_dir(args)
+    kind = expected_kind(args, root)
     require_vault(root)  # before prompting, so a missing vault is reported at once
-    vault = Vault.unlock(root, passphrase(args), on_upgrade=say_upgrading)
-    if getattr(args, "store", None) is not None:
-        from ..hq.store import require_hq
-
-        require_hq(vault)
-    return vault
+    return Vault.unlock(root, passphrase(args), on_upgrade=say_upgrading, kind=kind)
 
 
 Records: TypeAlias = "RecordStore | HqRepository"

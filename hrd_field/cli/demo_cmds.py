@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--count", type=int, default=500)
     p.add_argument("--seed", type=int, default=None,
                    help="the same seed gives the same records (default: a new one each run)")
-    add_vault_options(p)
+    add_vault_options(p, store=False)
     p.set_defaults(func=cmd_demo_data)
 
 

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     isub = ident.add_subparsers(dest="identity_cmd", required=True, metavar="COMMAND")
     show = isub.add_parser("show", help="print the public key and its fingerprint")
     show.add_argument("--json", action="store_true")
-    add_vault_options(show)
+    add_vault_options(show, store=False)
     show.set_defaults(func=cmd_identity_show)
 
     enroll = sub.add_parser("enroll", help="import the signed HQ profile")
@@ -30,14 +30,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     enroll.add_argument("--key-changed", action="store_true",
                         help="with --yes: accept a profile signed by another key than the one "
                              "this laptop is enrolled with")
-    add_vault_options(enroll)
+    add_vault_options(enroll, store=False)
     enroll.set_defaults(func=cmd_enroll)
 
     sync = sub.add_parser("sync", help="send what is waiting to HQ and collect receipts")
     sync.add_argument("--url", help="intake URL (default: from the HQ profile)")
     sync.add_argument("--no-export", action="store_true",
                       help="only upload what is already in the outbox")
-    add_vault_options(sync)
+    add_vault_options(sync, store=False)
     sync.set_defaults(func=cmd_sync)
 
     export = sub.add_parser("export", help="write signed, encrypted bundles for HQ")
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument("--mission", metavar="ID", type=text)
     export.add_argument("--max-size", type=int, default=DEFAULT_MAX_SIZE, metavar="BYTES")
     export.add_argument("--dry-run", action="store_true", help="only say what would leave")
-    add_vault_options(export)
+    add_vault_options(export, store=False)
     export.set_defaults(func=cmd_export)
 
 

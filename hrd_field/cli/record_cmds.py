@@ -89,7 +89,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     attach.add_argument("id", type=text)
     attach.add_argument("file")
     attach.add_argument("--media-type")
-    add_vault_options(attach)
+    add_vault_options(attach, store=False)
     attach.set_defaults(func=cmd_attach)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the record format")

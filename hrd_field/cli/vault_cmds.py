@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from .common import add_vault_options, open_vault, say_upgrading, vault_dir
+from .common import add_vault_options, expected_kind, open_vault, say_upgrading, vault_dir
 from .io import passphrase, read_secret_file
 
 
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     vsub = p.add_subparsers(dest="vault_cmd", required=True, metavar="COMMAND")
 
     init = vsub.add_parser("init", help="create a new, empty vault")
-    add_vault_options(init)
+    add_vault_options(init, store=False)
     init.add_argument("--name", help="your name as recorded in the audit log")
     init.set_defaults(func=cmd_init)
 
@@ -41,14 +41,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rkey = vsub.add_parser("recovery-key",
                            help="let HQ's recovery key reopen this vault if the passphrase "
                                 "is forgotten")
-    add_vault_options(rkey)
+    add_vault_options(rkey, store=False)
     rkey.add_argument("--recipient", required=True, help="HQ's age recipient (age1…)")
     rkey.set_defaults(func=cmd_recovery_key)
 
     recover = vsub.add_parser("recover",
                               help="open the vault with HQ's recovery identity, set a new "
                                    "passphrase")
-    add_vault_options(recover)
+    add_vault_options(recover, store=False)
     recover.add_argument("--identity-file", required=True, metavar="FILE",
                          help="file holding HQ's AGE-SECRET-KEY-1… recovery identity")
     recover.add_argument("--new-passphrase-file", metavar="FILE")
@@ -145,7 +145,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
     identity = read_secret_file(args.identity_file)
     new = passphrase(args, confirm=True, prompt=_("New passphrase: "),
                      file_attr="new_passphrase_file")
-    with Vault.unlock_with_recovery(vault_dir(args), identity, new, on_upgrade=say_upgrading):
+    root = vault_dir(args)
+    with Vault.unlock_with_recovery(root, identity, new, on_upgrade=say_upgrading,
+                                    kind=expected_kind(args, root)):
         pass
     print(_("The vault is open again with the new passphrase."))
     return 0

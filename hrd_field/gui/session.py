@@ -110,10 +110,10 @@ class VaultSession(QObject):
         def job() -> bool:
             from ..hq.kind import refuse_hq_store
 
-            refuse_hq_store(root)
+            refuse_hq_store(root)  # one on PostgreSQL, by its key store, before the key
             vault = vaults.Vault.unlock(root, passphrase, defer_check=True,
-                                        on_upgrade=self.upgrading.emit)
-            refuse_hq_store(root, vault)
+                                        on_upgrade=self.upgrading.emit,
+                                        kind=lambda role: refuse_hq_store(root, role))
             self._vault = vault
             self._open.set()
             return self._vault.check_pending

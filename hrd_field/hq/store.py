@@ -23,16 +23,18 @@ from ..core.records import utc_now
 from ..vault.vault import Vault
 from .backends import postgres_required
 from .embedded import EmbeddedRepository
-from .kind import ROLE
+from .kind import ROLE, refuse_field_vault
 from .repository import HqRepository
 
 
 def require_hq(vault: Vault) -> Vault:
-    """The one check that a vault is an HQ store; closes it and refuses otherwise."""
-    if vault.meta("role") != ROLE:
+    """That an open vault is an HQ store; closes it and refuses otherwise. Opening decides
+    this before anything is written (``Vault.unlock(kind=…)``): this is the last guard."""
+    try:
+        refuse_field_vault(vault.paths.root, vault.meta("role"))
+    except UserError:
         vault.close()
-        raise UserError(_("{path} is a field vault, not an HQ store.").format(
-            path=vault.paths.root))
+        raise
     return vault
 
 
@@ -105,8 +107,9 @@ class HqStore:
         from . import keystore
 
         if not keystore.exists(root):
-            return cls._embedded(Vault.unlock(root, passphrase, shared=True,
-                                              on_upgrade=on_upgrade))
+            return cls._embedded(Vault.unlock(
+                root, passphrase, shared=True, on_upgrade=on_upgrade,
+                kind=lambda role: refuse_field_vault(root, role)))
         with postgres_required():
             from .postgres import PostgresRepository
 

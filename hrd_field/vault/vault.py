@@ -185,7 +185,8 @@ class Vault:
     def unlock(cls, root: Path, passphrase: str, *, refuse_if_damaged: bool = True,
                inspect: bool = False, shared: bool = False,
                defer_check: bool = False,
-               on_upgrade: Callable[[], None] | None = None) -> Vault:
+               on_upgrade: Callable[[], None] | None = None,
+               kind: Callable[[str | None], None] | None = None) -> Vault:
         """Open the vault; after an unclean shutdown it is checked first, and refused if
         damaged unless ``refuse_if_damaged`` is False. ``inspect`` opens it for ``check``
         and ``salvage`` only: even a damaged vault opens, and nothing is written to it.
@@ -201,7 +202,12 @@ class Vault:
 
         ``on_upgrade`` is called (on the calling thread) just before the schema of a vault
         made by an older release is upgraded, which may take a while once: the caller says
-        so to the person waiting."""
+        so to the person waiting.
+
+        ``kind`` is called with the vault's ``role`` (``meta``; None for a field vault) once
+        the key has opened it and before anything is written to it (no check, migration,
+        leftover removal or audit entry); it raises to refuse, and the vault is left as it
+        was. Every release kept ``meta``, so this holds for vaults of any schema version."""
         paths = VaultPaths(root)
         keyfile = read_keyfile(paths)
         lock = ProcessLock(paths.root)
@@ -219,7 +225,7 @@ class Vault:
             vault = cls._open(paths, keyfile, data_key, lock,
                               refuse_if_damaged and not inspect, inspect=inspect,
                               others=not alone, defer_check=defer_check,
-                              on_upgrade=on_upgrade)
+                              on_upgrade=on_upgrade, kind=kind)
             throttle.reset(paths.throttle, keyfile.vault_id)  # only once it really opened
         except BaseException:
             lock.release()
@@ -231,7 +237,8 @@ class Vault:
 
     @classmethod
     def unlock_with_recovery(cls, root: Path, identity: str, new_passphrase: str, *,
-                             on_upgrade: Callable[[], None] | None = None) -> Vault:
+                             on_upgrade: Callable[[], None] | None = None,
+                             kind: Callable[[str | None], None] | None = None) -> Vault:
         passphrase_rule.check(new_passphrase)  # before opening: a refusal leaves it closed
         paths = VaultPaths(root)
         keyfile = read_keyfile(paths)
@@ -239,7 +246,8 @@ class Vault:
         lock.acquire()
         try:
             data_key = keyfile.unwrap_recovery(identity)
-            vault = cls._open(paths, keyfile, data_key, lock, on_upgrade=on_upgrade)
+            vault = cls._open(paths, keyfile, data_key, lock, on_upgrade=on_upgrade,
+                              kind=kind)
         except BaseException:
             lock.release()
             raise
@@ -251,7 +259,8 @@ class Vault:
               lock: ProcessLock, refuse_if_damaged: bool = True, *,
               inspect: bool = False, others: bool = False,
               defer_check: bool = False,
-              on_upgrade: Callable[[], None] | None = None) -> Vault:
+              on_upgrade: Callable[[], None] | None = None,
+              kind: Callable[[str | None], None] | None = None) -> Vault:
         try:
             size = paths.database.stat().st_size
         except FileNotFoundError:
@@ -266,8 +275,6 @@ class Vault:
                 "example by a failing disk or a copy that did not finish. Restore the vault "
                 "folder from a backup; nothing was changed.").format(path=paths.database))
         read_only = read_only_media(paths.root)
-        if not read_only and not inspect and not others:  # another may be writing one
-            remove_key_leftovers(paths)
         db = Database(paths.database, data_key, read_only=read_only)
         try:
             if inspect and not read_only:
@@ -288,6 +295,11 @@ class Vault:
                 if not inspect:
                     raise
                 owner = []
+            if kind is not None:  # the kind of store first: refused, it stays as it was
+                role = db.query("SELECT value FROM meta WHERE key = 'role'")
+                kind(role[0][0] if role else None)
+            if not read_only and not inspect and not others:  # another may be writing one
+                remove_key_leftovers(paths)
             vault = cls(paths, keyfile, data_key, db, lock, owner[0][0] if owner else
                         _default_actor(), unclean, inspecting=inspect)
             vault.others_present = others
@@ -328,6 +340,7 @@ class Vault:
                 vault.low_on_space = True
         except BaseException:
             db.close()
+            memwipe.wipe(data_key)  # refused before the vault took its copy (and wiped it)
             raise
         return vault
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import PASSPHRASE
+from helpers.refusals import digest_dir
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -128,10 +129,12 @@ def test_a_field_vault_given_as_hq_store_is_refused_in_words(qtbot, make_window,
                                                              tmp_path: Path, language: str,
                                                              hq_windows) -> None:
     Vault.create(tmp_path / "field", PASSPHRASE).close()
+    before = digest_dir(tmp_path / "field")
     window = make_window(tmp_path / "vault", language=language)
     screen = window.lock_screen
     _try_hq_folder(qtbot, screen, tmp_path / "field")
     text = screen.message.text()
+    assert digest_dir(tmp_path / "field") == before  # not migrated, no unlock entry
     assert str(tmp_path / "field") in text
     if language == "en":
         assert "is a field vault, not an HQ store" in text
@@ -146,6 +149,7 @@ def test_an_hq_store_given_as_field_vault_is_refused_in_words(qtbot, make_window
                                                               tmp_path: Path,
                                                               language: str) -> None:
     store = _hq_store(tmp_path / "hq")
+    before = digest_dir(store)
     window = make_window(store, language=language)  # as 'hrd-field gui --vault HQ_STORE'
     screen = window.lock_screen
     assert screen.kind() == FIELD
@@ -153,6 +157,7 @@ def test_an_hq_store_given_as_field_vault_is_refused_in_words(qtbot, make_window
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.passphrase.isEnabled(), timeout=30_000)
     text = screen.message.text()
+    assert digest_dir(store) == before  # not migrated, no unlock entry
     assert str(store) in text and not window.session.is_open
     if language == "en":
         assert "is an HQ store, not a field vault" in text and "HQ store" in text

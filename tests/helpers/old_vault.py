@@ -65,3 +65,24 @@ def make_v1_vault(root: Path, records: list[Record]) -> None:
     fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(keyfile.to_bytes())
+
+
+def make_vault_at(root: Path, version: int, *, role: str | None = None) -> None:
+    """An empty vault as the release with schema ``version`` left it; ``role="hq"`` makes it
+    an embedded HQ store of that release (every release marked HQ stores so in ``meta``)."""
+    root.mkdir(mode=0o700)
+    keyfile, data_key = new_keyfile(PASSPHRASE)
+    db = Database(root / "vault.db", data_key, create=True)
+    try:
+        migrations.migrate(db.conn, target=version)
+        rows = [("vault_id", keyfile.vault_id), ("created_at", utc_now()), ("owner", "old")]
+        with db.transaction() as c:
+            c.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                          rows + ([("role", role)] if role else []))
+        assert migrations.current_version(db.conn) == version
+        db.checkpoint()
+    finally:
+        db.close()
+    fd = os.open(root / "vault.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(keyfile.to_bytes())
