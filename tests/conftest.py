@@ -17,6 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Cheap Argon2id parameters for the suite only; they are stored per slot, so vaults made
 # here still open normally. Benchmarks and the app use the real parameters.
 os.environ["HRD_FIELD_TEST_FAST_KDF"] = "1"
+# The command line speaks the language of its environment: the suite checks English text
+# whatever the machine's locale (tests of other languages set their own environment).
+os.environ["LANGUAGE"] = "en"
 # The suite starts the real command in well over a thousand subprocesses. Where
 # PYTHONDONTWRITEBYTECODE is set (as on the machines of this project's sessions), each of
 # them compiled every module it imports from source again: about half a second per run.

@@ -10,7 +10,7 @@ from typing import cast
 
 from .. import __version__
 from ..core.errors import RecordInvalid, UserError
-from ..core.i18n import _
+from ..core.i18n import _, set_language, system_language
 from . import demo_cmds, field_cmds, record_cmds, vault_cmds
 from .lazy import LazyParser, add_lazy_parser
 
@@ -44,6 +44,9 @@ def run(argv: Sequence[str] | None = None, extra: Sequence[Registrar] = (),
         default: Callable[[], int] | None = None) -> int:
     """Run one command; returns the exit code (0 ok, 1 user-actionable error, 2 usage)."""
     os.umask(0o077)
+    # Messages in the language the environment asks for, as other command-line tools do;
+    # a command's own --language (reports) then switches it for its output.
+    set_language(system_language())
     parser = build_parser(extra)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -34,6 +34,11 @@ _QT_LOCALES = {"zh": "zh_CN"}
 
 
 def system_language() -> str:
+    """As the command line reads it (``i18n.language_from_environment``), then what Qt
+    knows of the system's settings (Windows, macOS)."""
+    found = i18n.language_from_environment()
+    if found is not None:
+        return found
     name = QLocale.system().name().split("_")[0]
     return name if name in i18n.UN_LANGUAGES else "en"
 
