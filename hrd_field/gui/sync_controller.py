@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 
 from ..core.i18n import _, ngettext
+from .dates import ui_locale
 from .session import VaultSession
 from .tasks import Failure, Task, TaskRunner
 
@@ -204,7 +205,7 @@ class SyncController(QObject):
             self._timer.start(max(10_000, delay_ms))
         else:
             self._failures = 0
-            self.last_success = QTime.currentTime().toString("HH:mm")
+            self.last_success = ui_locale().toString(QTime.currentTime(), "HH:mm")
             text = _("Last sync {time}").format(time=self.last_success) if not waiting else \
                 ngettext("{n} bundle waiting", "{n} bundles waiting", waiting).format(n=waiting)
             self.state_changed.emit(SyncState(text, waiting, online=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,7 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from hrd_field.core.i18n import _
 from hrd_field.core.records import Consent, ConsentScope, Person
 from hrd_field.gui.dates import format_stamp
 from hrd_field.hq.store import HqStore
@@ -26,7 +29,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_window_syncs_in_the_background_and_shows_it(qtbot, make_window, tmp_path: Path):
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_window_syncs_in_the_background_and_shows_it(qtbot, make_window, tmp_path: Path,
+                                                     language: str):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with HqStore.init(tmp_path / "hq", PASSPHRASE, "HQ") as hq:
@@ -55,15 +60,19 @@ def test_window_syncs_in_the_background_and_shows_it(qtbot, make_window, tmp_pat
             assert time.monotonic() < deadline, "intake did not start"
             time.sleep(0.1)
 
-        window = make_window(tmp_path / "vault")
+        window = make_window(tmp_path / "vault", language=language)
         unlock(qtbot, window)
         with qtbot.waitSignal(window.sync.finished, timeout=30_000):
             window.sync.sync_now()
-        qtbot.waitUntil(lambda: "Last sync" in window.sync_label.text(), timeout=10_000)
+        last_sync = _("Last sync {time}").split("{time}")[0].strip()
+        qtbot.waitUntil(lambda: last_sync in window.sync_label.text(), timeout=10_000)
         window.workspace.show_section("outbox")
         qtbot.waitUntil(lambda: window.workspace.outbox.table.rowCount() == 1, timeout=10_000)
         shown = window.workspace.outbox.table.item(0, 3).text()
-        assert shown != "not yet"
+        assert shown != _("not yet")
+        if language == "ar":  # times in the language's digits, as every date and number
+            assert not re.search(r"[0-9]", window.sync_label.text() + shown), \
+                (window.sync_label.text(), shown)
     finally:
         server.terminate()
         server.wait(timeout=30)
