@@ -336,6 +336,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.workers == 1:
             with open_store(args) as store:
                 print(banner, flush=True)
+                _wire_language()
                 serve(store, args.host, args.port, base_url=args.url, tls_cert=args.tls_cert,
                       tls_key=args.tls_key, max_upload=args.max_upload, sock=sock, rate=rate)
             return 0
@@ -347,6 +348,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 raise UserError(_("Several intake workers need an HQ store kept in "
                                   "PostgreSQL; the embedded store serves one."))
         print(banner, flush=True)
+        _wire_language()
         serve_workers(lambda: HqStore.open(args.store, secret, database=args.database),
                       args.workers, args.host, args.port, base_url=args.url,
                       tls_cert=args.tls_cert, tls_key=args.tls_key,
@@ -354,6 +356,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         sock.close()
     return 0
+
+
+def _wire_language() -> None:
+    """What the intake answers goes to devices working in any language, whatever the
+    language of the person who started it: English, as the HTTP API documents it."""
+    from ..core.i18n import set_language
+
+    set_language("en")
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:

@@ -86,7 +86,8 @@ class Server:
     """A server subprocess; ``start`` returns once ``/v1/health`` answers 200."""
 
     def __init__(self, argv: Sequence[str], health_url: str, log: Path, *,
-                 verify: ssl.SSLContext | bool = True):
+                 verify: ssl.SSLContext | bool = True, env: dict[str, str] | None = None):
+        self.env = {**cli_env(), **(env or {})}
         self.argv = list(argv)
         self.health_url = health_url
         self.log = log
@@ -97,7 +98,7 @@ class Server:
         assert self.proc is None or self.proc.poll() is not None, "already running"
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, env=cli_env())
+                                         stdin=subprocess.DEVNULL, env=self.env)
         deadline = time.monotonic() + deadline_s
         with httpx.Client(verify=self.verify, timeout=2) as client:
             while True:
@@ -310,17 +311,19 @@ class Hq:
         with self.store() as store:
             store.repo.revoke_device(name, None)
 
-    def _launch(self, argv: list[str], verify: ssl.SSLContext | bool) -> Server:
+    def _launch(self, argv: list[str], verify: ssl.SSLContext | bool,
+                env: dict[str, str] | None = None) -> Server:
         log = self.root / f"server-{len(self.servers)}.log"
-        server = Server(argv, f"{self.url}/v1/health", log, verify=verify)
+        server = Server(argv, f"{self.url}/v1/health", log, verify=verify, env=env)
         self.servers.append(server)
         return server.start()
 
     def serve(self, *, tls: tuple[Path, Path] | None = None, max_upload: int | None = None,
               url: str | None = None, verify: ssl.SSLContext | bool | None = None,
-              extra: Sequence[str] = ()) -> Server:
+              extra: Sequence[str] = (), env: dict[str, str] | None = None) -> Server:
         """``hrd-field hq serve`` on loopback; ``url`` is the public URL devices sign;
-        ``extra``: more options (``--workers N``, ``--database URL``)."""
+        ``extra``: more options (``--workers N``, ``--database URL``); ``env``: more
+        environment (e.g. a locale)."""
         argv = [sys.executable, "-m", "hrd_field", "hq", "serve", "--store",
                 str(self.store_dir), "--passphrase-file", str(self.passfile),
                 "--host", LOOPBACK, "--port", str(self.port), *extra]
@@ -331,7 +334,7 @@ class Hq:
         if tls is not None:
             argv += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
         return self._launch(argv, verify if verify is not None else
-                            (pinned(tls[0]) if tls else True))
+                            (pinned(tls[0]) if tls else True), env)
 
     def serve_custom(self, *, capacity: float = 60.0, per_second: float = 2.0,
                      max_upload: int | None = None,

@@ -1,0 +1,30 @@
+"""The intake started by someone working in French says so in French on its own console, but
+answers devices in English whatever its locale: devices work in any of six languages, and the
+HTTP API is documented in English (a cloned device's alarm is the answer checked here)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpers.synckit import Device, Hq, person
+
+
+def test_the_intake_answers_devices_in_english_under_a_french_locale(
+        hq: Hq, tmp_path: Path) -> None:
+    profile = hq.profile()
+    device = Device.create(tmp_path / "devices", "laptop-1", profile, records=[])
+    hq.register("laptop-1", device.public)
+    clone_dir = tmp_path / "clone"
+    shutil.copytree(device.vault_dir, clone_dir)  # a seized laptop copied, same device key
+    clone = Device("clone", clone_dir, device.passfile, device.key)
+    with device.vault() as vault:
+        vault.records.create(person("original"))
+    with clone.vault() as vault:
+        vault.records.create(person("forged"))
+    server = hq.serve(env={"LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"})
+    assert device.sync_in_process().received == [1]
+    report = clone.sync_in_process()
+    assert not report.ok and "ALARM: device laptop-1 sent different content" in \
+        report.errors[0], report.errors
+    assert "Service de réception actif" in server.output()  # its own console: French
