@@ -86,9 +86,6 @@ class Vault:
                  lock: ProcessLock, actor: str, unclean: bool, *, inspecting: bool = False):
         self.paths = paths
         self._keyfile = keyfile
-        # Derived before the wipe below: derived after it, the mark's key came from 32 zero
-        # bytes, and anyone could read (and rewrite) how many changes the vault had seen.
-        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         # A buffer we can overwrite on lock; the bytes the key slot gave are zeroed now.
         self._data_key = bytearray(data_key)
         memwipe.wipe(data_key)
@@ -102,6 +99,7 @@ class Vault:
         self.others_present = False
         """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
+        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         self.files = attachments.FileStore(paths.files)
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)

@@ -653,27 +653,3 @@ def test_a_tampered_counter_means_the_longest_delay(vault_dir: Path, tmp_path: P
     assert waited == [throttle.MAX_DELAY_S]
     Vault.unlock(vault_dir, PASSPHRASE).close()  # the right one opens it, from zero again
     assert throttle.failures(counter, vault_id(vault_dir)) == 0
-
-
-def test_the_high_water_mark_is_sealed_with_the_vaults_own_key(vault_dir: Path) -> None:
-    """vault.hwm holds the audit chain's head (how many changes were made): sealed with a
-    key derived from the data key, it opens with that key and with no other (it was once
-    sealed with a key derived from a wiped, all-zero buffer, which anyone could open)."""
-    from hrd_field.vault.highwater import HighWater
-
-    with Vault.create(vault_dir, PASSPHRASE) as v:
-        v.records.create(Person(alias="Rose"))
-    keyfile = KeyFile.from_bytes((vault_dir / "vault.key").read_bytes())
-    data_key, vault_id = keyfile.unwrap(PASSPHRASE), keyfile.vault_id
-    mark_file = vault_dir / "vault.hwm"
-    assert HighWater(mark_file, bytes(len(data_key)), vault_id).read() is None
-    mark = HighWater(mark_file, bytes(data_key), vault_id).read()
-    assert mark is not None and mark.seq >= 2
-    # A vault whose mark was sealed the old way opens without a false alarm, and its next
-    # change seals the mark properly.
-    HighWater(mark_file, bytes(len(data_key)), vault_id).write(mark)
-    with Vault.unlock(vault_dir, PASSPHRASE) as v:
-        assert v.check(full=False).ok
-        v.records.create(Person(alias="Lily"))
-    resealed = HighWater(mark_file, bytes(data_key), vault_id).read()
-    assert resealed is not None and resealed.seq > mark.seq
