@@ -68,6 +68,14 @@ def format_date(iso: str | None, precision: str = "day", loc: QLocale | None = N
     return loc.toString(d, _day_pattern(loc))
 
 
+def format_number(n: int, loc: QLocale | None = None, *, grouped: bool = True) -> str:
+    """A whole number in the language's digits; ``grouped=False`` for numbers that name
+    something (a bundle's sequence number), which are not read as quantities."""
+    loc = loc or ui_locale()
+    text = loc.toString(n)
+    return text if grouped else text.replace(loc.groupSeparator(), "")
+
+
 def format_stamp(stamp: str | None, loc: QLocale | None = None) -> str:
     """A stored UTC timestamp (``2026-11-03T14:02:11.000000Z``) as the language writes a
     date, with the time to the minute (UTC, as stored): every list and view shows times so.

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from hrd_field.bundle import SigningKey
-from hrd_field.gui.dates import format_stamp
+from hrd_field.gui.dates import format_number, format_stamp
 from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.store import HqStore
 
@@ -109,7 +109,9 @@ def test_inbox_times_are_written_in_the_language_and_ordered_by_time(
     later = _as_written(language, LATER, "02/12/2026 10:30")
     earlier = _as_written(language, EARLIER, "15/11/2026 09:05")
     imported = list(zip(_column(inbox.bundles, 1), _column(inbox.bundles, 2), strict=True))
-    assert imported == [("1", later), ("2", earlier)]  # newest first, by the stored time
+    one, two = format_number(1), format_number(2)  # sequence numbers in the same digits
+    assert imported == [(one, later), (two, earlier)]  # newest first, by the stored time
+    assert (one, two) == (("1", "2") if language == "en" else ("١", "٢"))
     assert set(_column(inbox.alarms, 0)) == {
         _as_written(language, ALARM_AT, "03/12/2026 08:00")}
     assert _column(inbox.quarantine, 0) == [_as_written(language, KEPT_AT, "04/12/2026 07:45")]
@@ -123,7 +125,7 @@ def test_devices_last_seen_is_the_latest_import_by_time(
     table = ws.devices.table
     qtbot.waitUntil(lambda: table.rowCount() == 1 and table.item(0, 4).text() != "",
                     timeout=10_000)
-    assert table.item(0, 3).text() == "2"  # the highest sequence
+    assert table.item(0, 3).text() == format_number(2)  # the highest sequence
     assert table.item(0, 4).text() == _as_written(language, LATER, "02/12/2026 10:30")
 
 
@@ -138,4 +140,8 @@ def test_received_record_provenance_and_update_time_are_written_in_the_language(
     qtbot.waitUntil(lambda: received in ws.received.detail.toPlainText(), timeout=10_000)
     text = ws.received.detail.toPlainText()
     assert "2026-12-02" not in text and "T10:30" not in text
+    if language == "ar":  # the version and sequence number in the same digits
+        [line] = [ln for ln in text.splitlines() if received in ln]
+        rest = re.sub(r"[0-9a-f]{8}", "", line.replace("laptop-1", ""))  # name, bundle id
+        assert not re.search(r"[0-9]", rest) and "١" in rest, line
     assert not re.search(r"\d{4}-\d\d-\d\dT", text), text

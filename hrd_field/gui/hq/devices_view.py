@@ -26,7 +26,7 @@ from ...bundle.minisign import PublicKey
 from ...core.i18n import _
 from ...vault.hq_casework import BundleEntry
 from ...vault.hq_tables import Device
-from ..dates import format_stamp
+from ..dates import format_number, format_stamp
 from ..widgets import scale_font
 from .session import HqSession
 from .tables import fill, heading_row, table
@@ -123,9 +123,9 @@ class DevicesView(QWidget):
         rows = []
         for d in devices:
             status = _("active") if d.status == "active" else _("revoked")
+            last = format_number(last_seq[d.name], grouped=False) if d.name in last_seq else ""
             rows.append([d.name, PublicKey.from_base64(d.public_key).fingerprint(), status,
-                         str(last_seq[d.name]) if d.name in last_seq else "",
-                         format_stamp(seen.get(d.name))])
+                         last, format_stamp(seen.get(d.name))])
         fill(self.table, rows, [d.name for d in devices])
 
     def _register(self) -> None:

@@ -13,7 +13,7 @@ from ...core.i18n import N_, _
 from ...hq.rules import QUARANTINE_DECISIONS
 from ...vault.hq_casework import BundleEntry
 from ...vault.hq_tables import QuarantineEntry
-from ..dates import format_stamp, ui_locale
+from ..dates import format_number, format_stamp
 from .session import HqSession
 from .tables import fill, heading, table
 
@@ -50,19 +50,22 @@ class InboxView(QWidget):
                                 list[tuple[str, str, str, int | None, str]],
                                 list[QuarantineEntry]]) -> None:
         bundles, gaps, alarms, kept = data
-        digits = ui_locale()
+        def seq(n: int) -> str:
+            return format_number(n, grouped=False)
+
         # rows come newest first from the store, ordered by the stored time
-        fill(self.bundles, [[b.device, str(b.seq), format_stamp(b.imported_at),
-                             digits.toString(len(b.summary.get("accepted", []))),
+        fill(self.bundles, [[b.device, seq(b.seq), format_stamp(b.imported_at),
+                             format_number(len(b.summary.get("accepted", []))),
                              _(STATUS_LABELS.get(b.summary.get("status", "imported"),
                                                  N_("imported")))] for b in bundles])
         # ranges, so one absurd sequence number cannot bury the real gaps
-        missing = [f"{name}: {', '.join(str(a) if a == b else f'{a}–{b}' for a, b in ranges)}"
+        missing = [f"{name}: " + ", ".join(seq(a) if a == b else f"{seq(a)}–{seq(b)}"
+                                           for a, b in ranges)
                    for name, ranges in gaps.items() if ranges]
         self.gaps.setText(_("Missing bundles: {list}").format(list="; ".join(missing))
                           if missing else _("No bundle is missing."))
         fill(self.alarms, [[format_stamp(a[0]), a[1], a[2][:16] + "…",
-                            "" if a[3] is None else str(a[3]), a[4]] for a in alarms])
+                            "" if a[3] is None else seq(a[3]), a[4]] for a in alarms])
         fill(self.quarantine, [[format_stamp(q.received_at),
                                 q.sender or _("an import by hand"),
                                 _(QUARANTINE_DECISIONS.get(q.reason, q.reason)), q.file_name]

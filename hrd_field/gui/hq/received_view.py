@@ -26,7 +26,7 @@ from ...core.introspect import to_plain
 from ...core.records import Record
 from ...core.vocab import RECORD_TYPE, VOCABULARIES
 from ...vault.hq_tables import Provenance
-from ..dates import format_date, format_stamp
+from ..dates import format_date, format_number, format_stamp
 from ..record_list import RecordListView
 from .session import HqSession
 from .tables import heading_row
@@ -44,7 +44,8 @@ def describe(record: Record, origin: list[Provenance]) -> str:
     for p in origin:
         parts.append("<li>" + e(_("version {version}: from {device}, bundle {bundle_id}, "
                                   "sequence {sequence}, received {received_at}").format(
-            version=p.version, device=p.device, bundle_id=p.bundle_id[:8], sequence=p.seq,
+            version=format_number(p.version), device=p.device, bundle_id=p.bundle_id[:8],
+            sequence=format_number(p.seq, grouped=False),
             received_at=format_stamp(p.received_at))) + "</li>")
     parts.append("</ul>")
     scope = origin[-1].consent_scope if origin else None
