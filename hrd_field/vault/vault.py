@@ -341,7 +341,7 @@ class Vault:
 
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
-        snapshot = self._snapshot_conn
+        snapshot = self._snapshot_db
         if snapshot is not None:
             self._check_interrupted = True
             snapshot.interrupt()  # a check still running stops now, not in seconds
@@ -412,7 +412,7 @@ class Vault:
 
     # -- integrity -----------------------------------------------------------------------
     check_pending = False
-    _snapshot_conn: Any = None
+    _snapshot_db: Database | None = None
     _check_interrupted = False
 
     def check_snapshot(self) -> CheckReport:
@@ -420,14 +420,14 @@ class Vault:
         any thread may run it while this one goes on reading and writing (WAL keeps the
         snapshot it reads consistent). Clears ``check_pending`` when the vault is sound."""
         db = Database(self.paths.database, self._data_key)
-        self._snapshot_conn = db.conn
+        self._snapshot_db = db
         try:
             db.conn.execute("PRAGMA query_only = ON")
             # the high-water mark was compared at opening; commits made since would make this
             # snapshot look behind it
             report = self._check_on(db.conn, full=False, high_water=False)
         finally:
-            self._snapshot_conn = None
+            self._snapshot_db = None
             db.close()
         if self._check_interrupted:
             raise CheckInterrupted()
