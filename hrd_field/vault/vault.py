@@ -86,6 +86,9 @@ class Vault:
                  lock: ProcessLock, actor: str, unclean: bool, *, inspecting: bool = False):
         self.paths = paths
         self._keyfile = keyfile
+        # Its key is derived before the bytes the key slot gave are zeroed (derived after,
+        # it came from zeros: a mark anyone could read and forge).
+        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         # A buffer we can overwrite on lock; the bytes the key slot gave are zeroed now.
         self._data_key = bytearray(data_key)
         memwipe.wipe(data_key)
@@ -99,7 +102,6 @@ class Vault:
         self.others_present = False
         """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
-        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         self.files = attachments.FileStore(paths.files)
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
