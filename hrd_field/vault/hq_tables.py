@@ -18,7 +18,6 @@ from ..core.i18n import _
 from ..core.records import Record, utc_now
 from ..core.validation import normalise
 from . import audit
-from .background import Background
 from .database import Database
 from .queries import decode
 from .repository import RecordStore
@@ -244,55 +243,53 @@ class HqTables:
         now = utc_now()
         versions: list[tuple[Any, ...]] = []
         owners: list[tuple[str, str, str, str | None]] = []
+        inserts: list[tuple[Record, str]] = []
+        pending: set[str] = set()
         results: list[str] = []
-        with Background(c) as background:
-            new_rows = _NewRows(self._records, c, background)
-            for item in items:
-                record = item.record
-                plain = codec.to_dict(record) if record is not None else None
-                body = codec.canonical(plain) if plain is not None else "{}"
-                known = held.get((item.id, item.version))
-                if known is not None:
-                    if record is not None and known != body and linking.comparable(
-                            json.loads(known)) != linking.comparable(json.loads(body)):
-                        new_rows.own_turn()
-                        self.alarm(c, "version_conflict", device_key, seq,
-                                   f"record {item.id} version {item.version} differs")
-                    results.append("known")
-                    continue
-                held[(item.id, item.version)] = body
-                consent = plain.get("consent") if plain is not None else None
-                scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) \
-                    else None
-                versions.append((item.id, item.version, item.type, device_key, bundle_id,
-                                 seq, scope, body, now))
-                owners.append((item.id, device_key, item.type, item.mission_id))
-                if record is None:
-                    new_rows.own_turn()
-                    results.append(self._records.tombstone_in(c, item.id, item.type,
-                                                              item.version))
-                    present.add(item.id)
-                elif item.id in present:  # held before, or carried twice by this bundle
-                    new_rows.own_turn()
-                    results.append(self._records.upsert_in(c, item.current or record,
-                                                           validated=True))
-                else:
-                    current = item.current
-                    if current is not None:
-                        normalise(current)
-                    new_rows.add((current, codec.dumps(current)) if current is not None
-                                 else (record, body))
-                    present.add(item.id)
-                    results.append("new")
-            new_rows.send()
-            background.executemany(
-                "INSERT INTO hq_versions (record_id, version, type, device_key, bundle_id,"
-                " seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                versions)
-            # the first device to send a record owns it (later claims change nothing)
-            background.executemany(
-                "INSERT OR IGNORE INTO hq_owners (record_id, device_key, type, mission_id)"
-                " VALUES (?, ?, ?, ?)", owners)
+        for item in items:
+            record = item.record
+            plain = codec.to_dict(record) if record is not None else None
+            body = codec.canonical(plain) if plain is not None else "{}"
+            known = held.get((item.id, item.version))
+            if known is not None:
+                if record is not None and known != body and linking.comparable(
+                        json.loads(known)) != linking.comparable(json.loads(body)):
+                    self.alarm(c, "version_conflict", device_key, seq,
+                               f"record {item.id} version {item.version} differs")
+                results.append("known")
+                continue
+            held[(item.id, item.version)] = body
+            consent = plain.get("consent") if plain is not None else None
+            scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
+            versions.append((item.id, item.version, item.type, device_key, bundle_id, seq,
+                             scope, body, now))
+            owners.append((item.id, device_key, item.type, item.mission_id))
+            if item.id in pending:  # the bundle carries this record twice
+                self._records.insert_many_in(c, inserts)
+                inserts, pending = [], set()
+            if record is None:
+                results.append(self._records.tombstone_in(c, item.id, item.type,
+                                                          item.version))
+                present.add(item.id)
+            elif item.id in present:
+                results.append(self._records.upsert_in(c, item.current or record,
+                                                       validated=True))
+            else:
+                current = item.current
+                if current is not None:
+                    normalise(current)
+                inserts.append((current, codec.dumps(current)) if current is not None
+                               else (record, body))
+                pending.add(item.id)
+                present.add(item.id)
+                results.append("new")
+        self._records.insert_many_in(c, inserts)
+        c.executemany("INSERT INTO hq_versions (record_id, version, type, device_key,"
+                      " bundle_id, seq, consent_scope, body, received_at) VALUES (?, ?, ?, ?,"
+                      " ?, ?, ?, ?, ?)", versions)
+        # the first device to send a record owns it (later claims change nothing)
+        c.executemany("INSERT OR IGNORE INTO hq_owners (record_id, device_key, type,"
+                      " mission_id) VALUES (?, ?, ?, ?)", owners)
         return results
 
     def _held_versions(self, c: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
@@ -428,37 +425,3 @@ _COUNTS = {
     "receipts": "SELECT count(*) FROM hq_receipts",
     "devices": "SELECT count(*) FROM hq_devices",
 }
-
-
-class _NewRows:
-    """The rows of records HQ did not hold, sent to the store a few hundred at a time on
-    a helper thread (:class:`.background.Background`) while the next ones are made."""
-
-    BATCH = 500
-
-    def __init__(self, records: RecordStore, conn: Any, background: Background):
-        self._records, self._conn, self._background = records, conn, background
-        self._rows: list[tuple[Record, str]] = []
-        self._next_seq: int | None = None
-
-    def add(self, row: tuple[Record, str]) -> None:
-        self._rows.append(row)
-        if len(self._rows) >= self.BATCH:
-            self.send()
-
-    def send(self) -> None:
-        if not self._rows:
-            return
-        if self._next_seq is None:
-            self._background.flush()
-            self._next_seq = self._records.next_seq(self._conn)
-        self._next_seq = self._records.insert_rows(self._background, self._rows,
-                                                   self._next_seq)
-        self._rows = []
-
-    def own_turn(self) -> None:
-        """Before the caller uses the connection itself: everything pending written, and
-        the row numbers taken again afterwards (its own inserts take some)."""
-        self.send()
-        self._background.flush()
-        self._next_seq = None

@@ -358,32 +358,22 @@ class RecordStore(RecordReader):
         """Inside the caller's transaction (bulk writes, HQ imports): insert new records,
         each with its canonical JSON body, with one statement per table for the whole batch
         (the search indexes are filled in the same transaction: a record is found at once)."""
-        if rows:
-            self.insert_rows(c, rows, self.next_seq(c))
-
-    def next_seq(self, c: Any) -> int:
-        """The first row number above any ever used (AUTOINCREMENT's rule), for
-        ``insert_rows``."""
+        if not rows:
+            return
+        # Explicit row numbers, above any ever used (AUTOINCREMENT's rule): the index rows
+        # need them, and executemany has no lastrowid per row. The caller's transaction
+        # holds the write lock, so nobody else takes these numbers.
         top = c.execute("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE"
                         " name = 'records'), 0), coalesce((SELECT max(seq) FROM records),"
                         " 0))").fetchone()[0]
-        return int(top) + 1
-
-    def insert_rows(self, into: Any, rows: list[tuple[Record, str]], first_seq: int) -> int:
-        """``insert_many_in`` with the row numbers given from ``first_seq`` on (the index
-        rows need them, and executemany has no lastrowid per row; the caller's transaction
-        holds the write lock, so nobody else takes them). ``into``: the connection, or a
-        :class:`.background.Background` on it. Returns the next free row number."""
         index = _Index()
         values = []
-        for seq, (record, body) in enumerate(rows, start=first_seq):
+        for seq, (record, body) in enumerate(rows, start=int(top) + 1):
             row = _columns(record, body)
             values.append((*row, seq))
             index.add(seq, record, row[4])
-        into.executemany(f"INSERT INTO records ({_COLUMNS}, seq) VALUES ({_MARKS}, ?)",
-                         values)
-        index.write(into)
-        return first_seq + len(rows)
+        c.executemany(f"INSERT INTO records ({_COLUMNS}, seq) VALUES ({_MARKS}, ?)", values)
+        index.write(c)
 
     # -- drafts --------------------------------------------------------------------------
     def save_draft(self, record: Record) -> None:
