@@ -760,8 +760,8 @@ def report_gui(report: Report, r: dict[str, Any], n: int, real_kdf: list[float],
     s.add(f"  the first search after unlock ({main[0]['q']!r}; info)", ms(main[0]["excl"]))
     slow = sorted(main, key=lambda x: -x["excl"])[:3]
     s.notes += [
-        "slowest: " + "; ".join(f"{x['q']!r} {ms(x['excl'])} ({x['rows']:,} rows)"
-                                for x in slow),
+        "slowest: " + "; ".join(f"{x['q']!r} {ms(x['excl'])} (worker job"
+                                f" {ms(x['count_at'])}, {x['rows']:,} rows)" for x in slow),
         f"result counts: median {median([x['rows'] for x in main]):,.0f}, "
         f"max {max(x['rows'] for x in main):,}; examples: "
         + ", ".join(v[0]["q"] for v in searches.values()),

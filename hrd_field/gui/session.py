@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the vault, bundle and sync stacks load after the lock scree
     from ..bundle import WrittenBundle
     from ..bundle.profile import HqProfile
     from ..core.records import AttachmentRef, Mission, Record
-    from ..sync.client import SyncError
+    from ..sync.errors import SyncError
     from ..sync.exporter import ExportPlan
     from ..sync.outbox import SyncPlan, SyncReport
     from ..sync.transfer import Transfer
@@ -440,15 +440,18 @@ class VaultSession(QObject):
         """Fill the outbox and list what waits: (plan, waiting, profile). No plan when not
         enrolled (no profile) or when HQ gave no intake address (USB only)."""
         def job(v: Vault) -> tuple[SyncPlan | None, int, HqProfile | None]:
-            from ..sync.identity import enrolled_profile
-            from ..sync.outbox import prepare_sync
-
-            try:
-                profile = enrolled_profile(v)
-            except UserError:
+            # This runs on the vault worker two seconds after unlock, when someone may be
+            # typing a search: a laptop that is not enrolled, or takes bundles by USB, loads
+            # no bundle or export code for it.
+            if not v.meta("hq_profile"):
                 return None, 0, None
+            from ..sync.identity import enrolled_profile
+
+            profile = enrolled_profile(v)
             if not profile.intake_url:
                 return None, len(v.exports.waiting()), profile
+            from ..sync.outbox import prepare_sync
+
             plan = prepare_sync(v)
             return plan, len(plan.transfers), profile
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the HTTP stack costs ~200 ms of start-up and is needed only
 
     from ..bundle.minisign import SigningKey
     from ..bundle.profile import HqProfile
-    from ..sync.client import IntakeClient, SyncError
+    from ..sync.client import IntakeClient
+    from ..sync.errors import SyncError
     from ..sync.outbox import SyncPlan, SyncReport
     from ..sync.transfer import Transfer
 
@@ -58,7 +59,7 @@ def _backoff(attempts: int) -> float:
 def _move(task: Task, make_client: ClientFactory, plan: SyncPlan,
           item: Transfer) -> bytes | SyncError:
     """Runs on the network executor: one bundle up, its receipt back. Never the vault."""
-    from ..sync.client import SyncError
+    from ..sync.errors import SyncError
     from ..sync.transfer import transfer
 
     client = make_client(plan.profile, plan.key)

@@ -16,7 +16,7 @@ from ..vault.database import VaultBusy
 from ..vault.fsutil import DiskFull
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Incoming, Provenance, QuarantineEntry
-from ..vault.queries import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, ReportRecord, Row
 from ..vault.vault import Vault
 from .repository import BlobSink, BundleLog, StoreFull, StoreUnavailable
 from .rules import gap_ranges
@@ -176,6 +176,10 @@ class EmbeddedRepository:
              descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
         return self.vault.records.page(filters, order_by=order_by, descending=descending,
                                        limit=limit, offset=offset)
+
+    def report_records(self, record_type: str, date_from: str,
+                       date_to: str) -> Iterator[ReportRecord]:
+        return self.vault.records.report_records(record_type, date_from, date_to)
 
     def count(self, filters: Filters | None = None, *, text: str = "",
               every_match: bool = False) -> int:

@@ -24,7 +24,7 @@ from ..core.errors import UserError
 from ..core.records import Record
 from ..vault.hq_casework import Acknowledgement, BundleEntry, OpenCommunication
 from ..vault.hq_tables import Device, Incoming, Provenance, QuarantineEntry
-from ..vault.queries import Filters, Hit, Row
+from ..vault.queries import Filters, Hit, ReportRecord, Row
 
 __all__ = [
     "REPORT_VIEWS",
@@ -228,6 +228,13 @@ class HqRepository(Protocol):
 
     def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
              descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]: ...
+
+    def report_records(self, record_type: str, date_from: str,
+                       date_to: str) -> Iterator[ReportRecord]:
+        """Live records of a type dated ``date_from`` to ``date_to`` (ISO days, inclusive),
+        streamed, with the columns and terms reports group by: what a report reads when it
+        needs numbers only the bodies hold."""
+        ...
 
     def count(self, filters: Filters | None = None, *, text: str = "",
               every_match: bool = False) -> int: ...

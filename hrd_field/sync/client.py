@@ -22,6 +22,7 @@ from ..bundle.profile import HqProfile
 from ..bundle.upload_auth import sign_request
 from ..core.errors import UserError
 from ..core.i18n import _
+from .errors import SyncError
 
 CHUNK = 1 << 16
 MAX_ANSWER = 1 << 20
@@ -43,15 +44,6 @@ class Answer:
     content: bytes
     retry_after: float | None = None
     """Seconds HQ asked to wait (``Retry-After``), if it said."""
-
-
-class SyncError(UserError):
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None,
-                 retry_after: float | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.status = status
-        self.retry_after = retry_after
 
 
 def _retryable(exc: BaseException) -> bool:

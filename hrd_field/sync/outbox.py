@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bundle import BundleError
 from ..bundle.minisign import SigningKey
@@ -22,10 +23,13 @@ from ..core.errors import UserError
 from ..core.faults import crash_point
 from ..core.i18n import _
 from ..vault.vault import Vault
-from .client import IntakeClient, SyncError
+from .errors import SyncError
 from .exporter import plan_export, recover_unfinished, write_export
 from .identity import device_key, enrolled_profile
 from .transfer import Transfer, transfer
+
+if TYPE_CHECKING:
+    from .client import IntakeClient
 
 MAX_BACKOFF_S = 3600
 

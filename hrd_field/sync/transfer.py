@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.i18n import _
-from .client import IntakeClient, SyncError
+from .errors import SyncError
+
+if TYPE_CHECKING:
+    from .client import IntakeClient
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ..core import codec, indexing
@@ -82,6 +84,26 @@ class Row:
     @property
     def headline(self) -> str:
         return headline(self.type, self.title, self.codes)
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """A record as a report counts it: its indexed columns and (vocabulary, code) terms, and
+    its body as plain data (validated when it was stored: no record objects are built)."""
+
+    event_date: str | None
+    region: str | None
+    country: str | None
+    mission_id: str | None
+    tagged: Sequence[str]
+    """The terms as stored, 'vocab:code'."""
+    body: dict[str, Any]
+
+    @cached_property
+    def terms(self) -> frozenset[tuple[str, str]]:
+        """(vocabulary, code) pairs; worked out only for the reports that group by them."""
+        return frozenset((vocab, code) for vocab, _sep, code
+                         in (t.partition(":") for t in self.tagged))
 
 
 @dataclass(frozen=True)
@@ -384,6 +406,20 @@ class RecordReader:
         words = [w for w in re.split(r"\s+", text.strip()) if w]
         return [Hit(id_, rtype, title, _snippet(body, words), _codes(codes))
                 for id_, rtype, title, body, codes in rows]
+
+    def report_records(self, record_type: str, date_from: str,
+                       date_to: str) -> Iterator[ReportRecord]:
+        """Live records of a type dated ``date_from`` to ``date_to`` (ISO days, inclusive),
+        for counts only their bodies hold."""
+        rows = self._db.query(
+            "SELECT r.event_date, r.region, r.country, r.mission_id, r.body,"
+            " (SELECT group_concat(t.vocab || ':' || t.code, char(31)) FROM record_terms t"
+            "  WHERE t.record_seq = r.seq) FROM records r WHERE r.deleted = 0 AND r.type = ?"
+            " AND r.event_date >= ? AND r.event_date <= ?",
+            (record_type, date_from, date_to + "\uffff"))
+        for event_date, region, country, mission_id, body, terms in rows:
+            yield ReportRecord(event_date, region, country, mission_id,
+                               terms.split("\x1f") if terms else (), json.loads(body))
 
     def _terms(self, text: str) -> list[_Term]:
         """The word index first, each typed word searched as the whole words it starts

@@ -68,3 +68,45 @@ def test_window_syncs_in_the_background_and_shows_it(qtbot, make_window, tmp_pat
     window.close()
     with HqStore.open(tmp_path / "hq", PASSPHRASE) as hq:
         assert [r.title for r in hq.vault.records.rows()] == ["Ceiba-7"]
+
+
+AFTER_UNLOCK = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from hrd_field.gui.launch import build_window
+from hrd_field.gui.settings import Settings
+
+app = QApplication([])
+window = build_window(Path(sys.argv[1]), Settings(), language="en")
+window.show()
+loop = QEventLoop()
+window.sync.finished.connect(lambda _report: (print("CHECKED"), loop.quit()))
+QTimer.singleShot(60_000, loop.quit)
+window.lock_screen.passphrase.setText(sys.argv[2])
+window.lock_screen.go.click()
+loop.exec()
+print("LOADED:" + ",".join(m for m in ("httpx", "hrd_field.sync.client",
+                                       "hrd_field.sync.outbox", "hrd_field.sync.exporter")
+                           if m in sys.modules))
+"""
+
+
+def test_the_sync_check_after_unlock_loads_no_network_code_on_an_unenrolled_laptop(
+        tmp_path: Path):
+    """Two seconds after unlock the window checks what waits for HQ, on the vault worker
+    that also answers searches: on a laptop not enrolled, that check must stay a lookup, not
+    load the HTTP client and the exporter (seconds on a slow laptop, a search queued behind
+    them; bench/gui.py saw 0.6-8 s)."""
+    with Vault.create(tmp_path / "vault", PASSPHRASE):
+        pass
+    env = {**os.environ, "HRD_FIELD_CONFIG_DIR": str(tmp_path / "config")}
+    proc = subprocess.run([sys.executable, "-c", AFTER_UNLOCK, str(tmp_path / "vault"),
+                           PASSPHRASE], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "CHECKED" in lines, proc.stdout + proc.stderr
+    loaded = [ln for ln in lines if ln.startswith("LOADED:")]
+    assert loaded == ["LOADED:"], proc.stdout

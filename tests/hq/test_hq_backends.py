@@ -26,7 +26,7 @@ from helpers.hqkit import (
     threat,
 )
 
-from hrd_field.core.records import Mission, Place
+from hrd_field.core.records import Mission, PartialDate, Place
 from hrd_field.hq.importer import import_bundle
 from hrd_field.vault.queries import Filters, NotFound
 
@@ -88,6 +88,57 @@ def test_records_made_at_hq_and_search_with_provenance(world: World) -> None:
         rows = store.repo.rows(Filters(type="threat_report"), order_by="event_date")
         assert len(rows) == 3 and {r.codes for r in rows} == {("death_threat",),
                                                                ("smear_campaign",)}
+
+
+def test_pages_of_whole_records_follow_the_rows_order_and_filters(world: World) -> None:
+    """What reports read every record of a type through: whole, unsealed records, in the
+    list's order, under its filters, page after page, deleted ones left out."""
+    with world.store() as store:
+        gone = store.repo.create(Mission(title="Cancelled visit", country="KE"))
+        store.repo.delete(gone.id)
+        threats = Filters(type="threat_report")
+        for order_by in ("event_date", "updated_at", "title"):
+            for descending in (False, True):
+                rows = store.repo.rows(threats, order_by=order_by, descending=descending)
+                whole = [*store.repo.page(threats, order_by=order_by, descending=descending,
+                                          limit=2),
+                         *store.repo.page(threats, order_by=order_by, descending=descending,
+                                          limit=2, offset=2)]
+                assert [r.id for r in whole] == [r.id for r in rows]
+                assert [r.version for r in whole] == [r.version for r in rows]
+        assert all(CANARY in r.description for r in whole)
+        assert {r.place.country for r in store.repo.page(Filters(type="threat_report",
+                                                                 country="KE"))} == {"KE"}
+        assert store.repo.page(Filters(type="mission")) == []
+        with pytest.raises(Exception, match="sort"):
+            store.repo.page(threats, order_by="sealed")
+
+
+def test_report_records_carry_the_columns_terms_and_body_of_each_dated_record(
+        world: World) -> None:
+    """What a report counts when the numbers are in the bodies: live records of the type,
+    inside the dates (the last day whole), with their region, terms and plain body."""
+    with world.store() as store:
+        made = []
+        for day, country in (("2024-12-31", "KE"), ("2025-01-01", "CO"), ("2025-06-30", "KE"),
+                             ("2025-07-01", "KE")):
+            t = threat(f"{CANARY} dated {day}")
+            t.incident_date = PartialDate(date=day)
+            t.place = Place(country=country)
+            t.threat_types = ["death_threat", "smear_campaign"]
+            made.append(store.repo.create(t))
+        store.repo.delete(made[2].id)
+        found = list(store.repo.report_records("threat_report", "2025-01-01", "2025-07-01"))
+        assert sorted(r.body["id"] for r in found) == sorted([made[1].id, made[3].id])
+        by_day = {r.event_date[:10]: r for r in found if r.event_date}
+        assert set(by_day) == {"2025-01-01", "2025-07-01"}
+        first = by_day["2025-01-01"]
+        assert (first.country, first.region) == ("CO", "americas")
+        assert {("threat_type", "death_threat"), ("threat_type", "smear_campaign")} \
+            <= first.terms
+        assert first.body["description"] == f"{CANARY} dated 2025-01-01"
+        assert list(store.repo.report_records("consultation", "2025-01-01",
+                                              "2025-12-31")) == []
 
 
 def test_backup_while_open_and_restore(world: World, tmp_path: Path,

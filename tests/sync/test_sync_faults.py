@@ -376,7 +376,8 @@ def test_tls_pinned_certificate_is_used_and_another_one_is_refused(
 def test_a_certificate_other_than_the_pinned_one_is_named_as_such(
         hq: Hq, tmp_path: Path) -> None:
     from hrd_field.bundle.profile import load_profile
-    from hrd_field.sync.client import IntakeClient, SyncError
+    from hrd_field.sync.client import IntakeClient
+    from hrd_field.sync.errors import SyncError
 
     cert_a = self_signed_cert(tmp_path / "tls", "hq")
     cert_b = self_signed_cert(tmp_path / "tls", "impostor")

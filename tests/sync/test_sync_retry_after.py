@@ -16,7 +16,8 @@ import pytest
 from helpers.synckit import Device, Hq, person
 
 from hrd_field.bundle.profile import load_profile
-from hrd_field.sync.client import IntakeClient, SyncError
+from hrd_field.sync.client import IntakeClient
+from hrd_field.sync.errors import SyncError
 
 
 class _Busy(BaseHTTPRequestHandler):

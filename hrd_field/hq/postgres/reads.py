@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...core import codec
@@ -13,7 +14,16 @@ from ...core.errors import UserError
 from ...core.i18n import _
 from ...core.records import Record
 from ...vault.hq_tables import Provenance
-from ...vault.queries import MAX_PAGE, SORTABLE, Filters, Hit, NotFound, Row, filter_sql
+from ...vault.queries import (
+    MAX_PAGE,
+    SORTABLE,
+    Filters,
+    Hit,
+    NotFound,
+    ReportRecord,
+    Row,
+    filter_sql,
+)
 from ...vault.queries import _snippet as snippet
 from .connection import scalar
 from .records import TERMS_AS_TABLE, SealedRecords
@@ -99,9 +109,43 @@ class RecordReads(SealedRecords):
 
     def page(self, filters: Filters | None = None, *, order_by: str = "updated_at",
              descending: bool = True, limit: int = 100, offset: int = 0) -> list[Record]:
-        return [self.get(r.id) for r in self.rows(filters, order_by=order_by,
-                                                  descending=descending, limit=limit,
-                                                  offset=offset)]
+        """Whole records in one round trip (reports read every record of a type this way:
+        a query per record made a report over 2,000 communications take seconds)."""
+        if order_by not in SORTABLE:
+            raise UserError(_("Cannot sort by {column}.").format(column=order_by))
+        if order_by == "title":  # sealed: the rows sort it, their ids keep the order
+            ids = [r.id for r in self.rows(filters, order_by=order_by, descending=descending,
+                                           limit=limit, offset=offset)]
+            sql = ("SELECT r.id, r.version, r.sealed FROM unnest(%s::text[])"
+                   " WITH ORDINALITY AS o(id, at) JOIN hq_records r ON r.id = o.id"
+                   " WHERE r.deleted = 0 ORDER BY o.at")
+            params: list[Any] = [ids]
+        else:
+            where, params = _where(filters or Filters())
+            direction = "DESC" if descending else "ASC"
+            sql = (f"SELECT r.id, r.version, r.sealed FROM hq_records r WHERE {where}"  # noqa: S608
+                   f" ORDER BY r.{order_by} {direction} NULLS LAST, r.id {direction}"
+                   " LIMIT %s OFFSET %s")
+            params += [min(limit, MAX_PAGE), max(offset, 0)]
+        with self._conn() as conn:
+            found = conn.execute(sql, params).fetchall()
+        return [codec.from_trusted(json.loads(self._open_record(id_, version, sealed)["body"]))
+                for id_, version, sealed in found]
+
+    def report_records(self, record_type: str, date_from: str,
+                       date_to: str) -> Iterator[ReportRecord]:
+        """Streamed through a server-side cursor, each body opened here and parsed as plain
+        data: building record objects and turning them back into data was most of a
+        report's time on this backend."""
+        with self._conn() as conn, conn.cursor(name="report_records") as cursor:
+            cursor.itersize = 2000
+            cursor.execute("SELECT id, version, sealed, event_date, region, country, mission_id,"
+                           " terms FROM hq_records WHERE deleted = 0 AND type = %s"
+                           " AND event_date >= %s AND event_date <= %s",
+                           (record_type, date_from, date_to + "\uffff"))
+            for id_, version, sealed, event_date, region, country, mission_id, terms in cursor:
+                body = json.loads(self._open_record(id_, version, sealed)["body"])
+                yield ReportRecord(event_date, region, country, mission_id, terms, body)
 
     def count(self, filters: Filters | None = None, *, text: str = "",
               every_match: bool = False) -> int:

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
-from ...core import codec, indexing
 from ...core.regions import region_of
-from ...vault.queries import Filters
 
 GENDERS = ("women", "men", "non_binary", "not_stated")
 SUBJECT_FLAGS = ("reprisal", "legislation", "women_defenders")
@@ -153,8 +151,8 @@ class StoreSource:
     # -- communications --------------------------------------------------------------------
     def communications(self, date_from: str, date_to: str) -> list[CommunicationRow]:
         rows = self._all_communications() if self._db is not None else [
-            communication_row(codec.to_dict(r))
-            for r in self._records("communication", date_from, date_to)]
+            communication_row(r.body)
+            for r in self._repo.report_records("communication", date_from, date_to)]
         return [c for c in rows if c.sent_on and c.status != "draft"
                 and date_from <= c.sent_on[:10] <= date_to]
 
@@ -170,19 +168,6 @@ class StoreSource:
                 "SELECT body FROM records WHERE type = 'communication' AND deleted = 0")]
             self._cache = (stamp, rows)
         return self._cache[1]
-
-    def _records(self, record_type: str, date_from: str, date_to: str) -> Iterable[Any]:
-        """Whole records of a type dated in the range, page by page, through the
-        repository (which unseals them)."""
-        filters = Filters(type=record_type, date_from=date_from, date_to=date_to + "\uffff")
-        offset = 0
-        while True:
-            page = self._repo.page(filters, order_by="event_date", descending=False,
-                                   limit=1000, offset=offset)
-            yield from page
-            if len(page) < 1000:
-                return
-            offset += len(page)
 
     # -- received records ------------------------------------------------------------------
     def grouped(self, types: Sequence[str], starts: Sequence[str], last: str, *,
@@ -236,25 +221,23 @@ class StoreSource:
         hold."""
         out: dict[tuple[int, str | None], list[int]] = {}
         for record_type in types:
-            for record in self._records(record_type, starts[0], last):
-                day = (indexing.columns(record).get("event_date") or "")[:10]
+            for record in self._repo.report_records(record_type, starts[0], last):
+                day = (record.event_date or "")[:10]
                 if not starts[0] <= day <= last:
                     continue
                 period = max(i for i, s in enumerate(starts) if s <= day)
-                codes = indexing.terms(record)
                 if where_term is not None:
                     vocab, code = where_term
-                    if not any(v == vocab and (code is None or c == code) for v, c in codes):
+                    if not any(v == vocab and (code is None or c == code)
+                               for v, c in record.terms):
                         continue
                 if by is None:
                     keys: list[str | None] = [None]
                 elif by in COLUMNS:
-                    keys = [indexing.columns(record).get(by) if by != "mission_id"
-                            else record.mission_id]
+                    keys = [getattr(record, by)]
                 else:
-                    keys = [c for v, c in codes if v == by] or [None]
-                data = codec.to_dict(record)
-                numbers = [_number(data, path) for path in sums]
+                    keys = [c for v, c in record.terms if v == by] or [None]
+                numbers = [_number(record.body, path) for path in sums]
                 for key in keys:
                     acc = out.setdefault((period, key), [0] * (1 + len(sums)))
                     acc[0] += 1
