@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -267,18 +268,23 @@ class _CollectorPause:
     objects an import makes (none left in cycles) set it off again and again, each time
     walking a heap that grows with the bundle (5–15 % of a large import's CPU). Imports on
     several threads (the intake) share one pause; the collector is turned on again after
-    the last, if it was on before the first."""
+    the last, if it was on before the first, and collects at least every ``LONGEST``
+    seconds while imports keep overlapping."""
+
+    LONGEST = 30.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._count = 0
         self._was_enabled = False
+        self._since = 0.0
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
         with self._lock:
             if self._count == 0:
                 self._was_enabled = gc.isenabled()
+                self._since = time.monotonic()
                 gc.disable()
             self._count += 1
         try:
@@ -286,8 +292,12 @@ class _CollectorPause:
         finally:
             with self._lock:
                 self._count -= 1
-                if self._count == 0 and self._was_enabled:
-                    gc.enable()
+                if self._was_enabled:
+                    if self._count == 0:
+                        gc.enable()
+                    elif time.monotonic() - self._since > self.LONGEST:
+                        gc.collect()
+                        self._since = time.monotonic()
 
 
 _collector_paused = _CollectorPause()
