@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -31,6 +32,17 @@ os.environ.setdefault("PYTHONPYCACHEPREFIX",
 
 from helpers import PASSPHRASE
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Once a GUI test has run, this process collects reference cycles on the main thread only
+    # (hrd_field/gui/collector.py, as the app does); between tests too, where no Qt event
+    # loop runs the collector's timer, or garbage would pile up for the rest of the run.
+    if not gc.isenabled():
+        from hrd_field.gui.collector import collect_if_due
+
+        collect_if_due()
 
 
 @dataclass

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from ..assets import asset_dir
 from ..core import i18n
 from ..core.i18n import _
+from . import collector
 from .dates import ui_locale
 from .idle import IdleWatcher
 from .main_window import MainWindow
@@ -87,6 +88,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("hrd-field")
     app.setWindowIcon(QIcon(str(asset_dir("resources").joinpath("icons/hrd-field.svg"))))
     app.setStyleSheet(asset_dir("resources").joinpath("style.qss").read_text("utf-8"))
+    collector.install(app)  # Qt objects must never be freed on the vault worker
     return app
 
 

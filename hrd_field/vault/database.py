@@ -252,6 +252,13 @@ class Database:
         with contextlib.suppress(sqlcipher3.Error):
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def interrupt(self) -> None:
+        """Stop what this connection runs, from another thread. A connection its owner
+        has closed meanwhile has nothing left to stop (the two can cross: a check that
+        ends just as the vault locks)."""
+        with contextlib.suppress(sqlcipher3.ProgrammingError):
+            self.conn.interrupt()
+
     def close(self) -> None:
         with contextlib.suppress(sqlcipher3.Error):
             self.conn.close()

@@ -299,6 +299,16 @@ STEPS: list[Step] = [
     DROP INDEX records_by_type_updated;
     DROP INDEX records_by_type_date;
     """,
+    # Bulk writes (HQ imports, create_many) with fewer, larger full-text segments: FTS5
+    # keeps a transaction's new terms in memory up to this size (default 1 MiB) before
+    # writing a segment, and every segment is merged, i.e. rewritten and re-encrypted,
+    # later. 16 MiB took a third off the trigram index's cost of a 10,000-record import
+    # (bench/README.md, issue 18). Memory only while a write transaction is open.
+    """
+    INSERT INTO records_fts (records_fts, rank) VALUES ('hashsize', 16777216);
+    INSERT INTO records_words (records_words, rank) VALUES ('hashsize', 16777216);
+    INSERT INTO records_cjk (records_cjk, rank) VALUES ('hashsize', 16777216);
+    """,
 ]
 
 LATEST = len(STEPS)

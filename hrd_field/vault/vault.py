@@ -86,6 +86,9 @@ class Vault:
                  lock: ProcessLock, actor: str, unclean: bool, *, inspecting: bool = False):
         self.paths = paths
         self._keyfile = keyfile
+        # Its key is derived before the bytes the key slot gave are zeroed (derived after,
+        # it came from zeros: a mark anyone could read and forge).
+        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         # A buffer we can overwrite on lock; the bytes the key slot gave are zeroed now.
         self._data_key = bytearray(data_key)
         memwipe.wipe(data_key)
@@ -99,7 +102,6 @@ class Vault:
         self.others_present = False
         """Opened ``shared`` while another process had it open (see ``unlock``)."""
         self._stored_files = False
-        self._high_water = HighWater(paths.high_water, data_key, keyfile.vault_id)
         self.files = attachments.FileStore(paths.files)
         self.records = RecordStore(db, actor)
         self.exports = ExportLedger(db, actor)
@@ -354,7 +356,7 @@ class Vault:
 
     def close(self) -> None:
         """Lock the vault: checkpoint, close the connection, forget the key."""
-        snapshot = self._snapshot_conn
+        snapshot = self._snapshot_db
         if snapshot is not None:
             self._check_interrupted = True
             snapshot.interrupt()  # a check still running stops now, not in seconds
@@ -425,7 +427,7 @@ class Vault:
 
     # -- integrity -----------------------------------------------------------------------
     check_pending = False
-    _snapshot_conn: Any = None
+    _snapshot_db: Database | None = None
     _check_interrupted = False
 
     def check_snapshot(self) -> CheckReport:
@@ -433,14 +435,14 @@ class Vault:
         any thread may run it while this one goes on reading and writing (WAL keeps the
         snapshot it reads consistent). Clears ``check_pending`` when the vault is sound."""
         db = Database(self.paths.database, self._data_key)
-        self._snapshot_conn = db.conn
+        self._snapshot_db = db
         try:
             db.conn.execute("PRAGMA query_only = ON")
             # the high-water mark was compared at opening; commits made since would make this
             # snapshot look behind it
             report = self._check_on(db.conn, full=False, high_water=False)
         finally:
-            self._snapshot_conn = None
+            self._snapshot_db = None
             db.close()
         if self._check_interrupted:
             raise CheckInterrupted()

@@ -10,6 +10,15 @@ import pytest
 from helpers import PASSPHRASE
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp) -> None:
+    """As in the app (hrd_field/gui/collector.py), also for tests that make widgets without
+    a window: a Qt object must never be freed on a worker thread."""
+    from hrd_field.gui import collector
+
+    collector.install(qapp)
+
+
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     from hrd_field.gui.launch import build_window

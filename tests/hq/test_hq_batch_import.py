@@ -7,6 +7,7 @@ allows no temporary tables) at the end."""
 from __future__ import annotations
 
 import copy
+import gc
 import threading
 import time
 from pathlib import Path
@@ -111,6 +112,30 @@ def pg_world(tmp_path: Path, pg_cluster: Any) -> World:
     url = new_hq_database(_Request(), "postgresql")  # type: ignore[arg-type]
     assert url is not None
     return make_world(tmp_path / "w", database=url)
+
+
+def test_imports_leave_the_cycle_collector_as_they_found_it(
+        tmp_path: Path, hq_database: str | None) -> None:
+    """The importer pauses Python's cycle collector while it works (issue 18); whatever the
+    outcome, it is left as it was."""
+    world = make_world(tmp_path / "w", database=hq_database)
+    people = [person(f"Defender {i}") for i in range(5)]
+    good = sign_bundle(world.root / "1", world.device, world.recipients, 1, jsonl(people),
+                       counts={"person": 5})
+    bad = sign_bundle(world.root / "2", world.device, world.recipients, 2,
+                      jsonl(people[:1]) + b"{not json\n", counts={"person": 2})
+    assert gc.isenabled()
+    with world.store() as store:
+        assert import_bundle(store, good).status == "imported"
+        assert gc.isenabled()
+        assert import_bundle(store, bad).status == "rejected"
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert import_bundle(store, good).status == "duplicate"
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
 
 def test_a_record_created_meanwhile_by_another_import_is_held_not_overwritten(

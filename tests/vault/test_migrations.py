@@ -106,6 +106,10 @@ def test_upgraded_schema_equals_a_fresh_one(v1: tuple[Path, list[Record]],
         assert set(triggers) == {"audit_no_update", "audit_no_delete"}
         for db in (old_db, new_db):
             assert migrations.current_version(db.conn) == migrations.LATEST
+            # bulk writes flush full-text terms 16 MiB at a time (issue 18: HQ imports)
+            for table in ("records_fts", "records_words", "records_cjk"):
+                assert ("hashsize", 16 << 20) in db.conn.execute(
+                    f"SELECT k, v FROM {table}_config").fetchall()
     finally:
         old_db.close()
         new_db.close()

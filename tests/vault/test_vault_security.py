@@ -653,3 +653,22 @@ def test_a_tampered_counter_means_the_longest_delay(vault_dir: Path, tmp_path: P
     assert waited == [throttle.MAX_DELAY_S]
     Vault.unlock(vault_dir, PASSPHRASE).close()  # the right one opens it, from zero again
     assert throttle.failures(counter, vault_id(vault_dir)) == 0
+
+
+def test_the_high_water_mark_needs_the_data_key_to_be_read(tmp_path: Path) -> None:
+    """vault.hwm (the audit chain's head, written after every commit) is sealed with a key
+    derived from the data key: a key derived from anything public (here: the zeros the
+    data key's buffer holds once it is wiped) opens nothing."""
+    from hrd_field.vault.folder import read_keyfile
+    from hrd_field.vault.highwater import HighWater
+    from hrd_field.vault.paths import VaultPaths
+
+    root = tmp_path / "vault"
+    with Vault.create(root, PASSPHRASE) as v:
+        v.records.create(Person(alias="counted"))
+    paths = VaultPaths(root)
+    keyfile = read_keyfile(paths)
+    data_key = keyfile.unwrap(PASSPHRASE)
+    mark = HighWater(paths.high_water, data_key, keyfile.vault_id).read()
+    assert mark is not None and mark.seq >= 2
+    assert HighWater(paths.high_water, bytes(len(data_key)), keyfile.vault_id).read() is None
