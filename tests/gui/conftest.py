@@ -108,3 +108,35 @@ def wait_idle(qtbot, window) -> None:
     done = []
     window.session.compute(lambda: None, on_done=lambda _v: done.append(1))
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+
+
+@pytest.fixture
+def open_hq_store(qtbot, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """``open_hq_store(store_dir, language)``: the HQ window on that store, unlocked with the
+    suite's passphrase, its workspace returned; locked, and English again, at the end."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from hrd_field.core import i18n
+    from hrd_field.gui.hq.window import build_hq_window
+    from hrd_field.gui.settings import Settings
+
+    windows = []
+
+    def open_(store_dir: Path, language: str):
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(store_dir.parent / "config"))
+        window = build_hq_window(store_dir, Settings(), language=language)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        window.lock_screen.passphrase.setText(PASSPHRASE)
+        window.lock_screen._submit()
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace,
+                        timeout=20_000)
+        return window.workspace
+
+    yield open_
+    for window in windows:
+        window.session.close_now()
+    i18n.set_language("en")
+    QApplication.instance().setLayoutDirection(Qt.LayoutDirection.LeftToRight)

@@ -4,16 +4,14 @@ communications register filters by reply state ('overdue' counts from the day at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PASSPHRASE
 from helpers.hqkit import jsonl, make_world, person, sign_bundle
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from hrd_field.bundle import SigningKey
 from hrd_field.core.casework import Communication, Reply
@@ -41,31 +39,8 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_hq(qtbot: Any, store_dir: Path,
-            monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
-    from hrd_field.core import i18n
-    from hrd_field.gui.hq.window import build_hq_window
-    from hrd_field.gui.settings import Settings
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(store_dir.parent / "config"))
-    windows = []
-
-    def open_(language: str) -> Any:
-        window = build_hq_window(store_dir, Settings(), language=language)
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.show()
-        window.lock_screen.passphrase.setText(PASSPHRASE)
-        window.lock_screen._submit()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace,
-                        timeout=20_000)
-        return window.workspace
-
-    yield open_
-    for window in windows:
-        window.session.close_now()
-    i18n.set_language("en")
-    QApplication.instance().setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+def open_hq(open_hq_store: Callable[[Path, str], Any], store_dir: Path) -> Callable[[str], Any]:
+    return lambda language: open_hq_store(store_dir, language)
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -5,15 +5,13 @@ order of the stored time, and a device's "last seen" is its latest import by tim
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import PASSPHRASE
 from helpers.hqkit import export, jsonl, make_world, person, sign_bundle
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from hrd_field.bundle import SigningKey
 from hrd_field.gui.dates import format_number, format_stamp
@@ -57,31 +55,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 @pytest.fixture
-def open_hq(qtbot: Any, store: tuple[Path, str],
-            monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Any]]:
-    from hrd_field.core import i18n
-    from hrd_field.gui.hq.window import build_hq_window
-    from hrd_field.gui.settings import Settings
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(store[0].parent / "config"))
-    windows = []
-
-    def open_(language: str) -> Any:
-        window = build_hq_window(store[0], Settings(), language=language)
-        qtbot.addWidget(window)
-        windows.append(window)
-        window.show()
-        window.lock_screen.passphrase.setText(PASSPHRASE)
-        window.lock_screen._submit()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace,
-                        timeout=20_000)
-        return window.workspace
-
-    yield open_
-    for window in windows:
-        window.session.close_now()
-    i18n.set_language("en")
-    QApplication.instance().setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+def open_hq(open_hq_store: Callable[[Path, str], Any],
+            store: tuple[Path, str]) -> Callable[[str], Any]:
+    return lambda language: open_hq_store(store[0], language)
 
 
 def _column(table: Any, column: int) -> list[str]:

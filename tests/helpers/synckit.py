@@ -14,6 +14,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -410,6 +411,11 @@ class Device:
 
     def outbox_files(self) -> list[str]:
         return sorted(p.name for p in self.outbox.iterdir()) if self.outbox.exists() else []
+
+    def cloned(self, clone_dir: Path) -> Device:
+        """A seized laptop copied: the same vault and device key, in ``clone_dir``."""
+        shutil.copytree(self.vault_dir, clone_dir)
+        return Device("clone", clone_dir, self.passfile, self.key)
 
     def vault(self) -> Vault:
         return Vault.unlock(self.vault_dir, PASSPHRASE)

@@ -4,7 +4,6 @@ HTTP API is documented in English (a cloned device's alarm is the answer checked
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from helpers.synckit import Device, Hq, person
@@ -15,9 +14,7 @@ def test_the_intake_answers_devices_in_english_under_a_french_locale(
     profile = hq.profile()
     device = Device.create(tmp_path / "devices", "laptop-1", profile, records=[])
     hq.register("laptop-1", device.public)
-    clone_dir = tmp_path / "clone"
-    shutil.copytree(device.vault_dir, clone_dir)  # a seized laptop copied, same device key
-    clone = Device("clone", clone_dir, device.passfile, device.key)
+    clone = device.cloned(tmp_path / "clone")  # a seized laptop copied, same device key
     with device.vault() as vault:
         vault.records.create(person("original"))
     with clone.vault() as vault:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import threading
 import time
 import uuid
@@ -257,9 +256,7 @@ def test_duplicate_uploads_get_byte_identical_receipts_and_import_once(
 def test_a_cloned_device_sending_other_content_under_the_same_sequence_is_409(
         hq: Hq, tmp_path: Path) -> None:
     device = enrolled(hq, tmp_path, records=[])
-    clone_dir = tmp_path / "clone"
-    shutil.copytree(device.vault_dir, clone_dir)  # a seized laptop copied, same device key
-    clone = Device("clone", clone_dir, device.passfile, device.key)
+    clone = device.cloned(tmp_path / "clone")  # a seized laptop copied, same device key
     with device.vault() as vault:
         vault.records.create(person("original"))
     with clone.vault() as vault:
