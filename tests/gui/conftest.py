@@ -112,8 +112,9 @@ def wait_idle(qtbot, window) -> None:
 
 @pytest.fixture
 def open_hq_store(qtbot, monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    """``open_hq_store(store_dir, language)``: the HQ window on that store, unlocked with the
-    suite's passphrase, its workspace returned; locked, and English again, at the end."""
+    """``open_hq_store(store_dir, language, passphrase)``: the HQ window on that store,
+    unlocked (by default with the suite's passphrase); locked, and English again, at the
+    end."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -123,17 +124,17 @@ def open_hq_store(qtbot, monkeypatch: pytest.MonkeyPatch) -> Iterator:
 
     windows = []
 
-    def open_(store_dir: Path, language: str):
+    def open_(store_dir: Path, language: str = "en", passphrase: str = PASSPHRASE):
         monkeypatch.setenv("XDG_CONFIG_HOME", str(store_dir.parent / "config"))
         window = build_hq_window(store_dir, Settings(), language=language)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()
-        window.lock_screen.passphrase.setText(PASSPHRASE)
+        window.lock_screen.passphrase.setText(passphrase)
         window.lock_screen._submit()
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace,
                         timeout=20_000)
-        return window.workspace
+        return window
 
     yield open_
     for window in windows:

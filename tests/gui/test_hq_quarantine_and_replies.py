@@ -40,7 +40,7 @@ def store_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def open_hq(open_hq_store: Callable[[Path, str], Any], store_dir: Path) -> Callable[[str], Any]:
-    return lambda language: open_hq_store(store_dir, language)
+    return lambda language: open_hq_store(store_dir, language).workspace
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -57,7 +57,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture
 def open_hq(open_hq_store: Callable[[Path, str], Any],
             store: tuple[Path, str]) -> Callable[[str], Any]:
-    return lambda language: open_hq_store(store[0], language)
+    return lambda language: open_hq_store(store[0], language).workspace
 
 
 def _column(table: Any, column: int) -> list[str]:

@@ -5,9 +5,10 @@ right-to-left in Arabic; every control named and reachable by keyboard."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -33,30 +34,8 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_hq(qtbot, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    from hrd_field.core import i18n
-    from hrd_field.gui.hq.window import build_hq_window
-    from hrd_field.gui.settings import Settings
-
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(store_dir.parent / "config"))
-    windows = []
-
-    def make(language: str = "en"):
-        window = build_hq_window(store_dir, Settings(), language=language)
-        qtbot.addWidget(window)
-        window.show()
-        window.lock_screen.passphrase.setText(PASS)
-        window.lock_screen._submit()
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace,
-                        timeout=20_000)
-        windows.append(window)
-        return window
-
-    yield make
-    for w in windows:
-        w.session.close_now()
-    i18n.set_language("en")
-    QApplication.instance().setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+def make_hq(open_hq_store, store_dir: Path) -> Callable[..., Any]:
+    return lambda language="en": open_hq_store(store_dir, language, PASS)
 
 
 def _rows(qtbot, view) -> int:
