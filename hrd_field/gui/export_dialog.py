@@ -28,6 +28,7 @@ from ..core.records import RECORD_TYPES
 from ..core.vocab import RECORD_TYPE
 from ..sync.exporter import ExportPlan
 from . import file_dialogs
+from .dates import format_number
 from .session import VaultSession
 from .tasks import Task
 from .widgets import isolate
@@ -128,10 +129,12 @@ class ExportDialog(QDialog):
         self._plan = plan
         lines = [_("Will leave:")] if plan.items else [_("Nothing new to export.")]
         for code, n in sorted(plan.by_type.items()):
-            lines.append("  • " + _("{label}: {n}").format(label=RECORD_TYPE.label(code), n=n))
+            lines.append("  • " + _("{label}: {n}").format(label=RECORD_TYPE.label(code),
+                                                         n=format_number(n)))
         if plan.tombstones:
             lines.append("  • " + ngettext("{n} deletion", "{n} deletions",
-                                           plan.tombstones).format(n=plan.tombstones))
+                                           plan.tombstones).format(
+                                               n=format_number(plan.tombstones)))
         if plan.attachment_bytes:
             lines.append("  • " + _("attachments: {size}").format(
                 size=self.locale().formattedDataSize(plan.attachment_bytes)))
@@ -194,7 +197,7 @@ class ExportDialog(QDialog):
         self.summary.setText(ngettext(
             "{n} bundle written to {folder}. It is encrypted: only headquarters can open it.",
             "{n} bundles written to {folder}. They are encrypted: only headquarters "
-            "can open them.", len(written)).format(n=len(written),
+            "can open them.", len(written)).format(n=format_number(len(written)),
                                                  folder=isolate(self.folder.text())))
         self.cancel_button.setText(_("Close"))
 

@@ -33,7 +33,7 @@ from ..core.records import PartialDate
 from ..core.vocab import VOCABULARIES
 from .clipboard import SensitiveClipboard
 from .date_input import DateInput
-from .dates import iso_from
+from .dates import format_number, iso_from
 from .widgets import CodeCombo, country_combo, guard_wheel, vocab_combo
 
 
@@ -168,7 +168,7 @@ class MaskedField(FieldEditor):
         self.copy.setToolTip(ngettext(
             "The clipboard is cleared again after {n} second.",
             "The clipboard is cleared again after {n} seconds.",
-            clipboard.clear_after_s).format(n=clipboard.clear_after_s))
+            clipboard.clear_after_s).format(n=format_number(clipboard.clear_after_s)))
         row.addWidget(self.edit, 1)
         row.addWidget(self.reveal)
         row.addWidget(self.copy)

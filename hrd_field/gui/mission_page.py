@@ -21,6 +21,7 @@ from ..core.vocab import THREAT_TYPE
 
 if TYPE_CHECKING:  # loaded lazily on the worker (session); a type here, nothing more
     from ..vault.summaries import MissionSummary
+from .dates import format_number
 from .session import VaultSession
 from .widgets import scale_font
 
@@ -127,7 +128,7 @@ class MissionPage(QWidget):
         self.reprisals.setTitle(ngettext(
             "{n} reprisal against people who met this mission",
             "{n} reprisals against people who met this mission",
-            len(summary.flagged)).format(n=len(summary.flagged)))
+            len(summary.flagged)).format(n=format_number(len(summary.flagged))))
         p = summary.participants
         self.participants.setText(_(
             "Consultation participants: {women} women, {men} men, {nb} non-binary, "

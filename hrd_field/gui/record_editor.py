@@ -30,7 +30,7 @@ from ..core.vocab import RECORD_TYPE
 from .attachments import AttachmentPanel
 from .consent_presets import ConsentPresets
 from .date_input import DateInput
-from .dates import ui_locale
+from .dates import format_number, ui_locale
 from .form import Form, FormContext
 from .form_fields import BoolField, DerivedField, IntField
 from .links import PersonLinks
@@ -377,7 +377,7 @@ class RecordEditor(QWidget):
         if errors:
             lines = [ngettext("Cannot save: {n} problem — see the marked field.",
                               "Cannot save: {n} problems — see the marked fields.",
-                              len(errors)).format(n=len(errors))]
+                              len(errors)).format(n=format_number(len(errors)))]
             lines += [str(e) for e in unplaced[:3]]
             self.problems.setText("\n".join(lines))
             self.problems.show()

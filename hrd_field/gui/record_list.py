@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.display import filter_fields
 from ..core.i18n import N_, _, ngettext
 from ..vault.queries import MATCH_CAP, REPLY_STATES, Filters
-from .dates import ui_locale
+from .dates import format_number
 from .flow_layout import FlowLayout
 from .record_model import RecordTableModel
 from .session import VaultSession
@@ -337,7 +337,7 @@ class RecordListView(QWidget):
             self.status.setText(ngettext(
                 "More than {n} record matches: type more to narrow the search.",
                 "More than {n} records match: type more to narrow the search.",
-                MATCH_CAP).format(n=ui_locale().toString(MATCH_CAP)))
+                MATCH_CAP).format(n=format_number(MATCH_CAP)))
             return
         self.status.setText(ngettext("{n} record", "{n} records", n).format(
-            n=ui_locale().toString(n)))  # the digits the dates use
+            n=format_number(n)))

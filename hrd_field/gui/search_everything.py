@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from ..core.i18n import N_, _, ngettext
 from ..core.records import RECORD_TYPES
 from ..vault.queries import Hit
+from .dates import format_number
 from .session import VaultSession
 
 DELAY_MS = 150
@@ -92,8 +93,8 @@ class SearchEverything(QDialog):
                 item.setToolTip(0, hit.snippet)
                 head.addChild(item)
             head.setExpanded(True)
-        self.status.setText(ngettext("{n} result", "{n} results", total).format(n=total)
-                            if total else _("Nothing found."))
+        self.status.setText(ngettext("{n} result", "{n} results", total).format(
+            n=format_number(total)) if total else _("Nothing found."))
 
     def _open_first(self) -> None:
         head = self.results.topLevelItem(0)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTime, QTimer, Signal
 
 from ..core.i18n import _, ngettext
-from .dates import ui_locale
+from .dates import format_number, ui_locale
 from .session import VaultSession
 from .tasks import Failure, Task, TaskRunner
 
@@ -156,7 +156,7 @@ class SyncController(QObject):
             elif waiting:
                 text = ngettext("{n} bundle waiting: take it to HQ on a USB stick",
                                 "{n} bundles waiting: take them to HQ on a USB stick",
-                                waiting).format(n=waiting)
+                                waiting).format(n=format_number(waiting))
             else:
                 text = _("Nothing waiting for headquarters")
             self.state_changed.emit(SyncState(text, waiting))
@@ -182,7 +182,8 @@ class SyncController(QObject):
             run.index += 1
             total = len(run.plan.transfers)
             self.state_changed.emit(SyncState(
-                _("Syncing: {done} of {total} bundles").format(done=run.index, total=total),
+                _("Syncing: {done} of {total} bundles").format(
+                    done=format_number(run.index), total=format_number(total)),
                 total - run.index, syncing=True))
             if go_on:
                 self._next(run)
@@ -199,7 +200,7 @@ class SyncController(QObject):
             self._failures += 1
             delay_ms = int(_backoff(self._failures) * 1000)
             text = ngettext("Offline — {n} bundle waiting", "Offline — {n} bundles waiting",
-                            waiting).format(n=waiting) if report.offline else \
+                            waiting).format(n=format_number(waiting)) if report.offline else \
                 _("Sync problem: {why}").format(why=(report.errors or [""])[0])
             self.state_changed.emit(SyncState(text, waiting, online=not report.offline))
             self._timer.start(max(10_000, delay_ms))
@@ -207,7 +208,8 @@ class SyncController(QObject):
             self._failures = 0
             self.last_success = ui_locale().toString(QTime.currentTime(), "HH:mm")
             text = _("Last sync {time}").format(time=self.last_success) if not waiting else \
-                ngettext("{n} bundle waiting", "{n} bundles waiting", waiting).format(n=waiting)
+                ngettext("{n} bundle waiting", "{n} bundles waiting", waiting).format(
+                    n=format_number(waiting))
             self.state_changed.emit(SyncState(text, waiting, online=True))
             self._timer.start(PERIOD_MS)
         self.finished.emit(report)

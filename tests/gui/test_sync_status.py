@@ -125,3 +125,24 @@ def test_the_sync_check_after_unlock_loads_no_network_code_on_an_unenrolled_lapt
     assert "CHECKED" in lines, proc.stdout + proc.stderr
     loaded = [ln for ln in lines if ln.startswith("LOADED:")]
     assert loaded == ["LOADED:"], proc.stdout
+
+
+def test_bundles_waiting_for_a_usb_stick_are_counted_in_the_language_digits(
+        qtbot, make_window, tmp_path: Path):
+    """A laptop HQ gave no intake address takes its bundles by hand: the status bar says how
+    many wait, in Arabic with Arabic-Indic digits like every other number on screen."""
+    from hrd_field.sync.outbox import fill_outbox
+
+    with HqStore.init(tmp_path / "hq", PASSPHRASE, "HQ") as hq:
+        profile = hq.profile().sign(hq.signing_key())
+    with Vault.create(tmp_path / "vault", PASSPHRASE) as vault:
+        enrol(vault, profile)
+        consent = Consent(obtained=True, scope=ConsentScope(share_with_hq=True))
+        vault.records.create(Person(alias="Ceiba-7", status="final", consent=consent))
+        assert fill_outbox(vault) == 1
+    window = make_window(tmp_path / "vault", language="ar")
+    unlock(qtbot, window)
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000):
+        window.sync.sync_now()
+    qtbot.waitUntil(lambda: "١" in window.sync_label.text(), timeout=10_000)
+    assert "1" not in window.sync_label.text()

@@ -24,6 +24,7 @@ from ...core.i18n import _, ngettext
 from ...core.records import Record
 from ...core.vocab import VOCABULARIES
 from ...vault.hq_tables import Provenance
+from ..dates import format_number
 from ..record_list import RecordListView
 from .session import HqSession
 
@@ -113,7 +114,7 @@ class ReprisalNotes(QWidget):
     def _earlier(self, ids: list[str]) -> None:
         self.earlier.setText(ngettext("{n} earlier reprisal against the same person",
                                       "{n} earlier reprisals against the same person",
-                                      len(ids)).format(n=len(ids)) if ids else "")
+                                      len(ids)).format(n=format_number(len(ids))) if ids else "")
         if ids:
             self.repeat.setChecked(True)
 
