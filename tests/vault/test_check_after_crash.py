@@ -70,11 +70,10 @@ def test_damage_found_beside_the_work_is_reported(tmp_path: Path) -> None:
         Vault.unlock(root, PASSPHRASE)
 
 
-def test_locking_stops_a_running_check(tmp_path: Path) -> None:
-    root = tmp_path / "vault"
-    _vault(root, 1500)
-    _crash_marker(root)
-    v = Vault.unlock(root, PASSPHRASE, defer_check=True)
+def _check_running(v: Vault) -> tuple[threading.Thread, list[object]]:
+    """The after-crash check started on another thread, as the window's worker runs it;
+    returns once it has its connection (or has ended). The outcome: a report or
+    ``CheckInterrupted``."""
     outcome: list[object] = []
 
     def check() -> None:
@@ -87,6 +86,15 @@ def test_locking_stops_a_running_check(tmp_path: Path) -> None:
     worker.start()
     while v._snapshot_db is None and worker.is_alive():
         pass
+    return worker, outcome
+
+
+def test_locking_stops_a_running_check(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    _vault(root, 1500)
+    _crash_marker(root)
+    v = Vault.unlock(root, PASSPHRASE, defer_check=True)
+    worker, outcome = _check_running(v)
     v.close()
     worker.join(30)
     assert not worker.is_alive()
@@ -127,18 +135,7 @@ def test_a_check_ending_while_the_vault_locks_does_not_stop_the_lock(
     connect = sqlcipher3.connect
     monkeypatch.setattr(sqlcipher3, "connect",
                         lambda *a, **k: connect(*a, **k, factory=_LateInterrupt))
-    outcome: list[object] = []
-
-    def check() -> None:
-        try:
-            outcome.append(v.check_snapshot())
-        except CheckInterrupted as exc:
-            outcome.append(exc)
-
-    worker = threading.Thread(target=check)
-    worker.start()
-    while v._snapshot_db is None and worker.is_alive():
-        pass
+    worker, outcome = _check_running(v)
     monkeypatch.undo()
     v.close()  # the key leaves memory and the vault is locked, whatever the check did
     worker.join(30)
