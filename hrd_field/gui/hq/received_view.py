@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.i18n import N_, _
-from ...core.introspect import to_plain
+from ...core.introspect import plan
 from ...core.records import Record
-from ...core.vocab import RECORD_TYPE, VOCABULARIES
+from ...core.vocab import RECORD_TYPE
 from ...vault.hq_tables import Provenance
-from ..dates import format_date, format_number, format_stamp
+from ..dates import format_number, format_stamp
 from ..record_list import RecordListView
+from .record_text import value_html
 from .session import HqSession
 from .tables import heading_row
 
@@ -62,34 +63,14 @@ def describe(record: Record, origin: list[Provenance]) -> str:
             parts.append(f"<li>{mark} {e(_(label))}</li>")
         parts.append("</ul>")
     parts.append(f"<h4>{e(content)}</h4><table>")
-    identity = {f for f in getattr(type(record), "__dataclass_fields__", {})
-                if type(record).__dataclass_fields__[f].metadata.get("identity")}
-    fields = type(record).__dataclass_fields__
-    for key, value in to_plain(record).items():
-        if key in ("attachments", "id", "consent", "created_at", "author") \
-                or value in (None, "", [], {}):
+    for field in plan(type(record)):
+        if field.name in ("attachments", "id", "consent", "created_at", "author"):
             continue
-        meta = fields[key].metadata
-        vocab = meta.get("vocab")
-        if meta.get("format") == "datetime" and isinstance(value, str):
-            shown = format_stamp(value)
-        elif meta.get("format") == "date" and isinstance(value, str):
-            shown = format_date(value)
-        elif isinstance(value, dict) and set(value) == {"date", "precision"}:  # PartialDate
-            shown = format_date(str(value["date"]), str(value["precision"]))
-        elif vocab and isinstance(value, str):
-            shown = VOCABULARIES[vocab].label(value)
-        elif vocab and isinstance(value, list):
-            shown = _(", ").join(VOCABULARIES[vocab].label(v) for v in value)
-        elif isinstance(value, dict):
-            shown = _(", ").join(f"{k}: {v}" for k, v in value.items() if v not in
-                                 (None, "", [], 0))
-        else:
-            shown = str(value)
-        if key in identity:
-            shown = "••••••"
-        label = _(meta.get("label") or key)
-        parts.append(f"<tr><td><b>{e(label)}</b></td><td>{e(shown[:500])}</td></tr>")
+        shown = value_html(getattr(record, field.name), field)
+        if not shown:
+            continue
+        label = _(field.meta.get("label") or field.name)
+        parts.append(f"<tr><td><b>{e(label)}</b></td><td>{shown}</td></tr>")
     parts.append("</table>")
     return "".join(parts)
 
