@@ -20,7 +20,8 @@ from hrd_field.hq.store import HqStore
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("received_page")
-    met = consultation("Consultation with defenders in the north")
+    met = consultation("Consultation with defenders in the north.\n" + "Details. " * 200
+                       + "The last line of a long summary.")
     met.place = Place(country="KE")
     met.participants = ParticipantCounts(women=12)
     met.follow_up = [FollowUpAction(action="Call the lawyer", due_date="2025-04-01",
@@ -49,6 +50,8 @@ def test_nested_fields_read_as_labelled_values(
     text = ws.received.detail.toPlainText()
     for shown in expected:
         assert shown in text, (shown, text)
+    assert "The last line of a long summary." in text  # whole, not cut at 500 characters
+    assert "in the north.\nDetails." in text  # its line breaks kept
     for raw in ("{'", "[{", "'action'", "True", "False", "due_date", "women_only"):
         assert raw not in text, (raw, text)
     if language == "en":  # a count nobody gave is left out of a nested item

@@ -14,9 +14,6 @@ from ...core.regions import country_name
 from ...core.vocab import VOCABULARIES
 from ..dates import format_date, format_number, format_stamp
 
-MAX_CHARS = 500
-"""Of one value on the page (a longer one ends with …)."""
-
 
 def _scalar(value: Any, meta: Any) -> str:
     vocab = meta.get("vocab")
@@ -32,8 +29,7 @@ def _scalar(value: Any, meta: Any) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, int):
         return format_number(value)
-    text = str(value)
-    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "…"
+    return str(value)
 
 
 def _blank(value: Any) -> bool:
@@ -72,4 +68,5 @@ def value_html(value: Any, p: FieldPlan, *, nested_inline: bool = False) -> str:
         return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     if p.kind == LIST:
         return html.escape(_(", ").join(_scalar(v, p.meta) for v in value))
-    return html.escape(_scalar(value, p.meta))
+    # whole, with its line breaks: HQ acts on what the field wrote (a narrative may be long)
+    return html.escape(_scalar(value, p.meta)).replace("\n", "<br>")
