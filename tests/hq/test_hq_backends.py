@@ -141,6 +141,35 @@ def test_report_records_carry_the_columns_terms_and_body_of_each_dated_record(
                                               "2025-12-31")) == []
 
 
+def test_a_search_pages_and_counts_what_the_store_holds_now(world: World) -> None:
+    """A list asks for a search's count, then its pages as the person scrolls: the pages
+    follow one another, and a record changed, added or deleted between two askings is
+    counted and listed as it is now (the PostgreSQL store keeps a search's matches)."""
+    with world.store() as store:
+        repo = store.repo
+        threats = Filters(type="threat_report")
+        assert repo.count(threats, text=f"{CANARY} threat") == 3
+        whole = repo.rows(threats, text=f"{CANARY} threat", order_by="updated_at")
+        paged = [r for i in range(3) for r in repo.rows(threats, text=f"{CANARY} threat",
+                                                        order_by="updated_at", limit=1,
+                                                        offset=i)]
+        assert [r.id for r in paged] == [r.id for r in whole]
+        by_title = repo.rows(threats, text=CANARY, order_by="title", descending=False)
+        assert [r.title for r in by_title] == sorted(r.title for r in by_title)
+        changed = repo.get(whole[0].id)
+        changed.description = "Moved to another file"
+        repo.update(changed)
+        assert repo.count(threats, text=f"{CANARY} threat") == 2
+        assert whole[0].id not in {r.id for r in repo.rows(threats, text=f"{CANARY} threat")}
+        assert [h.id for h in repo.search("another file")] == [whole[0].id]
+        repo.delete(whole[1].id)
+        assert repo.count(threats, text=f"{CANARY} threat") == 1
+        added = threat(f"{CANARY} threat 9")
+        repo.create(added)
+        assert {r.id for r in repo.rows(threats, text=f"{CANARY} threat")} == \
+            {whole[2].id, added.id}
+
+
 def test_backup_while_open_and_restore(world: World, tmp_path: Path,
                                        request: pytest.FixtureRequest) -> None:
     from helpers.hqdb import new_hq_database

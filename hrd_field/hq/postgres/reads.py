@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,14 @@ _ROW_COLUMNS = ("r.id, r.type, r.sealed, r.version, r.status, r.country, r.regio
                 " r.mission_id, " + _CODES)
 
 
+_IN_ORDER = ("SELECT {columns} FROM unnest(%s::text[]) WITH ORDINALITY AS o(id, at)"
+             " JOIN hq_records r ON r.id = o.id ORDER BY {order} LIMIT %s OFFSET %s")
+"""Rows of a list of ids, in its order (``o.at``) or another."""
+KEPT_SEARCHES = 8
+"""Searches whose matching ids a repository keeps (ids only: no record text)."""
+_SEARCHES_LOCK = threading.Lock()
+
+
 def _where(filters: Filters) -> tuple[str, list[Any]]:
     """``filter_sql``'s clauses, its coded filters as containment in the row's ``terms``
     (what their GIN index serves; an EXISTS over each candidate's unnested terms made a
@@ -63,19 +72,52 @@ class RecordReads(SealedRecords):
         return Row(r[0], r[1], title, r[3], r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]),
                    r[11], r[12], tuple(r[13].split(",")) if r[13] else ())
 
-    def _matches(self, conn: Any, filters: Filters, text: str) -> list[tuple[Any, ...]]:
-        """Every live row matching the filters whose sealed text contains every word of
-        ``text`` (newest first), with its opened title and text."""
+    def _matches(self, conn: Any, filters: Filters, text: str) -> list[str]:
+        """Ids of every live row matching the filters whose sealed text contains every word
+        of ``text``, newest first.
+
+        The text is sealed, so each search opens every candidate here. A list shows a search
+        as a count, then pages as the person scrolls, each asking again: the ids are kept
+        for the same search until any record is added, changed or deleted (their number,
+        versions and newest change say so), so that only the first asking pays."""
         where, params = _where(filters)
-        words = [w.lower() for w in re.split(r"\s+", text.strip()) if w]
-        out = []
-        for r in conn.execute(f"SELECT {_ROW_COLUMNS} FROM hq_records r WHERE {where}"  # noqa: S608
-                              " ORDER BY r.updated_at DESC, r.id", params).fetchall():
-            opened = self._open_record(r[0], r[3], r[2])
-            haystack = (opened["title"] + "\n" + opened["text"]).lower()
-            if all(w in haystack for w in words):
-                out.append((r, opened))
-        return out
+        words = tuple(w.lower() for w in re.split(r"\s+", text.strip()) if w)
+        stamp = tuple(conn.execute("SELECT count(*), coalesce(sum(version), 0),"
+                                   " max(updated_at) FROM hq_records").fetchone())
+        key = (repr(filters), words)
+        with _SEARCHES_LOCK:
+            kept = self._searches.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
+        found = []
+        with conn.cursor(name="search") as cursor:  # streamed: sealed rows add up
+            cursor.itersize = 2000
+            cursor.execute(f"SELECT r.id, r.version, r.sealed FROM hq_records r WHERE {where}"  # noqa: S608
+                           " ORDER BY r.updated_at DESC, r.id", params)
+            for id_, version, sealed in cursor:
+                opened = self._open_record(id_, version, sealed)
+                haystack = (opened["title"] + "\n" + opened["text"]).lower()
+                if all(w in haystack for w in words):
+                    found.append(id_)
+        with _SEARCHES_LOCK:
+            self._searches[key] = (stamp, found)
+            while len(self._searches) > KEPT_SEARCHES:
+                del self._searches[next(iter(self._searches))]
+        return found
+
+    @property
+    def _searches(self) -> dict[tuple[str, tuple[str, ...]], tuple[tuple[Any, ...], list[str]]]:
+        kept: dict[tuple[str, tuple[str, ...]], tuple[tuple[Any, ...], list[str]]] | None = \
+            self.__dict__.get("_kept_searches")
+        if kept is None:
+            kept = self.__dict__.setdefault("_kept_searches", {})
+        return kept
+
+    def _rows_of(self, conn: Any, ids: list[str], order: str = "o.at",
+                 limit: int | None = None, offset: int = 0) -> list[Row]:
+        """Rows of ``ids``, in their order unless ``order`` says another."""
+        sql = _IN_ORDER.format(columns=_ROW_COLUMNS, order=order)
+        return [self._row(r) for r in conn.execute(sql, (ids, limit, offset)).fetchall()]
 
     def rows(self, filters: Filters | None = None, *, text: str = "",
              order_by: str = "updated_at", descending: bool = True, limit: int = 100,
@@ -85,16 +127,17 @@ class RecordReads(SealedRecords):
         if order_by not in SORTABLE:
             raise UserError(_("Cannot sort by {column}.").format(column=order_by))
         limit, offset = min(limit, MAX_PAGE), max(offset, 0)
+        direction = "DESC" if descending else "ASC"
         with self._conn() as conn:
             if text.strip():
-                rows = [self._row(r) for r, _opened in self._matches(conn, filters or Filters(),
-                                                                     text)]
-                key = "title" if order_by == "title" else order_by
-                rows.sort(key=lambda row: (getattr(row, key) or "", row.id),
-                          reverse=descending)
+                ids = self._matches(conn, filters or Filters(), text)
+                if order_by != "title":
+                    return self._rows_of(conn, ids, f"r.{order_by} {direction} NULLS LAST,"
+                                         f" r.id {direction}", limit, offset)
+                rows = self._rows_of(conn, ids)  # titles are sealed: sorted here
+                rows.sort(key=lambda row: (row.title, row.id), reverse=descending)
                 return rows[offset:offset + limit]
             where, params = _where(filters or Filters())
-            direction = "DESC" if descending else "ASC"
             if order_by == "title":  # sealed: sorted here
                 found = [self._row(r) for r in conn.execute(
                     f"SELECT {_ROW_COLUMNS} FROM hq_records r WHERE {where}",  # noqa: S608
@@ -162,13 +205,16 @@ class RecordReads(SealedRecords):
             return []
         terms = [w for w in re.split(r"\s+", text.strip()) if w]
         with self._conn() as conn:
-            found = self._matches(conn, filters or Filters(), text)
+            ids = self._matches(conn, filters or Filters(), text)
+            page = ids[max(offset, 0):max(offset, 0) + min(limit, MAX_PAGE)]
+            found = conn.execute(_IN_ORDER.format(columns=_ROW_COLUMNS, order="o.at"),
+                                 (page, None, 0)).fetchall()
         out = []
-        for r, opened in found[max(offset, 0):max(offset, 0) + min(limit, MAX_PAGE)]:
-            row = self._row(r)
-            out.append(Hit(row.id, row.type, row.title, snippet(opened["text"] or
-                                                                 opened["title"], terms),
-                           row.codes))
+        for r in found:
+            opened = self._open_record(r[0], r[3], r[2])
+            out.append(Hit(r[0], r[1], opened["title"], snippet(opened["text"] or
+                                                                opened["title"], terms),
+                           tuple(r[13].split(",")) if r[13] else ()))
         return out
 
     def provenance(self, record_id: str) -> list[Provenance]:
