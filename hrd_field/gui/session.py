@@ -227,9 +227,11 @@ class VaultSession(QObject):
         return self._vault
 
     def _query(self, fn: Callable[[Vault], T], on_done: Done[T] | None,
-               on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
+               on_error: OnFailure | None = None, parent: QObject | None = None, *,
+               read: bool = False) -> Task:
         return self._runner.submit(lambda: fn(self._vault_or_fail()), on_success=on_done,
-                                   on_failure=on_error or self.failed.emit, parent=parent)
+                                   on_failure=on_error or self.failed.emit, parent=parent,
+                                   read=read)
 
     def _long(self, fn: Callable[[Vault, Task], T], on_done: Done[T], on_error: OnFailure,
               on_progress: Progress | None = None, parent: QObject | None = None) -> Task:
@@ -255,12 +257,12 @@ class VaultSession(QObject):
         return self._query(lambda v: v.records.rows(filters, text=text, order_by=order_by,
                                                     descending=descending, limit=limit,
                                                     offset=offset, every_match=every_match),
-                           on_done, parent=parent)
+                           on_done, parent=parent, read=True)
 
     def count(self, filters: Filters, text: str, on_done: Done[int],
               parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.count(filters, text=text), on_done,
-                           parent=parent)
+                           parent=parent, read=True)
 
     def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
                    limit: int, on_done: Done[tuple[int, list[Row]]],
@@ -269,12 +271,12 @@ class VaultSession(QObject):
         type shows both at once)."""
         return self._query(lambda v: v.records.first_rows(
             filters, text=text, order_by=order_by, descending=descending, limit=limit,
-            every_match=every_match), on_done, parent=parent)
+            every_match=every_match), on_done, parent=parent, read=True)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
                limit: int = 500, parent: QObject | None = None) -> Task:
         return self._query(lambda v: v.records.search(text, filters, limit=limit), on_done,
-                           parent=parent)
+                           parent=parent, read=True)
 
     def search_everything(self, text: str, include_identity: bool,
                           on_done: Done[dict[str, list[Hit]]],

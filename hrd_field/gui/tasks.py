@@ -141,11 +141,17 @@ class TaskRunner(QObject):
                on_success: Callable[[T], None] | None = None,
                on_failure: Callable[[Failure], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None,
-               with_task: bool = False, parent: QObject | None = None) -> Task:
+               with_task: bool = False, parent: QObject | None = None,
+               read: bool = False) -> Task:
         """Run ``fn(*args)`` on the vault worker; with ``with_task`` it also receives the
-        Task. Callbacks run on the GUI thread, and not at all once ``parent`` is gone."""
+        Task. Callbacks run on the GUI thread, and not at all once ``parent`` is gone.
+
+        ``read``: ``fn`` only reads (a list's page, a search). Abandoned before its turn, it
+        is not run at all: each keystroke of a search replaces the last one's query, and on
+        an HQ store in PostgreSQL a first search opens every record (seconds), so queries
+        nobody waits for must not queue ahead of the one that matters. Writes always run."""
         task, delivery = self._prepare(on_success, on_failure, on_progress, parent, False)
-        self._pool.submit(self._run, fn, args, task, delivery, with_task)
+        self._pool.submit(self._run, fn, args, task, delivery, with_task, read)
         return task
 
     def submit_network(self, fn: Callable[..., T], *args: Any,
@@ -184,7 +190,10 @@ class TaskRunner(QObject):
         return task, delivery
 
     def _run(self, fn: Callable[..., Any], args: tuple[Any, ...], task: Task,
-             delivery: _Delivery, with_task: bool) -> None:
+             delivery: _Delivery, with_task: bool, read: bool = False) -> None:
+        if read and task.abandoned:
+            self._finished.emit(delivery, None, True)  # counted as done; nobody gets it
+            return
         try:
             value = fn(*args, task) if with_task else fn(*args)
         except Exception as exc:  # every failure goes to the GUI, as a Failure

@@ -72,9 +72,11 @@ class HqSession(VaultSession):
         return self._store.repo
 
     def _hq(self, fn: Callable[[HqRepository], T], on_done: Done[T] | None,
-            on_error: OnFailure | None = None, parent: QObject | None = None) -> Task:
+            on_error: OnFailure | None = None, parent: QObject | None = None, *,
+            read: bool = False) -> Task:
         return self._runner.submit(lambda: fn(self._repo()), on_success=on_done,
-                                   on_failure=on_error or self.failed.emit, parent=parent)
+                                   on_failure=on_error or self.failed.emit, parent=parent,
+                                   read=read)
 
     # -- what the generated lists and editors ask --------------------------------------------
     def rows(self, filters: Filters, text: str, order_by: str, descending: bool, limit: int,
@@ -83,11 +85,12 @@ class HqSession(VaultSession):
         return self._hq(lambda r: r.rows(filters, text=text, order_by=order_by,
                                          descending=descending, limit=limit, offset=offset,
                                          every_match=every_match),
-                        on_done, parent=parent)
+                        on_done, parent=parent, read=True)
 
     def count(self, filters: Filters, text: str, on_done: Done[int],
               parent: QObject | None = None) -> Task:
-        return self._hq(lambda r: r.count(filters, text=text), on_done, parent=parent)
+        return self._hq(lambda r: r.count(filters, text=text), on_done, parent=parent,
+                        read=True)
 
     def first_page(self, filters: Filters, text: str, order_by: str, descending: bool,
                    limit: int, on_done: Done[tuple[int, list[Row]]],
@@ -97,12 +100,12 @@ class HqSession(VaultSession):
                                    r.rows(filters, text=text, order_by=order_by,
                                           descending=descending, limit=limit,
                                           every_match=every_match)),
-            on_done, parent=parent)
+            on_done, parent=parent, read=True)
 
     def search(self, text: str, filters: Filters, on_done: Done[list[Hit]],
                limit: int = 500, parent: QObject | None = None) -> Task:
         return self._hq(lambda r: r.search(text, filters, limit=limit), on_done,
-                        parent=parent)
+                        parent=parent, read=True)
 
     def get(self, record_id: str, on_done: Done[Record], on_error: OnFailure | None = None,
             parent: QObject | None = None) -> Task:
