@@ -106,11 +106,10 @@ class RecordReads(SealedRecords):
         return found
 
     @property
-    def _searches(self) -> dict[tuple[str, tuple[str, ...]], tuple[tuple[Any, ...], list[str]]]:
-        kept: dict[tuple[str, tuple[str, ...]], tuple[tuple[Any, ...], list[str]]] | None = \
-            self.__dict__.get("_kept_searches")
-        if kept is None:
-            kept = self.__dict__.setdefault("_kept_searches", {})
+    def _searches(self) -> dict[tuple[str, tuple[str, ...]], tuple[Any, list[str]]]:
+        """(filters, words) → (the store's stamp then, matching ids), oldest first."""
+        kept: dict[tuple[str, tuple[str, ...]], tuple[Any, list[str]]]
+        kept = self.__dict__.setdefault("_kept_searches", {})
         return kept
 
     def _rows_of(self, conn: Any, ids: list[str], order: str = "o.at",
@@ -159,10 +158,8 @@ class RecordReads(SealedRecords):
         if order_by == "title":  # sealed: the rows sort it, their ids keep the order
             ids = [r.id for r in self.rows(filters, order_by=order_by, descending=descending,
                                            limit=limit, offset=offset)]
-            sql = ("SELECT r.id, r.version, r.sealed FROM unnest(%s::text[])"
-                   " WITH ORDINALITY AS o(id, at) JOIN hq_records r ON r.id = o.id"
-                   " WHERE r.deleted = 0 ORDER BY o.at")
-            params: list[Any] = [ids]
+            sql = _IN_ORDER.format(columns="r.id, r.version, r.sealed", order="o.at")
+            params: list[Any] = [ids, None, 0]
         else:
             where, params = _where(filters or Filters())
             direction = "DESC" if descending else "ASC"
