@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchkit import Report, median
-from reports import PASSPHRASE, fill_store, postgres_cluster, received
+from reports import PASSPHRASE, backends, fill_store, received
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -84,11 +84,8 @@ def main() -> int:
                   f" load average at start {os.getloadavg()[0]:.1f}"]
     figures: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
-        cluster = postgres_cluster(stack, out, not args.no_postgres)
-        backends: dict[str, str | None] = {"embedded": None}
-        if cluster is not None:
-            backends["PostgreSQL"] = cluster.create_database(f"search_{os.getpid()}")
-        for backend, database in backends.items():
+        for backend, database in backends(stack, out, not args.no_postgres,
+                                          "search").items():
             print(f"filling the {backend} store…", file=sys.stderr, flush=True)
             fill_store(Path(tmp) / backend, records, [], database)
             with HqStore.open(Path(tmp) / backend, PASSPHRASE) as store:

@@ -218,21 +218,26 @@ def measure_files(store: HqStore, base: sqlite3.Connection, out: Report) -> None
                        f"{timed(lambda: xlsx_bytes(built), 1):.3f} s")
 
 
-def postgres_cluster(stack: contextlib.ExitStack, out: Report, wanted: bool) -> Any:
-    """A throwaway cluster, as the tests start one; None (and why, in the header) if not."""
+def backends(stack: contextlib.ExitStack, out: Report, wanted: bool,
+             name: str) -> dict[str, str | None]:
+    """The stores to measure: embedded (None) and, where a throwaway cluster starts as in
+    the tests, a fresh PostgreSQL database (its URL); why not, in the header, if not."""
+    found: dict[str, str | None] = {"embedded": None}
     if not wanted:
         out.header.append("PostgreSQL not measured: --no-postgres")
-        return None
+        return found
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from helpers import pgcluster
 
     why = pgcluster.unavailable() or pgcluster.unprivileged_user_blocked()
     if why:
         out.header.append(f"PostgreSQL not measured: {why}")
-        return None
+        return found
     out.header.append("PostgreSQL: a throwaway local cluster started as in the tests, over"
                       " TCP on loopback")
-    return stack.enter_context(pgcluster.cluster())
+    cluster = stack.enter_context(pgcluster.cluster())
+    found["PostgreSQL"] = cluster.create_database(f"{name}_{os.getpid()}")
+    return found
 
 
 def main() -> int:
@@ -257,11 +262,8 @@ def main() -> int:
                   "report's default dimension unless said otherwise."]
     base = baseline_db(records, comms)
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
-        cluster = postgres_cluster(stack, out, not args.no_postgres)
-        backends: dict[str, str | None] = {"embedded": None}
-        if cluster is not None:
-            backends["PostgreSQL"] = cluster.create_database(f"reports_{os.getpid()}")
-        for backend, database in backends.items():
+        for backend, database in backends(stack, out, not args.no_postgres,
+                                          "reports").items():
             root = Path(tmp) / backend
             print(f"filling the {backend} store…", file=sys.stderr, flush=True)
             start = time.perf_counter()
