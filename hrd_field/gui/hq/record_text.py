@@ -47,7 +47,9 @@ def inline(obj: Any) -> str:
             continue
         shown = value_html(value, p, nested_inline=True)
         if shown:
-            parts.append(f"{html.escape(_(p.meta.get('label') or p.name))}: {shown}")
+            # the language's own "label: value" (French spaces it, Chinese uses ：)
+            parts.append(_("{label}: {n}").format(
+                label=html.escape(_(p.meta.get("label") or p.name)), n=shown))
     return html.escape(_("; ")).join(parts)
 
 
