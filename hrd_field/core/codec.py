@@ -46,6 +46,17 @@ _CANONICAL = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
               | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
+def stored(text: str | bytes) -> Any:
+    """JSON this app wrote itself (a stored record body, authenticated by the vault or the
+    sealing): parsed by orjson, 3× faster than json, without the checks untrusted JSON
+    gets. Where a run of 19 digits could be an integer beyond 64 bits (which orjson would
+    read as a float), json reads it."""
+    data = text.encode() if isinstance(text, str) else text
+    if _LONG_INT in data.translate(_DIGITS):
+        return json.loads(data)
+    return orjson.loads(data)
+
+
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
@@ -83,6 +94,7 @@ _SHORT_INTS_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates,
                                        parse_constant=_no_constants)
 _DIGITS = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))
 _LONG_RUN = b"1" * (MAX_INT_DIGITS + 1)
+_LONG_INT = b"1" * 19  # -9223372036854775809 is beyond 64 bits
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -252,7 +264,7 @@ def from_dict(data: Any, *, fast: bool = False) -> Record:
     if not isinstance(data, dict):
         raise RecordInvalid([FieldError("", _("a record must be a JSON object"))])
     rtype = data.get("type")
-    if rtype not in RECORD_TYPES:
+    if not isinstance(rtype, str) or rtype not in RECORD_TYPES:
         raise RecordInvalid([FieldError("type", _("unknown record type; use one of: {types}")
                                         .format(types=", ".join(RECORD_TYPES)))])
     if fast:

@@ -29,11 +29,12 @@ def parse_lines(data: bytes) -> list[Record | dict[str, Any]]:
 def _parse_line(line: bytes, number: int) -> Record | dict[str, Any]:
     try:
         value = codec.parse_line(line)
-        if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
+        kind = value.get("type") if isinstance(value, dict) else None
+        if isinstance(kind, str) and kind in HQ_RECORD_TYPES:
             raise HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is kept at "
                            "headquarters only and never travels in a field bundle; nothing "
                            "was imported.").format(n=number,
-                                                   type=RECORD_TYPE.label(value["type"])))
+                                                   type=RECORD_TYPE.label(kind)))
         if isinstance(value, dict) and value.get("deleted") is True:
             _check_tombstone(value)
             return value
@@ -52,15 +53,16 @@ def _parse_line(line: bytes, number: int) -> Record | dict[str, Any]:
                           "nothing was imported.").format(n=number, why=exc)) from exc
 
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# fullmatch: "$" would let a final newline through
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 
 
 def _check_tombstone(value: dict[str, Any]) -> None:
     if set(value) != {"id", "type", "version", "deleted", "deleted_at"} \
-            or value["type"] not in RECORD_TYPES \
-            or not isinstance(value["id"], str) or not _UUID.match(value["id"]) \
+            or not isinstance(value["type"], str) or value["type"] not in RECORD_TYPES \
+            or not isinstance(value["id"], str) or not _UUID.fullmatch(value["id"]) \
             or not isinstance(value["version"], int) or isinstance(value["version"], bool) \
             or not 1 <= value["version"] <= 2**31 \
-            or not isinstance(value["deleted_at"], str) or not _TIME.match(value["deleted_at"]):
+            or not isinstance(value["deleted_at"], str) or not _TIME.fullmatch(value["deleted_at"]):
         raise UserError(_("malformed deletion"))

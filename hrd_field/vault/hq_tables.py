@@ -388,7 +388,7 @@ class HqTables:
             for pid, body in c.execute(
                     f"SELECT id, body FROM records WHERE type = 'person' AND deleted = 0"
                     f" AND id IN ({marks(chunk)})", chunk).fetchall():
-                out[pid] = json.loads(body).get("gender")
+                out[pid] = codec.stored(body).get("gender")
         return out
 
     # -- reports -------------------------------------------------------------------------------

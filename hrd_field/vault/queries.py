@@ -419,7 +419,7 @@ class RecordReader:
             (record_type, date_from, date_to + "\uffff"))
         for event_date, region, country, mission_id, body, terms in rows:
             yield ReportRecord(event_date, region, country, mission_id,
-                               terms.split("\x1f") if terms else (), json.loads(body))
+                               terms.split("\x1f") if terms else (), codec.stored(body))
 
     def _terms(self, text: str) -> list[_Term]:
         """The word index first, each typed word searched as the whole words it starts
@@ -439,4 +439,4 @@ class RecordReader:
 
 def decode(body: str) -> Record:
     """Decode a stored body; stored records were validated on the way in."""
-    return codec.from_trusted(json.loads(body))
+    return codec.from_trusted(codec.stored(body))

@@ -92,7 +92,7 @@ def _fill_concerned(c: Any, record: Record, known: dict[str, str | None] | None 
         marks = ", ".join("?" * len(wanted))
         for pid, body in c.execute(f"SELECT id, body FROM records WHERE type = 'person' AND"
                                    f" deleted = 0 AND id IN ({marks})", wanted).fetchall():
-            genders[pid] = json.loads(body).get("gender")
+            genders[pid] = codec.stored(body).get("gender")
     fill_persons_concerned(record, genders)
 
 

@@ -465,6 +465,9 @@ def _bad_lines() -> dict[str, bytes]:
         "unknown_vocabulary_code": good + _line(unknown_code) + b"\n",
         "over_long_field": good + _line(long_alias) + b"\n",
         "unknown_record_type": good + _line(bad_type) + b"\n",
+        # a type that is no text could not be looked up and escaped as a TypeError
+        "type_is_a_list": good + _line(dict(base, type=[])) + b"\n",
+        "type_is_an_object": good + _line(dict(base, type={"person": 1})) + b"\n",
         "not_json": good + b"{this is not json\n",
         "json_array": good + b"[1, 2, 3]\n",
         "nan": good + text.replace(b'"notes":', b'"nan_field":NaN,"notes":') + b"\n",
@@ -522,7 +525,13 @@ def test_a_number_out_of_an_integer_fields_reach_is_named(world: World, store: H
     b'"version":true}',
     b'{"deleted":true,"deleted_at":"2025-01-01T00:00:00Z","id":"%s","type":"person",'
     b'"version":0}',
-], ids=["unknown_type", "bad_id", "bad_time", "bool_version", "version_0"])
+    b'{"deleted":true,"deleted_at":"2025-01-01T00:00:00Z","id":"%s","type":[],"version":2}',
+    b'{"deleted":true,"deleted_at":"2025-01-01T00:00:00Z","id":"%s\\n","type":"person",'
+    b'"version":2}',
+    b'{"deleted":true,"deleted_at":"2025-01-01T00:00:00Z\\n","id":"%s","type":"person",'
+    b'"version":2}',
+], ids=["unknown_type", "bad_id", "bad_time", "bool_version", "version_0", "type_is_a_list",
+        "id_with_a_newline", "time_with_a_newline"])
 def test_malformed_tombstone_is_rejected(world: World, store: HqStore, tmp_path: Path,
                                          line: bytes) -> None:
     if b"%s" in line:

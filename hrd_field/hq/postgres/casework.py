@@ -27,7 +27,7 @@ class Casework(SealedRecords):
         for rid, version, sealed in conn.execute(
                 "SELECT id, version, sealed FROM hq_records WHERE deleted = 0 AND "  # noqa: S608
                 + where, params).fetchall():
-            yield codec.from_trusted(json.loads(self._open_record(rid, version,
+            yield codec.from_trusted(codec.stored(self._open_record(rid, version,
                                                                   sealed)["body"]))
 
     def open_communications(self) -> list[OpenCommunication]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from ...core import codec
 from ...core.records import utc_now
 from ...vault.hq_tables import Device, Incoming
 from ..repository import BlobSink, BundleLog
@@ -51,7 +52,7 @@ class _Import:
                                  " type = 'person' AND deleted = 0 AND id = ANY(%b)",
                                  (list(ids),)).fetchall()
         for pid, version, sealed in rows:
-            body = json.loads(self.repo._open_record(pid, version, sealed)["body"])
+            body = codec.stored(self.repo._open_record(pid, version, sealed)["body"])
             out[pid] = body.get("gender")
         return out
 

@@ -64,7 +64,7 @@ class RecordReads(SealedRecords):
                                " id = %s", (record_id,)).fetchone()
         if row is None or row[1]:
             raise NotFound(record_id)
-        return codec.from_trusted(json.loads(self._open_record(record_id, row[0],
+        return codec.from_trusted(codec.stored(self._open_record(record_id, row[0],
                                                                row[2])["body"]))
 
     def _row(self, r: Any) -> Row:
@@ -169,7 +169,7 @@ class RecordReads(SealedRecords):
             params += [min(limit, MAX_PAGE), max(offset, 0)]
         with self._conn() as conn:
             found = conn.execute(sql, params).fetchall()
-        return [codec.from_trusted(json.loads(self._open_record(id_, version, sealed)["body"]))
+        return [codec.from_trusted(codec.stored(self._open_record(id_, version, sealed)["body"]))
                 for id_, version, sealed in found]
 
     def report_records(self, record_type: str, date_from: str,
@@ -184,7 +184,7 @@ class RecordReads(SealedRecords):
                            " AND event_date >= %s AND event_date <= %s",
                            (record_type, date_from, date_to + "\uffff"))
             for id_, version, sealed, event_date, region, country, mission_id, terms in cursor:
-                body = json.loads(self._open_record(id_, version, sealed)["body"])
+                body = codec.stored(self._open_record(id_, version, sealed)["body"])
                 yield ReportRecord(event_date, region, country, mission_id, terms, body)
 
     def count(self, filters: Filters | None = None, *, text: str = "",
@@ -236,4 +236,4 @@ class RecordReads(SealedRecords):
         if body == "{}":
             raise UserError(_("Version {version} of record {id} is its deletion; earlier "
                               "versions are kept.").format(version=version, id=record_id))
-        return codec.from_trusted(json.loads(body))
+        return codec.from_trusted(codec.stored(body))

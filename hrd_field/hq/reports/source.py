@@ -16,13 +16,13 @@ record:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
+from ...core import codec
 from ...core.regions import region_of
 
 GENDERS = ("women", "men", "non_binary", "not_stated")
@@ -164,7 +164,7 @@ class StoreSource:
             "SELECT count(*), max(updated_at), max(seq) FROM records"
             " WHERE type = 'communication' AND deleted = 0")[0])
         if self._cache is None or self._cache[0] != stamp:
-            rows = [communication_row(json.loads(body)) for (body,) in self._db.query(
+            rows = [communication_row(codec.stored(body)) for (body,) in self._db.query(
                 "SELECT body FROM records WHERE type = 'communication' AND deleted = 0")]
             self._cache = (stamp, rows)
         return self._cache[1]
