@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import copy
 import random
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
 from helpers.samples import full_records
 
-from hrd_field.core import codec, validation
-from hrd_field.core.builders import BAD, builder
+from hrd_field.core import codec, formats, validation
+from hrd_field.core.builders import BAD, _init_only_assigns, builder
 from hrd_field.core.casework import ALL_RECORD_TYPES
+from hrd_field.core.checkers import checker
 from hrd_field.core.errors import FieldError, RecordInvalid
-from hrd_field.core.fields import LIST_MAX
+from hrd_field.core.fields import LIST_MAX, fld
+from hrd_field.core.introspect import LIST, LIST_NESTED, NESTED, plan, to_plain
+from hrd_field.core.records import ConsentScope, Place
+from hrd_field.core.regions import is_country
 from hrd_field.demo import demo_batch
 from hrd_field.demo.casework import generate_casework
 
@@ -91,7 +98,7 @@ def test_valid_records_take_the_fast_path_and_come_out_the_same() -> None:
         assert built is not BAD, data["type"]
         assert built == _generic(cls, data)[1]
         validation.normalise(built)
-        assert validation._checker(cls)(built)
+        assert checker(cls)(built)
         assert codec.from_dict(data, fast=True) == codec.from_dict(data)
 
 
@@ -115,7 +122,7 @@ def test_damaged_records_get_the_generic_verdict(seed: int) -> None:
             validation.normalise(generic)
             walked: list[FieldError] = []
             validation._walk(generic, "", walked)
-            assert validation._checker(cls)(generic) == (not walked), (walked, damaged)
+            assert checker(cls)(generic) == (not walked), (walked, damaged)
             expected = validation.validate(generic)
             try:
                 fast = codec.from_dict(damaged, fast=True)
@@ -130,7 +137,7 @@ def test_checker_sees_a_too_long_list_of_objects() -> None:
     data = next(d for d in SAMPLES if d["type"] == "consultation")
     record = codec.from_dict(data, fast=True)
     record.follow_up = record.follow_up[:1] * (LIST_MAX + 1)  # type: ignore[attr-defined]
-    assert not validation._checker(type(record))(record)
+    assert not checker(type(record))(record)
     assert [e.path for e in validation.validate(record)] == ["follow_up"]
 
 
@@ -168,3 +175,172 @@ def test_a_number_in_a_text_field_is_the_wrong_kind_not_a_fraction(fast: bool) -
         codec.from_dict(data, fast=fast)
     assert [(e.path, e.message) for e in refused.value.errors] == [
         ("alias", "wrong kind of value")]
+
+
+# --- the fast paths' own shortcuts --------------------------------------------------------
+
+
+def _layout(obj: Any) -> Any:
+    """An object's attributes in the order they were set, nested objects included."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return (type(obj), [(k, _layout(v)) for k, v in vars(obj).items()])
+    if isinstance(obj, list):
+        return [_layout(v) for v in obj]
+    return (type(obj), obj)
+
+
+def test_a_complete_record_is_made_as_its_init_would_make_it() -> None:
+    for data in SAMPLES:
+        cls = ALL_RECORD_TYPES[data["type"]]
+        built = builder(cls)(data)
+        assert _layout(built) == _layout(_generic(cls, data)[1])
+        for p in plan(cls):  # lists are the record's own, not the data's
+            if p.kind in (LIST, LIST_NESTED):
+                assert getattr(built, p.name) is not data[p.name]
+
+
+@dataclass(kw_only=True)
+class _Doubling:
+    """A class whose ``__init__`` does more than assign: built only by calling it."""
+
+    count: int = fld("Count", default=0)
+    names: list[str] = fld("Names", factory=list)
+
+    def __post_init__(self) -> None:
+        self.count *= 2
+
+
+@dataclass(kw_only=True)
+class _Hand:
+    count: int = fld("Count", default=0)
+
+    def __init__(self, count: int = 0) -> None:
+        self.count = count + 1
+
+
+def test_a_class_whose_init_does_more_is_built_by_calling_it() -> None:
+    assert _init_only_assigns(Place)
+    assert not _init_only_assigns(_Doubling)
+    assert not _init_only_assigns(_Hand)
+    assert builder(_Doubling, top=False)({"count": 2, "names": ["a"]}) == _Doubling(
+        count=2, names=["a"])
+    assert builder(_Doubling, top=False)({"count": 2, "names": ["a"]}).count == 4
+    assert builder(_Hand, top=False)({"count": 2}).count == 3
+    assert builder(_Doubling, top=False)({"count": 2}).count == 4  # a key missing
+
+
+def _stamp_reference(value: str) -> bool:
+    if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$", value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def test_the_quick_time_check_answers_as_the_full_one() -> None:
+    rng = random.Random(7)
+    stamps = ["2024-02-29T23:59:59.123456Z", "2023-02-29T10:00:00.000000Z",
+              "2024-12-31T24:00:00.000000Z", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00.1Z"]
+    cases = list(stamps)
+    for _ in range(20_000):
+        chars = list(rng.choice(stamps))
+        for _ in range(rng.randint(0, 3)):
+            chars[rng.randrange(len(chars))] = rng.choice("0123456789٣９Z-:T. \n+x")
+        if rng.random() < 0.1:
+            chars.append(rng.choice(["\n", "Z", "0"]))
+        cases.append("".join(chars))
+    assert sum(map(_stamp_reference, cases)) > 1000  # both answers are well represented
+    for value in cases:
+        assert formats.is_stamp(value) == _stamp_reference(value), value
+
+
+def test_remembered_dates_and_countries_answer_as_the_checks() -> None:
+    values = ["2024-02-29", "2023-02-29", "2024-2-1", "20240201", "2024-02-01\n", "",
+              "FR", "fr", " fr ", "ZZ", "F", "FRA", "٢٠٢٤-٠٢-٠١"]
+    for _ in range(2):  # the second time from what was remembered
+        for value in values:
+            assert formats.is_known_day(value) == formats.is_day(value), value
+            assert formats.is_known_country(value) == is_country(value), value
+    assert "fr" in formats.COUNTRIES_SEEN and " fr " not in formats.COUNTRIES_SEEN
+
+
+def _plain_reference(obj: Any) -> dict[str, Any]:
+    """``to_plain`` as a walk over the field plans."""
+    out: dict[str, Any] = {}
+    for p in plan(type(obj)):
+        value = getattr(obj, p.name)
+        if p.kind == NESTED:
+            out[p.name] = None if value is None else _plain_reference(value)
+        elif p.kind == LIST_NESTED:
+            out[p.name] = [_plain_reference(v) for v in value]
+        elif p.kind == LIST:
+            out[p.name] = list(value)
+        else:
+            out[p.name] = value
+    return out
+
+
+class _Str(str):
+    pass
+
+
+ODD: list[Any] = [None, "", "x" * 501, "\x00", "\ud800", "FR", "2024-02-30", 5, -1, 2**63,
+                  2.5, True, [], ["x"], [None], [1], ("a", "b"), (), {"a": 1}, [["x"]],
+                  [{}], Place(country="FR"), [Place()], ConsentScope(), _Str("x")]
+"""Values no JSON makes for a field of another kind, but code might."""
+
+
+def _odd_values(record: Any) -> list[Any]:
+    """Copies of ``record`` with one attribute somewhere (nested objects and the first
+    item of lists of them too) set to each of ``ODD``."""
+    paths: list[tuple[Any, ...]] = []
+
+    def visit(obj: Any, prefix: tuple[Any, ...]) -> None:
+        for p in plan(type(obj)):
+            paths.append((*prefix, p.name))
+            value = getattr(obj, p.name)
+            if p.kind == NESTED and value is not None:
+                visit(value, (*prefix, p.name))
+            elif p.kind == LIST_NESTED and value:
+                visit(value[0], (*prefix, p.name, 0))
+
+    visit(record, ())
+    out = []
+    for path in paths:
+        for odd_value in ODD:
+            odd = copy.deepcopy(record)
+            holder = odd
+            for step in path[:-1]:
+                holder = holder[step] if isinstance(step, int) else getattr(holder, step)
+            setattr(holder, path[-1], copy.deepcopy(odd_value))
+            out.append(odd)
+    return out
+
+
+def test_records_made_in_code_get_the_walks_verdict() -> None:
+    fullest = {}  # per type, the sample with the most set
+    for data in SAMPLES:
+        size = len(codec.canonical(data))
+        if size > fullest.get(data["type"], (0, None))[0]:
+            fullest[data["type"]] = (size, data)
+    for _size, data in fullest.values():
+        record = codec.from_dict(data, fast=True)
+        assert to_plain(record) == _plain_reference(record)
+        for odd in _odd_values(record):
+            walked: list[FieldError] = []
+            try:
+                validation._walk(odd, "", walked)
+            except (TypeError, AttributeError):
+                continue  # the walk itself cannot read it: not a record anyone can make
+            # the checker never raises, and never passes what the walk refuses
+            if checker(type(odd))(odd):
+                assert not walked, walked
+            try:
+                expected = _plain_reference(odd)
+            except TypeError as exc:
+                with pytest.raises(TypeError, match=re.escape(str(exc))):
+                    to_plain(odd)
+            else:
+                assert to_plain(odd) == expected
