@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from .fields import LIST_MAX
@@ -45,6 +46,19 @@ def checker(cls: type) -> Check:
     return found
 
 
+_NINES = bytes(0x39 if 0x30 <= b <= 0x39 else b for b in range(256))
+_HEXES = bytes(0x66 if 0x30 <= b <= 0x39 or 0x61 <= b <= 0x66 else b for b in range(256))
+# (byte table, pattern, what else): a value whose UTF-8 bytes, translated by the table
+# (digits to 9, or lower-case hex digits to f), are the pattern has the format's shape
+# (in ASCII); what else a format's check would find is done by the expression after it.
+_SHAPES = {
+    "uuid": (_HEXES, b"ffffffff-ffff-ffff-ffff-ffffffffffff", ""),
+    "sha256": (_HEXES, b"f" * 64, ""),
+    # calendar and clock ranges: parsed as is (Python 3.11 reads the "Z"), which raises
+    # ValueError (the checker then says no) where the full check would refuse it
+    "datetime": (_NINES, b"9999-99-99T99:99:99.999999Z", " and fromiso({}) is not None"),
+}
+
 # A format's test as an expression on a non-empty string (each exactly check_format's;
 # dates and countries seen valid before are found in a set without a call).
 _FORMATS = {"date": "({0} in days or day({0}))", "datetime": "stamp({0})",
@@ -61,15 +75,17 @@ class _Writer:
             "utf8": encodable, "day": is_known_day, "days": DAYS_SEEN, "stamp": is_stamp,
             "country": is_known_country, "countries": COUNTRIES_SEEN,
             "uuid": UUID.match, "sha256": SHA256.match, "fmt": check_format,
-            "LIST_MAX": LIST_MAX}
+            "LIST_MAX": LIST_MAX, "fromiso": datetime.fromisoformat}
         self.lines: list[str] = []
         self.count = 0
 
     def function(self, cls: type) -> Check:
         self.lines = ["def check(obj):", "    try:"]
         self.members(cls, "obj", 2, (cls,))
-        # issuperset meets an unhashable value only in a record not built from JSON
-        self.lines += ["    except TypeError:", "        return False", "    return True"]
+        # issuperset meets an unhashable value only in a record not built from JSON;
+        # ValueError: a time of the right shape but no real time
+        self.lines += ["    except (TypeError, ValueError):", "        return False",
+                       "    return True"]
         exec("\n".join(self.lines) + "\n", self.env)  # noqa: S102 - made from the plans only
         check: Check = self.env["check"]
         return check
@@ -113,14 +129,8 @@ class _Writer:
                 allowed = codes(vocab) | {None} if none_ok else codes(vocab)
                 self.fail_unless(depth, f"{v} in {self.const(allowed)}")
                 return
-            kind, rest = self.scalar(p.inner, p.meta, v)
-            if required and p.inner is str:
-                test = " and ".join([kind, f"{v}.strip()", *rest])
-            else:
-                test = " and ".join([kind, *rest])
-                if none_ok:
-                    test = f"{v} is None or ({test})"
-            self.fail_unless(depth, test)
+            test = self.scalar(p.inner, p.meta, v, required)
+            self.fail_unless(depth, f"{v} is None or ({test})" if none_ok else test)
             return
         # a list or an object: None is no problem to _walk unless required
         if none_ok:
@@ -138,9 +148,9 @@ class _Writer:
             self.fail_unless(depth, f"{self.const(codes(p.meta['vocab']))}.issuperset({v})")
         else:
             item = self.name("i")
-            kind, rest = self.scalar(typing.get_args(p.inner)[0], p.meta, item)
+            test = self.scalar(typing.get_args(p.inner)[0], p.meta, item, False)
             self.emit(depth, f"for {item} in {v}:")
-            self.fail_unless(depth + 1, " and ".join([kind, *rest]))
+            self.fail_unless(depth + 1, test)
 
     def nested(self, cls: type, v: str, depth: int, seen: tuple[type, ...]) -> None:
         if cls in seen:  # a class holding itself: check it by its own function
@@ -149,28 +159,39 @@ class _Writer:
         self.fail_unless(depth, f"type({v}) is {self.const(cls)}")
         self.members(cls, v, depth, (*seen, cls))
 
-    def scalar(self, inner: Any, meta: typing.Mapping[str, Any],
-               v: str) -> tuple[str, list[str]]:
-        """The test of a value's kind, and the tests (each assuming that kind) of what
-        ``_check_scalar`` checks of it."""
+    def scalar(self, inner: Any, meta: typing.Mapping[str, Any], v: str,
+               required: bool) -> str:
+        """A test of what ``_walk`` checks of a single value (of a field, or an item of a
+        list field: never required)."""
         if inner is bool:
-            return f"type({v}) is bool", []
+            return f"type({v}) is bool"
         if inner is int:
             lo, hi = bounds(meta)
-            return f"type({v}) is int", [f"{self.number(lo)} <= {v} <= {self.number(hi)}"]
+            return f"type({v}) is int and {self.number(lo)} <= {v} <= {self.number(hi)}"
         if inner is not str:
-            return "False", []  # no such field yet: _walk decides
+            return "False"  # no such field yet: _walk decides
         vocab = meta.get("vocab")
+        full = [f"{v}.strip()"] if required else []
         if vocab:
-            return f"type({v}) is str", [f"{v} in {self.const(codes(vocab))}"]
-        rest = []
+            full.append(f"{v} in {self.const(codes(vocab))}")
+            return f"type({v}) is str and " + " and ".join(full)
         limit = meta.get("max_length")
         if limit:
-            rest.append(f"len({v}) <= {self.number(limit)}")
-        rest += [f"'\\x00' not in {v}", f"({v}.isascii() or utf8({v}))"]
+            full.append(f"len({v}) <= {self.number(limit)}")
+        full += [f"'\\x00' not in {v}", f"({v}.isascii() or utf8({v}))"]
         fmt = meta.get("format")
         if fmt is not None:
             test = _FORMATS[fmt].format(v) if fmt in _FORMATS else \
                 f"fmt({self.const(fmt)}, {v}) is None"
-            rest.append(f"(not {v} or {test})")
-        return f"type({v}) is str", rest
+            full.append(f"(not {v} or {test})")
+        test = " and ".join(full)
+        shape = _SHAPES.get(fmt) if fmt is not None else None
+        if shape is not None and (not limit or limit >= len(shape[1])):
+            # the shape every such value this app writes has: when the value has it,
+            # every test of ``full`` passes (non-blank, short, ASCII, the format's own
+            # check); otherwise ``full`` decides
+            table, pattern, then = shape
+            quick = (f"(len({v}) == {len(pattern)} and {v}.encode().translate("
+                     f"{self.const(table)}) == {self.const(pattern)}{then.format(v)})")
+            test = f"{quick} or ({test})"
+        return f"type({v}) is str and ({test})"
