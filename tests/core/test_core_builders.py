@@ -24,7 +24,7 @@ from hrd_field.core.casework import ALL_RECORD_TYPES
 from hrd_field.core.checkers import checker
 from hrd_field.core.errors import FieldError, RecordInvalid
 from hrd_field.core.fields import LIST_MAX, fld
-from hrd_field.core.introspect import LIST, LIST_NESTED, NESTED, plan, to_plain
+from hrd_field.core.introspect import LIST, LIST_NESTED, NESTED, plan, to_plain, to_typed_plain
 from hrd_field.core.records import ConsentScope, Place
 from hrd_field.core.regions import is_country
 from hrd_field.demo import demo_batch
@@ -333,6 +333,7 @@ def test_records_made_in_code_get_the_walks_verdict() -> None:
     for _size, data in fullest.values():
         record = codec.from_dict(data, fast=True)
         assert to_plain(record) == _plain_reference(record)
+        _assert_same_typed_plain(record)
         for odd in _odd_values(record):
             walked: list[FieldError] = []
             try:
@@ -349,3 +350,10 @@ def test_records_made_in_code_get_the_walks_verdict() -> None:
                     to_plain(odd)
             else:
                 assert to_plain(odd) == expected
+                _assert_same_typed_plain(odd)
+
+
+def _assert_same_typed_plain(record: Any) -> None:
+    """``to_typed_plain`` is ``codec.to_dict``, keys in the same order."""
+    typed, plain = to_typed_plain(record), codec.to_dict(record)
+    assert typed == plain and list(typed) == list(plain)
