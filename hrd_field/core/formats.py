@@ -17,9 +17,10 @@ from .i18n import _
 from .regions import is_country
 from .vocab import VOCABULARIES
 
-UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+# \Z, not $: $ also matches before a final newline, and "<uuid>\n" is no identifier
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z\Z")
 # What SQLite and PostgreSQL's bigint hold: the range of an integer field that sets none of
 # its own (a version, a size). Beyond it a value cannot be stored, and JSON's 1e30 is an
 # integer to the schema.

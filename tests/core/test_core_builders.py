@@ -357,3 +357,30 @@ def _assert_same_typed_plain(record: Any) -> None:
     """``to_typed_plain`` is ``codec.to_dict``, keys in the same order."""
     typed, plain = to_typed_plain(record), codec.to_dict(record)
     assert typed == plain and list(typed) == list(plain)
+
+
+NEWLINE_CASES = [
+    ("person", lambda d: d.update(id=d["id"] + "\n"), "id", "not a valid identifier"),
+    ("person", lambda d: d.update(mission_id=MISSION + "\n"), "mission_id",
+     "not a valid identifier"),
+    ("threat_report", lambda d: d.update(person_ids=[MISSION + "\n"]), "person_ids.0",
+     "not a valid identifier"),
+    ("person", lambda d: d.update(attachments=[{
+        "sha256": "0" * 64 + "\n", "filename": "a.pdf", "media_type": "application/pdf",
+        "size": 1}]), "attachments.0.sha256", "not a SHA-256 digest"),
+    ("person", lambda d: d.update(created_at="2024-01-01T00:00:00Z\n"), "created_at",
+     "not a valid UTC time"),
+]
+MISSION = "3f1c2a4e-8b7d-4c6a-9e2f-1a2b3c4d5e6f"
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["generic", "generated"])
+@pytest.mark.parametrize("case", range(len(NEWLINE_CASES)))
+def test_an_identifier_with_a_newline_after_it_is_refused(fast: bool, case: int) -> None:
+    # a regular expression's $ also matches before a final newline: such ids were valid
+    record_type, damage, path, problem = NEWLINE_CASES[case]
+    data = copy.deepcopy(next(d for d in SAMPLES if d["type"] == record_type))
+    damage(data)
+    with pytest.raises(RecordInvalid) as refused:
+        codec.from_dict(data, fast=fast)
+    assert [(e.path, e.message) for e in refused.value.errors] == [(path, problem)]
