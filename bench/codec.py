@@ -11,7 +11,9 @@ pauses it, P passes each, and the median pass reported in microseconds per recor
 - ``parse_json``: a line to its dict (the strict parser: duplicate keys, NaN, long ints);
 - ``from_dict(fast=True)``: the dict to a built, normalised, validated record;
 - ``to_dict``: the record back to its dict;
-- ``canonical``: that dict to canonical JSON text.
+- ``canonical``: that dict to canonical JSON text;
+- where a tree has them: ``parse_line`` (the importer's parser) and ``to_typed_plain``
+  (``to_dict`` made as one dict).
 
 Each tree's code runs in its own worker process (the tree first on ``PYTHONPATH``): this
 tree's, and with ``--against TREE`` (e.g. ``git archive main | tar -x -C /tmp/before``)
@@ -36,9 +38,10 @@ from typing import Any
 from benchkit import Report, median
 
 HERE = Path(__file__).resolve().parents[1]
-STEPS = ("parse_json", "from_dict", "to_dict", "canonical", "to_typed_plain")
-"""The last is no step of an import yet: ``codec.to_dict`` made as one dict (a tree that
-has ``introspect.to_typed_plain``), shown apart."""
+STEPS = ("parse_json", "from_dict", "to_dict", "canonical", "parse_line", "to_typed_plain")
+"""The first four in every tree; the last two where a tree has them: ``codec.parse_line``
+(the importer's parser: orjson for canonical lines, the strict parser otherwise) and
+``introspect.to_typed_plain`` (``codec.to_dict`` made as one dict)."""
 
 
 def log(message: str) -> None:
@@ -68,6 +71,9 @@ def serve() -> None:
                      "from_dict": (lambda d: codec.from_dict(d, fast=True), dicts),
                      "to_dict": (codec.to_dict, records),
                      "canonical": (codec.canonical, plain)}
+            parse_line = getattr(codec, "parse_line", None)
+            if parse_line is not None:  # the importer's parser, where the tree has it
+                steps["parse_line"] = (parse_line, lines)
             from hrd_field.core import introspect
             typed = getattr(introspect, "to_typed_plain", None)
             if typed is not None:  # what codec.to_dict would cost made as one dict
