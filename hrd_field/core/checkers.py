@@ -113,10 +113,9 @@ class _Writer:
             self.field(p, v, depth, seen)
 
     def number(self, value: Any) -> str:
-        """An integer limit written into the source (an int's repr is only digits)."""
-        if type(value) is not int:
-            raise TypeError(f"not an integer limit: {value!r}")
-        return repr(value)
+        """A limit written into the source where it is an int (its repr is only digits),
+        passed as a constant otherwise."""
+        return repr(value) if type(value) is int else self.const(value)
 
     def field(self, p: FieldPlan, v: str, depth: int, seen: tuple[type, ...]) -> None:
         required = bool(p.meta.get("required"))
