@@ -11,6 +11,8 @@ words every problem. So the builder may be stricter than the generic check, neve
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -35,9 +37,99 @@ def builder(cls: type, *, top: bool = True) -> Builder:
 
 
 def _make(cls: type, top: bool) -> Builder:
-    """The builder as one generated function: a test and an assignment per field, no loop
-    and no call for plain text, numbers and flags (a record has about 50 fields; a call per
-    field was half the time). Names come from the dataclass fields, never from data."""
+    """The builder: a fast path for the common case, a record with every field of the
+    exact kind (what a device exports), and the field-by-field path for everything else."""
+    complete = _make_complete(cls, top, _make_any(cls, top))
+    return complete
+
+
+def _make_complete(cls: type, top: bool, otherwise: Builder) -> Builder:
+    """One generated function for data holding every field and nothing else, each of
+    exactly its declared kind: a lookup per field, one test of the plain values, a loop
+    per list, the instance made as its dataclass ``__init__`` would make it. Anything
+    else goes to ``otherwise`` (the field-by-field builder), which decides; so this path
+    only ever agrees with it. Names come from the dataclass fields, never from data."""
+    plans = plan(cls)
+    env: dict[str, Any] = {"BAD": BAD, "cls": cls, "new": object.__new__,
+                           "otherwise": otherwise}
+    lines = ["def build(data):",
+             "    if type(data) is not dict:",
+             "        return BAD",
+             "    try:"]
+    lines += [f"        v{i} = data[{p.name!r}]" for i, p in enumerate(plans)]
+    lines += ["    except KeyError:", "        return otherwise(data)"]
+    size = f"len(data) != {len(plans)}"
+    if top:
+        size += f" and (len(data) != {len(plans) + 1} or 'type' not in data)"
+    lines += [f"    if {size}:", "        return otherwise(data)"]
+    plain = []
+    for i, p in enumerate(plans):
+        v = f"v{i}"
+        if p.kind == SCALAR and p.inner in (str, bool, int):
+            test = f"type({v}) is {p.inner.__name__}"
+            plain.append(f"({v} is None or {test})" if p.optional else test)
+            continue
+        if p.optional:
+            lines += [f"    if {v} is None:", "        pass", f"    el{_kind_test(p, v)}"]
+        else:
+            lines.append(f"    {_kind_test(p, v)}")
+        if p.kind == NESTED:
+            env[f"b{i}"] = builder(p.nested or object, top=False)
+            lines += [f"        {v} = b{i}({v})",
+                      f"        if {v} is BAD:",
+                      "            return BAD"]
+        elif p.kind == LIST_NESTED:
+            env[f"b{i}"] = builder(p.nested or object, top=False)
+            lines += [f"        {v} = {v}[:]",
+                      f"        for n, item in enumerate({v}):",
+                      f"            item = {v}[n] = b{i}(item)",
+                      "            if item is BAD:",
+                      "                return BAD"]
+        elif p.kind == LIST and typing.get_args(p.inner) == (str,):
+            lines += [f"        for item in {v}:",
+                      "            if type(item) is not str:",
+                      "                return otherwise(data)",
+                      f"        {v} = {v}[:]"]
+        else:
+            lines += ["        return otherwise(data)"]
+        lines += ["    else:", "        return otherwise(data)"]
+    if plain:
+        lines += [f"    if not ({' and '.join(plain)}):", "        return otherwise(data)"]
+    if _init_only_assigns(cls):
+        lines.append("    obj = new(cls)")
+        lines += [f"    obj.{p.name} = v{i}" for i, p in enumerate(plans)]
+        lines.append("    return obj")
+    else:
+        lines.append("    return cls(" + ", ".join(
+            f"{p.name}=v{i}" for i, p in enumerate(plans)) + ")")
+    exec("\n".join(lines) + "\n", env)  # noqa: S102 - made from the field plans only
+    build: Builder = env["build"]
+    return build
+
+
+def _kind_test(p: FieldPlan, v: str) -> str:
+    return f"if type({v}) is {'dict' if p.kind == NESTED else 'list'}:"
+
+
+def _init_only_assigns(cls: type) -> bool:
+    """Whether ``cls(**fields)`` with every field given only assigns them in order (a
+    plain dataclass ``__init__``), so that making the instance and assigning is the same."""
+    params = getattr(cls, "__dataclass_params__", None)
+    init = vars(cls).get("__init__")
+    code = getattr(init, "__code__", None)
+    return (params is not None and params.init and not params.frozen
+            # made by @dataclass for this very class (its code is generated, not written)
+            and getattr(init, "__qualname__", None) == f"{cls.__qualname__}.__init__"
+            and code is not None and code.co_qualname == "__create_fn__.<locals>.__init__"
+            and not any(name in vars(k) for k in cls.__mro__[:-1]
+                        for name in ("__new__", "__setattr__", "__post_init__"))
+            and all(f.init for f in dataclasses.fields(cls)))
+
+
+def _make_any(cls: type, top: bool) -> Builder:
+    """The field-by-field builder as one generated function: a test and an assignment per
+    field, no loop and no call for plain text, numbers and flags (a record has about 50
+    fields; a call per field was half the time). Names come from the dataclass fields."""
     env: dict[str, Any] = {
         "BAD": BAD, "cls": cls, "number": _number,
         "allowed": frozenset(p.name for p in plan(cls)) | ({"type"} if top else set())}

@@ -56,28 +56,60 @@ def to_plain(obj: Any) -> dict[str, Any]:
     return plain
 
 
-_PLAINERS: dict[type, Any] = {}
+def to_typed_plain(record: Any) -> dict[str, Any]:
+    """``{"type": record.TYPE, **to_plain(record)}`` (a record's JSON form), made as one
+    dict rather than one copied into another."""
+    plain: dict[str, Any] = _plainer(type(record), typed=True)(record)
+    return plain
 
 
-def _plainer(cls: type) -> Any:
+_PLAINERS: dict[tuple[type, bool], Any] = {}
+
+
+def _plainer(cls: type, typed: bool = False) -> Any:
     """One function per class building its dict in a single expression (every record
-    saved or imported goes through here; a loop over the plan cost three times as much)."""
-    found = _PLAINERS.get(cls)
+    saved or imported goes through here; a loop over the plan cost three times as much).
+    Nested objects of their declared class are written into the same expression, lists
+    of them as one comprehension (made only when the list is not empty); a value of any
+    other class goes through ``to_plain`` as before."""
+    found = _PLAINERS.get((cls, typed))
     if found is not None:
         return found
-    items = []
-    for p in plan(cls):
-        value = f"obj.{p.name}"  # field names are Python identifiers (dataclass fields)
-        if p.kind == NESTED:
-            item = f"None if {value} is None else to_plain({value})"
-        elif p.kind == LIST_NESTED:
-            item = f"[to_plain(v) for v in {value}]"
-        elif p.kind == LIST:
-            item = f"list({value})"
-        else:
-            item = value
-        items.append(f"{p.name!r}: {item}")
     env: dict[str, Any] = {"to_plain": to_plain}
-    exec(f"def plain(obj):\n    return {{{', '.join(items)}}}\n", env)  # noqa: S102
-    found = _PLAINERS[cls] = env["plain"]
+    names = iter(range(1_000_000))
+
+    def dict_of(klass: type, obj: str, seen: tuple[type, ...]) -> str:
+        items = []
+        for p in plan(klass):
+            value = f"{obj}.{p.name}"  # field names are Python identifiers
+            if p.kind == NESTED and p.nested is not None and p.nested not in seen:
+                x, k = f"x{next(names)}", f"k{next(names)}"
+                env[k] = p.nested
+                item = (f"({dict_of(p.nested, x, (*seen, p.nested))} "
+                        f"if type({x} := {value}) is {k} else "
+                        f"(None if {x} is None else to_plain({x})))")
+            elif p.kind == NESTED:
+                item = f"None if {value} is None else to_plain({value})"
+            elif p.kind == LIST_NESTED and p.nested is not None:
+                x, y, k = f"x{next(names)}", f"y{next(names)}", f"k{next(names)}"
+                env[k] = p.nested
+                inner = (dict_of(p.nested, y, (*seen, p.nested)) if p.nested not in seen
+                         else f"to_plain({y})")
+                # list() of an empty (or no) list: what iterating it gives, or its error
+                item = (f"([{inner} if type({y}) is {k} else to_plain({y}) for {y} in {x}] "
+                        f"if ({x} := {value}) else list({x}))")
+            elif p.kind == LIST_NESTED:
+                item = f"[to_plain(v) for v in {value}]"
+            elif p.kind == LIST:
+                item = f"list({value})"
+            else:
+                item = value
+            items.append(f"{p.name!r}: {item}")
+        return "{" + ", ".join(items) + "}"
+
+    body = dict_of(cls, "obj", (cls,))
+    if typed:
+        body = "{'type': obj.TYPE, " + body[1:]
+    exec(f"def plain(obj):\n    return {body}\n", env)  # noqa: S102
+    found = _PLAINERS[cls, typed] = env["plain"]
     return found

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import typing
-from datetime import date, datetime
-from functools import cache
 from typing import Any
 
 from .casework import Communication, Legislation, Recommendation
+from .checkers import checker
 from .consent import act_contradictions
 from .deadlines import reply_due
 from .errors import FieldError
 from .fields import LIST_MAX
+from .formats import bounds, check_format, codes
 from .i18n import _
-from .introspect import LIST, LIST_NESTED, NESTED, SCALAR, plan
+from .introspect import LIST, LIST_NESTED, NESTED, plan
 from .linking import at_least, counts_of, total
 from .records import Consent, Consultation, Mission, Record, ReprisalIncident, ThreatReport
-from .regions import is_country, region_of
-from .vocab import VOCABULARIES
+from .regions import region_of
 
 CONSENT_REVIEW = "consent_contradiction"
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-# What SQLite and PostgreSQL's bigint hold: the range of an integer field that sets none of
-# its own (a version, a size). Beyond it a value cannot be stored, and JSON's 1e30 is an
-# integer to the schema.
-WHOLE_MIN, WHOLE_MAX = -(2**63), 2**63 - 1
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 
 
 def normalise(record: Record) -> None:
@@ -107,50 +98,19 @@ def _check_communication(record: Communication, errors: list[FieldError]) -> Non
                                              "sent ({date})").format(date=record.sent_on)))
 
 
-def _check_format(fmt: str | None, value: str) -> str | None:
-    if fmt == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return _("not a valid date (YYYY-MM-DD)")
-        if len(value) != 10:
-            return _("not a valid date (YYYY-MM-DD)")
-    elif fmt == "datetime":
-        if not _DATETIME.match(value):
-            return _("not a valid UTC time")
-        try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return _("not a valid UTC time")
-    elif fmt == "country":
-        if not is_country(value):
-            return _("not an ISO 3166-1 country code")
-    elif fmt == "uuid":
-        if not _UUID.match(value):
-            return _("not a valid identifier")
-    elif fmt == "sha256" and not _SHA256.match(value):
-        return _("not a SHA-256 digest")
-    return None
-
-
-def _bounds(meta: typing.Mapping[str, Any]) -> tuple[int, int]:
-    lo, hi = meta.get("minimum"), meta.get("maximum")
-    return (WHOLE_MIN if lo is None else lo), (WHOLE_MAX if hi is None else hi)
-
-
 def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
                   errors: list[FieldError]) -> None:
     if isinstance(value, bool):
         return
     if isinstance(value, int):
-        lo, hi = _bounds(meta)
+        lo, hi = bounds(meta)
         if not lo <= value <= hi:
             errors.append(FieldError(path, _("out of range")))
         return
     if isinstance(value, str):
         vocab = meta.get("vocab")
         if vocab:
-            if value not in _codes(vocab):
+            if value not in codes(vocab):
                 errors.append(FieldError(path, _("not one of the allowed codes")))
             return
         limit = meta.get("max_length")
@@ -168,14 +128,9 @@ def _check_scalar(path: str, value: Any, meta: typing.Mapping[str, Any],
                 errors.append(FieldError(path, _("contains an invalid character")))
                 return
         if value:
-            problem = _check_format(meta.get("format"), value)
+            problem = check_format(meta.get("format"), value)
             if problem:
                 errors.append(FieldError(path, problem))
-
-
-@cache
-def _codes(vocab: str) -> frozenset[str]:
-    return frozenset(VOCABULARIES[vocab].codes())
 
 
 def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
@@ -205,143 +160,23 @@ def _walk(obj: Any, prefix: str, errors: list[FieldError]) -> None:
             _check_scalar(path, value, meta, errors)
 
 
-# The field checks of ``_walk`` as one function per class, made once from the same plans:
-# a bulk import validates tens of thousands of records, and the generic walk (re-reading
-# each field's metadata for every value) was most of its time. A checker only answers
-# whether ``_walk`` would find nothing; when it says no, ``_walk`` runs and words every
-# problem. tests/core/test_core_builders.py holds the two against each other.
-
-_Check = typing.Callable[[Any], bool]
-_CHECKERS: dict[type, _Check] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _checker(cls: type) -> _Check:
-    found = _CHECKERS.get(cls)
+def _field_names(cls: type) -> tuple[str, ...]:
+    found = _FIELD_NAMES.get(cls)
     if found is None:
-        found = _CHECKERS[cls] = _make_checker(cls)
+        found = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
     return found
-
-
-def _make_checker(cls: type) -> _Check:
-    # One generated function: a test per field, inline for the commonest kinds (codes,
-    # short text), a call to the field's check otherwise. An inline test that fails asks
-    # the field's check, so it may only ever be stricter. Names are the dataclass's fields.
-    env: dict[str, Any] = {"utf8": _encodable, "all_in": _all_in}
-    lines = ["def check(obj):"]
-    for i, p in enumerate(plan(cls)):
-        env[f"f{i}"] = _field_check(p)
-        test = f"f{i}(v)"
-        meta = p.meta
-        if p.kind == SCALAR and not meta.get("required"):
-            if meta.get("vocab"):
-                env[f"c{i}"] = _codes(meta["vocab"])
-                test = f"v is None or (v in c{i} if type(v) is str else f{i}(v))"
-            elif meta.get("format") is None:
-                limit = meta.get("max_length")
-                length = f"len(v) <= {int(limit)} and " if limit else ""
-                test = (f"v is None or (type(v) is str and {length}'\\x00' not in v and"
-                        f" (v.isascii() or utf8(v))) or f{i}(v)")
-        elif p.kind == LIST and meta.get("vocab") and not meta.get("required"):
-            env[f"c{i}"] = _codes(meta["vocab"])
-            test = f"(type(v) is list and all_in(v, c{i})) or f{i}(v)"
-        lines += [f"    v = obj.{p.name}", f"    if not ({test}):", "        return False"]
-    lines.append("    return True")
-    exec("\n".join(lines) + "\n", env)  # noqa: S102 - made from the field plans only
-    check: _Check = env["check"]
-    return check
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a JSON escape
-        return False
-    return True
-
-
-def _all_in(values: list[Any], codes: frozenset[str]) -> bool:
-    """A list of codes, none unknown, not too many (what ``_walk`` checks of it)."""
-    try:
-        return len(values) <= LIST_MAX and codes.issuperset(values)
-    except TypeError:  # something unhashable in the list: the field's check decides
-        return False
-
-
-def _nested_ok(value: Any) -> bool:
-    return _checker(type(value))(value)
-
-
-def _field_check(p: Any) -> _Check:
-    """True where ``_walk`` would add no error for this field's value."""
-    inner: _Check
-    if p.kind == NESTED:
-        inner = _nested_ok
-    elif p.kind in (LIST, LIST_NESTED):
-        item_ok = _nested_ok if p.kind == LIST_NESTED else _scalar_check(p.meta)
-
-        def each(value: Any) -> bool:
-            if len(value) > LIST_MAX:
-                return False
-            for item in value:
-                if not item_ok(item):
-                    return False
-            return True
-        inner = each
-    else:
-        inner = _scalar_check(p.meta)
-        codes = _codes(p.meta["vocab"]) if p.meta.get("vocab") else None
-        if codes is not None and not p.meta.get("required"):
-            def coded(value: Any) -> bool:
-                if type(value) is str:
-                    return value in codes
-                return value is None or inner(value)
-            return coded
-    if p.meta.get("required"):
-        def required(value: Any) -> bool:
-            if value is None or (isinstance(value, str) and not value.strip()):
-                return False
-            return inner(value)
-        return required
-
-    def optional(value: Any) -> bool:
-        return value is None or inner(value)
-
-    return optional
-
-
-def _scalar_check(meta: typing.Mapping[str, Any]) -> _Check:
-    """True where ``_check_scalar`` would add no error."""
-    lo, hi = _bounds(meta)
-    vocab = meta.get("vocab")
-    codes = _codes(vocab) if vocab else None
-    limit = meta.get("max_length")
-    fmt = meta.get("format")
-
-    def ok(value: Any) -> bool:
-        kind = type(value)
-        if kind is str:
-            if codes is not None:
-                return value in codes
-            if (limit and len(value) > limit) or "\x00" in value:
-                return False
-            if not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    return False
-            return not value or fmt is None or _check_format(fmt, value) is None
-        if kind is bool:
-            return True
-        if kind is int:
-            return bool(lo <= value <= hi)
-        return False  # anything else: the generic walk decides
-
-    return ok
 
 
 def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
     scope = consent.scope
-    granted = [f.name for f in dataclasses.fields(scope) if getattr(scope, f.name)]
+    granted = False
+    for name in _field_names(type(scope)):
+        if getattr(scope, name):
+            granted = True
+            break
     if granted and not consent.obtained:
         errors.append(FieldError("consent.obtained", _(
             "“Consent obtained” is not ticked, but uses are ticked below: tick it, or untick "
@@ -357,7 +192,7 @@ def _check_consent(consent: Consent, errors: list[FieldError]) -> None:
 def validate(record: Record) -> list[FieldError]:
     """All problems with a record, each tied to its field; an empty list means valid."""
     errors: list[FieldError] = []
-    if not _checker(type(record))(record):
+    if not checker(type(record))(record):
         _walk(record, "", errors)
         if errors:
             return errors
