@@ -13,14 +13,14 @@ from .builders import BAD, builder
 from .casework import ALL_RECORD_TYPES as RECORD_TYPES
 from .errors import FieldError, RecordInvalid, UserError
 from .i18n import _, ngettext
-from .introspect import LIST, LIST_NESTED, NESTED, plan, to_plain
+from .introspect import LIST, LIST_NESTED, NESTED, plan, to_typed_plain
 from .records import Record
 from .schema import schema_for_type
 from .validation import normalise, validate
 
 
 def to_dict(record: Record) -> dict[str, Any]:
-    return {"type": record.TYPE, **to_plain(record)}
+    return to_typed_plain(record)
 
 
 def dumps(record: Record) -> str:

@@ -354,8 +354,9 @@ def test_records_made_in_code_get_the_walks_verdict() -> None:
 
 
 def _assert_same_typed_plain(record: Any) -> None:
-    """``to_typed_plain`` is ``codec.to_dict``, keys in the same order."""
-    typed, plain = to_typed_plain(record), codec.to_dict(record)
+    """``to_typed_plain`` (``codec.to_dict``) is the type and ``to_plain``, keys in the same
+    order."""
+    typed, plain = to_typed_plain(record), {"type": record.TYPE, **to_plain(record)}
     assert typed == plain and list(typed) == list(plain)
 
 
