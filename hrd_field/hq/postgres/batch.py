@@ -8,6 +8,7 @@ previous ones travel, so the server stores them while this process seals the nex
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,12 +52,7 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
         assert item.record is not None
         return repo.row_values(item.record, body)
 
-    def staged_row(record_id: str) -> tuple[Any, ...]:
-        """``whole_row`` for the staging table: the terms as one text (see _STAGING)."""
-        row = whole_row(record_id)
-        return (*row[:-2], " ".join(row[-2]), row[-1])
-
-    state, written = _lock_or_reserve(conn, items, now, whole, whole_row, staged_row)
+    state, written = _lock_or_reserve(conn, items, now, whole, whole_row)
     versions: list[tuple[Any, ...]] = []
     owners: list[tuple[str, str, str, str | None]] = []
     pending = _Pending()
@@ -159,8 +155,7 @@ def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
 
 def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
                      whole: Callable[[str], bool],
-                     whole_row: Callable[[str], tuple[Any, ...]],
-                     staged_row: Callable[[str], tuple[Any, ...]]
+                     whole_row: Callable[[str], tuple[Any, ...]]
                      ) -> tuple[dict[str, tuple[int, int, str]], set[str]]:
     """(version, deleted, type) of the records HQ holds among ``items``, locked in id order
     (two imports never wait on each other crosswise), and the ids of the records this
@@ -173,8 +168,7 @@ def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
     ids = sorted(first_type)
     state = _locked(conn, ids)
     missing = [i for i in ids if i not in state]
-    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row,
-                            staged_row)
+    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row)
     placeholders = [i for i in missing if i not in written and not whole(i)]
     reserved = set(written)
     if placeholders:
@@ -190,19 +184,31 @@ def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
     return state, written
 
 
-def _insert_whole(conn: Any, ids: list[str], whole_row: Callable[[str], tuple[Any, ...]],
-                  staged_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
+def _insert_whole(conn: Any, ids: list[str],
+                  whole_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
     """Insert the rows of these records (in id order) unless another import created some of
-    them meanwhile; the ids inserted. The rows reach the server with one COPY into a
-    session's temporary table (COPY cannot go into hq_records itself, which has row
-    security), then one INSERT … ON CONFLICT takes them. Where temporary tables are not
-    allowed, a statement a row, pipelined."""
+    them meanwhile; the ids inserted.
+
+    The rows reach the server with one binary COPY, stored as they arrive while this
+    process seals the next ones. COPY cannot take a row another import has just created,
+    nor go into hq_records where row security applies to the importing role (the intake's):
+    then the rows go into a session's temporary table and one INSERT … ON CONFLICT takes
+    them. Where temporary tables are not allowed either, a statement a row, pipelined."""
     if not ids:
         return set()
+    if not conn.execute("SELECT row_security_active('hq_records')").fetchone()[0]:
+        try:
+            with conn.transaction():
+                _copy(conn, f"hq_records ({ROW_COLUMNS})", ROW_TYPES,
+                      ((*row[:-2], text_array(row[-2]), row[-1]) for row in map(whole_row, ids)))
+            return set(ids)
+        except psycopg.errors.UniqueViolation:
+            pass  # created meanwhile by another import (it has committed)
     try:
         with conn.transaction():
             conn.execute(_STAGING)
-            _copy(conn, f"hq_staged_rows ({ROW_COLUMNS})", STAGED_TYPES, map(staged_row, ids))
+            _copy(conn, f"hq_staged_rows ({ROW_COLUMNS})", STAGED_TYPES,
+                  ((*row[:-2], " ".join(row[-2]), row[-1]) for row in map(whole_row, ids)))
             inserted = conn.execute(INSERT_STAGED).fetchall()
     except psycopg.errors.InsufficientPrivilege:
         with conn.cursor() as cur:
@@ -255,6 +261,28 @@ class _Pending:
         self.tombstones.clear()
 
 
+_ARRAY = struct.Struct("!iiIii")
+_LENGTH = struct.Struct("!i")
+_TEXT_OID = 25
+
+
+def text_array(items: list[str]) -> bytes:
+    """A text[] in PostgreSQL's binary form (dimensions, no nulls, element type, length and
+    lower bound, then each element's length and UTF-8), sent as bytes for the server to
+    read as the column's type: psycopg formats an array with a Python call per element."""
+    if not items:
+        return _ARRAY.pack(0, 0, _TEXT_OID, 0, 0)[:12]
+    parts = [_ARRAY.pack(1, 0, _TEXT_OID, len(items), 1)]
+    for item in items:
+        data = item.encode()
+        parts += (_LENGTH.pack(len(data)), data)
+    return b"".join(parts)
+
+
+ROW_TYPES = ("text", "int4", "text", "text", "text", "text", "text", "text", "text", "text",
+             "int2", "text", "text", "bytea", "bytea", "text")
+"""The types of ``ROW_COLUMNS`` for binary COPY into hq_records; the terms go as
+``text_array`` bytes."""
 STAGED_TYPES = ("text", "int4", "text", "text", "text", "text", "text", "text", "text",
                 "text", "int2", "text", "text", "bytea", "text", "text")
 """The types of ``ROW_COLUMNS`` in the staging table, in order, for binary COPY."""
