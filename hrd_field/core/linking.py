@@ -95,6 +95,14 @@ def for_hq(record: ThreatReport, *, shared: Container[str],
     return out
 
 
+def resolved_at_hq(record: ThreatReport, held: Mapping[str, str | None]) -> bool:
+    """Whether ``resolve_at_hq`` would leave the record as it is (checked without copying
+    it: most threats HQ receives link only people it holds, with their counts made)."""
+    return all(pid in held for pid in record.person_ids) and at_least(
+        record.persons_concerned, counts_of(linked_genders(record, held))
+    ) == record.persons_concerned
+
+
 def resolve_at_hq(record: ThreatReport, held: Mapping[str, str | None]) -> bool:
     """Turn links to people HQ does not hold into stubs (records from devices that did not
     make stubs yet). ``held``: the linked people HQ holds, id → gender. The id is kept as

@@ -344,7 +344,7 @@ def _incoming(item: Any, people: dict[str, str | None]) -> Incoming:
     if isinstance(item, dict):
         return Incoming(item["id"], item["type"], item["version"])
     current = None
-    if isinstance(item, ThreatReport):
+    if isinstance(item, ThreatReport) and not linking.resolved_at_hq(item, people):
         # HQ holds the threat with links to people it does not hold turned into stubs;
         # history keeps it as the device sent it. Only the link fields change, so only
         # they are copied.
