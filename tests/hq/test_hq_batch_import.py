@@ -26,6 +26,7 @@ from helpers.hqkit import (
     threat,
 )
 
+from hrd_field.core import linking
 from hrd_field.hq import pg_schema
 from hrd_field.hq.importer import import_bundle
 from hrd_field.hq.store import HqStore
@@ -73,6 +74,28 @@ def test_new_and_held_records_in_one_bundle(tmp_path: Path, hq_database: str | N
             + report.persons_concerned.non_binary + report.persons_concerned.not_stated >= 1
         assert repo_counts(store)["hq_versions"] == 60
         assert import_bundle(store, second).status == "duplicate"
+
+
+@pytest.mark.parametrize("gender", [None, "woman", "man", "non_binary", "another_identity",
+                                    "prefers_not_to_say"])
+def test_links_to_people_held_before_count_them_by_gender(
+        tmp_path: Path, hq_database: str | None, gender: str | None) -> None:
+    """A threat linking people HQ received in an earlier bundle counts them by the gender
+    HQ holds (the bundle's own count of them left at nothing)."""
+    world = make_world(tmp_path / "w", database=hq_database)
+    people = [person(f"Counted {i}") for i in range(3)]
+    for p in people:
+        p.gender = gender
+    first = sign_bundle(world.root / "1", world.device, world.recipients, 1, jsonl(people),
+                        counts={"person": 3})
+    report = _threat(1, [p.id for p in people])
+    second = sign_bundle(world.root / "2", world.device, world.recipients, 2, jsonl([report]),
+                         counts={"threat_report": 1})
+    with world.store() as store:
+        assert import_bundle(store, first).status == "imported"
+        assert import_bundle(store, second).status == "imported"
+        held = store.repo.get(report.id).persons_concerned
+    assert held == linking.counts_of([gender] * 3)
 
 
 def test_one_foreign_record_refuses_the_whole_batch(tmp_path: Path,
