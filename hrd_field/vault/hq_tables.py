@@ -6,6 +6,7 @@ the methods taking ``c`` work on that connection and never commit themselves.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,27 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 def marks(chunk: Sequence[object]) -> str:
     return ", ".join("?" * len(chunk))
+
+
+def consent_scope_json(plain: dict[str, Any] | None) -> str | None:
+    """The consent scope of a record's JSON form as provenance keeps it (None: no consent).
+    A scope is five yes/no answers: their texts are made once each, not for every record."""
+    consent = plain.get("consent") if plain is not None else None
+    if not isinstance(consent, dict):
+        return None
+    scope = consent.get("scope")
+    key = tuple(scope.items()) if isinstance(scope, dict) else None
+    try:
+        return _SCOPES[key]
+    except (KeyError, TypeError):  # TypeError: a value that is no key (never a bool)
+        text = json.dumps(scope)
+        if key is not None and len(_SCOPES) < 256:
+            with contextlib.suppress(TypeError):
+                _SCOPES[key] = text
+        return text
+
+
+_SCOPES: dict[Any, str] = {}
 
 
 @dataclass
@@ -266,8 +288,7 @@ class HqTables:
                 results.append("known")
                 continue
             held[(item.id, item.version)] = body
-            consent = plain.get("consent") if plain is not None else None
-            scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
+            scope = consent_scope_json(plain)
             versions.append((item.id, item.version, item.type, device_key, bundle_id, seq,
                              scope, body, now))
             owners.append((item.id, device_key, item.type, item.mission_id))

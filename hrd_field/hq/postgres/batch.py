@@ -7,7 +7,6 @@ previous ones travel, so the server stores them while this process seals the nex
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from ...core.i18n import _
 from ...core.records import Record, utc_now
 from ...core.validation import normalise
 from ...core.vocab import RECORD_TYPE
-from ...vault.hq_tables import Incoming
+from ...vault.hq_tables import Incoming, consent_scope_json
 from ...vault.repository import Conflict
 from .records import INSERT_ROW, ROW_COLUMNS, TOMBSTONE_ROW, UPDATE_ROW, SealedRecords
 
@@ -132,8 +131,7 @@ def _prepare(repo: SealedRecords, item: Incoming) -> tuple[str, str, str | None]
     plain, body = item.plain()
     if plain is None:
         return body, repo.sealer.fingerprint(body.encode()), None
-    consent = plain.get("consent")
-    scope = json.dumps(consent.get("scope")) if isinstance(consent, dict) else None
+    scope = consent_scope_json(plain)
     # a version sent again is compared without its link fields (stub references are new on
     # each export): core.linking.comparable
     # only threats carry link fields: for every other record the two texts are one
