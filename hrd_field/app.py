@@ -14,6 +14,7 @@ from pathlib import Path
 from .cli.main import run
 from .core.errors import UserError
 from .core.i18n import _
+from .hardening import keep_memory_private
 
 
 def _register_gui(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +64,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_memory_private()
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--self-test"]:
         from .selftest import run as self_test
