@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .casework import Communication, Legislation, Recommendation
+from .collectors import (
+    Collect,
+    NotText,
+    coded_fields,
+    make_term_collector,
+    make_term_text_collector,
+    make_text_collector,
+    text_fields,
+)
 from .display import event_date, stored_title
-from .introspect import LIST, LIST_NESTED, NESTED, plan
+from .introspect import LIST, LIST_NESTED, NESTED
 from .records import Mission, Person, Record, ReprisalIncident, ThreatReport
 from .regions import region_of
 
@@ -18,25 +28,32 @@ def search_text(record: Record) -> str:
     Identity fields are left out: a search hit must never put a legal name on screen.
     """
     parts: list[str] = []
-    _collect_text(record, parts)
+    _made(_TEXT_COLLECTORS, type(record), make_text_collector, _collect_text)(record, parts)
     return "\n".join(parts)
 
 
 # Which fields hold text and which hold codes, per class, decided once from the field
-# plans: bulk imports index tens of thousands of records, and re-reading every field's
-# metadata for each one was most of the indexing time.
+# plans; the walks below are generated per class (``collectors``) for speed, and run as
+# they are for objects of any other class.
 _TEXT_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
 _CODED_FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
+_TEXT_COLLECTORS: dict[type, Collect] = {}
+_TERM_COLLECTORS: dict[type, Collect] = {}
+_TERM_TEXT_COLLECTORS: dict[type, Collect] = {}
+
+
+def _made(cache: dict[type, Collect], cls: type, make: Callable[[type, Collect], Collect],
+          generic: Collect) -> Collect:
+    found = cache.get(cls)
+    if found is None:
+        found = cache[cls] = make(cls, generic)
+    return found
 
 
 def _text_fields(cls: type) -> tuple[tuple[str, str], ...]:
     found = _TEXT_FIELDS.get(cls)
     if found is None:
-        found = _TEXT_FIELDS[cls] = tuple(
-            (p.name, p.kind) for p in plan(cls)
-            # codes, ids and dates are filters, not text
-            if not (p.meta.get("vocab") or p.meta.get("format") or p.meta.get("identity")
-                    or p.name == "author"))
+        found = _TEXT_FIELDS[cls] = tuple((p.name, p.kind) for p in text_fields(cls))
     return found
 
 
@@ -59,6 +76,11 @@ def _collect_text(obj: Any, parts: list[str]) -> None:
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
+# UTF-8 bytes that begin or continue a character before U+3000 (lead bytes of U+3000 and
+# up are E3 and higher): a text of only these holds nothing ``_CJK`` matches.
+_BELOW_U3000 = bytes(range(0xE3))
+
+
 def is_cjk(text: str) -> bool:
     return bool(text) and _CJK.fullmatch(text) is not None
 
@@ -71,6 +93,8 @@ def cjk_bigrams(text: str) -> str:
     """
     if not text or text.isascii():  # most text (max(text) walked every character)
         return ""
+    if not text.encode("utf-8", "surrogatepass").translate(None, _BELOW_U3000):
+        return ""  # every character before U+3000: none of these scripts (4× the scan)
     grams: list[str] = []
     for run in _CJK.findall(text):
         if len(run) == 1:
@@ -83,16 +107,36 @@ def cjk_bigrams(text: str) -> str:
 def terms(record: Record) -> set[tuple[str, str]]:
     """(vocabulary, code) pairs of every coded value, for filters like 'group at risk'."""
     out: set[tuple[str, str]] = set()
-    _collect_terms(record, out)
+    _made(_TERM_COLLECTORS, type(record), make_term_collector, _collect_terms)(record, out)
     return out
+
+
+def term_texts(record: Record) -> list[str]:
+    """``terms`` as 'vocab:code' texts, sorted (PostgreSQL keeps them so)."""
+    out: set[str] = set()
+    try:
+        _made(_TERM_TEXT_COLLECTORS, type(record), make_term_text_collector,
+              _collect_term_texts)(record, out)
+    except NotText:
+        return sorted(f"{vocab}:{code}" for vocab, code in terms(record))
+    return sorted(out)
+
+
+def _collect_term_texts(obj: Any, out: set[str]) -> None:
+    """An object of a class not declared where it is held: its pairs, as texts."""
+    pairs: set[tuple[str, str]] = set()
+    _collect_terms(obj, pairs)
+    for vocab, code in pairs:
+        if type(code) is not str or ":" in vocab:
+            raise NotText
+        out.add(f"{vocab}:{code}")
 
 
 def _coded_fields(cls: type) -> tuple[tuple[str, str, str | None], ...]:
     found = _CODED_FIELDS.get(cls)
     if found is None:
         found = _CODED_FIELDS[cls] = tuple(
-            (p.name, p.kind, p.meta.get("vocab")) for p in plan(cls)
-            if p.kind in (NESTED, LIST_NESTED) or p.meta.get("vocab"))
+            (p.name, p.kind, p.meta.get("vocab")) for p in coded_fields(cls))
     return found
 
 
