@@ -46,7 +46,7 @@ class SealedRecords(Pooled):
                 cols["country"], cols["region"], cols["event_date"], cols["risk_level"],
                 cols["case_status"], cols["urgency"], cols["flagged"], record.created_at,
                 record.updated_at, self._seal_record(record, body, cols["title"]),
-                record_terms(record),
+                indexing.term_texts(record),
                 record.id)
 
     def _write(self, conn: Any, record: Record, *, insert: bool) -> None:
@@ -117,11 +117,6 @@ def unpack_record(data: bytes) -> dict[str, str]:
     return {"title": data[start:start + title].decode(),
             "text": data[start + title:start + title + text].decode(),
             "body": data[start + title + text:].decode()}
-
-
-def record_terms(record: Record) -> list[str]:
-    """The record's (vocabulary, code) pairs as its row's ``terms``: 'vocab:code', sorted."""
-    return sorted(f"{vocab}:{code}" for vocab, code in indexing.terms(record))
 
 
 TERMS_AS_TABLE = ("(SELECT split_part(x, ':', 1) AS vocab, substr(x, strpos(x, ':') + 1) AS"
