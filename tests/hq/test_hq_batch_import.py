@@ -147,18 +147,24 @@ def test_imports_leave_the_cycle_collector_as_they_found_it(
                        counts={"person": 5})
     bad = sign_bundle(world.root / "2", world.device, world.recipients, 2,
                       jsonl(people[:1]) + b"{not json\n", counts={"person": 2})
-    assert gc.isenabled()
-    with world.store() as store:
-        assert import_bundle(store, good).status == "imported"
-        assert gc.isenabled()
-        assert import_bundle(store, bad).status == "rejected"
-        assert gc.isenabled()
-        gc.disable()
-        try:
+    # a GUI test run before this one in the same process may have left the collector off
+    # (the app collects on its GUI thread instead): both states are set here
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        with world.store() as store:
+            assert import_bundle(store, good).status == "imported"
+            assert gc.isenabled()
+            assert import_bundle(store, bad).status == "rejected"
+            assert gc.isenabled()
+            gc.disable()
             assert import_bundle(store, good).status == "duplicate"
             assert not gc.isenabled()
-        finally:
+    finally:
+        if was_enabled:
             gc.enable()
+        else:
+            gc.disable()
 
 
 def test_a_record_created_meanwhile_by_another_import_is_held_not_overwritten(
