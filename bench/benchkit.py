@@ -1,9 +1,49 @@
-"""What the benchmark scripts share: statistics and the table they print."""
+"""What the benchmark scripts share: statistics, the table they print, and worker processes
+running another tree's code."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class TreeWorker:
+    """A process running ``script`` with ``tree`` first on ``PYTHONPATH`` (this tree, or an
+    earlier commit's copy to measure against in the same run): one JSON command a line on
+    its stdin, one JSON answer a line on its stdout; ``{"op": "close"}`` ends it."""
+
+    def __init__(self, tree: Path, script: Path, *args: str,
+                 env: dict[str, str] | None = None) -> None:
+        # the tree first; a PYTHONPATH the bench was started with follows (e.g. another
+        # build of a dependency, measured against this one)
+        path = os.pathsep.join(p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), *args], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True, cwd=tree,
+            env={**os.environ, **(env or {}), "PYTHONPATH": path})
+
+    def __call__(self, **cmd: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(cmd) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"worker died on {cmd}")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def close(self) -> None:
+        stdin = self.proc.stdin
+        if stdin is not None and self.proc.poll() is None:
+            stdin.write(json.dumps({"op": "close"}) + "\n")
+            stdin.close()
+        self.proc.wait(60)
 
 
 def quantile(values: Sequence[float], q: float) -> float:

@@ -31,13 +31,12 @@ import gc
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchkit import Report, median
+from benchkit import Report, TreeWorker, median
 
 HERE = Path(__file__).resolve().parents[1]
 STEPS = ("parse_json", "from_dict", "to_dict", "canonical", "search_text", "terms",
@@ -126,28 +125,9 @@ def serve() -> None:
 # --- the driver ------------------------------------------------------------------------
 
 
-class Worker:
-    def __init__(self, tree: Path) -> None:
-        path = os.pathsep.join(p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            env=dict(os.environ, PYTHONPATH=path), cwd=tree)
-
-    def __call__(self, **cmd: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"worker died on {cmd['op']}")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        self.proc.wait()
+def codec_worker(tree: Path) -> TreeWorker:
+    """This script in worker mode, running ``tree``'s code."""
+    return TreeWorker(tree, Path(__file__).resolve(), "--worker")
 
 
 def exported_lines(n: int) -> list[str]:
@@ -174,7 +154,7 @@ def main() -> None:
     trees = {"this tree": HERE}
     if args.against is not None:
         trees["baseline"] = args.against.resolve()
-    workers = {label: Worker(tree) for label, tree in trees.items()}
+    workers = {label: codec_worker(tree) for label, tree in trees.items()}
     load_start = os.getloadavg()
     try:
         loaded = {label: w(op="load", lines=lines) for label, w in workers.items()}

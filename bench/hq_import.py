@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -40,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchkit import Report, verdict
+from benchkit import Report, TreeWorker, verdict
 
 PASSPHRASE = "bench HQ import passphrase"
 TARGET = 5_000.0
@@ -52,41 +50,17 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-class Worker:
+def import_worker(tree: Path, *flags: str) -> TreeWorker:
     """A ``hq_import_worker.py`` process running one tree's code."""
-
-    def __init__(self, tree: Path, *flags: str) -> None:
-        # the tree first; a PYTHONPATH the bench was started with follows (e.g. another
-        # build of a dependency, measured against this one)
-        path = os.pathsep.join(p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)
-        env = dict(os.environ, PYTHONPATH=path, HRD_FIELD_TEST_FAST_KDF="1")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "bench" / "hq_import_worker.py"), *flags],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=tree)
-
-    def __call__(self, **cmd: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(cmd) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"worker died on {cmd}")
-        answer: dict[str, Any] = json.loads(line)
-        return answer
-
-    def close(self) -> None:
-        with_input = self.proc.stdin
-        if with_input is not None and self.proc.poll() is None:
-            with_input.write(json.dumps({"op": "close"}) + "\n")
-            with_input.close()
-        self.proc.wait(60)
+    return TreeWorker(tree, HERE / "bench" / "hq_import_worker.py", *flags,
+                      env={"HRD_FIELD_TEST_FAST_KDF": "1"})
 
 
 @dataclass
 class Config:
     label: str
     backend: str
-    worker: Worker
+    worker: TreeWorker
     store: Path = Path()
     bundles: list[Path] = field(default_factory=list)
     wall: float = 0.0
@@ -109,7 +83,7 @@ def _field_vault(root: Path, n: int) -> Path:
 
 
 def _store_and_bundles(root: Path, name: str, pristine: Path, database: str | None,
-                       max_size: int, worker: Worker) -> tuple[Path, list[Path]]:
+                       max_size: int, worker: TreeWorker) -> tuple[Path, list[Path]]:
     """A fresh HQ store made by the configuration's own worker (its tree's code and schema),
     and every record of a copy of the field vault exported to it by this tree's field code
     (the bundle format is the same; the field side is not what is measured)."""
@@ -167,9 +141,9 @@ def import_part(args: argparse.Namespace) -> str:
     server: Callable[[], float] | None = None
     try:
         with ExitStack() as stack:
-            workers = {"after": Worker(HERE)}
+            workers = {"after": import_worker(HERE)}
             if args.against is not None:
-                workers["before"] = Worker(args.against.resolve())
+                workers["before"] = import_worker(args.against.resolve())
             for worker in workers.values():
                 stack.callback(worker.close)
             backends: dict[str, Callable[[str], str | None]] = {
@@ -195,10 +169,10 @@ def import_part(args: argparse.Namespace) -> str:
                 for label, worker in workers.items():
                     configs.append(Config(label, backend, worker))
             if not args.no_memory_security_figure and not args.no_embedded:
-                nomem = Worker(HERE, "--memory-security-off")
+                nomem = import_worker(HERE, "--memory-security-off")
                 stack.callback(nomem.close)
                 configs.append(Config("after, cipher_memory_security OFF", "embedded", nomem))
-                lookaside = Worker(HERE, "--lookaside")
+                lookaside = import_worker(HERE, "--lookaside")
                 stack.callback(lookaside.close)
                 configs.append(Config("after, lookaside 2000 × 1200 B (experiment)",
                                       "embedded", lookaside))
