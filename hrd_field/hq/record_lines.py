@@ -15,7 +15,7 @@ from ..core.records import RECORD_TYPES, Record
 from ..core.vocab import RECORD_TYPE
 
 
-class HqOnly(UserError):
+class _HqOnly(UserError):
     """A casework type in a field bundle: a device that sends one is broken or forged."""
 
 
@@ -31,7 +31,7 @@ def _parse_line(line: bytes, number: int) -> Record | dict[str, Any]:
         value = codec.parse_line(line)
         kind = value.get("type") if isinstance(value, dict) else None
         if isinstance(kind, str) and kind in HQ_RECORD_TYPES:
-            raise HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is kept at "
+            raise _HqOnly(_("Rejected: record {n} in the bundle is a {type}, which is kept at "
                            "headquarters only and never travels in a field bundle; nothing "
                            "was imported.").format(n=number,
                                                    type=RECORD_TYPE.label(kind)))
@@ -43,7 +43,7 @@ def _parse_line(line: bytes, number: int) -> Record | dict[str, Any]:
             # own migration (consent contradictions are flagged, not changed)
             legacy.upgrade(value)
         return codec.from_dict(value, fast=True)
-    except HqOnly:
+    except _HqOnly:
         raise
     except RecordInvalid as exc:
         raise UserError(_("Rejected: record {n} in the bundle is invalid ({why}); nothing "

@@ -1,7 +1,8 @@
 """A bundle's versions written at once (``ImportTransaction.store_many``): the versions HQ
 holds and the current rows are read with one query each, the rows the bundle creates are
-written whole with one COPY (into a staging table) and one statement, the versions with
-one COPY, instead of several round trips per record. The COPYs are binary (a sealed value
+written whole with one COPY (straight into hq_records, or into a staging table and one
+statement, see ``_insert_whole``), the versions with one COPY, instead of several round
+trips per record. The COPYs are binary (a sealed value
 goes as it is, not as hex text to be parsed again) and each row is made while the
 previous ones travel, so the server stores them while this process seals the next."""
 
