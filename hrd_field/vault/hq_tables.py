@@ -7,6 +7,7 @@ the methods taking ``c`` work on that connection and never commit themselves.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -44,18 +45,15 @@ def consent_scope_json(plain: dict[str, Any] | None) -> str | None:
     if not isinstance(consent, dict):
         return None
     scope = consent.get("scope")
-    key = tuple(scope.items()) if isinstance(scope, dict) else None
-    try:
-        return _SCOPES[key]
-    except (KeyError, TypeError):  # TypeError: a value that is no key (never a bool)
-        text = json.dumps(scope)
-        if key is not None and len(_SCOPES) < 256:
-            with contextlib.suppress(TypeError):
-                _SCOPES[key] = text
-        return text
+    if isinstance(scope, dict):
+        with contextlib.suppress(TypeError):  # a value that is no key: never yes/no
+            return _scope_text(tuple(scope.items()))
+    return json.dumps(scope)
 
 
-_SCOPES: dict[Any, str] = {}
+@functools.lru_cache(maxsize=64)
+def _scope_text(items: tuple[tuple[str, Any], ...]) -> str:
+    return json.dumps(dict(items))
 
 
 @dataclass
