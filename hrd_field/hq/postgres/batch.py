@@ -22,6 +22,7 @@ from ...core.validation import normalise
 from ...core.vocab import RECORD_TYPE
 from ...vault.hq_tables import Incoming, consent_scope_json
 from ...vault.repository import Conflict
+from .connection import id_list
 from .records import INSERT_ROW, ROW_COLUMNS, TOMBSTONE_ROW, UPDATE_ROW, SealedRecords
 
 Alarm = Callable[[str, str, "int | None", str], None]
@@ -32,11 +33,28 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
     """Keep these versions in order (see ``ImportTransaction.store_many``). A record the
     bundle carries twice takes the one-record path after what is pending is written."""
     now = utc_now()
-    prepared = [_prepare(repo, item) for item in items]
-    held = _held_fingerprints(conn, [(i.id, i.version) for i in items])
+    plains = [item.plain() for item in items]
+    first_type: dict[str, str] = {}
+    for item in items:
+        first_type.setdefault(item.id, item.type)
+    state = _locked(conn, sorted(first_type))
+    # a version HQ holds has a current row (rows are never deleted, and each version is
+    # written with its row): the history of records without one is not looked up
+    held = _held_fingerprints(conn, [(i.id, i.version) for i in items if i.id in state])
     first: dict[str, tuple[Incoming, str]] = {}
-    for item, (body, _fingerprint, _scope) in zip(items, prepared, strict=True):
+    for item, (_plain, body) in zip(items, plains, strict=True):
         first.setdefault(item.id, (item, body))
+    made: list[tuple[str, str | None, bytes | None]] = []
+
+    def versions_made() -> None:
+        """Each version's fingerprint, consent scope and sealed body (unless HQ holds it):
+        made once, while the server stores the new rows."""
+        if made or not items:
+            return
+        made[:] = [(*_fingerprint(repo, plain, body),
+                    None if (item.id, item.version) in held else
+                    repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}"))
+                   for item, (plain, body) in zip(items, plains, strict=True)]
 
     def whole(record_id: str) -> bool:
         """Whether the row of a record HQ does not hold starts as its first version in the
@@ -52,13 +70,20 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
         assert item.record is not None
         return repo.row_values(item.record, body)
 
-    state, written = _lock_or_reserve(conn, items, now, whole, whole_row)
+    written, raced = _reserve(conn, first_type, state, now, whole, whole_row, versions_made)
+    versions_made()
+    if raced:  # another import created them meanwhile (it has committed by now)
+        state.update(_locked(conn, raced))
+        held.update(_held_fingerprints(conn, [(i.id, i.version) for i in items
+                                              if i.id in raced]))
+    known = set(state)  # records HQ held before this import, or another's raced in
     versions: list[tuple[Any, ...]] = []
     owners: list[tuple[str, str, str, str | None]] = []
     pending = _Pending()
     seen: set[str] = set()
     results: list[str] = []
-    for item, (body, fingerprint, scope) in zip(items, prepared, strict=True):
+    for item, (_plain, body), (fingerprint, scope, sealed) in zip(items, plains, made,
+                                                                  strict=True):
         key = (item.id, item.version)
         if key in held:
             if item.record is not None and held[key] != fingerprint:
@@ -67,8 +92,10 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
             results.append("known")
             continue
         held[key] = fingerprint
+        if sealed is None:  # held before, and no more since (an import raced and failed)
+            sealed = repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}")
         versions.append((item.id, item.version, item.type, device_key, bundle_id, seq, scope,
-                         fingerprint, body, now))
+                         fingerprint, sealed, now))
         owners.append((item.id, device_key, item.type, item.mission_id))
         if item.id in seen:  # the bundle carries this record twice
             pending.write(repo, conn)
@@ -101,25 +128,42 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
     if versions:
         _copy(conn, "hq_versions (record_id, version, type, device_key, bundle_id, seq,"
               " consent_scope, body_fingerprint, sealed, received_at)", VERSION_TYPES,
-              versions, lambda v: (*v[:8], repo.sealer.seal(v[8].encode(),
-                                                           f"version:{v[0]}:{v[1]}"), v[9]))
-    if owners:
-        # the first device to send a record owns it (later claims change nothing)
-        conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id) SELECT"
-                     " * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])"
-                     " ON CONFLICT DO NOTHING", _columns(owners))
+              versions)
+    _own(conn, [o for o in owners if o[0] not in known],
+         [o for o in owners if o[0] in known])
     return results
 
 
+def _own(conn: Any, new: list[tuple[str, str, str, str | None]],
+         known: list[tuple[str, str, str, str | None]]) -> None:
+    """The owners of these records: the first device to send a record owns it (later claims
+    change nothing). ``new``: records whose rows this import created, whose owner no other
+    import can have written (it would have waited on the row), with one COPY."""
+    if new:
+        try:
+            with conn.transaction():
+                _copy(conn, "hq_owners (record_id, device_key, type, mission_id)",
+                      ("text",) * 4, new)
+        except psycopg.errors.UniqueViolation:
+            known = known + new  # never seen; the rule holds all the same
+    if known:
+        conn.execute("INSERT INTO hq_owners (record_id, device_key, type, mission_id)"
+                     " SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[])"
+                     " ON CONFLICT DO NOTHING", _columns(known))
+
+
 def _copy(conn: Any, target: str, types: Sequence[str], rows: Iterable[tuple[Any, ...]],
-          seal: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None) -> None:
-    """New rows with one binary COPY, each made (``seal``: finished) as the previous ones
-    travel: a statement per row, even pipelined, cost more in the client library than the
-    server spent storing them."""
+          meanwhile: Callable[[], None] | None = None) -> None:
+    """New rows with one binary COPY, each made as the previous ones travel: a statement
+    per row, even pipelined, cost more in the client library than the server spent
+    storing them. ``meanwhile``: work of this process done after the last row is sent,
+    while the server is still storing them."""
     with conn.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for row in rows:
-            copy.write_row(row if seal is None else seal(row))
+            copy.write_row(row)
+        if meanwhile is not None:
+            meanwhile()
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -127,18 +171,18 @@ def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
     return [list(column) for column in zip(*rows, strict=True)]
 
 
-def _prepare(repo: SealedRecords, item: Incoming) -> tuple[str, str, str | None]:
-    """(canonical body, fingerprint, consent scope JSON) of an incoming version."""
-    plain, body = item.plain()
+def _fingerprint(repo: SealedRecords, plain: dict[str, Any] | None,
+                 body: str) -> tuple[str, str | None]:
+    """(fingerprint, consent scope JSON) of an incoming version (``Incoming.plain``)."""
     if plain is None:
-        return body, repo.sealer.fingerprint(body.encode()), None
+        return repo.sealer.fingerprint(body.encode()), None
     scope = consent_scope_json(plain)
     # a version sent again is compared without its link fields (stub references are new on
     # each export): core.linking.comparable
     # only threats carry link fields: for every other record the two texts are one
     comparable = codec.canonical(linking.comparable(plain)) \
         if any(k in plain for k in linking.LINK_FIELDS) else body
-    return body, repo.sealer.fingerprint(comparable.encode()), scope
+    return repo.sealer.fingerprint(comparable.encode()), scope
 
 
 def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
@@ -146,28 +190,24 @@ def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
         return {}
     rows = conn.execute(
         "SELECT v.record_id, v.version, v.body_fingerprint FROM hq_versions v JOIN"
-        " unnest(%b::text[], %b::int[]) AS k(record_id, version) ON"
-        " v.record_id = k.record_id AND v.version = k.version",
-        ([k[0] for k in keys], [k[1] for k in keys])).fetchall()
+        " unnest(string_to_array(%s, ','), string_to_array(%s, ',')::int[])"
+        " AS k(record_id, version) ON v.record_id = k.record_id AND v.version = k.version",
+        (id_list(k[0] for k in keys), ",".join(str(k[1]) for k in keys))).fetchall()
     return {(str(r[0]), int(r[1])): str(r[2]) for r in rows}
 
 
-def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
-                     whole: Callable[[str], bool],
-                     whole_row: Callable[[str], tuple[Any, ...]]
-                     ) -> tuple[dict[str, tuple[int, int, str]], set[str]]:
-    """(version, deleted, type) of the records HQ holds among ``items``, locked in id order
-    (two imports never wait on each other crosswise), and the ids of the records this
-    import wrote whole (those ``whole`` names, as ``whole_row`` makes them); the others get
-    a placeholder row this transaction overwrites, so that two imports creating the same
-    record take turns (as ``SealedRecords._reserve`` does for one)."""
-    first_type: dict[str, str] = {}
-    for item in items:
-        first_type.setdefault(item.id, item.type)
-    ids = sorted(first_type)
-    state = _locked(conn, ids)
-    missing = [i for i in ids if i not in state]
-    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row)
+def _reserve(conn: Any, first_type: dict[str, str], state: dict[str, tuple[int, int, str]],
+             now: str, whole: Callable[[str], bool],
+             whole_row: Callable[[str], tuple[Any, ...]],
+             meanwhile: Callable[[], None]) -> tuple[set[str], list[str]]:
+    """Rows for the records HQ does not hold (``state``: the rows it holds, locked in id
+    order so that two imports never wait on each other crosswise): the ids this import
+    wrote whole (those ``whole`` names, as ``whole_row`` makes them), and those another
+    import created meanwhile. The others get a placeholder row this transaction
+    overwrites, so that two imports creating the same record take turns (as
+    ``SealedRecords._reserve`` does for one). ``meanwhile``: see ``_insert_whole``."""
+    missing = [i for i in sorted(first_type) if i not in state]
+    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row, meanwhile)
     placeholders = [i for i in missing if i not in written and not whole(i)]
     reserved = set(written)
     if placeholders:
@@ -177,14 +217,11 @@ def _lock_or_reserve(conn: Any, items: list[Incoming], now: str,
             " FROM unnest(%b::text[], %b::text[]) AS k(id, type) ON CONFLICT (id) DO NOTHING"
             " RETURNING id", (now, now, placeholders,
                               [first_type[i] for i in placeholders])).fetchall()}
-    raced = [i for i in missing if i not in reserved]
-    if raced:  # another import created them meanwhile (it has committed by now)
-        state.update(_locked(conn, raced))
-    return state, written
+    return written, [i for i in missing if i not in reserved]
 
 
-def _insert_whole(conn: Any, ids: list[str],
-                  whole_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
+def _insert_whole(conn: Any, ids: list[str], whole_row: Callable[[str], tuple[Any, ...]],
+                  meanwhile: Callable[[], None]) -> set[str]:
     """Insert the rows of these records (in id order) unless another import created some of
     them meanwhile; the ids inserted.
 
@@ -192,14 +229,17 @@ def _insert_whole(conn: Any, ids: list[str],
     process seals the next ones. COPY cannot take a row another import has just created,
     nor go into hq_records where row security applies to the importing role (the intake's):
     then the rows go into a session's temporary table and one INSERT … ON CONFLICT takes
-    them. Where temporary tables are not allowed either, a statement a row, pipelined."""
+    them. Where temporary tables are not allowed either, a statement a row, pipelined.
+    ``meanwhile`` (done once, whichever way; the caller does it when no row is new): this
+    process's next work, done while the server stores the rows."""
     if not ids:
         return set()
     if not conn.execute("SELECT row_security_active('hq_records')").fetchone()[0]:
         try:
             with conn.transaction():
                 _copy(conn, f"hq_records ({ROW_COLUMNS})", ROW_TYPES,
-                      ((*row[:-2], text_array(row[-2]), row[-1]) for row in map(whole_row, ids)))
+                      ((*row[:-2], text_array(row[-2]), row[-1]) for row in map(whole_row, ids)),
+                      meanwhile)
             return set(ids)
         except psycopg.errors.UniqueViolation:
             pass  # created meanwhile by another import (it has committed)
@@ -207,7 +247,8 @@ def _insert_whole(conn: Any, ids: list[str],
         with conn.transaction():
             conn.execute(_STAGING)
             _copy(conn, f"hq_staged_rows ({ROW_COLUMNS})", STAGED_TYPES,
-                  ((*row[:-2], " ".join(row[-2]), row[-1]) for row in map(whole_row, ids)))
+                  ((*row[:-2], " ".join(row[-2]), row[-1]) for row in map(whole_row, ids)),
+                  meanwhile)
             inserted = conn.execute(INSERT_STAGED).fetchall()
     except psycopg.errors.InsufficientPrivilege:
         with conn.cursor() as cur:
@@ -234,8 +275,9 @@ def _locked(conn: Any, ids: list[str]) -> dict[str, tuple[int, int, str]]:
     if not ids:
         return {}
     return {str(r[0]): (int(r[1]), int(r[2]), str(r[3])) for r in conn.execute(
-        "SELECT id, version, deleted, type FROM hq_records WHERE id = ANY(%b) ORDER BY id"
-        " FOR UPDATE", (ids,)).fetchall()}
+        "SELECT id, version, deleted, type FROM hq_records WHERE"
+        " id = ANY(string_to_array(%s, ',')) ORDER BY id FOR UPDATE", (id_list(ids),)
+    ).fetchall()}
 
 
 @dataclass
@@ -268,14 +310,28 @@ _TEXT_OID = 25
 def text_array(items: list[str]) -> bytes:
     """A text[] in PostgreSQL's binary form (dimensions, no nulls, element type, length and
     lower bound, then each element's length and UTF-8), sent as bytes for the server to
-    read as the column's type: psycopg formats an array with a Python call per element."""
+    read as the column's type: psycopg formats an array with a Python call per element.
+    The terms are few (a vocabulary's codes): each one's bytes are made once."""
     if not items:
         return _ARRAY.pack(0, 0, _TEXT_OID, 0, 0)[:12]
-    parts = [_ARRAY.pack(1, 0, _TEXT_OID, len(items), 1)]
-    for item in items:
-        data = item.encode()
-        parts += (_LENGTH.pack(len(data)), data)
-    return b"".join(parts)
+    try:
+        return _ARRAY.pack(1, 0, _TEXT_OID, len(items), 1) \
+            + b"".join([_ELEMENTS[item] for item in items])
+    except KeyError:
+        parts = [_ARRAY.pack(1, 0, _TEXT_OID, len(items), 1)]
+        for item in items:
+            element = _ELEMENTS.get(item)
+            if element is None:
+                data = item.encode()
+                element = _LENGTH.pack(len(data)) + data
+                if len(_ELEMENTS) < 4096:
+                    _ELEMENTS[item] = element
+            parts.append(element)
+        return b"".join(parts)
+
+
+_ELEMENTS: dict[str, bytes] = {}
+"""A term's length and UTF-8, as ``text_array`` writes it."""
 
 
 ROW_TYPES = ("text", "int4", "text", "text", "text", "text", "text", "text", "text", "text",

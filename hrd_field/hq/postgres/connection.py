@@ -8,7 +8,7 @@ import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,17 @@ def portable_sql(sql: str) -> str:
             return token.replace("%", "%%")
         return {"?": "%s", "%": "%%"}.get(token, token)
     return _PLACEHOLDER.sub(swap, sql)
+
+
+def id_list(ids: Iterable[str]) -> str:
+    """Record ids as one text for ``string_to_array(%s, ',')``: psycopg formats a list
+    parameter with a Python call per item (a bundle's ids: ~0.6 ms a list). Ids are checked
+    UUIDs before they get here; one holding a comma is refused, never split."""
+    items = list(ids)
+    joined = ",".join(items)
+    if items and joined.count(",") != len(items) - 1:
+        raise ValueError("an id holds a comma")
+    return joined
 
 
 def scalar(conn: Any, sql: str, params: Any = ()) -> Any:

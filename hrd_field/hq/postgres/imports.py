@@ -18,7 +18,7 @@ from ..repository import BlobSink, BundleLog
 from . import batch
 from .attachments import _BlobWriter
 from .bundles import bundle_at
-from .connection import scalar
+from .connection import id_list, scalar
 from .devices import device_by_key
 from .records import SealedRecords
 
@@ -50,8 +50,9 @@ class _Import:
         # sealed body opened for each person a bundle's threats link
         rows = self.conn.execute("SELECT id, (SELECT substr(x, 8) FROM unnest(terms) AS x"
                                  " WHERE starts_with(x, 'gender:') LIMIT 1) FROM hq_records"
-                                 " WHERE type = 'person' AND deleted = 0 AND id = ANY(%b)",
-                                 (list(ids),)).fetchall()
+                                 " WHERE type = 'person' AND deleted = 0 AND"
+                                 " id = ANY(string_to_array(%s, ','))",
+                                 (id_list(ids),)).fetchall()
         return {str(pid): gender for pid, gender in rows}
 
     def log_bundle(self, *, device_key: str, seq: int, bundle_id: str, manifest_sha256: str,
@@ -111,7 +112,8 @@ class _Import:
         rows = self.conn.execute(
             "SELECT o.record_id, o.device_key, (SELECT max(v.version) FROM hq_versions v"
             " WHERE v.record_id = o.record_id), o.type, o.mission_id FROM hq_owners o WHERE"
-            " o.record_id = ANY(%b)", (sorted(set(record_ids)),)).fetchall()
+            " o.record_id = ANY(string_to_array(%s, ','))",
+            (id_list(sorted(set(record_ids))),)).fetchall()
         return {str(r[0]): (str(r[1]), int(r[2] or 0), str(r[3]), r[4]) for r in rows}
 
     def mission_sharers(self, mission_ids: list[str]) -> dict[str, set[str]]:
