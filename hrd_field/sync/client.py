@@ -21,7 +21,7 @@ from ..bundle.minisign import SigningKey
 from ..bundle.profile import HqProfile
 from ..bundle.upload_auth import sign_request
 from ..core.errors import UserError
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from .errors import SyncError
 
 CHUNK = 1 << 16
@@ -164,8 +164,34 @@ def _read_capped(response: httpx.Response) -> bytes:
     return bytes(body)
 
 
+_REFUSALS = {
+    "unauthenticated": N_("HQ could not check this laptop's signature on the request (is the "
+                          "laptop's date and time right?)."),
+    "forbidden": N_("HQ does not know this laptop, or has revoked it: ask HQ."),
+    "revoked": N_("HQ has revoked the laptop that signed this bundle: ask HQ."),
+    "unknown_device": N_("HQ does not know the laptop that signed this bundle: ask HQ."),
+    "too_large": N_("The bundle is larger than HQ accepts."),
+    "length_required": N_("The upload did not give its size, which HQ requires."),
+    "timeout": N_("The upload stalled and HQ stopped waiting for it."),
+    "incomplete": N_("The upload was cut short on the way to HQ."),
+    "hash_mismatch": N_("The bundle changed on the way to HQ."),
+    "rejected": N_("HQ found the bundle damaged or invalid and imported nothing."),
+    "suspect": N_("HQ raised an alarm about this bundle and imported nothing: call HQ."),
+    "equivocation": N_("HQ holds a different bundle with the same number from this laptop "
+                       "and imported nothing: call HQ."),
+    "not_found": N_("HQ has no receipt for this bundle."),
+}
+"""HQ's refusals, by the code its answer gives: HQ answers in English (its API's language),
+the person at the laptop reads their own."""
+
+
 def _reason(response: Answer) -> str:
     try:
-        return str(json.loads(response.content).get("message", response.status_code))[:200]
+        answer = json.loads(response.content)
+        code, detail = answer.get("error"), str(answer.get("message", ""))[:200]
     except (ValueError, AttributeError):
         return str(response.status_code)
+    known = _REFUSALS.get(code) if isinstance(code, str) else None
+    if known is None:
+        return detail or str(response.status_code)
+    return _(known) + (" " + _("(HQ said: {detail})").format(detail=detail) if detail else "")

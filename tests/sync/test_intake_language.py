@@ -25,3 +25,21 @@ def test_the_intake_answers_devices_in_english_under_a_french_locale(
     assert not report.ok and "ALARM: device laptop-1 sent different content" in \
         report.errors[0], report.errors
     assert "Service de réception actif" in server.output()  # its own console: French
+
+
+def test_a_device_working_in_french_is_told_why_in_french(hq: Hq, tmp_path: Path) -> None:
+    """HQ's answer names its refusal by a code; the laptop says it in its person's language
+    and keeps HQ's own words after it."""
+    from hrd_field.core import i18n
+
+    device = Device.create(tmp_path / "devices", "laptop-1", hq.profile(),
+                           records=[person("not registered")])
+    hq.serve()
+    i18n.set_language("fr")
+    try:
+        report = device.sync_in_process()
+    finally:
+        i18n.set_language("en")
+    assert not report.ok
+    assert "Le siège ne connaît pas cet ordinateur, ou l'a révoqué" in report.errors[0]
+    assert "(réponse du siège : unknown or revoked device)" in report.errors[0], report.errors
