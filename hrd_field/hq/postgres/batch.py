@@ -92,8 +92,7 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
             results.append("known")
             continue
         held[key] = fingerprint
-        if sealed is None:  # held before, and no more since (an import raced and failed)
-            sealed = repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}")
+        assert sealed is not None  # None only for a version held before (``held`` grows)
         versions.append((item.id, item.version, item.type, device_key, bundle_id, seq, scope,
                          fingerprint, sealed, now))
         owners.append((item.id, device_key, item.type, item.mission_id))
