@@ -258,53 +258,10 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
     cut that no bundle HQ holds vouches for (they checked where the file came from).
     """
     repo = store.repo
-    sink: _Sink | None = None
     try:
-        with _collector_paused(), repo.import_transaction() as tx:
-            sink = _Sink(tx, uploader, after_revocation)
-            read_bundle(path, identities=store.identities(), sink=sink)
-            if sink.duplicate is not None:
-                raise _Stop(sink.duplicate)
-            assert sink.verified is not None and sink.device is not None
-            items = record_lines.parse_lines(sink.records_data)
-            manifest = sink.verified.manifest
-            key = sink.verified.signer.to_base64()
-            held = _people_held(tx, items)
-            incoming = [_incoming(item, held) for item in items]
-            refused = _refusals(store, tx, incoming, key, manifest.sequence)
-            if refused:
-                raise _Stop(ImportOutcome(
-                    SUSPECT, ngettext(
-                        "ALARM: device {device} sent {n} record it may not change (another "
-                        "device's, or an implausible version); nothing was imported.",
-                        "ALARM: device {device} sent {n} records it may not change (another "
-                        "device's, or implausible versions); nothing was imported.",
-                        len(refused)).format(device=sink.device.name, n=len(refused)),
-                    bundle_id=manifest.bundle_id, device=sink.device.name,
-                    sequence=manifest.sequence, device_key=key,
-                    manifest_sha256=sink.verified.manifest_sha256),
-                    refused[:MAX_ALARMS_PER_BUNDLE])
-            results = Counter(tx.store_many(incoming, device_key=key,
-                                            bundle_id=manifest.bundle_id,
-                                            seq=manifest.sequence))
-            accepted = [(i.id, i.version) for i in incoming]
-            counts = {"records": len(items), "attachments": sink.attachments, **results}
-            outcome = ImportOutcome(
-                IMPORTED, ngettext("Imported {n} record from {device} (sequence {seq}).",
-                                   "Imported {n} records from {device} (sequence {seq}).",
-                                   len(items)).format(n=len(items), device=sink.device.name,
-                                                      seq=manifest.sequence),
-                bundle_id=manifest.bundle_id, device=sink.device.name,
-                sequence=manifest.sequence, device_key=key,
-                manifest_sha256=sink.verified.manifest_sha256, counts=counts,
-                accepted=accepted)
-            tx.log_bundle(device_key=key, seq=manifest.sequence,
-                                bundle_id=manifest.bundle_id,
-                                manifest_sha256=sink.verified.manifest_sha256,
-                                previous=manifest.previous_manifest_sha256,
-                                summary=outcome.summary(),
-                                abandoned=list(manifest.abandoned_sequences))
-        return outcome
+        with _collector_paused():
+            # the bundle's records die with _import's frame, before the collector is back
+            return _import(store, path, uploader, after_revocation)
     except _Stop as stop:
         for kind, device_key, seq, detail in stop.alarms:
             repo.raise_alarm(kind, device_key, seq, detail)
@@ -338,6 +295,54 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
         return ImportOutcome(REJECTED, _("Rejected: the bundle's content cannot be read "
                                          "({kind}); nothing was imported.").format(
             kind=type(exc).__name__))
+
+
+def _import(store: HqStore, path: Path, uploader: str | None,
+            after_revocation: bool) -> ImportOutcome:
+    """``import_bundle``'s work, in one transaction; raises what it reports."""
+    with store.repo.import_transaction() as tx:
+        sink = _Sink(tx, uploader, after_revocation)
+        read_bundle(path, identities=store.identities(), sink=sink)
+        if sink.duplicate is not None:
+            raise _Stop(sink.duplicate)
+        assert sink.verified is not None and sink.device is not None
+        items = record_lines.parse_lines(sink.records_data)
+        manifest = sink.verified.manifest
+        key = sink.verified.signer.to_base64()
+        held = _people_held(tx, items)
+        incoming = [_incoming(item, held) for item in items]
+        refused = _refusals(store, tx, incoming, key, manifest.sequence)
+        if refused:
+            raise _Stop(ImportOutcome(
+                SUSPECT, ngettext(
+                    "ALARM: device {device} sent {n} record it may not change (another "
+                    "device's, or an implausible version); nothing was imported.",
+                    "ALARM: device {device} sent {n} records it may not change (another "
+                    "device's, or implausible versions); nothing was imported.",
+                    len(refused)).format(device=sink.device.name, n=len(refused)),
+                bundle_id=manifest.bundle_id, device=sink.device.name,
+                sequence=manifest.sequence, device_key=key,
+                manifest_sha256=sink.verified.manifest_sha256),
+                refused[:MAX_ALARMS_PER_BUNDLE])
+        results = Counter(tx.store_many(incoming, device_key=key,
+                                        bundle_id=manifest.bundle_id,
+                                        seq=manifest.sequence))
+        accepted = [(i.id, i.version) for i in incoming]
+        counts = {"records": len(items), "attachments": sink.attachments, **results}
+        outcome = ImportOutcome(
+            IMPORTED, ngettext("Imported {n} record from {device} (sequence {seq}).",
+                               "Imported {n} records from {device} (sequence {seq}).",
+                               len(items)).format(n=len(items), device=sink.device.name,
+                                                  seq=manifest.sequence),
+            bundle_id=manifest.bundle_id, device=sink.device.name,
+            sequence=manifest.sequence, device_key=key,
+            manifest_sha256=sink.verified.manifest_sha256, counts=counts,
+            accepted=accepted)
+        tx.log_bundle(device_key=key, seq=manifest.sequence, bundle_id=manifest.bundle_id,
+                      manifest_sha256=sink.verified.manifest_sha256,
+                      previous=manifest.previous_manifest_sha256, summary=outcome.summary(),
+                      abandoned=list(manifest.abandoned_sequences))
+    return outcome
 
 
 def _incoming(item: Any, people: dict[str, str | None]) -> Incoming:
