@@ -37,6 +37,7 @@ from .lock_screen import LockScreen
 from .session import VaultSession
 from .settings import Settings
 from .settings_dialog import edit_settings
+from .status_line import StatusLine
 from .store_choice import FIELD, HQ
 from .sync_controller import SyncController, SyncState
 from .tasks import Failure, FailureKind
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         build_toolbar(self)
         self.busy = QLabel()
         self.busy.setAccessibleName(_("Activity"))
-        self.sync_label = QLabel()
+        self.sync_label = StatusLine()
         self.sync_label.setAccessibleName(_("Sync status"))
         self.enrol_label = QLabel()
         self.enrol_label.setAccessibleName(_("Enrolment status"))
@@ -185,7 +186,7 @@ class MainWindow(QMainWindow):
         _ = self.workspace
 
     def _sync_state(self, state: SyncState) -> None:
-        self.sync_label.setText(state.text)
+        self.sync_label.set_status(state.text)
 
     def retranslate(self) -> None:
         """Rebuild every view in the current language. The section shown, the current
@@ -311,7 +312,7 @@ class MainWindow(QMainWindow):
         if not self.session.is_open:
             return
         self.sync.stop()
-        self.sync_label.clear()
+        self.sync_label.set_status("")
         self.enrol_label.clear()
         self.workspace.flush_drafts()  # queued before the lock on the same worker
         self._close_dialogs()

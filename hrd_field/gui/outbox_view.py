@@ -39,6 +39,7 @@ class OutboxView(QWidget):
         scale_font(heading, 1.3)
         self.status = QLabel()
         self.status.setAccessibleName(_("Sync status"))
+        self.status.setWordWrap(True)  # a sync problem is told whole here
         self.sync_button = QPushButton(_("Sync now"))
         self.sync_button.setObjectName("primary")
         self.sync_button.setAccessibleName(_("Sync with headquarters now"))
