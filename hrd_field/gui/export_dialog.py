@@ -55,7 +55,6 @@ class ExportDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Export for headquarters"))
-        self.setMinimumWidth(560)
         self._session = session
         self._mission_id = mission_id
         self._plan: ExportPlan | None = None
@@ -76,6 +75,10 @@ class ExportDialog(QDialog):
         group.addButton(self.everything)
         layout.addWidget(self.since_last)
         layout.addWidget(self.everything)
+        # a choice's words never wrap: the dialog makes room for them (French at 200 %)
+        margins = layout.contentsMargins()
+        self.setMinimumWidth(max(560, margins.left() + margins.right() + max(
+            self.since_last.sizeHint().width(), self.everything.sizeHint().width())))
 
         folder_row = QHBoxLayout()
         self.folder = QLineEdit()

@@ -60,7 +60,9 @@ class LockScreen(QWidget):
         row.addStretch(1)
         self.card = QFrame()
         self.card.setObjectName("lockCard")
-        self.card.setMaximumWidth(560)
+        # 560 px, or more where the font is larger: the two kinds of store stand side by
+        # side (Spanish at 200 % cut them)
+        self.card.setMaximumWidth(max(560, self.fontMetrics().averageCharWidth() * 72))
         row.addWidget(self.card, 4)
         row.addStretch(1)
         outer.addLayout(row)

@@ -63,7 +63,7 @@ def _settle(qtbot, window) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("font_scale", [1.0, 2.0], indirect=True, ids=["100", "200"])
-@pytest.mark.parametrize("language", ["en", "ar", "zh"])
+@pytest.mark.parametrize("language", ["en", "ar", "zh", "fr", "es", "ru"])
 def test_every_view_fits_the_screen_and_shows_its_text(qtbot, make_window, language,
                                                        font_scale, tmp_path):
     root = tmp_path / "vault"

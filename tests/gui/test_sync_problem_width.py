@@ -4,6 +4,7 @@ words after them, run to two hundred characters and more."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,20 @@ from hrd_field.core.i18n import _
 from hrd_field.gui.sync_controller import SyncState
 from hrd_field.vault.vault import Vault
 
-from .conftest import PASSPHRASE, unlock, wait_idle
+from .conftest import PASSPHRASE, scaled_font, unlock, wait_idle
 from .layout_check import SCREEN, size_problems
 
 
+@pytest.fixture
+def font_scale(request, qapp) -> Iterator[float]:
+    with scaled_font(request.param) as factor:
+        yield factor
+
+
+@pytest.mark.parametrize("font_scale", [1.0, 2.0], indirect=True, ids=["100", "200"])
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_a_long_sync_problem_wraps_inside_the_window(qtbot, make_window, tmp_path: Path,
-                                                     language: str) -> None:
+                                                     language: str, font_scale: float) -> None:
     Vault.create(tmp_path / "vault", PASSPHRASE).close()
     window = make_window(tmp_path / "vault", language=language)
     unlock(qtbot, window)
