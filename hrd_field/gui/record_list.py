@@ -80,7 +80,7 @@ class RecordListView(QWidget):
             CodeCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.f_mission.setMinimumContentsLength(26)
         # room for 26 characters where there is some, 12 where there is not (French at
-        # 200 % needed a window 1,429 px wide): the title is elided, whole in the list
+        # 200 % needed a window 1,429 px wide): the title is elided, whole in its drop-down
         self.f_mission.setMinimumWidth(self.f_mission.fontMetrics().averageCharWidth() * 12)
         self.f_mission.setVisible(record_type != "mission")
         self._current_mission: str | None = None
