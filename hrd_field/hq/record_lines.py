@@ -4,12 +4,12 @@ deletions, invalid records; the first bad line is named in the refusal."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..core import codec, legacy
 from ..core.casework import HQ_RECORD_TYPES
 from ..core.errors import RecordInvalid, UserError
+from ..core.formats import DATETIME, UUID
 from ..core.i18n import _
 from ..core.records import RECORD_TYPES, Record
 from ..core.vocab import RECORD_TYPE
@@ -53,16 +53,11 @@ def _parse_line(line: bytes, number: int) -> Record | dict[str, Any]:
                           "nothing was imported.").format(n=number, why=exc)) from exc
 
 
-# fullmatch: "$" would let a final newline through
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
-
-
 def _check_tombstone(value: dict[str, Any]) -> None:
     if set(value) != {"id", "type", "version", "deleted", "deleted_at"} \
             or not isinstance(value["type"], str) or value["type"] not in RECORD_TYPES \
-            or not isinstance(value["id"], str) or not _UUID.fullmatch(value["id"]) \
+            or not isinstance(value["id"], str) or not UUID.match(value["id"]) \
             or not isinstance(value["version"], int) or isinstance(value["version"], bool) \
             or not 1 <= value["version"] <= 2**31 \
-            or not isinstance(value["deleted_at"], str) or not _TIME.fullmatch(value["deleted_at"]):
+            or not isinstance(value["deleted_at"], str) or not DATETIME.match(value["deleted_at"]):
         raise UserError(_("malformed deletion"))

@@ -313,20 +313,16 @@ def text_array(items: list[str]) -> bytes:
     The terms are few (a vocabulary's codes): each one's bytes are made once."""
     if not items:
         return _ARRAY.pack(0, 0, _TEXT_OID, 0, 0)[:12]
-    try:
-        return _ARRAY.pack(1, 0, _TEXT_OID, len(items), 1) \
-            + b"".join([_ELEMENTS[item] for item in items])
-    except KeyError:
-        parts = [_ARRAY.pack(1, 0, _TEXT_OID, len(items), 1)]
-        for item in items:
-            element = _ELEMENTS.get(item)
-            if element is None:
-                data = item.encode()
-                element = _LENGTH.pack(len(data)) + data
-                if len(_ELEMENTS) < 4096:
-                    _ELEMENTS[item] = element
-            parts.append(element)
-        return b"".join(parts)
+    parts = [_ARRAY.pack(1, 0, _TEXT_OID, len(items), 1)]
+    for item in items:
+        element = _ELEMENTS.get(item)
+        if element is None:
+            data = item.encode()
+            element = _LENGTH.pack(len(data)) + data
+            if len(_ELEMENTS) < 4096:  # a vocabulary's codes; anything else is not kept
+                _ELEMENTS[item] = element
+        parts.append(element)
+    return b"".join(parts)
 
 
 _ELEMENTS: dict[str, bytes] = {}
