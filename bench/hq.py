@@ -206,6 +206,9 @@ def main() -> int:
     parser.add_argument("--against", type=Path, default=None,
                         help="a checkout of earlier code: its import measured in the same "
                              "run (the import part's before)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="workers of the import part's 'hq import' rows (default: one "
+                             "per core)")
     parser.add_argument("--no-memory-security-figure", action="store_true",
                         help="leave out the embedded import with cipher_memory_security off")
     parser.add_argument("--tmpdir", type=Path, default=None)

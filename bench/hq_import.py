@@ -67,6 +67,9 @@ class Config:
     cpu: float = 0.0
     server_cpu: float = 0.0
     records: int = 0
+    jobs: int = 0
+    """0: bundle by bundle with ``import_bundle``, interleaved with the others; N: all the
+    bundles at once as ``hrd-field hq import --jobs N`` does (``hq.import_many``)."""
 
 
 def _field_vault(root: Path, n: int) -> Path:
@@ -168,6 +171,13 @@ def import_part(args: argparse.Namespace) -> str:
             for backend in backends:
                 for label, worker in workers.items():
                     configs.append(Config(label, backend, worker))
+            if "postgresql" in backends:
+                jobs = args.jobs or os.cpu_count() or 1
+                for _round in range(2):  # alternating, twice: the load moves
+                    configs.append(Config(f"after, hq import --jobs {jobs}", "postgresql",
+                                          workers["after"], jobs=jobs))
+                    configs.append(Config("after, hq import --jobs 1", "postgresql",
+                                          workers["after"], jobs=1))
             if not args.no_memory_security_figure and not args.no_embedded:
                 nomem = import_worker(HERE, "--memory-security-off")
                 stack.callback(nomem.close)
@@ -187,7 +197,7 @@ def import_part(args: argparse.Namespace) -> str:
             count = len(configs[0].bundles)
             log(f"importing {count} bundles per configuration, interleaved")
             for b in range(count):
-                steps: list[Any] = [*configs, *workers]
+                steps: list[Any] = [*(c for c in configs if not c.jobs), *workers]
                 shift = b % len(steps)
                 for step in steps[shift:] + steps[:shift]:
                     if isinstance(step, Config):
@@ -209,6 +219,15 @@ def import_part(args: argparse.Namespace) -> str:
                         floor["wall"] += got["wall"]
                         floor["cpu"] += got["cpu"]
                         floor["records"] += got["records"]
+            for config in (c for c in configs if c.jobs):
+                log(f"{config.label}: all {count} bundles")
+                before = server() if server else 0.0
+                got = config.worker(op="import_many", store=str(config.store),
+                                    bundles=[str(b) for b in config.bundles], jobs=config.jobs)
+                if got["status"] != "imported":
+                    raise RuntimeError(f"{config.label}: {got}")
+                config.server_cpu = server() - before if server else 0.0
+                config.wall, config.cpu, config.records = got["wall"], got["cpu"], got["records"]
             for config in configs:
                 got = config.worker(op="check", store=str(config.store), records=n)
                 if not got["ok"] or config.records != n:
@@ -216,6 +235,27 @@ def import_part(args: argparse.Namespace) -> str:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return _render(args, n, load_start, configs, floors, notes)
+
+
+def _render_many(report: Report, configs: list[Config]) -> None:
+    """All the bundles as ``hq import`` takes them, several at once against one after
+    another, in alternating rounds: each round's ratio, and the sums."""
+    if not configs:
+        return
+    s = report.section("hq import of all the bundles into the postgresql store (hq.import_many:"
+                       " manifests read to order them, workers started and opened)",
+                       "--jobs 1, the round's other half")
+    pairs = list(zip(configs[::2], configs[1::2], strict=True))
+    for r, (many, one) in enumerate(pairs, 1):
+        rate, base = many.records / many.wall, one.records / one.wall
+        s.add(f"round {r}: {many.label}, by wall time", f"{rate:,.0f}", f"{base:,.0f}",
+              f"{rate / base:.2f}×", f"≥ {TARGET:,.0f}", verdict(rate >= TARGET))
+        s.add(f"round {r}: CPU time, workers' and PostgreSQL's included",
+              f"{many.records / (many.cpu + many.server_cpu):,.0f}",
+              f"{one.records / (one.cpu + one.server_cpu):,.0f}")
+        for c in (many, one):
+            s.notes.append(f"round {r}, {c.label}: {c.wall:.2f} s wall, {c.cpu:.2f} s CPU "
+                           f"+ {c.server_cpu:.2f} s server CPU")
 
 
 def _render(args: argparse.Namespace, n: int, load_start: tuple[float, ...],
@@ -241,7 +281,7 @@ def _render(args: argparse.Namespace, n: int, load_start: tuple[float, ...],
     for backend in dict.fromkeys(c.backend for c in configs):
         s = report.section(f"import_bundle into the {backend} store",
                            "the same with the --against tree")
-        for c in (c for c in configs if c.backend == backend):
+        for c in (c for c in configs if c.backend == backend and not c.jobs):
             base = before.get(backend) if c.label != "before" else None
             rate = c.records / c.wall
             s.add(f"{c.label}: by wall time", f"{rate:,.0f}",
@@ -261,6 +301,7 @@ def _render(args: argparse.Namespace, n: int, load_start: tuple[float, ...],
                       if base else "")
             s.notes.append(f"{c.label}: import {c.wall:.2f} s wall, {c.cpu:.2f} s CPU"
                            + (f" + {c.server_cpu:.2f} s server CPU" if c.server_cpu else ""))
+    _render_many(report, [c for c in configs if c.jobs])
     report.sections[-1].notes += notes
     if args.against is not None:
         report.sections[-1].notes.append(f"before = the code in {args.against}")

@@ -7,6 +7,10 @@ Reads one JSON command a line on stdin, answers one JSON line on stdout:
   tree's code (its own schema); answers its signed profile (base64) for the field vault;
 - ``{"op": "add_device", "store": DIR, "name": NAME, "key": KEY}``: the bench's laptop;
 - ``{"op": "import", "store": DIR, "bundle": FILE}``: ``hq.importer.import_bundle``;
+- ``{"op": "import_many", "store": DIR, "bundles": [FILE, …], "jobs": N}``: all of them as
+  ``hrd-field hq import --jobs N`` does (``hq.import_many``: each file's manifest read to
+  order them, then one after another in this process, or N worker processes forked from
+  it once the store is closed here); CPU time includes the workers';
 - ``{"op": "floor", "store": DIR, "bundle": FILE}``: the same bundle decrypted, verified
   and parsed as the importer does (``hq.record_lines``), stored nowhere;
 - ``{"op": "check", "store": DIR, "records": N}``: every record held once, some found by
@@ -111,6 +115,27 @@ def _parse(data: bytes) -> list[Any]:
     return record_lines.parse_lines(data)
 
 
+def _import_many(stores: dict[str, Any], cmd: dict[str, Any]) -> dict[str, Any]:
+    from hrd_field.hq import import_many
+
+    hq = stores.pop(cmd["store"])
+    start, wall = os.times(), time.perf_counter()
+    planned = import_many.plan(hq.identities(), [Path(b) for b in cmd["bundles"]])
+    if cmd["jobs"] == 1:
+        outcomes = [o for _n, o in import_many.import_in_turn(hq, planned)]
+        hq.close()
+    else:
+        reopen = hq.reopener()
+        hq.close()  # as the CLI does: the workers open their own connections
+        outcomes = [o for _n, o in import_many.import_at_once(reopen, planned, cmd["jobs"])]
+    wall = time.perf_counter() - wall
+    end = os.times()
+    cpu = sum(b - a for a, b in zip(start[:4], end[:4], strict=True))  # with the workers'
+    bad = [o.message for o in outcomes if o.status != "imported"]
+    return {"status": "imported" if not bad else bad[0], "wall": wall, "cpu": cpu,
+            "records": sum(o.counts.get("records", 0) for o in outcomes)}
+
+
 def main() -> None:
     os.environ.setdefault("HRD_FIELD_TEST_FAST_KDF", "1")
     if "--memory-security-off" in sys.argv:
@@ -146,6 +171,10 @@ def main() -> None:
             print(json.dumps({}), flush=True)
             continue
         wall, cpu = time.perf_counter(), time.process_time()
+        if op == "import_many":
+            out = _import_many(stores, cmd)
+            print(json.dumps(out), flush=True)
+            continue
         if op == "import":
             outcome = importer.import_bundle(hq, Path(cmd["bundle"]))
             out = {"status": outcome.status, "message": outcome.message,

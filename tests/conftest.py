@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -32,6 +33,9 @@ os.environ.setdefault("PYTHONPYCACHEPREFIX",
 
 from helpers import PASSPHRASE
 from helpers.hqdb import HQ_BACKENDS, new_hq_database
+
+if TYPE_CHECKING:
+    from helpers.hqkit import World
 
 
 @pytest.hookimpl(trylast=True)
@@ -108,3 +112,14 @@ def pg_cluster():  # type: ignore[no-untyped-def]
 def hq_database(request: pytest.FixtureRequest) -> str | None:
     """Parametrises a test over both HQ backends: None (embedded) or a PostgreSQL URL."""
     return new_hq_database(request, request.param)
+
+
+@pytest.fixture
+def pg_world(tmp_path: Path, request: pytest.FixtureRequest) -> World:
+    """An HQ kept in PostgreSQL and its first field device (tests of PostgreSQL-only
+    paths)."""
+    from helpers.hqkit import make_world
+
+    url = new_hq_database(request, "postgresql")
+    assert url is not None
+    return make_world(tmp_path / "w", database=url)

@@ -10,7 +10,8 @@ from ..bundle.minisign import PublicKey
 from ..bundle.profile import Policy
 from ..core.errors import UserError
 from ..core.i18n import _, ngettext
-from ..hq.importer import import_bundle
+from ..hq import import_many
+from ..hq.importer import ImportOutcome
 from ..hq.interchange import FORMATS, export, live_records
 from ..hq.store import HqStore
 from ..vault.fsutil import atomic_write
@@ -96,6 +97,9 @@ def register(hq: argparse.ArgumentParser) -> None:
     imp.add_argument("--after-revocation", action="store_true",
                      help="import bundles of a revoked device at or below its cut that HQ "
                           "cannot vouch for (only after checking where they came from)")
+    imp.add_argument("--jobs", type=args_mod.bounded_int(1, import_many.MAX_JOBS), default=None,
+                     metavar="N", help="bundles imported at once (PostgreSQL-backed stores; "
+                                       "default: one per core)")
     add_store_options(imp)
     imp.set_defaults(func=cmd_import)
 
@@ -274,23 +278,49 @@ def cmd_device_share(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     worst = 0
-    results = []
+    paths = []
+    for path in args.files:
+        if path.is_file():
+            paths.append(path)
+        else:
+            print(_("{file}: not found").format(file=path), file=sys.stderr)
+            worst = 1
+    results: list[dict[str, object] | None] = [None] * len(paths)
+
+    def show(n: int, outcome: ImportOutcome) -> None:
+        nonlocal worst
+        results[n] = {"file": str(paths[n]), "message": outcome.message, **outcome.summary()}
+        if not args.json:
+            print(f"{paths[n].name}: {outcome.message}",
+                  file=sys.stdout if outcome.exit_code == 0 else sys.stderr, flush=True)
+        worst = max(worst, outcome.exit_code)
+
     with open_store(args) as store:
-        for path in args.files:
-            if not path.is_file():
-                print(_("{file}: not found").format(file=path), file=sys.stderr)
-                worst = 1
-                continue
-            outcome = import_bundle(store, path, after_revocation=args.after_revocation)
-            results.append({"file": str(path), "message": outcome.message,
-                            **outcome.summary()})
-            stream = sys.stdout if outcome.exit_code == 0 else sys.stderr
-            if not args.json:
-                print(f"{path.name}: {outcome.message}", file=stream)
-            worst = max(worst, outcome.exit_code)
+        jobs = _import_jobs(args.jobs, store, len(paths))
+        planned = import_many.plan(store.identities(), paths)
+        if jobs == 1:
+            for n, outcome in import_many.import_in_turn(
+                    store, planned, after_revocation=args.after_revocation):
+                show(n, outcome)
+        else:
+            reopen = store.reopener()
+    if jobs > 1:  # the workers open the store on their own connections; this one is closed
+        for n, outcome in import_many.import_at_once(
+                reopen, planned, jobs, after_revocation=args.after_revocation):
+            show(n, outcome)
     if args.json:
-        print_json(results)
+        print_json([r for r in results if r is not None])
     return worst
+
+
+def _import_jobs(asked: int | None, store: HqStore, files: int) -> int:
+    if store.backend == "postgresql":
+        return min(asked or import_many.default_jobs(files), max(files, 1))
+    if asked is not None and asked > 1:
+        raise UserError(_("Importing several bundles at once needs an HQ store kept in "
+                          "PostgreSQL; the embedded store imports them one after another "
+                          "(leave out --jobs)."))
+    return 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:

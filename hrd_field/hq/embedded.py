@@ -41,6 +41,9 @@ class _EmbeddedImport:
         found = self._vault.hq.bundle_at(device_key, seq)
         return BundleLog(*found) if found else None
 
+    def prepare(self, items: list[Incoming]) -> None:
+        """Nothing ahead: one import writes at a time, from its start (BEGIN IMMEDIATE)."""
+
     def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
                    seq: int) -> list[str]:
         return self._vault.hq.store_many(self._conn, items, device_key=device_key,

@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,8 +82,10 @@ class _Sink:
     """Receives the verified bundle inside the import transaction."""
 
     def __init__(self, tx: ImportTransaction, uploader: str | None = None,
-                 after_revocation: bool = False):
+                 after_revocation: bool = False,
+                 before_turn: Callable[[], None] | None = None):
         self.tx = tx
+        self.before_turn = before_turn
         self.after_revocation = after_revocation
         self.uploader = uploader
         self.verified: VerifiedManifest | None = None
@@ -94,19 +96,37 @@ class _Sink:
         self.duplicate: ImportOutcome | None = None
 
     def accept_manifest(self, verified: VerifiedManifest) -> None:
-        tx = self.tx
         key = verified.signer.to_base64()
         # Before looking the signer up: an enrolled device uploading bundles signed by
         # random keys must not reach the quarantine for unknown signers.
         if self.uploader is not None and key != self.uploader:
             raise UserError(_("Rejected: the bundle is signed by another device than the one "
                               "that sent it; nothing was imported."))
-        tx.lock_device(key)
+        self.verified = verified
+        # Decided now on what HQ holds, so that a bundle refused or already imported is not
+        # prepared for nothing; decided again in the device's turn (``take_turn``).
+        self._admit()
+
+    def take_turn(self) -> None:
+        """Wait for this device's import turn, then decide again on what HQ holds now: an
+        import of the same device may have ended meanwhile."""
+        assert self.verified is not None
+        if self.before_turn is not None:
+            self.before_turn()
+        self.tx.lock_device(self.verified.signer.to_base64())
+        self._admit()
+
+    def _admit(self) -> None:
+        """The device, sequence and chain checks; raises the outcome of a refusal, notes a
+        bundle already imported."""
+        tx, verified = self.tx, self.verified
+        assert verified is not None
+        key = verified.signer.to_base64()
         device = tx.device_by_key(key)
         seq = verified.manifest.sequence
         if device is None:
             raise UnknownSigner(fingerprint=verified.signer.fingerprint())
-        self.device, self.verified = device, verified
+        self.device = device
         base = ImportOutcome("", "", bundle_id=verified.manifest.bundle_id, device=device.name,
                              sequence=seq, device_key=key,
                              manifest_sha256=verified.manifest_sha256)
@@ -250,18 +270,22 @@ _collector_paused = _CollectorPause()
 
 
 def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
-                  after_revocation: bool = False) -> ImportOutcome:
+                  after_revocation: bool = False,
+                  before_turn: Callable[[], None] | None = None) -> ImportOutcome:
     """Import one bundle file. Never raises for a bad bundle: the outcome says why.
 
     ``uploader``: the device key that authenticated an upload; the bundle must be its own.
     ``after_revocation``: HQ staff vouch for a bundle of a revoked device at or below its
     cut that no bundle HQ holds vouches for (they checked where the file came from).
+    ``before_turn``: called once the bundle is read, before it waits for its device's turn
+    to be stored (``hq.import_many`` orders a device's bundles with it); the transaction
+    holds no lock then, if the bundle carries no attachment.
     """
     repo = store.repo
     try:
         with _collector_paused():
             # the bundle's records die with _import's frame, before the collector is back
-            return _import(store, path, uploader, after_revocation)
+            return _import(store, path, uploader, after_revocation, before_turn)
     except _Stop as stop:
         for kind, device_key, seq, detail in stop.alarms:
             repo.raise_alarm(kind, device_key, seq, detail)
@@ -297,20 +321,27 @@ def import_bundle(store: HqStore, path: Path, *, uploader: str | None = None,
             kind=type(exc).__name__))
 
 
-def _import(store: HqStore, path: Path, uploader: str | None,
-            after_revocation: bool) -> ImportOutcome:
+def _import(store: HqStore, path: Path, uploader: str | None, after_revocation: bool,
+            before_turn: Callable[[], None] | None) -> ImportOutcome:
     """``import_bundle``'s work, in one transaction; raises what it reports."""
     with store.repo.import_transaction() as tx:
-        sink = _Sink(tx, uploader, after_revocation)
+        sink = _Sink(tx, uploader, after_revocation, before_turn)
         read_bundle(path, identities=store.identities(), sink=sink)
         if sink.duplicate is not None:
             raise _Stop(sink.duplicate)
         assert sink.verified is not None and sink.device is not None
         items = record_lines.parse_lines(sink.records_data)
+        incoming = [_incoming(item) for item in items]
+        # the work no database holds, before the device's turn: another import of the same
+        # device goes on storing meanwhile
+        tx.prepare(incoming)
+        sink.take_turn()
+        if sink.duplicate is not None:
+            raise _Stop(sink.duplicate)
+        assert sink.device is not None
         manifest = sink.verified.manifest
         key = sink.verified.signer.to_base64()
-        held = _people_held(tx, items)
-        incoming = [_incoming(item, held) for item in items]
+        _resolve_links(incoming, _people_held(tx, items))
         refused = _refusals(store, tx, incoming, key, manifest.sequence)
         if refused:
             raise _Stop(ImportOutcome(
@@ -345,21 +376,26 @@ def _import(store: HqStore, path: Path, uploader: str | None,
     return outcome
 
 
-def _incoming(item: Any, people: dict[str, str | None]) -> Incoming:
+def _incoming(item: Any) -> Incoming:
     if isinstance(item, dict):
         return Incoming(item["id"], item["type"], item["version"])
-    current = None
-    if isinstance(item, ThreatReport) and not linking.resolved_at_hq(item, people):
-        # HQ holds the threat with links to people it does not hold turned into stubs;
-        # history keeps it as the device sent it. Only the link fields change, so only
-        # they are copied.
+    return Incoming(item.id, item.TYPE, item.version, item)
+
+
+def _resolve_links(incoming: list[Incoming], people: dict[str, str | None]) -> None:
+    """HQ holds a threat with its links to people it does not hold turned into stubs
+    (``Incoming.current``); history keeps it as the device sent it. Only the link fields
+    change, so only they are copied."""
+    for entry in incoming:
+        item = entry.record
+        if not isinstance(item, ThreatReport) or linking.resolved_at_hq(item, people):
+            continue
         current = copy.copy(item)
         current.person_ids = list(item.person_ids)
         current.persons_not_shared = list(item.persons_not_shared)
         current.persons_concerned = copy.copy(item.persons_concerned)  # numbers only
-        if not linking.resolve_at_hq(current, people):
-            current = None
-    return Incoming(item.id, item.TYPE, item.version, item, current)
+        if linking.resolve_at_hq(current, people):
+            entry.current = current
 
 
 def _refusals(store: HqStore, tx: ImportTransaction, incoming: list[Incoming], sender: str,

@@ -100,6 +100,14 @@ class ImportTransaction(Protocol):
 
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None: ...
 
+    def prepare(self, items: list[Incoming]) -> None:
+        """Do the work ``store_many`` will need for these items that reads nothing from the
+        store (each version's body, fingerprint and sealing, each record's row), before the
+        device's turn (``lock_device``): the import of the same device's next bundle
+        overlaps the storing of this one. ``store_many`` of the same list uses it; a
+        record's links resolved meanwhile (``Incoming.current``) are taken into account."""
+        ...
+
     def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
                    seq: int) -> list[str]:
         """Keep these versions, in order, with their provenance; the newest version of each

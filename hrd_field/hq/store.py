@@ -7,6 +7,7 @@ in PostgreSQL."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import ssl
@@ -51,6 +52,7 @@ class HqStore:
         self._secrets = secrets
         self.repo = repo
         self.vault = vault
+        self._database: str | None = None  # the address ``open`` was given, if another
 
     @classmethod
     def _embedded(cls, vault: Vault) -> HqStore:
@@ -110,14 +112,31 @@ class HqStore:
             return cls._embedded(Vault.unlock(
                 root, passphrase, shared=True, on_upgrade=on_upgrade,
                 kind=lambda role: refuse_field_vault(root, role)))
+        with postgres_required():  # before asking the key store: say what is missing
+            from . import postgres  # noqa: F401
+        return cls._postgres(root, keystore.read(root, passphrase), database, max_connections)
+
+    @classmethod
+    def _postgres(cls, root: Path, secrets: dict[str, str], database: str | None,
+                  max_connections: int) -> HqStore:
         with postgres_required():
             from .postgres import PostgresRepository
 
-        secrets = keystore.read(root, passphrase)
         repo = PostgresRepository(database or secrets["database"], secrets["store_id"],
                                   secrets["record_key"], actor=_actor(),
                                   max_connections=max_connections)
-        return cls(root, secrets, repo)
+        store = cls(root, secrets, repo)
+        store._database = database
+        return store
+
+    def reopener(self, max_connections: int = 2) -> Callable[[], HqStore]:
+        """Opens this PostgreSQL-backed store again with the keys it holds (no passphrase,
+        no key derivation), on connections of its own: for a process this one forks."""
+        if self.vault is not None:
+            raise UserError(_("Only an HQ store kept in PostgreSQL can be opened by several "
+                              "processes at once."))
+        return functools.partial(HqStore._postgres, self.root, dict(self._secrets),
+                                 self._database, max_connections)
 
     def close(self) -> None:
         self.repo.close()

@@ -124,19 +124,6 @@ def test_one_foreign_record_refuses_the_whole_batch(tmp_path: Path,
 # --- PostgreSQL only ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def pg_world(tmp_path: Path, pg_cluster: Any) -> World:
-    from helpers.hqdb import new_hq_database
-
-    class _Request:  # new_hq_database only asks for the cluster
-        def getfixturevalue(self, name: str) -> Any:
-            return pg_cluster
-
-    url = new_hq_database(_Request(), "postgresql")  # type: ignore[arg-type]
-    assert url is not None
-    return make_world(tmp_path / "w", database=url)
-
-
 def test_imports_leave_the_cycle_collector_as_they_found_it(
         tmp_path: Path, hq_database: str | None) -> None:
     """The importer pauses Python's cycle collector while it works (issue 18); whatever the

@@ -2,9 +2,9 @@
 holds and the current rows are read with one query each, the rows the bundle creates are
 written whole with one COPY (straight into hq_records, or into a staging table and one
 statement, see ``_insert_whole``), the versions with one COPY, instead of several round
-trips per record. The COPYs are binary (a sealed value
-goes as it is, not as hex text to be parsed again) and each row is made while the
-previous ones travel, so the server stores them while this process seals the next."""
+trips per record. The COPYs are binary (a sealed value goes as it is, not as hex text to
+be parsed again). The rows and sealed versions are made beforehand (``prepare``), outside
+the device's import turn."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import psycopg
 
 from ...core import codec, linking
 from ...core.i18n import _
-from ...core.records import Record, utc_now
+from ...core.records import utc_now
 from ...core.validation import normalise
 from ...core.vocab import RECORD_TYPE
 from ...vault.hq_tables import Incoming, consent_scope_json
@@ -28,50 +28,60 @@ from .records import INSERT_ROW, ROW_COLUMNS, TOMBSTONE_ROW, UPDATE_ROW, SealedR
 Alarm = Callable[[str, str, "int | None", str], None]
 
 
-def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_key: str,
+@dataclass
+class Prepared:
+    """A bundle's versions with what storing them needs that no database holds (see
+    ``ImportTransaction.prepare``); one entry per item, in order."""
+
+    items: list[Incoming]
+    made: list[tuple[str, str | None, bytes]]
+    """Each version's fingerprint, consent scope and sealed body."""
+    rows: list[tuple[Any, ...] | None]
+    """The current row each record would have (``row_values``); None for a deletion."""
+
+
+def prepare(repo: SealedRecords, items: list[Incoming]) -> Prepared:
+    made: list[tuple[str, str | None, bytes]] = []
+    rows: list[tuple[Any, ...] | None] = []
+    for item in items:
+        plain, body = item.plain()
+        made.append((*_fingerprint(repo, plain, body),
+                     repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}")))
+        rows.append(None if item.record is None else repo.row_values(item.record, body))
+    return Prepared(items, made, rows)
+
+
+def store_many(repo: SealedRecords, conn: Any, prepared: Prepared, *, device_key: str,
                bundle_id: str, seq: int, alarm: Alarm) -> list[str]:
     """Keep these versions in order (see ``ImportTransaction.store_many``). A record the
     bundle carries twice takes the one-record path after what is pending is written."""
     now = utc_now()
-    plains = [item.plain() for item in items]
-    first_type: dict[str, str] = {}
-    for item in items:
-        first_type.setdefault(item.id, item.type)
-    state = _locked(conn, sorted(first_type))
+    items = prepared.items
+    first: dict[str, int] = {}  # record id → its first item in the bundle
+    for n, item in enumerate(items):
+        first.setdefault(item.id, n)
+    state = _locked(conn, sorted(first))
     # a version HQ holds has a current row (rows are never deleted, and each version is
     # written with its row): the history of records without one is not looked up
     held = _held_fingerprints(conn, [(i.id, i.version) for i in items if i.id in state])
-    first: dict[str, tuple[Incoming, str]] = {}
-    for item, (_plain, body) in zip(items, plains, strict=True):
-        first.setdefault(item.id, (item, body))
-    made: list[tuple[str, str | None, bytes | None]] = []
 
-    def versions_made() -> None:
-        """Each version's fingerprint, consent scope and sealed body (unless HQ holds it):
-        made once, while the server stores the new rows."""
-        if made or not items:
-            return
-        made[:] = [(*_fingerprint(repo, plain, body),
-                    None if (item.id, item.version) in held else
-                    repo.sealer.seal(body.encode(), f"version:{item.id}:{item.version}"))
-                   for item, (plain, body) in zip(items, plains, strict=True)]
+    def row(n: int) -> tuple[Any, ...]:
+        current = items[n].current  # links resolved at HQ after ``prepare``
+        if current is not None:
+            normalise(current)
+            return repo.row_values(current)
+        found = prepared.rows[n]
+        assert found is not None
+        return found
 
     def whole(record_id: str) -> bool:
         """Whether the row of a record HQ does not hold starts as its first version in the
         bundle (written once instead of reserved, then updated)."""
-        item = first[record_id][0]
+        item = items[first[record_id]]
         return item.record is not None and (record_id, item.version) not in held
 
-    def whole_row(record_id: str) -> tuple[Any, ...]:
-        item, body = first[record_id]
-        if item.current is not None:
-            normalise(item.current)
-            return repo.row_values(item.current)
-        assert item.record is not None
-        return repo.row_values(item.record, body)
-
-    written, raced = _reserve(conn, first_type, state, now, whole, whole_row, versions_made)
-    versions_made()
+    written, raced = _reserve(conn, {i: items[n].type for i, n in first.items()}, state, now,
+                              whole, lambda record_id: row(first[record_id]))
     if raced:  # another import created them meanwhile (it has committed by now)
         state.update(_locked(conn, raced))
         held.update(_held_fingerprints(conn, [(i.id, i.version) for i in items
@@ -82,8 +92,8 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
     pending = _Pending()
     seen: set[str] = set()
     results: list[str] = []
-    for item, (_plain, body), (fingerprint, scope, sealed) in zip(items, plains, made,
-                                                                  strict=True):
+    for n, (item, (fingerprint, scope, sealed)) in enumerate(zip(items, prepared.made,
+                                                                 strict=True)):
         key = (item.id, item.version)
         if key in held:
             if item.record is not None and held[key] != fingerprint:
@@ -92,7 +102,6 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
             results.append("known")
             continue
         held[key] = fingerprint
-        assert sealed is not None  # None only for a version held before (``held`` grows)
         versions.append((item.id, item.version, item.type, device_key, bundle_id, seq, scope,
                          fingerprint, sealed, now))
         owners.append((item.id, device_key, item.type, item.mission_id))
@@ -103,26 +112,23 @@ def store_many(repo: SealedRecords, conn: Any, items: list[Incoming], *, device_
                            else repo.tombstone(conn, item.id, item.type, item.version))
             continue
         seen.add(item.id)
-        row = state.get(item.id)  # None: a row this import wrote or reserved
-        if row is None and item.id in written:
+        found = state.get(item.id)  # None: a row this import wrote or reserved
+        if found is None and item.id in written:
             results.append("new")
             continue
-        if item.record is not None and row is not None and row[2] != item.record.TYPE:
+        if item.record is not None and found is not None and found[2] != item.record.TYPE:
             raise Conflict(_("Record {id} would change from {old} to {new}; a record's "
                              "type never changes.").format(
-                id=item.id, old=RECORD_TYPE.label(row[2]),
+                id=item.id, old=RECORD_TYPE.label(found[2]),
                 new=RECORD_TYPE.label(item.record.TYPE)))
-        if row is not None and row[0] >= item.version:
+        if found is not None and found[0] >= item.version:
             results.append("older")
             continue
         if item.record is None:
             pending.tombstones.append((item.id, item.version))
-        elif item.current is not None:
-            normalise(item.current)
-            pending.records.append((item.current, None))
         else:
-            pending.records.append((item.record, body))
-        results.append("new" if row is None else "updated")
+            pending.rows.append(row(n))
+        results.append("new" if found is None else "updated")
     pending.write(repo, conn)
     if versions:
         _copy(conn, "hq_versions (record_id, version, type, device_key, bundle_id, seq,"
@@ -151,18 +157,14 @@ def _own(conn: Any, new: list[tuple[str, str, str, str | None]],
                      " ON CONFLICT DO NOTHING", _columns(known))
 
 
-def _copy(conn: Any, target: str, types: Sequence[str], rows: Iterable[tuple[Any, ...]],
-          meanwhile: Callable[[], None] | None = None) -> None:
-    """New rows with one binary COPY, each made as the previous ones travel: a statement
-    per row, even pipelined, cost more in the client library than the server spent
-    storing them. ``meanwhile``: work of this process done after the last row is sent,
-    while the server is still storing them."""
+def _copy(conn: Any, target: str, types: Sequence[str],
+          rows: Iterable[tuple[Any, ...]]) -> None:
+    """New rows with one binary COPY: a statement per row, even pipelined, cost more in the
+    client library than the server spent storing them."""
     with conn.cursor() as cur, cur.copy(f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
         copy.set_types(types)
         for row in rows:
             copy.write_row(row)
-        if meanwhile is not None:
-            meanwhile()
 
 
 def _columns(rows: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -197,16 +199,15 @@ def _held_fingerprints(conn: Any, keys: list[tuple[str, int]]) -> dict[tuple[str
 
 def _reserve(conn: Any, first_type: dict[str, str], state: dict[str, tuple[int, int, str]],
              now: str, whole: Callable[[str], bool],
-             whole_row: Callable[[str], tuple[Any, ...]],
-             meanwhile: Callable[[], None]) -> tuple[set[str], list[str]]:
+             whole_row: Callable[[str], tuple[Any, ...]]) -> tuple[set[str], list[str]]:
     """Rows for the records HQ does not hold (``state``: the rows it holds, locked in id
     order so that two imports never wait on each other crosswise): the ids this import
     wrote whole (those ``whole`` names, as ``whole_row`` makes them), and those another
     import created meanwhile. The others get a placeholder row this transaction
     overwrites, so that two imports creating the same record take turns (as
-    ``SealedRecords._reserve`` does for one). ``meanwhile``: see ``_insert_whole``."""
+    ``SealedRecords._reserve`` does for one)."""
     missing = [i for i in sorted(first_type) if i not in state]
-    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row, meanwhile)
+    written = _insert_whole(conn, [i for i in missing if whole(i)], whole_row)
     placeholders = [i for i in missing if i not in written and not whole(i)]
     reserved = set(written)
     if placeholders:
@@ -219,26 +220,23 @@ def _reserve(conn: Any, first_type: dict[str, str], state: dict[str, tuple[int, 
     return written, [i for i in missing if i not in reserved]
 
 
-def _insert_whole(conn: Any, ids: list[str], whole_row: Callable[[str], tuple[Any, ...]],
-                  meanwhile: Callable[[], None]) -> set[str]:
+def _insert_whole(conn: Any, ids: list[str],
+                  whole_row: Callable[[str], tuple[Any, ...]]) -> set[str]:
     """Insert the rows of these records (in id order) unless another import created some of
     them meanwhile; the ids inserted.
 
-    The rows reach the server with one binary COPY, stored as they arrive while this
-    process seals the next ones. COPY cannot take a row another import has just created,
-    nor go into hq_records where row security applies to the importing role (the intake's):
-    then the rows go into a session's temporary table and one INSERT … ON CONFLICT takes
-    them. Where temporary tables are not allowed either, a statement a row, pipelined.
-    ``meanwhile`` (done once, whichever way; the caller does it when no row is new): this
-    process's next work, done while the server stores the rows."""
+    The rows reach the server with one binary COPY. COPY cannot take a row another import
+    has just created, nor go into hq_records where row security applies to the importing
+    role (the intake's): then the rows go into a session's temporary table and one
+    INSERT … ON CONFLICT takes them. Where temporary tables are not allowed either, a
+    statement a row, pipelined."""
     if not ids:
         return set()
     if not conn.execute("SELECT row_security_active('hq_records')").fetchone()[0]:
         try:
             with conn.transaction():
                 _copy(conn, f"hq_records ({ROW_COLUMNS})", ROW_TYPES,
-                      ((*row[:-2], text_array(row[-2]), row[-1]) for row in map(whole_row, ids)),
-                      meanwhile)
+                      ((*row[:-2], text_array(row[-2]), row[-1]) for row in map(whole_row, ids)))
             return set(ids)
         except psycopg.errors.UniqueViolation:
             pass  # created meanwhile by another import (it has committed)
@@ -246,8 +244,7 @@ def _insert_whole(conn: Any, ids: list[str], whole_row: Callable[[str], tuple[An
         with conn.transaction():
             conn.execute(_STAGING)
             _copy(conn, f"hq_staged_rows ({ROW_COLUMNS})", STAGED_TYPES,
-                  ((*row[:-2], " ".join(row[-2]), row[-1]) for row in map(whole_row, ids)),
-                  meanwhile)
+                  ((*row[:-2], " ".join(row[-2]), row[-1]) for row in map(whole_row, ids)))
             inserted = conn.execute(INSERT_STAGED).fetchall()
     except psycopg.errors.InsufficientPrivilege:
         with conn.cursor() as cur:
@@ -283,21 +280,20 @@ def _locked(conn: Any, ids: list[str]) -> dict[str, tuple[int, int, str]]:
 class _Pending:
     """Current-row writes of one bundle to records HQ held before it, sent together."""
 
-    records: list[tuple[Record, str | None]] = field(default_factory=list)
-    """(record, its canonical body when already made)"""
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    """``row_values`` of each record"""
     tombstones: list[tuple[str, int]] = field(default_factory=list)
 
     def write(self, repo: SealedRecords, conn: Any) -> None:
         with conn.cursor() as cur:
-            if self.records:  # no record twice here: see store_many
-                cur.executemany(UPDATE_ROW, [repo.row_values(r, body)
-                                             for r, body in self.records])
+            if self.rows:  # no record twice here: see store_many
+                cur.executemany(UPDATE_ROW, self.rows)
             if self.tombstones:
                 now = utc_now()
                 cur.executemany(TOMBSTONE_ROW, [
                     (version, now, repo.sealer.seal(b"{}", f"record:{rid}:{version}"), rid)
                     for rid, version in self.tombstones])
-        self.records.clear()
+        self.rows.clear()
         self.tombstones.clear()
 
 

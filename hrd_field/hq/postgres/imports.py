@@ -27,6 +27,7 @@ class _Import:
     def __init__(self, repo: SealedRecords, conn: psycopg.Connection[Any]):
         self.repo = repo
         self.conn = conn
+        self._prepared: batch.Prepared | None = None
 
     def lock_device(self, device_key: str) -> None:
         self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))",
@@ -38,9 +39,16 @@ class _Import:
     def bundle_at(self, device_key: str, seq: int) -> BundleLog | None:
         return bundle_at(self.conn, device_key, seq)
 
+    def prepare(self, items: list[Incoming]) -> None:
+        self._prepared = batch.prepare(self.repo, items)
+
     def store_many(self, items: list[Incoming], *, device_key: str, bundle_id: str,
                    seq: int) -> list[str]:
-        return batch.store_many(self.repo, self.conn, items, device_key=device_key,
+        prepared = self._prepared
+        if prepared is None or prepared.items is not items:
+            prepared = batch.prepare(self.repo, items)
+        self._prepared = None
+        return batch.store_many(self.repo, self.conn, prepared, device_key=device_key,
                                 bundle_id=bundle_id, seq=seq, alarm=self.alarm)
 
     def person_genders(self, ids: list[str]) -> dict[str, str | None]:
