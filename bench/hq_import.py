@@ -111,7 +111,8 @@ def _store_and_bundles(root: Path, name: str, pristine: Path, database: str | No
 
 def _server_cpu(data_dir: Path) -> Callable[[], float]:
     """CPU seconds used so far by the PostgreSQL server's processes (the postmaster's
-    children: backends, WAL writer, checkpointer)."""
+    children: backends, WAL writer, checkpointer; those that have exited too, as the
+    backends of the connections ``hq import``'s workers closed)."""
     postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
     tick = os.sysconf("SC_CLK_TCK")
 
@@ -125,8 +126,10 @@ def _server_cpu(data_dir: Path) -> Callable[[], float]:
             except OSError:
                 continue
             fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[1]) == postmaster or int(entry.name) == postmaster:
+            if int(fields[1]) == postmaster:
                 total += int(fields[11]) + int(fields[12])  # utime, stime
+            elif int(entry.name) == postmaster:  # and its children that have exited
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         return total / tick
 
     return used

@@ -99,6 +99,13 @@ def test_importing_several_at_once_needs_postgresql(tmp_path: Path) -> None:
     res = world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2")
     assert res.returncode != 0 and "Traceback" not in res.stderr
     assert "PostgreSQL" in res.stderr and "--jobs" in res.stderr, res.stderr
+    french = subprocess.run(
+        cli_argv("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2",
+                 passfile=world.passfile),
+        env={**cli_env(), "LANGUAGE": "fr", "LC_ALL": "", "LANG": "fr_FR.UTF-8"},
+        capture_output=True, text=True, check=False)
+    assert french.returncode == res.returncode
+    assert "le magasin intégré les importe l’un après l’autre" in french.stderr, french.stderr
     with world.store() as store:
         assert store.repo.rows(limit=10) == []
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir))  # one at a time
@@ -185,14 +192,21 @@ def test_ctrl_c_during_imports_at_once_leaves_each_bundle_whole_or_absent(
         # a bundle is stored only after the one before it: the device's order holds
         assert held == set(range(1, len(held) + 1))
     # nothing is left running, and the rest goes in when asked again
-    assert _still_running() == [], "workers left behind"
+    assert _in_group(proc.pid) == [], "workers left behind"
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
     with world.store() as store:
         assert store.repo.counts()["records"] == sum(sizes)
 
 
-def _still_running() -> list[int]:
-    """Processes still running the import command (its workers are its children)."""
-    out = subprocess.run(["pgrep", "-f", "hrd_field hq import"], capture_output=True,
-                         text=True, check=False).stdout
-    return [int(pid) for pid in out.split()]
+def _in_group(group: int) -> list[int]:
+    """The processes of this process group still running (an import's workers are forks
+    of it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if entry.name.isdigit() and int(stat[stat.rindex(")") + 2:].split()[2]) == group:
+            found.append(int(entry.name))
+    return found
