@@ -20,19 +20,20 @@ the passphrase again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from multiprocessing.synchronize import Event
-from multiprocessing.util import Finalize
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bundle import BundleError, MemorySink, VerifiedManifest, read_bundle
 from .importer import ImportOutcome, import_bundle
 from .store import HqStore
+
+if TYPE_CHECKING:  # loaded when several imports run at once (~18 ms of every hq command)
+    from concurrent.futures import Future
+    from multiprocessing.synchronize import Event
 
 MAX_JOBS = 8
 """More processes than this add connections and memory, not speed: the database's disk
@@ -111,6 +112,9 @@ def import_at_once(reopen: Callable[[], HqStore], planned: Sequence[Planned], jo
     opens the store in a worker (``HqStore.reopener``). Raises what a worker's import
     raised that is not the bundle's fault (``StoreUnavailable``); the imports still running
     then end first, each whole or not at all."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     context = multiprocessing.get_context("fork")  # the keys stay in memory, never pickled
     done = [context.Event() for _ in planned]
     before: list[int | None] = []  # the bundle of the same device to wait for
@@ -153,6 +157,8 @@ _work: tuple[HqStore, Sequence[Planned], list[Event], list[int | None]] | None =
 
 def _start(reopen: Callable[[], HqStore], planned: Sequence[Planned], done: list[Event],
            before: list[int | None]) -> None:
+    from multiprocessing.util import Finalize
+
     global _work
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to decide
     store = reopen()
