@@ -12,7 +12,10 @@ the real exporter into bundles of at most ``--max-size`` MiB. The configurations
 - this tree on the embedded store with SQLCipher's ``cipher_memory_security`` off, and with
   it on but a larger SQLite lookaside (see ``hq_import_worker.py``): neither is shipped,
   they are the figures for the decision issue 18 asks for (``--no-memory-security-figure``
-  leaves them out).
+  leaves them out);
+- where PostgreSQL runs: this tree's ``hrd-field hq import`` of all the bundles at once
+  (``hq.import_many``, ``--jobs`` workers, default one per core) against ``--jobs 1``, in
+  two alternating rounds, each on its own fresh store.
 
 Every step runs in a worker process per tree (``hq_import_worker.py``, the tree on its
 ``PYTHONPATH``), bundle by bundle, interleaved, who goes first rotating: the import
