@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import copy
 import gc
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from helpers.hqdb import import_waiting_on
 from helpers.hqkit import (
     PASSPHRASE,
     World,
@@ -168,7 +167,9 @@ def test_a_record_created_meanwhile_by_another_import_is_held_not_overwritten(
         other.execute("INSERT INTO hq_records (id, type, version, status, created_at,"
                       " updated_at, sealed) VALUES (%s, 'person', 5, 'final', 'x', 'x',"
                       " '\\x00')", (people[2].id,))  # not committed yet
-        outcome = _import_waiting_on(other, store, bundle, world.database)
+        # the rows go by COPY (the fast path) or, on a second try, by INSERT
+        outcome = import_waiting_on(other, store, bundle, world.database,
+                                    "INSERT INTO hq_records", "COPY hq_records")
         assert outcome.status == "imported", outcome.message
         assert outcome.counts["new"] == 4 and outcome.counts["older"] == 1
         with psycopg.connect(world.database, autocommit=True) as conn:
@@ -200,7 +201,9 @@ def test_a_version_another_import_holds_meanwhile_is_compared_not_written_twice(
                       " 'another device', 'another text', '\\x00', 'x')", (raced,))
         other.execute("INSERT INTO hq_owners (record_id, device_key, type) VALUES (%s,"
                       " 'another device', 'person')", (raced,))  # none committed yet
-        outcome = _import_waiting_on(other, store, bundle, world.database)
+        # the rows go by COPY (the fast path) or, on a second try, by INSERT
+        outcome = import_waiting_on(other, store, bundle, world.database,
+                                    "INSERT INTO hq_records", "COPY hq_records")
         assert outcome.status == "imported", outcome.message
         assert outcome.counts["new"] == 4 and outcome.counts["known"] == 1
         assert [(a[1], a[4]) for a in store.repo.alarms()] == [
@@ -210,35 +213,6 @@ def test_a_version_another_import_holds_meanwhile_is_compared_not_written_twice(
                                 (raced,)).fetchone() == ("another device",)
             assert conn.execute("SELECT count(*) FROM hq_owners").fetchone() == (5,)
             conn.execute("DELETE FROM hq_records WHERE id = %s", (raced,))
-
-
-def _import_waiting_on(other: psycopg.Connection[Any], store: HqStore, bundle: Path,
-                       url: str) -> Any:
-    """Import ``bundle`` while ``other`` holds rows it needs; ``other`` commits once the
-    import waits on them."""
-    out: list[Any] = []
-    runner = threading.Thread(target=lambda: out.append(import_bundle(store, bundle)))
-    runner.start()
-    try:
-        _wait_for_lock(url)
-    finally:
-        other.commit()
-        runner.join(120)
-    [outcome] = out
-    return outcome
-
-
-def _wait_for_lock(url: str) -> None:
-    deadline = time.monotonic() + 60
-    with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            # the rows go by COPY (the fast path) or, on a second try, by INSERT
-            if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
-                            " 'Lock' AND (query LIKE 'INSERT INTO hq_records%%'"
-                            " OR query LIKE 'COPY hq_records%%')").fetchone() == (1,):
-                return
-            time.sleep(0.05)
-    raise AssertionError("the import never waited for the other transaction's row")
 
 
 def test_an_hq_database_without_temporary_tables_still_imports(

@@ -9,18 +9,16 @@ import copy
 import os
 import signal
 import subprocess
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from helpers.cli import cli_env, ok
+from helpers.hqdb import import_waiting_on
 from helpers.hqkit import World, cli_argv, jsonl, make_world, person, sign_bundle, threat
 
 from hrd_field.core.records import Person, ThreatReport
-from hrd_field.hq.importer import import_bundle
 
 
 def _mission_of(world: World, key: Any, root: Path, tag: str) -> tuple[
@@ -129,15 +127,8 @@ def test_a_bundle_waiting_for_its_devices_turn_is_decided_on_what_hq_holds_then(
             other.execute("INSERT INTO hq_bundles (device_key, seq, bundle_id,"
                           " manifest_sha256, imported_at, summary) VALUES (%s, 1, 'b-1', %s,"
                           " 'x', '{}')", (key, sha))
-            out: list[Any] = []
-            runner = threading.Thread(target=lambda: out.append(import_bundle(store, bundle)))
-            runner.start()
-            try:
-                _wait_for_turn(world.database)
-            finally:
-                other.commit()
-                runner.join(120)
-        [outcome] = out
+            outcome = import_waiting_on(other, store, bundle, world.database,
+                                        "SELECT pg_advisory_xact_lock")
         assert outcome.status == ("duplicate" if same else "equivocation"), outcome.message
         assert store.repo.rows(limit=10) == []
 
@@ -147,18 +138,6 @@ def _manifest_sha256(store: Any, bundle: Path) -> str:
 
     return read_bundle(bundle, identities=store.identities(),
                        sink=MemorySink()).manifest_sha256
-
-
-def _wait_for_turn(url: str) -> None:
-    deadline = time.monotonic() + 60
-    with psycopg.connect(url, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            if conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
-                            " 'Lock' AND query LIKE 'SELECT pg_advisory_xact_lock%%'"
-                            ).fetchone() == (1,):
-                return
-            time.sleep(0.05)
-    raise AssertionError("the import never waited for its device's turn")
 
 
 def test_ctrl_c_during_imports_at_once_leaves_each_bundle_whole_or_absent(
