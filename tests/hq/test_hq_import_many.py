@@ -6,6 +6,7 @@ device's turn is decided on what HQ holds when the turn comes."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import signal
 import subprocess
@@ -16,15 +17,26 @@ import psycopg
 import pytest
 from helpers.cli import cli_env, ok
 from helpers.hqdb import import_waiting_on
-from helpers.hqkit import World, cli_argv, jsonl, make_world, person, sign_bundle, threat
+from helpers.hqkit import (
+    World,
+    attachment_bytes,
+    cli_argv,
+    jsonl,
+    make_world,
+    person,
+    sign_bundle,
+    threat,
+)
 
 from hrd_field.core.records import Person, ThreatReport
 
 
-def _mission_of(world: World, key: Any, root: Path, tag: str) -> tuple[
+def _mission_of(world: World, key: Any, root: Path, tag: str,
+                files: tuple[bytes, ...] = ()) -> tuple[
         list[Path], list[Person], list[ThreatReport]]:
     """Three bundles of one device: people; threats linking them, and a new version of
-    two of the people; more threats. Returned in sequence order."""
+    two of the people; more threats. Returned in sequence order. ``files``: attachments
+    the second and third bundles carry, one each."""
     people = [person(f"{tag} defender {i}", notes="first") for i in range(6)]
     threats = [threat(f"{tag} report {i}", person_ids=[people[i].id]) for i in range(6)]
     later = [copy.deepcopy(p) for p in people[:2]]
@@ -34,9 +46,9 @@ def _mission_of(world: World, key: Any, root: Path, tag: str) -> tuple[
         sign_bundle(root / "1", key, world.recipients, 1, jsonl(people),
                     counts={"person": 6}),
         sign_bundle(root / "2", key, world.recipients, 2, jsonl([*threats[:3], *later]),
-                    counts={"threat_report": 3, "person": 2}),
+                    counts={"threat_report": 3, "person": 2}, attachments=files[:1]),
         sign_bundle(root / "3", key, world.recipients, 3, jsonl(threats[3:]),
-                    counts={"threat_report": 3}),
+                    counts={"threat_report": 3}, attachments=files[1:]),
     ]
     return bundles, people, threats
 
@@ -72,7 +84,9 @@ def test_bundles_imported_at_once_hold_what_one_after_another_holds(
     world = pg_world
     other = world.add_device("laptop-2")
     mine, people, threats = _mission_of(world, world.device, tmp_path / "a", "A")
-    theirs, people_2, threats_2 = _mission_of(world, other.key, tmp_path / "b", "B")
+    # their later bundles carry files: each waits for the one before it before it starts
+    files = (os.urandom(300_000), os.urandom(200_000))
+    theirs, people_2, threats_2 = _mission_of(world, other.key, tmp_path / "b", "B", files)
     not_a_bundle = tmp_path / "notes.hrdb"
     not_a_bundle.write_bytes(b"not a bundle at all\n" * 100)
     given = [mine[2], theirs[1], not_a_bundle, mine[1], theirs[2], mine[0], theirs[0]]
@@ -87,6 +101,9 @@ def test_bundles_imported_at_once_hold_what_one_after_another_holds(
     assert [told[n]["counts"].get("updated", 0) for n in (3, 1)] == [2, 2]
     _held_as_sent(world, people, threats)
     _held_as_sent(world, people_2, threats_2)
+    with world.store() as store:
+        for data in files:
+            assert attachment_bytes(store, hashlib.sha256(data).hexdigest()) == data
     again = ok(world.hrd("hq", "import", *mine, "--store", world.store_dir, "--jobs", "2"))
     assert again.stdout.count("Already imported") == 3, again.stdout
 
