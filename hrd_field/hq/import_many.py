@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bundle import BundleError, MemorySink, VerifiedManifest, read_bundle
+from ..core.errors import UserError
+from ..core.i18n import _
 from .importer import ImportOutcome, import_bundle
 from .store import HqStore
 
@@ -89,8 +91,8 @@ def _manifest(identities: Sequence[str], path: Path) -> VerifiedManifest | None:
         read_bundle(path, identities=identities, sink=MemorySink(trust=stop))
     except _Seen as seen:
         return seen.verified
-    except (BundleError, OSError, ValueError):
-        return None
+    except (BundleError, OSError, ValueError, OverflowError, RecursionError, MemoryError):
+        return None  # as import_bundle's verdict on the file will say
     return None  # a bundle always has a manifest: never reached
 
 
@@ -114,6 +116,7 @@ def import_at_once(reopen: Callable[[], HqStore], planned: Sequence[Planned], jo
     then end first, each whole or not at all."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("fork")  # the keys stay in memory, never pickled
     done = [context.Event() for _ in planned]
@@ -147,39 +150,52 @@ def import_at_once(reopen: Callable[[], HqStore], planned: Sequence[Planned], jo
         raise
     finally:
         pool.shutdown(wait=True)
+    if isinstance(failed, BrokenProcessPool):
+        raise UserError(_("An import worker stopped unexpectedly (out of memory?). The "
+                          "bundles it was importing were not imported; run the same import "
+                          "again.")) from failed
     if failed is not None:
         raise failed
 
 
-_work: tuple[HqStore, Sequence[Planned], list[Event], list[int | None]] | None = None
-"""A worker's store and what it was forked with."""
+_work: tuple[HqStore, Sequence[Planned], list[int | None]] | Exception | None = None
+"""A worker's store and what it was forked with, or why it could not open the store."""
+_events: list[Event] = []
+"""Set as each file's import ends, in every worker (forked with them)."""
 
 
 def _start(reopen: Callable[[], HqStore], planned: Sequence[Planned], done: list[Event],
            before: list[int | None]) -> None:
     from multiprocessing.util import Finalize
 
-    global _work
+    global _work, _events
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to decide
-    store = reopen()
+    _events = done
+    try:
+        store = reopen()
+    except Exception as exc:  # told with each file (a failed start would only say "broken")
+        _work = exc
+        return
     Finalize(store, store.close, exitpriority=10)  # run as the worker exits
-    _work = (store, planned, done, before)
+    _work = (store, planned, before)
 
 
 def _one(n: int, after_revocation: bool) -> tuple[int, ImportOutcome]:
-    assert _work is not None
-    store, planned, done, before = _work
-    item, previous = planned[n], before[n]
-
-    def previous_ended() -> None:
-        if previous is not None:
-            done[previous].wait()
-
     try:
+        if isinstance(_work, Exception):
+            raise _work
+        assert _work is not None
+        store, planned, before = _work
+        item, previous = planned[n], before[n]
+
+        def previous_ended() -> None:
+            if previous is not None:
+                _events[previous].wait()
+
         if item.attachments:
             previous_ended()
         return item.index, import_bundle(
             store, item.path, after_revocation=after_revocation,
             before_turn=None if item.attachments else previous_ended)
     finally:
-        done[n].set()
+        _events[n].set()  # whatever happened: the device's next bundle goes on

@@ -6,6 +6,7 @@ device's turn is decided on what HQ holds when the turn comes."""
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import os
 import signal
@@ -15,6 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from helpers import PASSPHRASE
 from helpers.cli import cli_env, ok
 from helpers.hqdb import import_waiting_on
 from helpers.hqkit import (
@@ -29,6 +31,9 @@ from helpers.hqkit import (
 )
 
 from hrd_field.core.records import Person, ThreatReport
+from hrd_field.hq import import_many
+from hrd_field.hq.repository import StoreUnavailable
+from hrd_field.hq.store import HqStore
 
 
 def _mission_of(world: World, key: Any, root: Path, tag: str,
@@ -206,3 +211,21 @@ def _in_group(group: int) -> list[int]:
         if entry.name.isdigit() and int(stat[stat.rindex(")") + 2:].split()[2]) == group:
             found.append(int(entry.name))
     return found
+
+
+def test_workers_that_cannot_reach_the_database_say_so_and_import_nothing(
+        tmp_path: Path, pg_world: World, pg_cluster: Any) -> None:
+    world = pg_world
+    bundles, _people, _threats = _mission_of(world, world.device, tmp_path / "b", "A")
+    with world.store() as store:
+        planned = import_many.plan(store.identities(), bundles)
+    assert [p.seq for p in planned] == [1, 2, 3]
+    # the workers open the store at an address where no server listens (it went away)
+    away = functools.partial(HqStore.open, world.store_dir, PASSPHRASE,
+                             database=world.database.replace(  # type: ignore[union-attr]
+                                 f":{pg_cluster.port}/", ":1/"))
+    with pytest.raises(StoreUnavailable):
+        list(import_many.import_at_once(away, planned, 2))
+    with world.store() as store:
+        assert store.repo.counts()["records"] == 0
+    ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
