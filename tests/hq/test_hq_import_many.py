@@ -229,3 +229,40 @@ def test_workers_that_cannot_reach_the_database_say_so_and_import_nothing(
     with world.store() as store:
         assert store.repo.counts()["records"] == 0
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
+
+
+def test_a_worker_killed_mid_import_is_told_and_nothing_is_half_written(
+        tmp_path: Path, pg_world: World) -> None:
+    """A worker dies (the out-of-memory killer, say): the command stops with a clear
+    message, each bundle is whole or absent, and the same import run again finishes."""
+    world = pg_world
+    sizes = [400, 300, 300, 300, 300, 300]
+    bundles = [sign_bundle(tmp_path / f"b{seq}", world.device, world.recipients, seq,
+                           jsonl([person(f"Killed {seq}.{i}", notes="x" * 400)
+                                  for i in range(size)]), counts={"person": size})
+               for seq, size in enumerate(sizes, 1)]
+    proc = subprocess.Popen(
+        cli_argv("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2",
+                 passfile=world.passfile),
+        env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first bundle is in; five more to go
+        workers = [pid for pid in _in_group(proc.pid) if pid != proc.pid]
+        assert workers
+        os.kill(workers[0], signal.SIGKILL)
+        _rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert b"Imported" in first
+    assert b"Traceback" not in err
+    assert proc.returncode == 1 and b"An import worker stopped unexpectedly" in err, err
+    with world.store() as store:
+        held = {b.seq for b in store.repo.bundle_log()}
+        assert store.repo.counts()["records"] == sum(sizes[s - 1] for s in held)
+    assert _in_group(proc.pid) == [], "workers left behind"
+    ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
+    with world.store() as store:
+        assert store.repo.counts()["records"] == sum(sizes)
