@@ -11,6 +11,7 @@ import hashlib
 import os
 import signal
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -164,12 +165,41 @@ def _manifest_sha256(store: Any, bundle: Path) -> str:
 
 def test_ctrl_c_during_imports_at_once_leaves_each_bundle_whole_or_absent(
         tmp_path: Path, pg_world: World) -> None:
-    world = pg_world
-    sizes = [400, 300, 300, 300, 300, 300]
-    bundles = [sign_bundle(tmp_path / f"b{seq}", world.device, world.recipients, seq,
+    def ctrl_c(group: int) -> None:
+        os.killpg(group, signal.SIGINT)  # Ctrl+C reaches the whole terminal's group
+
+    bundles, code, err = _stopped_import(pg_world, tmp_path, ctrl_c)
+    assert code in (0, 130), err  # 0: every import had ended already
+    _each_whole_or_absent_then_all(pg_world, bundles)
+
+
+def test_a_worker_killed_mid_import_is_told_and_nothing_is_half_written(
+        tmp_path: Path, pg_world: World) -> None:
+    """A worker dies (the out-of-memory killer, say): the command stops with a clear
+    message, each bundle is whole or absent, and the same import run again finishes."""
+
+    def kill_a_worker(group: int) -> None:
+        workers = [pid for pid in _in_group(group) if pid != group]
+        assert workers
+        os.kill(workers[0], signal.SIGKILL)
+
+    bundles, code, err = _stopped_import(pg_world, tmp_path, kill_a_worker)
+    assert code == 1 and b"An import worker stopped unexpectedly" in err, err
+    _each_whole_or_absent_then_all(pg_world, bundles)
+
+
+SIZES = (400, 300, 300, 300, 300, 300)
+
+
+def _stopped_import(world: World, root: Path, stop: Callable[[int], None]) -> tuple[
+        list[Path], int, bytes]:
+    """``hq import --jobs 2`` of six bundles of one device, in its own process group,
+    ``stop(group)`` once the first bundle is in (five more to go): the bundles, the
+    command's exit code and its error output."""
+    bundles = [sign_bundle(root / f"b{seq}", world.device, world.recipients, seq,
                            jsonl([person(f"Stopped {seq}.{i}", notes="x" * 400)
                                   for i in range(size)]), counts={"person": size})
-               for seq, size in enumerate(sizes, 1)]
+               for seq, size in enumerate(SIZES, 1)]
     proc = subprocess.Popen(
         cli_argv("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2",
                  passfile=world.passfile),
@@ -177,26 +207,29 @@ def test_ctrl_c_during_imports_at_once_leaves_each_bundle_whole_or_absent(
         start_new_session=True)
     try:
         assert proc.stdout is not None
-        first = proc.stdout.readline()  # the first bundle is in; others are under way
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C reaches the whole terminal's group
+        first = proc.stdout.readline()
+        stop(proc.pid)
         _rest, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert b"Imported" in first
-    assert proc.returncode in (0, 130), err  # 0: every import had ended already
     assert b"Traceback" not in err
+    assert _in_group(proc.pid) == [], "workers left behind"
+    return bundles, proc.returncode, err
+
+
+def _each_whole_or_absent_then_all(world: World, bundles: list[Path]) -> None:
     with world.store() as store:
         held = {b.seq for b in store.repo.bundle_log()}
         # every bundle logged holds all its records, and no record came without its bundle
-        assert store.repo.counts()["records"] == sum(sizes[s - 1] for s in held)
+        assert store.repo.counts()["records"] == sum(SIZES[s - 1] for s in held)
         # a bundle is stored only after the one before it: the device's order holds
         assert held == set(range(1, len(held) + 1))
-    # nothing is left running, and the rest goes in when asked again
-    assert _in_group(proc.pid) == [], "workers left behind"
+    # the rest goes in when asked again
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
     with world.store() as store:
-        assert store.repo.counts()["records"] == sum(sizes)
+        assert store.repo.counts()["records"] == sum(SIZES)
 
 
 def _in_group(group: int) -> list[int]:
@@ -229,40 +262,3 @@ def test_workers_that_cannot_reach_the_database_say_so_and_import_nothing(
     with world.store() as store:
         assert store.repo.counts()["records"] == 0
     ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
-
-
-def test_a_worker_killed_mid_import_is_told_and_nothing_is_half_written(
-        tmp_path: Path, pg_world: World) -> None:
-    """A worker dies (the out-of-memory killer, say): the command stops with a clear
-    message, each bundle is whole or absent, and the same import run again finishes."""
-    world = pg_world
-    sizes = [400, 300, 300, 300, 300, 300]
-    bundles = [sign_bundle(tmp_path / f"b{seq}", world.device, world.recipients, seq,
-                           jsonl([person(f"Killed {seq}.{i}", notes="x" * 400)
-                                  for i in range(size)]), counts={"person": size})
-               for seq, size in enumerate(sizes, 1)]
-    proc = subprocess.Popen(
-        cli_argv("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2",
-                 passfile=world.passfile),
-        env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True)
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # the first bundle is in; five more to go
-        workers = [pid for pid in _in_group(proc.pid) if pid != proc.pid]
-        assert workers
-        os.kill(workers[0], signal.SIGKILL)
-        _rest, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert b"Imported" in first
-    assert b"Traceback" not in err
-    assert proc.returncode == 1 and b"An import worker stopped unexpectedly" in err, err
-    with world.store() as store:
-        held = {b.seq for b in store.repo.bundle_log()}
-        assert store.repo.counts()["records"] == sum(sizes[s - 1] for s in held)
-    assert _in_group(proc.pid) == [], "workers left behind"
-    ok(world.hrd("hq", "import", *bundles, "--store", world.store_dir, "--jobs", "2"))
-    with world.store() as store:
-        assert store.repo.counts()["records"] == sum(sizes)
