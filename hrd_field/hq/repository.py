@@ -93,7 +93,8 @@ class ImportTransaction(Protocol):
 
     def lock_device(self, device_key: str) -> None:
         """Take this device's import turn until the transaction ends: imports of one device
-        never interleave (sequence checks stay exact), other devices' imports go on."""
+        never store at the same time (the sequence checks made in the turn stay exact),
+        other devices' imports go on."""
         ...
 
     def device_by_key(self, public_key: str) -> Device | None: ...
